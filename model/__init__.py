@@ -1,0 +1,1 @@
+"""digitpad's neural network, written from scratch in NumPy (no Qt here)."""

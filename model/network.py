@@ -1,0 +1,154 @@
+"""A multilayer perceptron in NumPy: ReLU hidden layers, a softmax output.
+
+Images go in as a batch, one row each: ``x`` of shape ``(n, 784)``, float32,
+ink 1 and paper 0.  Probabilities come out, ``(n, 10)``.  Every layer ``k``
+computes ``a @ weights[k] + biases[k]``; ``weights[k]`` has shape
+``(fan_in, fan_out)``, so a batch flows through with plain matrix products.
+
+The gradient is written out by hand in :meth:`MLP.backward` and checked
+against finite differences in ``tests/test_network.py``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+DTYPE = np.float32
+INPUTS = 28 * 28
+CLASSES = 10
+
+
+class MLP:
+    """Layers of ``weights[k]`` (fan_in, fan_out) and ``biases[k]`` (fan_out,)."""
+
+    def __init__(self, weights, biases):
+        if len(weights) != len(biases) or not weights:
+            raise ValueError("need one bias vector per weight matrix, and at least one layer")
+        self.weights = [np.ascontiguousarray(w) for w in weights]
+        self.biases = [np.ascontiguousarray(b) for b in biases]
+
+    @classmethod
+    def create(cls, sizes=(INPUTS, 512, CLASSES), seed=0, dtype=DTYPE):
+        """He initialisation: weights ~ N(0, 2 / fan_in), biases zero."""
+        rng = np.random.default_rng(seed)
+        weights, biases = [], []
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+            std = np.sqrt(2.0 / fan_in)
+            weights.append((rng.standard_normal((fan_in, fan_out)) * std).astype(dtype))
+            biases.append(np.zeros(fan_out, dtype=dtype))
+        return cls(weights, biases)
+
+    @property
+    def sizes(self):
+        return [self.weights[0].shape[0]] + [w.shape[1] for w in self.weights]
+
+    @property
+    def params(self):
+        """Every array the optimiser updates, in the order gradients come."""
+        return [p for pair in zip(self.weights, self.biases) for p in pair]
+
+    def copy(self):
+        return MLP([w.copy() for w in self.weights], [b.copy() for b in self.biases])
+
+    def forward(self, x):
+        """Return the activations of every layer: ``[x, h1, ..., logits]``.
+
+        Hidden layers are ReLU; the last entry holds the raw scores (logits),
+        which :func:`softmax` turns into probabilities.
+        """
+        activations = [x]
+        a = x
+        last = len(self.weights) - 1
+        for k, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w
+            z += b
+            if k < last:
+                np.maximum(z, 0, out=z)  # ReLU, in place
+            activations.append(z)
+            a = z
+        return activations
+
+    def logits(self, x):
+        return self.forward(x)[-1]
+
+    def predict_proba(self, x):
+        """Probabilities ``(n, 10)`` for images ``(n, 784)`` (or one image ``(784,)``)."""
+        x = np.asarray(x, dtype=self.weights[0].dtype)
+        single = x.ndim == 1
+        p = softmax(self.logits(x.reshape(1, -1) if single else x))
+        return p[0] if single else p
+
+    def backward(self, activations, dlogits):
+        """Gradients of the loss, given its gradient with respect to the logits.
+
+        Returns ``[dW0, db0, dW1, db1, ...]``, matching :attr:`params`.  For a
+        layer ``z = a @ W + b``: ``dW = a.T @ dz``, ``db = sum(dz)``, and the
+        error passed down is ``da = dz @ W.T``, masked by ReLU's derivative
+        (1 where the unit was active, 0 elsewhere).  The input layer needs no
+        ``da``, which saves a third of the work.
+        """
+        grads = []
+        dz = dlogits
+        for k in range(len(self.weights) - 1, -1, -1):
+            a = activations[k]
+            grads.append(dz.sum(axis=0))
+            grads.append(a.T @ dz)
+            if k > 0:
+                dz = dz @ self.weights[k].T
+                dz *= a > 0
+        grads.reverse()
+        return grads
+
+    def accuracy(self, x, labels, batch_size=2000):
+        """Fraction of ``x`` whose most probable class is its label."""
+        return float(np.mean(self.classify(x, batch_size) == labels))
+
+    def classify(self, x, batch_size=2000):
+        """The most probable class of each row of ``x``, computed in chunks."""
+        out = np.empty(len(x), dtype=np.int64)
+        for i in range(0, len(x), batch_size):
+            out[i:i + batch_size] = self.logits(as_input(x[i:i + batch_size])).argmax(axis=1)
+        return out
+
+
+def as_input(images, dtype=DTYPE):
+    """uint8 images (any shape ``(n, 28, 28)`` or ``(n, 784)``) to floats in [0, 1]."""
+    images = np.asarray(images)
+    x = images.reshape(len(images), -1).astype(dtype)
+    if images.dtype == np.uint8:
+        x *= 1 / 255
+    return x
+
+
+def softmax(z):
+    """exp(z) / sum(exp(z)) per row, shifted by the row maximum so exp cannot overflow."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    e /= e.sum(axis=1, keepdims=True)
+    return e
+
+
+def cross_entropy(logits, labels):
+    """Mean cross-entropy and its gradient with respect to the logits.
+
+    ``labels`` holds a class 0-9 per row, or -1 for "not a digit": such a row's
+    target is the uniform distribution, which teaches the network to be unsure
+    of shapes that are no digit.  With log-sum-exp,
+    ``-log p_y = logsumexp(z) - z_y``, stable for any logits, and the gradient
+    is ``(softmax(z) - target) / n``.
+    """
+    n, classes = logits.shape
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    log_p = shifted - np.log(total)
+    grad = exp / total
+
+    known = labels >= 0
+    rows = np.flatnonzero(known)
+    loss = -log_p[rows, labels[rows]].sum()
+    grad[rows, labels[rows]] -= 1
+    if not known.all():
+        unknown = ~known
+        loss -= log_p[unknown].mean(axis=1).sum()
+        grad[unknown] -= 1 / classes
+    grad /= n
+    return float(loss / n), grad

@@ -1,0 +1,186 @@
+"""The training loop, shared by ``digitpad train`` and the window's worker thread.
+
+:func:`train` takes a :class:`TrainConfig` and the data, and reports through
+callbacks: ``on_batch(BatchProgress)`` after every mini-batch,
+``on_epoch(EpochReport)`` after every epoch, and it asks ``should_stop()``
+before every batch (a batch takes milliseconds, so a stop is honoured at once).
+A stop raises :class:`TrainingStopped`, a loss that becomes NaN or infinite
+raises :class:`TrainingDiverged`; either way nothing has been saved, because
+saving is the caller's job and happens only after :func:`train` returns.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import augment as augment_module
+from .network import CLASSES, INPUTS, MLP, as_input, cross_entropy
+from .optim import SCHEDULES, make_optimizer
+
+
+class TrainingStopped(Exception):
+    """The stop callback asked the run to end; the model was not changed."""
+
+
+class TrainingDiverged(Exception):
+    """The loss became NaN or infinite; the model was not changed."""
+
+
+@dataclass
+class TrainConfig:
+    hidden: tuple = (512,)
+    epochs: int = 10
+    batch_size: int = 128
+    optimizer: str = "adam"           # "adam" or "sgd"
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    schedule: str = "cosine"          # "cosine", "onecycle" or "constant"
+    augment: bool = True
+    augment_strength: float = 1.0     # scales every random distortion
+    seed: int = 0
+
+    def validate(self):
+        """Raise ValueError with a readable message for an impossible setting."""
+        if not self.hidden or any(int(h) < 1 for h in self.hidden):
+            raise ValueError("hidden sizes must be positive integers, e.g. 512 or 800,300")
+        if self.epochs < 1:
+            raise ValueError("epochs must be at least 1")
+        if self.batch_size < 1:
+            raise ValueError("batch size must be at least 1")
+        if not (self.lr > 0 and math.isfinite(self.lr)):
+            raise ValueError("learning rate must be a positive number")
+        if self.weight_decay < 0:
+            raise ValueError("weight decay must not be negative")
+        if self.optimizer not in ("adam", "sgd"):
+            raise ValueError(f"unknown optimizer {self.optimizer!r}: choose adam or sgd")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"unknown schedule {self.schedule!r}: choose "
+                             + ", ".join(SCHEDULES))
+        return self
+
+    def to_dict(self):
+        d = dataclasses.asdict(self)
+        d["hidden"] = list(self.hidden)
+        return d
+
+
+@dataclass
+class BatchProgress:
+    epoch: int          # 1-based
+    epochs: int
+    batch: int          # 1-based within the epoch
+    batches: int
+    fraction: float     # of the whole run, 0..1
+    loss: float         # running mean over this epoch
+    accuracy: float     # running training accuracy over this epoch
+    elapsed: float      # seconds since the run started
+
+    @property
+    def eta(self):
+        """Seconds left, extrapolated from the pace so far."""
+        if self.fraction <= 0:
+            return float("nan")
+        return self.elapsed * (1 - self.fraction) / self.fraction
+
+
+@dataclass
+class EpochReport:
+    epoch: int
+    epochs: int
+    loss: float
+    accuracy: float
+    val_accuracy: float | None
+    seconds: float
+
+
+@dataclass
+class TrainResult:
+    network: MLP
+    history: list = field(default_factory=list)   # EpochReports
+    seconds: float = 0.0
+
+
+def train(config, images, labels, val_images=None, val_labels=None, *, init=None,
+          on_batch=None, on_epoch=None, should_stop=None):
+    """Train a network on ``images`` (n, 28, 28) uint8 and ``labels`` (n,) ints.
+
+    A label of -1 marks "not a digit": its target is the uniform distribution.
+    ``init`` is a network to start from (fine-tuning); it is copied, never
+    changed.  Returns a :class:`TrainResult` with the trained network.
+    """
+    config.validate()
+    images = np.asarray(images)
+    labels = np.asarray(labels, dtype=np.int64)
+    if images.ndim == 2:
+        images = images.reshape(-1, 28, 28)
+    if images.shape[1:] != (28, 28) or len(images) != len(labels) or len(images) == 0:
+        raise ValueError(f"expected images (n, 28, 28) and n labels, got {images.shape} "
+                         f"and {labels.shape}")
+
+    rng = np.random.default_rng(config.seed)
+    if init is not None:
+        net = init.copy()
+    else:
+        net = MLP.create([INPUTS, *map(int, config.hidden), CLASSES], seed=config.seed)
+    params = net.params
+    optimizer = make_optimizer(config.optimizer, params, config.lr, config.weight_decay)
+    schedule = SCHEDULES[config.schedule]
+
+    n, bs = len(images), config.batch_size
+    batches = math.ceil(n / bs)
+    total_steps = batches * config.epochs
+    distorter = (augment_module.Distorter(strength=config.augment_strength, rng=rng)
+                 if config.augment else None)
+    history = []
+    start = time.perf_counter()
+    step = 0
+    for epoch in range(1, config.epochs + 1):
+        epoch_start = time.perf_counter()
+        order = rng.permutation(n)
+        loss_sum = correct = seen = 0
+        for b in range(batches):
+            if should_stop is not None and should_stop():
+                raise TrainingStopped(f"stopped in epoch {epoch}, batch {b + 1}")
+            idx = order[b * bs:(b + 1) * bs]
+            batch_images = images[idx]
+            if distorter is not None:
+                x = distorter(batch_images).reshape(len(idx), INPUTS)
+            else:
+                x = as_input(batch_images)
+            y = labels[idx]
+
+            activations = net.forward(x)
+            logits = activations[-1]
+            loss, dlogits = cross_entropy(logits, y)
+            if not math.isfinite(loss):
+                raise TrainingDiverged(
+                    f"the loss became {loss} in epoch {epoch}, batch {b + 1}: training "
+                    f"diverged; try a lower learning rate than {config.lr:g}")
+            grads = net.backward(activations, dlogits)
+            optimizer.step(grads, schedule(step, total_steps, config.lr))
+            step += 1
+
+            loss_sum += loss * len(idx)
+            correct += int(np.sum(logits.argmax(axis=1) == y))
+            seen += len(idx)
+            if on_batch is not None:
+                on_batch(BatchProgress(epoch, config.epochs, b + 1, batches,
+                                       step / total_steps, loss_sum / seen, correct / seen,
+                                       time.perf_counter() - start))
+
+        if not all(np.isfinite(p).all() for p in params):
+            raise TrainingDiverged(f"weights became NaN or infinite in epoch {epoch}; "
+                                   f"try a lower learning rate than {config.lr:g}")
+        val_acc = None
+        if val_images is not None and len(val_images):
+            val_acc = net.accuracy(val_images, val_labels)
+        report = EpochReport(epoch, config.epochs, loss_sum / seen, correct / seen, val_acc,
+                             time.perf_counter() - epoch_start)
+        history.append(report)
+        if on_epoch is not None:
+            on_epoch(report)
+    return TrainResult(net, history, time.perf_counter() - start)
