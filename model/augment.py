@@ -17,16 +17,24 @@ import numpy as np
 SIZE = 28
 
 
-def _control_weights(size=SIZE, points=5, sigma=5.0):
-    """(points*points, size*size) Gaussian weights from control points to pixels."""
+def _smooth_fields(rng, count=2048, size=SIZE, points=5, sigma=5.0):
+    """``count`` smooth random fields (count, size*size), unit variance per pixel.
+
+    Random values on a coarse grid of control points, spread over the image
+    by Gaussian weights: the smooth displacement of Simard et al. (2003) at
+    the cost of one matrix product.  Made once; each batch draws from them
+    (drawing costs nothing and keeps BLAS out of the augmentation thread,
+    which would otherwise wait for the training thread's matrix products).
+    """
     centres = np.linspace(-2, size + 1, points)
     cy, cx = np.meshgrid(centres, centres, indexing="ij")
     py, px = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
     d2 = ((py.reshape(1, -1) - cy.reshape(-1, 1)) ** 2
           + (px.reshape(1, -1) - cx.reshape(-1, 1)) ** 2)
-    w = np.exp(-d2 / (2 * sigma ** 2))
-    w /= np.sqrt((w ** 2).sum(axis=0, keepdims=True))  # unit variance at every pixel
-    return w.astype(np.float32)
+    weights = np.exp(-d2 / (2 * sigma ** 2))
+    weights /= np.sqrt((weights ** 2).sum(axis=0, keepdims=True))
+    noise = rng.standard_normal((count, points * points))
+    return (noise @ weights).astype(np.float32)
 
 
 class Distorter:
@@ -36,13 +44,13 @@ class Distorter:
     """
 
     def __init__(self, strength=1.0, rng=None, *, rotate=12.0, scale=0.12, aspect=0.12,
-                 shear=0.25, translate=2.0, elastic=1.6, thickness=0.6):
+                 shear=0.25, translate=2.0, elastic=2.0, thickness=0.6):
         self.rng = rng if rng is not None else np.random.default_rng()
         s = float(strength)
         self.rotate = np.deg2rad(rotate) * s
         self.scale, self.aspect, self.shear = scale * s, aspect * s, shear * s
         self.translate, self.elastic, self.thickness = translate * s, elastic * s, thickness * s
-        self.control = _control_weights()
+        self.fields = _smooth_fields(self.rng)
         ys, xs = np.meshgrid(np.arange(SIZE), np.arange(SIZE), indexing="ij")
         c = (SIZE - 1) / 2
         self.grid = np.stack([xs.ravel() - c, ys.ravel() - c]).astype(np.float32)  # (2, 784)
@@ -50,88 +58,117 @@ class Distorter:
     def __call__(self, images):
         images = np.asarray(images)
         n = len(images)
-        x = images.reshape(n, SIZE, SIZE).astype(np.float32)
+        side = SIZE + 2                      # one pixel of paper all around
+        padded = np.zeros((n, side, side), dtype=np.float32)
+        padded[:, 1:-1, 1:-1] = images.reshape(n, SIZE, SIZE)
         if images.dtype == np.uint8:
-            x *= 1 / 255
+            padded *= 1 / 255
         if n == 0:
-            return x
-        x = self.change_thickness(x)
-        return self.warp(x)
+            return padded[:, 1:-1, 1:-1]
+        if self.thickness:
+            self.change_thickness(padded)
+        return self.warp(padded)
 
     def source_points(self, n):
-        """Where each output pixel reads from: (n, 2, 784) x and y, in pixels."""
+        """Where each output pixel reads from: x and y, each (n, 784), in pixels.
+
+        The distortion maps a source point ``p`` (relative to the centre) to
+        ``A @ p + shift`` with ``A = rotation @ shear @ scale``; so an output
+        pixel ``q`` reads from ``inverse(A) @ (q - shift)``, plus the elastic
+        displacement.
+        """
         r = self.rng
         angle = r.uniform(-self.rotate, self.rotate, n)
         scale = np.exp(r.uniform(-self.scale, self.scale, n))
         aspect = np.exp(r.uniform(-self.aspect, self.aspect, n))
         shear = r.uniform(-self.shear, self.shear, n)
+        shift = r.uniform(-self.translate, self.translate, (2, n))
         cos, sin = np.cos(angle), np.sin(angle)
         sx, sy = scale * aspect, scale / aspect
-        # Output = R @ Shear @ S @ source, so source = inverse(...) @ output.
-        forward = np.empty((n, 2, 2))
-        forward[:, 0, 0] = cos * sx
-        forward[:, 0, 1] = (cos * shear - sin) * sy
-        forward[:, 1, 0] = sin * sx
-        forward[:, 1, 1] = (sin * shear + cos) * sy
-        inverse = np.linalg.inv(forward).astype(np.float32)
-        shift = r.uniform(-self.translate, self.translate, (n, 2, 1)).astype(np.float32)
-        pts = inverse @ (self.grid[None] - shift)
-        if self.elastic:
-            k = self.control.shape[0]
-            noise = r.standard_normal((n * 2, k)).astype(np.float32)
-            pts += (noise @ self.control).reshape(n, 2, -1) * self.elastic
-        pts += (SIZE - 1) / 2
-        return pts
+        a, b = cos * sx, (cos * shear - sin) * sy          # A = [[a, b], [c, d]]
+        c, d = sin * sx, (sin * shear + cos) * sy
+        det = a * d - b * c
+        inverse = np.stack([d, -b, -c, a]) / det            # rows of inverse(A)
+        centre = (SIZE - 1) / 2
+        offset = centre - np.stack([inverse[0] * shift[0] + inverse[1] * shift[1],
+                                    inverse[2] * shift[0] + inverse[3] * shift[1]])
+        coef = np.concatenate([inverse, offset]).astype(np.float32)[:, :, None]
 
-    def warp(self, x):
-        """Read every image at its own source points, bilinearly; outside is paper."""
-        n = len(x)
-        pts = self.source_points(n)
-        padded = np.zeros((n, SIZE + 2, SIZE + 2), dtype=np.float32)
-        padded[:, 1:-1, 1:-1] = x
-        flat = padded.reshape(n, -1)
-        px = np.clip(pts[:, 0] + 1, 0, SIZE + 0.999)   # +1 for the paper border
-        py = np.clip(pts[:, 1] + 1, 0, SIZE + 0.999)
-        x0 = px.astype(np.int32)
-        y0 = py.astype(np.int32)
-        fx = px - x0
-        fy = py - y0
-        i00 = y0 * (SIZE + 2) + x0
-        top = _take(flat, i00)
-        top += fx * (_take(flat, i00 + 1) - top)
-        bottom = _take(flat, i00 + SIZE + 2)
-        bottom += fx * (_take(flat, i00 + SIZE + 3) - bottom)
-        top += fy * (bottom - top)
+        # Elastic: each image takes a random smooth field for x and one for y
+        # from the bank, with a random amplitude and sign.
+        amplitude = r.uniform(-self.elastic, self.elastic, (2, n, 1)).astype(np.float32)
+        picks = r.integers(0, len(self.fields), (2, n))
+        px = self.fields[picks[0]]
+        px *= amplitude[0]
+        py = self.fields[picks[1]]
+        py *= amplitude[1]
+        gx, gy = self.grid
+        px += coef[0] * gx
+        px += coef[1] * gy
+        px += coef[4]
+        py += coef[2] * gx
+        py += coef[3] * gy
+        py += coef[5]
+        return px, py
+
+    def warp(self, padded):
+        """Read every image at its own source points, bilinearly; outside is paper.
+
+        ``padded`` holds the images with a one-pixel border of paper, (n, 30, 30).
+        """
+        n = len(padded)
+        px, py = self.source_points(n)
+        side = SIZE + 2
+        flat = padded.ravel()
+        px += 1
+        py += 1
+        np.clip(px, 0, side - 1.001, out=px)
+        np.clip(py, 0, side - 1.001, out=py)
+        x0 = np.floor(px)
+        y0 = np.floor(py)
+        px -= x0                                          # now the fractions
+        py -= y0
+        y0 *= side                                        # flat index of the top left
+        y0 += x0
+        y0 += (np.arange(n, dtype=np.float32) * side * side)[:, None]
+        i = y0.astype(np.intp)
+        top = flat.take(i)
+        i += 1
+        top_right = flat.take(i)
+        i += side
+        bottom_right = flat.take(i)
+        i -= 1
+        bottom = flat.take(i)
+        top_right -= top                                  # lerp along x, then y
+        top_right *= px
+        top += top_right
+        bottom_right -= bottom
+        bottom_right *= px
+        bottom += bottom_right
+        bottom -= top
+        bottom *= py
+        top += bottom
         return top.reshape(n, SIZE, SIZE)
 
-    def change_thickness(self, x):
-        """Thicken (dilate) or thin (erode) each image's strokes by a random fraction."""
-        if not self.thickness:
-            return x
-        n = len(x)
+    def change_thickness(self, padded):
+        """Thicken or thin each image's strokes by a random amount, in place.
+
+        Each image moves a random fraction of the way towards its dilation
+        (3x3 cross maximum: thicker) or its erosion (minimum: thinner).
+        """
+        n = len(padded)
         amount = self.rng.uniform(-self.thickness, self.thickness, (n, 1, 1)).astype(np.float32)
-        grow = amount > 0
-        out = x.copy()
-        if grow.any():
-            rows = np.flatnonzero(grow.ravel())
-            d = _neighbourhood(x[rows], np.maximum)
-            out[rows] += amount[rows] * (d - x[rows])
-        if (~grow).any():
-            rows = np.flatnonzero(~grow.ravel())
-            e = _neighbourhood(x[rows], np.minimum)
-            out[rows] += -amount[rows] * 0.5 * (e - x[rows])
-        return out
-
-
-def _neighbourhood(x, op):
-    """Cross-shaped 3x3 max (dilate) or min (erode) of each image; edges repeat."""
-    p = np.pad(x, ((0, 0), (1, 1), (1, 1)), mode="edge")
-    out = op(p[:, 1:-1, 1:-1], p[:, :-2, 1:-1])
-    op(out, p[:, 2:, 1:-1], out=out)
-    op(out, p[:, 1:-1, :-2], out=out)
-    op(out, p[:, 1:-1, 2:], out=out)
-    return out
-
-
-def _take(flat, index):
-    return np.take_along_axis(flat, index, axis=1)
+        centre = padded[:, 1:-1, 1:-1]
+        neighbours = (padded[:, :-2, 1:-1], padded[:, 2:, 1:-1],
+                      padded[:, 1:-1, :-2], padded[:, 1:-1, 2:])
+        grown = np.maximum(centre, neighbours[0])
+        shrunk = np.minimum(centre, neighbours[0])
+        for side in neighbours[1:]:
+            np.maximum(grown, side, out=grown)
+            np.minimum(shrunk, side, out=shrunk)
+        grown -= centre
+        grown *= np.maximum(amount, 0)
+        shrunk -= centre
+        shrunk *= np.maximum(-0.5 * amount, 0)
+        centre += grown
+        centre += shrunk

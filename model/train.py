@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -133,54 +134,66 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     n, bs = len(images), config.batch_size
     batches = math.ceil(n / bs)
     total_steps = batches * config.epochs
-    distorter = (augment_module.Distorter(strength=config.augment_strength, rng=rng)
+    distorter = (augment_module.Distorter(strength=config.augment_strength,
+                                          rng=np.random.default_rng([config.seed, 1]))
                  if config.augment else None)
     history = []
     start = time.perf_counter()
     step = 0
-    for epoch in range(1, config.epochs + 1):
-        epoch_start = time.perf_counter()
-        order = rng.permutation(n)
-        loss_sum = correct = seen = 0
-        for b in range(batches):
-            if should_stop is not None and should_stop():
-                raise TrainingStopped(f"stopped in epoch {epoch}, batch {b + 1}")
-            idx = order[b * bs:(b + 1) * bs]
-            batch_images = images[idx]
-            if distorter is not None:
-                x = distorter(batch_images).reshape(len(idx), INPUTS)
-            else:
-                x = as_input(batch_images)
-            y = labels[idx]
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        for epoch in range(1, config.epochs + 1):
+            epoch_start = time.perf_counter()
+            order = rng.permutation(n)
+            batch_of = lambda b: _batch(images, labels, order[b * bs:(b + 1) * bs], distorter)
+            loss_sum = correct = seen = 0
+            # The helper thread prepares (and distorts) the next batch while
+            # this one trains: NumPy releases the GIL, so both cores work.
+            upcoming = helper.submit(batch_of, 0)
+            for b in range(batches):
+                if should_stop is not None and should_stop():
+                    upcoming.cancel()
+                    raise TrainingStopped(f"stopped in epoch {epoch}, batch {b + 1}")
+                x, y = upcoming.result()
+                if b + 1 < batches:
+                    upcoming = helper.submit(batch_of, b + 1)
 
-            activations = net.forward(x)
-            logits = activations[-1]
-            loss, dlogits = cross_entropy(logits, y)
-            if not math.isfinite(loss):
-                raise TrainingDiverged(
-                    f"the loss became {loss} in epoch {epoch}, batch {b + 1}: training "
-                    f"diverged; try a lower learning rate than {config.lr:g}")
-            grads = net.backward(activations, dlogits)
-            optimizer.step(grads, schedule(step, total_steps, config.lr))
-            step += 1
+                activations = net.forward(x)
+                logits = activations[-1]
+                loss, dlogits = cross_entropy(logits, y)
+                if not math.isfinite(loss):
+                    raise TrainingDiverged(
+                        f"the loss became {loss} in epoch {epoch}, batch {b + 1}: training "
+                        f"diverged; try a lower learning rate than {config.lr:g}")
+                grads = net.backward(activations, dlogits)
+                optimizer.step(grads, schedule(step, total_steps, config.lr))
+                step += 1
 
-            loss_sum += loss * len(idx)
-            correct += int(np.sum(logits.argmax(axis=1) == y))
-            seen += len(idx)
-            if on_batch is not None:
-                on_batch(BatchProgress(epoch, config.epochs, b + 1, batches,
-                                       step / total_steps, loss_sum / seen, correct / seen,
-                                       time.perf_counter() - start))
+                loss_sum += loss * len(y)
+                correct += int(np.sum(logits.argmax(axis=1) == y))
+                seen += len(y)
+                if on_batch is not None:
+                    on_batch(BatchProgress(epoch, config.epochs, b + 1, batches,
+                                           step / total_steps, loss_sum / seen, correct / seen,
+                                           time.perf_counter() - start))
 
-        if not all(np.isfinite(p).all() for p in params):
-            raise TrainingDiverged(f"weights became NaN or infinite in epoch {epoch}; "
-                                   f"try a lower learning rate than {config.lr:g}")
-        val_acc = None
-        if val_images is not None and len(val_images):
-            val_acc = net.accuracy(val_images, val_labels)
-        report = EpochReport(epoch, config.epochs, loss_sum / seen, correct / seen, val_acc,
-                             time.perf_counter() - epoch_start)
-        history.append(report)
-        if on_epoch is not None:
-            on_epoch(report)
+            if not all(np.isfinite(p).all() for p in params):
+                raise TrainingDiverged(f"weights became NaN or infinite in epoch {epoch}; "
+                                       f"try a lower learning rate than {config.lr:g}")
+            val_acc = None
+            if val_images is not None and len(val_images):
+                val_acc = net.accuracy(val_images, val_labels)
+            report = EpochReport(epoch, config.epochs, loss_sum / seen, correct / seen, val_acc,
+                                 time.perf_counter() - epoch_start)
+            history.append(report)
+            if on_epoch is not None:
+                on_epoch(report)
     return TrainResult(net, history, time.perf_counter() - start)
+
+
+def _batch(images, labels, idx, distorter):
+    """The network's input and labels for the images at ``idx``."""
+    if distorter is None:
+        x = as_input(images[idx])
+    else:
+        x = distorter(images[idx]).reshape(len(idx), INPUTS)
+    return x, labels[idx]
