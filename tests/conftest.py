@@ -1,0 +1,39 @@
+"""Shared test set-up: a private DIGITPAD_HOME per test, Qt offscreen, MNIST from ../shared."""
+import os
+
+# Before anything imports Qt: tests never open a real window.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_MNIST = REPO.parent / "shared" / "mnist"
+
+
+@pytest.fixture(autouse=True)
+def digitpad_home(tmp_path, monkeypatch):
+    """Every test writes (cache, models, settings) only under its own temporary folder."""
+    home = tmp_path / "digitpad-home"
+    home.mkdir()
+    monkeypatch.setenv("DIGITPAD_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def mnist_dir():
+    """The shared MNIST files beside the repo (never downloaded by a test)."""
+    from model.data import PARTS, find
+
+    if not all(find(SHARED_MNIST, part) for part in PARTS):
+        pytest.skip(f"MNIST is not in {SHARED_MNIST} (the shared copy beside the repo)")
+    return SHARED_MNIST
+
+
+@pytest.fixture(scope="session")
+def mnist(mnist_dir):
+    """MNIST, loaded once for the whole session; do not modify its arrays."""
+    from model.data import load_mnist
+
+    return load_mnist(mnist_dir)
