@@ -1,0 +1,327 @@
+"""The drawing sheet: a widget that owns a QImage, in the manner of Qt's Scribble example.
+
+Draw with the left button (or a tablet pen), erase with the right button, the
+tablet's eraser end, or in eraser mode.  Every stroke is kept as well as
+painted, as a :class:`Stroke` (its points in canvas coordinates, the pen width
+and whether it erased), which gives Undo and Redo per stroke and lets the
+corrections feature store exactly what a person drew.
+
+The network reads :meth:`Canvas.ink`, a NumPy array with ink 1 and paper 0.
+
+Signals: ``changed`` after every painted segment (many per second while
+drawing: listeners should coalesce), ``strokeFinished`` when the pen lifts,
+and ``reset`` after a change that is not drawing (clear, undo, redo, a loaded
+image).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPointingDevice, QTabletEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+PAPER = QColor(Qt.white)
+INK = QColor(Qt.black)
+DEFAULT_PEN_WIDTH = 18
+PEN_WIDTHS = {"Thin": 10, "Medium": DEFAULT_PEN_WIDTH, "Thick": 28, "Very thick": 40}
+
+
+@dataclass
+class Stroke:
+    """One stroke: the points the pen went through, in canvas pixels."""
+    points: list = field(default_factory=list)     # [(x, y), ...] floats
+    width: float = DEFAULT_PEN_WIDTH
+    erase: bool = False
+
+    def bounds(self):
+        """The rectangle this stroke can have painted, pen width included."""
+        xs = [p[0] for p in self.points]
+        ys = [p[1] for p in self.points]
+        r = self.width / 2 + 2
+        return QRectF(min(xs) - r, min(ys) - r, max(xs) - min(xs) + 2 * r,
+                      max(ys) - min(ys) + 2 * r).toAlignedRect()
+
+
+class Canvas(QWidget):
+    changed = Signal()
+    strokeFinished = Signal()
+    reset = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("canvas")
+        self.setAttribute(Qt.WA_StaticContents)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setMinimumSize(160, 160)
+        self.setCursor(Qt.CrossCursor)
+        self._image = QImage(QSize(1, 1), QImage.Format_RGB32)
+        self._image.fill(PAPER)
+        self._pen_width = DEFAULT_PEN_WIDTH
+        self._eraser = False
+        self._strokes = []           # what is on the sheet, oldest first
+        self._undone = []            # strokes taken back by undo, most recent last
+        self._background = None      # an opened image under the strokes: (QImage, QRect)
+        self._current = None         # the stroke being drawn
+        self._ink_rect = QRect()     # where ink can be: the union of what was drawn
+        self._modified = False
+        self.hint = "Draw a digit here"
+
+    # -- the small public API ------------------------------------------------
+
+    def sizeHint(self):
+        return QSize(420, 420)
+
+    def pen_width(self):
+        return self._pen_width
+
+    def set_pen_width(self, width):
+        self._pen_width = max(1, int(width))
+
+    def is_eraser(self):
+        return self._eraser
+
+    def set_eraser(self, on):
+        self._eraser = bool(on)
+
+    @property
+    def is_modified(self):
+        """True when something was drawn since the last clear or :meth:`set_modified`."""
+        return self._modified
+
+    def set_modified(self, modified):
+        self._modified = bool(modified)
+
+    @property
+    def strokes(self):
+        """The strokes on the sheet, oldest first (copies: changing them changes nothing)."""
+        return [Stroke(list(s.points), s.width, s.erase) for s in self._strokes]
+
+    def is_empty(self):
+        """Nothing on the sheet: no stroke and no opened image."""
+        return not self._strokes and self._background is None and self._current is None
+
+    def is_drawing(self):
+        return self._current is not None
+
+    def can_undo(self):
+        return bool(self._strokes) and self._current is None
+
+    def can_redo(self):
+        return bool(self._undone) and self._current is None
+
+    def clear(self):
+        """Blank the sheet and forget the strokes (and what Redo could bring back)."""
+        self._strokes.clear()
+        self._undone.clear()
+        self._background = None
+        self._current = None
+        self._modified = False
+        self._repaint_all()
+        self.reset.emit()
+
+    def undo(self):
+        if not self.can_undo():
+            return False
+        self._undone.append(self._strokes.pop())
+        self._modified = True
+        self._repaint_all()
+        self.reset.emit()
+        return True
+
+    def redo(self):
+        if not self.can_redo():
+            return False
+        stroke = self._undone.pop()
+        self._strokes.append(stroke)
+        self._paint_stroke(stroke)
+        self._modified = True
+        self.update()
+        self.reset.emit()
+        return True
+
+    def draw_strokes(self, strokes):
+        """Add finished strokes without mouse events (for replays and tests)."""
+        for s in strokes:
+            stroke = Stroke([(float(x), float(y)) for x, y in s.points], s.width, s.erase)
+            if stroke.points:
+                self._strokes.append(stroke)
+                self._paint_stroke(stroke)
+        self._undone.clear()
+        self._modified = True
+        self.update()
+        self.reset.emit()
+
+    def set_image(self, ink):
+        """Put an ink array (ink 1, paper 0) on a blank sheet, scaled to fit with a margin."""
+        ink = np.clip(np.asarray(ink, dtype=np.float32), 0, 1)
+        gray = np.ascontiguousarray(np.round(255 * (1 - ink)).astype(np.uint8))
+        h, w = gray.shape
+        picture = QImage(gray.data, w, h, w, QImage.Format_Grayscale8).copy()
+        area = QRectF(self.rect()).adjusted(12, 12, -12, -12)
+        scale = min(area.width() / w, area.height() / h)
+        target = QRectF(0, 0, w * scale, h * scale)
+        target.moveCenter(area.center())
+        self.clear()
+        self._background = (picture, target.toAlignedRect())
+        self._repaint_all()
+        self._modified = True
+        self.reset.emit()
+
+    def image(self):
+        """The visible part of the sheet as a QImage (what Save drawing writes)."""
+        return self._image.copy(self.rect().intersected(self._image.rect()))
+
+    def ink(self, *, crop=True):
+        """The drawing as ``(H, W)`` float32, ink 1 and paper 0.
+
+        With ``crop`` (the default) only the part of the sheet that ink can
+        have reached is returned: the paper around it changes nothing in
+        :func:`digitpad.preprocess.to_mnist`, which crops to the ink anyway,
+        and a smaller array is quicker to read.  ``crop=False`` gives the
+        whole sheet.
+        """
+        rect = self._image.rect()
+        if crop:
+            rect = self._ink_rect.intersected(rect)
+            if rect.isEmpty():
+                return np.zeros((1, 1), dtype=np.float32)
+        full = np.frombuffer(self._image.constBits(), dtype=np.uint8)
+        full = full.reshape(self._image.height(), self._image.bytesPerLine() // 4, 4)
+        green = full[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1, 1]
+        ink = green.astype(np.float32)
+        ink *= -1 / 255
+        ink += 1
+        return ink
+
+    # -- events --------------------------------------------------------------
+
+    def mousePressEvent(self, event):
+        if event.button() in (Qt.LeftButton, Qt.RightButton) and self._current is None:
+            self._begin(event.position(), erase=self._eraser or event.button() == Qt.RightButton)
+            event.accept()
+        else:
+            event.ignore()
+
+    def mouseMoveEvent(self, event):
+        if self._current is not None and event.buttons() & (Qt.LeftButton | Qt.RightButton):
+            self._extend(event.position())
+            event.accept()
+        else:
+            event.ignore()
+
+    def mouseReleaseEvent(self, event):
+        if self._current is not None and event.button() in (Qt.LeftButton, Qt.RightButton):
+            self._extend(event.position())
+            self._end()
+            event.accept()
+        else:
+            event.ignore()
+
+    def tabletEvent(self, event):
+        """A pen draws like the mouse; the eraser end of the pen erases."""
+        erase = (self._eraser or event.pointerType() == QPointingDevice.PointerType.Eraser
+                 or bool(event.buttons() & Qt.RightButton))
+        kind = event.type()
+        if kind == QTabletEvent.TabletPress and self._current is None:
+            self._begin(event.position(), erase=erase)
+        elif kind == QTabletEvent.TabletMove and self._current is not None:
+            self._extend(event.position())
+        elif kind == QTabletEvent.TabletRelease and self._current is not None:
+            self._extend(event.position())
+            self._end()
+        event.accept()   # no synthesised mouse events on top
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        dirty = event.rect()
+        painter.fillRect(dirty, PAPER)
+        painter.drawImage(dirty, self._image, dirty)
+        if self.is_empty() and self.hint:
+            painter.setPen(QColor(170, 170, 170))
+            font = painter.font()
+            font.setPointSizeF(font.pointSizeF() * 1.4)
+            painter.setFont(font)
+            painter.drawText(self.rect(), Qt.AlignCenter, self.hint)
+        painter.end()
+
+    def resizeEvent(self, event):
+        """Grow the sheet with the widget; never shrink it, so nothing drawn is lost."""
+        if self.width() > self._image.width() or self.height() > self._image.height():
+            w = max(self.width() + 64, self._image.width())
+            h = max(self.height() + 64, self._image.height())
+            grown = QImage(QSize(w, h), QImage.Format_RGB32)
+            grown.fill(PAPER)
+            painter = QPainter(grown)
+            painter.drawImage(0, 0, self._image)
+            painter.end()
+            self._image = grown
+        super().resizeEvent(event)
+
+    # -- painting --------------------------------------------------------------
+
+    def _pen(self, stroke):
+        return QPen(PAPER if stroke.erase else INK, stroke.width, Qt.SolidLine, Qt.RoundCap,
+                    Qt.RoundJoin)
+
+    def _begin(self, pos, erase):
+        self._undone.clear()
+        self._current = Stroke([(pos.x(), pos.y())], self._pen_width, erase)
+        self._draw_segment(pos, pos)
+
+    def _extend(self, pos):
+        x0, y0 = self._current.points[-1]
+        if (pos.x(), pos.y()) == (x0, y0):
+            return
+        self._current.points.append((pos.x(), pos.y()))
+        self._draw_segment(QPointF(x0, y0), pos)
+
+    def _end(self):
+        stroke, self._current = self._current, None
+        self._strokes.append(stroke)
+        self.strokeFinished.emit()
+
+    def _draw_segment(self, a, b):
+        stroke = self._current
+        painter = QPainter(self._image)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(self._pen(stroke))
+        painter.drawLine(a, b)
+        painter.end()
+        r = stroke.width / 2 + 2
+        dirty = QRectF(a, b).normalized().adjusted(-r, -r, r, r).toAlignedRect()
+        if not stroke.erase:
+            self._ink_rect = self._ink_rect.united(dirty)
+        self._modified = True
+        self.update(dirty)
+        self.changed.emit()
+
+    def _paint_stroke(self, stroke):
+        painter = QPainter(self._image)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(self._pen(stroke))
+        points = [QPointF(x, y) for x, y in stroke.points]
+        if len(points) == 1:
+            painter.drawLine(points[0], points[0])
+        else:
+            for a, b in zip(points, points[1:]):
+                painter.drawLine(a, b)
+        painter.end()
+        if not stroke.erase:
+            self._ink_rect = self._ink_rect.united(stroke.bounds())
+
+    def _repaint_all(self):
+        """Paint the sheet afresh from the opened image and the strokes."""
+        self._image.fill(PAPER)
+        self._ink_rect = QRect()
+        if self._background is not None:
+            picture, target = self._background
+            painter = QPainter(self._image)
+            painter.setRenderHint(QPainter.SmoothPixmapTransform)
+            painter.drawImage(target, picture)
+            painter.end()
+            self._ink_rect = QRect(target)
+        for stroke in self._strokes:
+            self._paint_stroke(stroke)
+        self.update()

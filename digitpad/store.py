@@ -1,0 +1,198 @@
+"""Which model the app uses, and where the user's models live.  Qt-free.
+
+The shipped model (``weights/digitpad.npz``) is read, never written.  Models
+the user trains or loads are saved under :func:`model.paths.models_dir`, and
+the one in use is remembered in ``settings.json`` under
+:func:`model.paths.data_dir`, so the next start opens it again.  A remembered
+model that fails to load falls back to the shipped one, with a message
+saying so.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import weights as shipped_weights
+from model import paths
+from model import weights as weights_io
+
+SETTINGS = "settings.json"
+
+
+@dataclass
+class LoadedModel:
+    network: object                   # model.network.MLP
+    meta: dict = field(default_factory=dict)
+    path: Path | None = None          # where it was read from
+    shipped: bool = False
+
+    def name(self):
+        """A short name for the status bar: the shipped model or the file's name."""
+        if self.shipped:
+            return "the shipped model"
+        return self.path.name if self.path else "an unsaved model"
+
+    def describe(self):
+        """One line: the name, then layer sizes and accuracy as the metadata tell them."""
+        meta = dict(self.meta or {})
+        meta.setdefault("sizes", list(self.network.sizes))
+        try:
+            about = weights_io.describe(meta)
+        except Exception:        # metadata from an older or foreign file
+            about = "-".join(str(s) for s in self.network.sizes)
+        return f"{self.name()} ({about})"
+
+    def test_accuracy(self):
+        """The MNIST test accuracy recorded in the metadata, or None."""
+        for key in ("mnist_test_accuracy", "test_accuracy"):
+            value = (self.meta or {}).get(key)
+            if isinstance(value, (int, float)):
+                return float(value)
+        return None
+
+
+def shipped_path():
+    return Path(shipped_weights.SHIPPED)
+
+
+def is_shipped(path):
+    try:
+        return Path(path).resolve() == shipped_path().resolve()
+    except OSError:
+        return False
+
+
+def load(path):
+    """Read a model file; raises :class:`model.weights.WeightsError` with a clear message."""
+    path = Path(path)
+    try:
+        network, meta = weights_io.load(path)
+    except weights_io.WeightsError:
+        raise
+    except FileNotFoundError:
+        raise weights_io.WeightsError(f"{path.name}: no such file") from None
+    except Exception as e:       # whatever else a strange file provokes is still a bad model
+        raise weights_io.WeightsError(f"{path.name}: not a digitpad model ({e})") from None
+    sizes = network.sizes
+    if sizes[0] != 784 or sizes[-1] != 10:
+        raise weights_io.WeightsError(
+            f"{path.name}: a network of shape {'-'.join(map(str, sizes))}; digitpad needs "
+            "784 inputs and 10 outputs")
+    return LoadedModel(network, dict(meta or {}), path, shipped=is_shipped(path))
+
+
+def load_shipped():
+    return load(shipped_path())
+
+
+def startup():
+    """The model the user would get: ``(LoadedModel or None, message or None)``.
+
+    The message says what went wrong when the remembered model could not be
+    loaded (and the shipped one is used instead), or when no model loads at all.
+    """
+    remembered = remembered_model()
+    problem = None
+    if remembered is not None:
+        try:
+            return load(remembered), None
+        except weights_io.WeightsError as e:
+            problem = f"Your model could not be loaded ({e}); using the shipped model instead."
+    try:
+        return load_shipped(), problem
+    except weights_io.WeightsError as e:
+        return None, f"No model could be loaded ({e}). Use Model > Retrain... to train one."
+
+
+# -- the user's models -------------------------------------------------------
+
+def new_model_path(stem="retrained"):
+    """A fresh file name under models_dir() for a model made now."""
+    folder = paths.models_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    base = f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    path = folder / f"{base}.npz"
+    n = 2
+    while path.exists():
+        path = folder / f"{base}-{n}.npz"
+        n += 1
+    return path
+
+
+def save(path, network, meta):
+    """Save atomically (returns the metadata as saved); never over the shipped model."""
+    if is_shipped(path):
+        raise weights_io.WeightsError("the shipped model is never overwritten; choose another "
+                                      "file name")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return weights_io.save(path, network, meta)
+
+
+def keep(model):
+    """Make sure a loaded model lives under models_dir(): copy it there if not.
+
+    Returns the LoadedModel to use (with its new path).  The shipped model and
+    models already in models_dir() are used where they are.
+    """
+    if model.shipped or model.path is None:
+        return model
+    folder = paths.models_dir().resolve()
+    if folder in model.path.resolve().parents:
+        return model
+    meta = dict(model.meta)
+    meta.setdefault("loaded_from", str(model.path))
+    copy = new_model_path(model.path.stem)
+    save(copy, model.network, meta)
+    return LoadedModel(model.network, meta, copy, shipped=False)
+
+
+# -- settings ------------------------------------------------------------------
+
+def settings_path():
+    return paths.data_dir() / SETTINGS
+
+
+def read_settings():
+    try:
+        data = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_settings(**changes):
+    """Update settings.json atomically with ``changes`` (None removes a key)."""
+    settings = read_settings()
+    for key, value in changes.items():
+        if value is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = value
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(settings, f, indent=2)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remembered_model():
+    value = read_settings().get("model")
+    return Path(value) if isinstance(value, str) and value else None
+
+
+def remember_model(model):
+    """Remember ``model`` (a LoadedModel) for the next start; the shipped one is the default."""
+    path = None if model is None or model.shipped or model.path is None else str(model.path)
+    try:
+        write_settings(model=path)
+    except OSError:
+        pass       # a read-only data folder costs the memory, not the session
