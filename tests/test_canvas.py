@@ -1,0 +1,143 @@
+"""The drawing widget on its own: strokes from real mouse events, undo, eraser, resize."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from digitpad.canvas import Canvas, Stroke
+from qtdraw import ink_total, line, stroke
+
+
+@pytest.fixture
+def canvas(qtbot):
+    c = Canvas()
+    qtbot.addWidget(c)
+    c.resize(300, 300)
+    c.show()
+    qtbot.waitExposed(c)
+    return c
+
+
+def test_starts_blank(canvas):
+    assert canvas.is_empty() and not canvas.is_modified
+    assert canvas.strokes == []
+    assert ink_total(canvas) == 0
+
+
+def test_a_stroke_is_painted_and_kept(canvas, qtbot):
+    with qtbot.waitSignal(canvas.strokeFinished, timeout=1000):
+        stroke(canvas, line((50, 150), (250, 150), 10))
+    assert canvas.is_modified and not canvas.is_empty()
+    (s,) = canvas.strokes
+    assert s.erase is False and s.width == canvas.pen_width()
+    assert s.points[0] == (50, 150) and s.points[-1] == (250, 150) and len(s.points) == 11
+    ink = canvas.ink(crop=False)
+    assert ink.dtype == np.float32 and ink.shape[0] >= 300 and ink.shape[1] >= 300
+    assert ink[150, 150] == 1.0 and ink[20, 20] == 0.0
+    assert ink.max() <= 1 and ink.min() >= 0
+    # the cropped ink holds the same ink
+    assert canvas.ink().sum() == pytest.approx(ink.sum())
+    assert canvas.ink().shape[0] < 60
+
+
+def test_moves_without_a_button_draw_nothing(canvas):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    for x in range(10, 200, 10):
+        QTest.mouseMove(canvas, QPoint(x, x))
+    assert canvas.is_empty() and ink_total(canvas) == 0
+
+
+def test_undo_redo_per_stroke(canvas):
+    stroke(canvas, line((50, 100), (250, 100)))
+    one = ink_total(canvas)
+    stroke(canvas, line((50, 200), (250, 200)))
+    assert ink_total(canvas) == pytest.approx(2 * one, rel=0.02)
+    assert canvas.undo()
+    assert ink_total(canvas) == pytest.approx(one)
+    assert len(canvas.strokes) == 1 and canvas.can_redo()
+    assert canvas.redo()
+    assert ink_total(canvas) == pytest.approx(2 * one, rel=0.02)
+    canvas.undo()
+    canvas.undo()
+    assert ink_total(canvas) == 0 and not canvas.undo()
+    canvas.redo()
+    stroke(canvas, line((100, 20), (100, 280)))     # a new stroke drops what redo had
+    assert not canvas.can_redo()
+
+
+def test_clear(canvas):
+    stroke(canvas, line((50, 100), (250, 100)))
+    canvas.clear()
+    assert canvas.is_empty() and ink_total(canvas) == 0 and not canvas.can_undo()
+    assert not canvas.is_modified
+
+
+def test_right_button_and_eraser_mode_erase(canvas):
+    canvas.set_pen_width(10)
+    stroke(canvas, line((50, 150), (250, 150)))
+    before = ink_total(canvas)
+    canvas.set_pen_width(30)
+    stroke(canvas, line((40, 150), (150, 150)), button=Qt.RightButton)
+    half = ink_total(canvas)
+    assert 0.3 * before < half < 0.7 * before
+    canvas.set_eraser(True)
+    stroke(canvas, line((140, 150), (260, 150)))
+    assert ink_total(canvas) == 0
+    assert [s.erase for s in canvas.strokes] == [False, True, True]
+    canvas.undo()
+    assert ink_total(canvas) == pytest.approx(half)
+
+
+def test_pen_width(canvas):
+    canvas.set_pen_width(6)
+    stroke(canvas, line((50, 100), (250, 100)))
+    thin = ink_total(canvas)
+    canvas.clear()
+    canvas.set_pen_width(24)
+    stroke(canvas, line((50, 100), (250, 100)))
+    assert ink_total(canvas) > 3 * thin
+    assert canvas.strokes[0].width == 24
+
+
+def test_resize_keeps_the_drawing(canvas, qtbot):
+    stroke(canvas, line((250, 50), (250, 250)))
+    before = canvas.ink(crop=False)[:300, :300].copy()
+    canvas.resize(120, 120)
+    qtbot.wait(1)
+    canvas.resize(500, 400)
+    qtbot.wait(1)
+    after = canvas.ink(crop=False)
+    assert after.shape[0] >= 400 and after.shape[1] >= 500
+    np.testing.assert_array_equal(after[:300, :300], before)
+    assert after[300:].sum() == 0 and after[:, 300:].sum() == 0
+
+
+def test_draw_strokes_replays_like_the_mouse(canvas, qtbot):
+    stroke(canvas, line((60, 60), (240, 200), 15))
+    drawn = canvas.ink(crop=False).copy()
+    strokes = canvas.strokes
+    canvas.clear()
+    canvas.draw_strokes(strokes)
+    np.testing.assert_allclose(canvas.ink(crop=False), drawn, atol=2 / 255)
+    assert canvas.strokes == strokes
+
+
+def test_set_image_puts_ink_on_a_blank_sheet(canvas):
+    stroke(canvas, line((60, 60), (240, 200)))
+    ink = np.zeros((28, 28), np.float32)
+    ink[4:24, 13:15] = 1
+    canvas.set_image(ink)
+    assert canvas.strokes == [] and not canvas.is_empty()
+    got = canvas.ink()
+    assert got.max() > 0.9
+    rows = np.flatnonzero((got > 0.5).any(axis=1))
+    cols = np.flatnonzero((got > 0.5).any(axis=0))
+    assert np.ptp(rows) > 4 * np.ptp(cols)        # a tall bar stays tall
+
+
+def test_strokes_are_copies(canvas):
+    stroke(canvas, line((60, 60), (240, 60)))
+    canvas.strokes[0].points.clear()
+    assert len(canvas.strokes[0].points) == 21
+    assert isinstance(canvas.strokes[0], Stroke)

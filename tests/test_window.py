@@ -1,0 +1,303 @@
+"""The real window, offscreen, driven by real mouse events: drawing, reading, menus, errors."""
+import json
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+
+from digitpad.canvas import Canvas
+from qtdraw import (digit_strokes, draw_digit, ink_total, line, no_dialogs, shipped,  # noqa: F401
+                    stroke, test_model_path, window)
+
+
+def action(window, name):
+    found = window.findChild(QAction, name)
+    assert found is not None, name
+    return found
+
+
+def test_contract(window):
+    assert isinstance(window.findChild(Canvas, "canvas"), Canvas)
+    assert action(window, "clearAction") and action(window, "retrainAction")
+    assert window.prediction is None
+    assert window.caption.text() == "Draw a digit on the sheet"
+    assert window.startup_message is None
+    assert "shipped" in window.model_label.text()
+
+
+@pytest.mark.parametrize("digit", [1, 0, 7])
+def test_draws_and_reads_a_digit(window, digit):
+    draw_digit(window.canvas, digit)
+    p = window.prediction
+    assert p is not None and p.digit == digit
+    assert len(p.probabilities) == 10 and sum(p.probabilities) == pytest.approx(1)
+    assert window.verdict.text() == str(digit)
+    assert "%" in window.caption.text()
+
+
+def test_reads_while_drawing_at_display_rate(window, qtbot):
+    canvas = window.canvas
+    readings = []
+    window.predictionChanged.connect(readings.append)
+    (points,) = digit_strokes(1, canvas)
+    QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(*map(round, points[0])))
+    for x, y in points[1:12]:
+        QTest.mouseMove(canvas, QPoint(round(x), round(y)))
+    assert readings == []          # coalesced: no forward pass inside the mouse events
+    qtbot.waitUntil(lambda: len(readings) >= 1, timeout=1000)
+    assert window.prediction is not None
+    assert len(readings) < 5
+    QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(*map(round, points[-1])))
+    assert window.prediction.digit == 1
+
+
+def test_prediction_is_current_after_each_stroke(window):
+    canvas = window.canvas
+    strokes = digit_strokes(7, canvas)
+    (seven,) = strokes
+    stroke(canvas, seven[:13])                 # the bar of the 7 alone
+    bar = window.prediction
+    stroke(canvas, seven[12:])                 # then the diagonal
+    assert window.prediction is not bar and window.prediction.digit == 7
+
+
+def test_undo_redo_clear_actions(window):
+    canvas = window.canvas
+    draw_digit(canvas, 1)
+    one = window.prediction.probabilities
+    cx = canvas.width() / 2
+    stroke(canvas, line((cx - 80, canvas.height() * 0.3), (cx + 80, canvas.height() * 0.3)))
+    both = window.prediction.probabilities
+    assert both != pytest.approx(one, abs=0.01)
+    action(window, "undoAction").trigger()
+    assert window.prediction.digit == 1
+    assert window.prediction.probabilities == pytest.approx(one, abs=1e-3)
+    action(window, "redoAction").trigger()
+    assert window.prediction.probabilities == pytest.approx(both, abs=1e-3)
+    assert len(canvas.strokes) == 2
+    action(window, "clearAction").trigger()
+    assert window.prediction is None and canvas.is_empty()
+    assert window.caption.text() == "Draw a digit on the sheet"
+    assert not action(window, "undoAction").isEnabled()
+
+
+def test_clear_shortcuts_are_delete_and_escape(window, qtbot):
+    keys = [k.toString() for k in action(window, "clearAction").shortcuts()]
+    assert set(keys) == {"Del", "Esc"}
+    window.activateWindow()
+    qtbot.waitActive(window)
+    draw_digit(window.canvas, 1)
+    QTest.keyClick(window.canvas, Qt.Key_Escape)
+    assert window.canvas.is_empty() and window.prediction is None
+    draw_digit(window.canvas, 1)
+    QTest.keyClick(window.canvas, Qt.Key_Delete)
+    assert window.canvas.is_empty()
+
+
+def test_eraser(window):
+    canvas = window.canvas
+    draw_digit(canvas, 1)
+    action(window, "eraserAction").trigger()
+    assert canvas.is_eraser()
+    canvas.set_pen_width(80)
+    (points,) = digit_strokes(1, canvas)
+    stroke(canvas, points)
+    assert ink_total(canvas) == 0
+    assert window.prediction is None and window.caption.text() == "No ink: draw a digit"
+    action(window, "eraserAction").trigger()
+    assert not canvas.is_eraser()
+
+
+def test_resize_keeps_the_drawing(window, qtbot):
+    draw_digit(window.canvas, 7)
+    before, ink = window.prediction, ink_total(window.canvas)
+    window.resize(420, 320)
+    qtbot.wait(10)
+    window.resize(1000, 700)
+    qtbot.wait(10)
+    assert ink_total(window.canvas) == pytest.approx(ink)
+    window.update_reading()
+    assert window.prediction.digit == before.digit
+    assert window.prediction.probabilities == pytest.approx(before.probabilities)
+
+
+def test_not_sure_state(window, monkeypatch):
+    from digitpad import reading
+
+    monkeypatch.setattr(reading, "CONFIDENCE", 1.01)      # nothing is sure enough
+    draw_digit(window.canvas, 7)
+    assert window.prediction.digit is None
+    assert window.verdict.text() == "?"
+    assert window.caption.text() == f"not sure: looks most like {window.prediction.best}"
+
+
+# -- images ---------------------------------------------------------------------------
+
+@pytest.fixture
+def mnist_seven(tmp_path, mnist):
+    """The first MNIST test image (a 7), as a light-on-dark PNG and a dark-on-light JPEG."""
+    assert mnist.test_labels[0] == 7
+    img = Image.fromarray(mnist.test_images[0]).resize((112, 112), Image.BILINEAR)
+    light = tmp_path / "seven.png"
+    img.save(light)
+    dark = tmp_path / "seven.jpg"
+    Image.fromarray(255 - np.asarray(img)).convert("RGB").save(dark, quality=90)
+    return light, dark
+
+
+def test_open_image_both_polarities(window, mnist_seven, no_dialogs):
+    for path in mnist_seven:
+        assert window.open_image(path)
+        assert window.prediction.digit == 7, path.name
+    assert no_dialogs == []
+    # drawing on top of an opened image goes on as usual; Clear removes it
+    action(window, "clearAction").trigger()
+    assert window.prediction is None
+
+
+def huge_png(path, side=40_000):
+    """A tiny PNG file whose header claims side x side pixels (over Pillow's bomb limit)."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    data = zlib.compress(b"\0" * 64)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
+                     + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: p.write_text("not a picture"), "not an image"),
+    (lambda p: p.write_bytes(b""), "empty"),
+    (lambda p: Image.new("L", (200, 200), 255).save(p, "PNG"), "blank"),
+    (lambda p: huge_png(p), "too large"),
+])
+def test_open_image_errors_are_dialogs(window, no_dialogs, tmp_path, make, words):
+    draw_digit(window.canvas, 1)
+    path = tmp_path / "picture.png"
+    make(path)
+    assert not window.open_image(path)
+    (kind, title, text), = no_dialogs
+    assert kind == "warning" and words in text and "picture.png" in text
+    assert window.prediction.digit == 1          # the drawing is untouched
+
+
+def test_save_drawing(window, tmp_path):
+    draw_digit(window.canvas, 1)
+    path = tmp_path / "one.png"
+    assert window.save_drawing(path)
+    assert not window.canvas.is_modified
+    img = Image.open(path)
+    assert img.size == (window.canvas.width(), window.canvas.height())
+    from digitpad.images import load_ink
+    from digitpad import reading
+    assert reading.read(window.model.network, load_ink(path)).digit == 1
+
+
+# -- models -----------------------------------------------------------------------------
+
+def bad_models(folder, good):
+    import pickle
+
+    from model.network import MLP
+    from model import weights as weights_io
+
+    (folder / "text.npz").write_text("hello")
+    (folder / "empty.npz").write_bytes(b"")
+    (folder / "pickle.npz").write_bytes(pickle.dumps({"weights": [1, 2]}))
+    data = good.read_bytes()
+    (folder / "truncated.npz").write_bytes(data[: len(data) // 2])
+    weights_io.save(folder / "shape.npz", MLP.create([784, 16, 10]), {})
+    z = np.load(folder / "shape.npz")
+    np.savez(folder / "shape.npz", weight_0=z["weight_0"][:100], bias_0=z["bias_0"],
+             weight_1=z["weight_1"], bias_1=z["bias_1"], meta=z["meta"])
+    return [folder / n for n in ("text.npz", "empty.npz", "pickle.npz", "truncated.npz",
+                                 "shape.npz", "missing.npz")]
+
+
+def test_load_a_bad_model_keeps_the_one_in_use(window, no_dialogs, tmp_path, shipped):
+    draw_digit(window.canvas, 7)
+    model, reading_before = window.model, window.prediction
+    for path in bad_models(tmp_path, shipped):
+        no_dialogs.clear()
+        assert not window.load_model(path)
+        (kind, title, text), = no_dialogs
+        assert kind == "warning" and path.name in text and "unchanged" in text
+        assert window.model is model
+    assert window.prediction.probabilities == reading_before.probabilities
+
+
+def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
+    from model.network import MLP
+    from model import weights as weights_io
+
+    other = tmp_path / "other.npz"
+    weights_io.save(other, MLP.create([784, 24, 10], seed=3), {"mnist_test_accuracy": 0.5})
+    assert window.load_model(other)
+    assert window.model.network.sizes == [784, 24, 10]
+    # kept under models_dir(), remembered for the next start
+    assert digitpad_home in window.model.path.parents
+    assert "784-24-10" in window.model_label.text()
+    from digitpad.window import MainWindow
+    again = MainWindow()
+    assert again.model.network.sizes == [784, 24, 10] and again.startup_message is None
+    again.close()
+
+    saved = tmp_path / "saved.npz"
+    assert window.save_model(saved)
+    assert weights_io.load(saved)[0].sizes == [784, 24, 10]
+    import weights
+    assert not window.save_model(weights.SHIPPED)           # never over the shipped model
+    assert "never overwritten" in no_dialogs[-1][2]
+
+    assert window.reset_model()
+    assert window.model.shipped and "shipped" in window.model_label.text()
+    assert MainWindow().model.shipped
+
+
+def test_broken_user_model_falls_back_at_start_without_a_dialog(qtbot, shipped, digitpad_home,
+                                                                  no_dialogs):
+    from digitpad.window import MainWindow
+
+    broken = digitpad_home / "models" / "mine.npz"
+    broken.parent.mkdir()
+    broken.write_bytes(b"PK\x03\x04 damaged")
+    (digitpad_home / "settings.json").write_text(json.dumps({"model": str(broken)}))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert no_dialogs == []
+    assert w.model.shipped
+    assert "mine.npz" in w.startup_message and "shipped" in w.startup_message
+    assert w.statusBar().currentMessage() == w.startup_message
+
+
+def test_about_names_the_model(window, no_dialogs):
+    action(window, "aboutAction").trigger()
+    (kind, title, text), = no_dialogs
+    assert kind == "about"
+    assert "-".join(map(str, window.model.network.sizes)) in text and "%" in text
+
+
+def test_twenty_thousand_segments(window):
+    """PySide6 6.12.0 died after a few thousand drawLine calls; this must not."""
+    canvas = window.canvas
+    w, h = canvas.width(), canvas.height()
+    segments = 0
+    for k in range(20):
+        QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(10, 10))
+        for i in range(1000):
+            x = 10 + (i * 7 + k) % (w - 20)
+            y = 10 + (i * 13 + 3 * k) % (h - 20)
+            QTest.mouseMove(canvas, QPoint(x, y))
+            segments += 1
+        QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(w // 2, h // 2))
+    assert segments == 20_000 and len(canvas.strokes) == 20
+    assert window.prediction is not None
+    window.canvas.undo()                       # repaints the other 19,000 segments
+    assert len(canvas.strokes) == 19
