@@ -1,0 +1,157 @@
+"""Retrain and Evaluate from the window: a worker thread, progress, cancel, close while training."""
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtGui import QAction
+
+from digitpad.window import MainWindow
+from model import paths
+from qtdraw import draw_digit, no_dialogs, shipped, test_model_path  # noqa: F401
+
+
+@pytest.fixture
+def loader(mnist):
+    """MNIST from the shared copy, loaded once per session; counts the calls."""
+    def load(progress=None):
+        load.calls += 1
+        return mnist
+    load.calls = 0
+    return load
+
+
+def make_window(qtbot, loader, limit):
+    w = MainWindow(mnist_loader=loader, train_limit=limit)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def open_dialog(window, epochs, hidden):
+    window.findChild(QAction, "retrainAction").trigger()
+    dialog = window.retrain_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.epochs.setValue(epochs)
+    dialog.hidden.setValue(hidden)
+    dialog.augment.setChecked(False)
+    return dialog
+
+
+def saved_models():
+    folder = paths.models_dir()
+    return sorted(folder.glob("*.npz")) if folder.exists() else []
+
+
+def test_presets(qtbot, shipped, loader):
+    w = make_window(qtbot, loader, 100)
+    dialog = open_dialog(w, 1, 16)
+    dialog.apply_preset("Thorough")
+    assert dialog.config().epochs > 10 and dialog.config().augment
+    dialog.apply_preset("Quick")
+    assert dialog.config().epochs <= 3
+
+
+def test_a_short_retrain_finishes_and_the_new_model_is_used(qtbot, shipped, loader,
+                                                            digitpad_home, no_dialogs):
+    w = make_window(qtbot, loader, 3000)
+    draw_digit(w.canvas, 1)
+    old_model = w.model
+    dialog = open_dialog(w, epochs=2, hidden=32)
+    batches = []
+    with qtbot.waitSignal(dialog.trained, timeout=60_000):
+        dialog.start_button.click()
+        dialog.job.worker.batch.connect(batches.append)
+        assert dialog.is_running() and not dialog.start_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
+    assert no_dialogs == []
+    assert w.model is not old_model and w.model.network.sizes == [784, 32, 10]
+    assert w.model.test_accuracy() > 0.5
+    (path,) = saved_models()
+    assert digitpad_home in path.parents and w.model.path == path
+    assert "Epoch 2/2" in dialog.detail.text() and "left" in dialog.detail.text()
+    assert dialog.progress.value() == 1000 and "Done" in dialog.status.text()
+    assert batches and batches[-1].epoch == 2
+    # the drawing is read by the new model at once, and it comes back at the next start
+    assert w.prediction is not None
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.model.path == path and again.model.network.sizes == [784, 32, 10]
+
+
+def test_cancel_keeps_the_model(qtbot, shipped, loader, no_dialogs):
+    w = make_window(qtbot, loader, 20_000)
+    old_model = w.model
+    dialog = open_dialog(w, epochs=50, hidden=64)
+    with qtbot.waitSignal(dialog.progress.valueChanged, timeout=30_000):
+        dialog.start_button.click()
+    assert dialog.is_running()
+    draw_digit(w.canvas, 1)                    # drawing and reading go on meanwhile
+    assert w.prediction.digit == 1
+    stopped = []
+    dialog.job.worker.stopped.connect(lambda: stopped.append(True))
+    with qtbot.waitSignal(dialog.job.finished, timeout=1000):
+        dialog.cancel_button.click()
+    assert not dialog.is_running()
+    qtbot.waitUntil(lambda: stopped == [True], timeout=1000)
+    assert w.model is old_model and saved_models() == []
+    assert "cancelled" in dialog.status.text()
+    assert not dialog.isVisible()
+    assert no_dialogs == []
+
+
+def test_closing_the_window_while_training_stops_the_thread(qtbot, shipped, loader, qtlog):
+    w = make_window(qtbot, loader, 20_000)
+    old_model = w.model
+    dialog = open_dialog(w, epochs=50, hidden=64)
+    with qtbot.waitSignal(dialog.progress.valueChanged, timeout=30_000):
+        dialog.start_button.click()
+    thread = dialog.job.thread
+    assert isinstance(thread, QThread) and thread.isRunning()
+    w.close()
+    assert thread.isFinished() and not thread.isRunning()
+    assert w.model is old_model and saved_models() == []
+    qtbot.wait(20)
+    assert not any("Destroyed while thread" in r.message for r in qtlog.records)
+
+
+def test_training_failure_is_a_dialog(qtbot, shipped, no_dialogs):
+    from model.data import DataError
+
+    def offline(progress=None):
+        raise DataError("MNIST could not be obtained: no network")
+
+    w = make_window(qtbot, offline, 100)
+    old_model = w.model
+    dialog = open_dialog(w, epochs=1, hidden=16)
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: not dialog.is_running() and bool(no_dialogs), timeout=5000)
+    (kind, title, text), = no_dialogs
+    assert kind == "warning" and "no network" in text
+    assert w.model is old_model and saved_models() == []
+
+
+def test_diverging_training_is_a_dialog(qtbot, shipped, loader, no_dialogs, monkeypatch):
+    from digitpad import training
+    from model.train import TrainingDiverged
+
+    def diverge(config, *args, on_batch=None, **kwargs):
+        raise TrainingDiverged("the loss became nan in epoch 1, batch 3: training diverged")
+
+    monkeypatch.setattr(training, "train", diverge)
+    w = make_window(qtbot, loader, 2000)
+    old_model = w.model
+    dialog = open_dialog(w, epochs=2, hidden=32)
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: not dialog.is_running() and bool(no_dialogs), timeout=10_000)
+    (kind, title, text), = no_dialogs
+    assert kind == "warning" and "diverged" in text
+    assert w.model is old_model and saved_models() == []
+    assert dialog.start_button.isEnabled()
+
+
+def test_evaluate(qtbot, shipped, loader, no_dialogs):
+    w = make_window(qtbot, loader, 100)
+    w.findChild(QAction, "evaluateAction").trigger()
+    qtbot.waitUntil(lambda: w.evaluation is None, timeout=10_000)
+    (kind, title, text), = no_dialogs
+    assert kind == "information" and "10,000 MNIST test images" in text
+    assert w.last_evaluation > 0.9
