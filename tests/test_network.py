@@ -1,0 +1,111 @@
+"""model.network: backpropagation against finite differences, a stable softmax and loss."""
+import numpy as np
+import pytest
+
+from model.network import MLP, as_input, cross_entropy, softmax
+
+
+def loss_of(net, x, labels):
+    return cross_entropy(net.logits(x), labels)[0]
+
+
+@pytest.mark.parametrize("sizes", [[12, 10], [12, 9, 10], [20, 16, 8, 10]])
+def test_backward_matches_central_differences(sizes):
+    """Every gradient entry, in float64, against (L(p + h) - L(p - h)) / 2h."""
+    rng = np.random.default_rng(1)
+    net = MLP.create(sizes, seed=2, dtype=np.float64)
+    for b in net.biases:
+        b[:] = rng.normal(0, 0.1, b.shape)          # so that biases matter too
+    x = rng.random((7, sizes[0]))
+    labels = np.array([0, 3, 9, -1, 5, 5, -1])     # -1: "not a digit", a uniform target
+
+    _, dlogits = cross_entropy(net.logits(x), labels)
+    grads = net.backward(net.forward(x), dlogits)
+
+    h = 1e-6
+    assert len(grads) == len(net.params)
+    for p, g in zip(net.params, grads):
+        assert g.shape == p.shape
+        numeric = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            keep = p[i]
+            p[i] = keep + h
+            up = loss_of(net, x, labels)
+            p[i] = keep - h
+            down = loss_of(net, x, labels)
+            p[i] = keep
+            numeric[i] = (up - down) / (2 * h)
+        np.testing.assert_allclose(g, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_float32_by_default_and_shapes():
+    net = MLP.create(seed=0)
+    assert net.sizes == [784, 512, 10]
+    assert all(p.dtype == np.float32 for p in net.params)
+    x = as_input(np.zeros((3, 28, 28), np.uint8) + 255)
+    assert x.dtype == np.float32 and x.shape == (3, 784) and x.max() == 1
+    p = net.predict_proba(x)
+    assert p.shape == (3, 10) and p.dtype == np.float32
+    np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-5)
+    assert net.predict_proba(x[0]).shape == (10,)
+
+
+def test_same_seed_same_network():
+    a, b = MLP.create([784, 32, 10], seed=5), MLP.create([784, 32, 10], seed=5)
+    assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params))
+    c = MLP.create([784, 32, 10], seed=6)
+    assert not np.array_equal(a.weights[0], c.weights[0])
+
+
+def test_he_initialisation():
+    w = MLP.create([784, 2000, 10], seed=0).weights[0]
+    assert w.std() == pytest.approx(np.sqrt(2 / 784), rel=0.01)
+
+
+def test_softmax_and_cross_entropy_with_huge_logits():
+    logits = np.array([[1e4, 0, -1e4, 0, 0, 0, 0, 0, 0, 0],
+                       [-1e30, 1e30, 0, 0, 0, 0, 0, 0, 0, 0]], dtype=np.float32)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):   # no inf, no NaN
+        p = softmax(logits)
+        right, grad = cross_entropy(logits, np.array([0, 1]))
+    assert np.isfinite(p).all() and p[0, 0] == 1 and p[1, 1] == 1
+    assert right == 0 and np.isfinite(grad).all() and np.abs(grad).max() < 1e-6
+    wrong, grad = cross_entropy(logits[:1], np.array([2]))
+    assert wrong == pytest.approx(2e4, rel=1e-6)
+    np.testing.assert_allclose(grad[0, [0, 2]], [1, -1], atol=1e-6)
+
+
+def test_cross_entropy_matches_the_definition():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 3, (6, 10))
+    labels = np.array([1, 2, 3, 4, 5, 6])
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    loss, grad = cross_entropy(logits, labels)
+    assert loss == pytest.approx(-np.log(p[np.arange(6), labels]).mean())
+    target = np.eye(10)[labels]
+    np.testing.assert_allclose(grad, (p - target) / 6, atol=1e-12)
+
+
+def test_cross_entropy_with_label_minus_one_targets_the_uniform_distribution():
+    logits = np.zeros((2, 10))
+    loss, grad = cross_entropy(logits, np.array([-1, -1]))
+    assert loss == pytest.approx(np.log(10))         # already uniform: the minimum
+    np.testing.assert_allclose(grad, 0, atol=1e-15)
+
+    rng = np.random.default_rng(1)
+    logits = rng.normal(0, 2, (3, 10))
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    loss, grad = cross_entropy(logits, np.array([-1, 4, -1]))
+    expected = (-np.log(p[0]).mean() - np.log(p[1, 4]) - np.log(p[2]).mean()) / 3
+    assert loss == pytest.approx(expected)
+    np.testing.assert_allclose(grad[0], (p[0] - 0.1) / 3, atol=1e-12)
+    np.testing.assert_allclose(grad[1], (p[1] - np.eye(10)[4]) / 3, atol=1e-12)
+
+
+def test_classify_and_accuracy():
+    net = MLP.create([784, 8, 10], seed=0)
+    x = np.random.default_rng(0).integers(0, 256, (25, 28, 28), dtype=np.uint8)
+    predicted = net.classify(x, batch_size=7)
+    assert predicted.shape == (25,)
+    assert np.array_equal(predicted, net.predict_proba(as_input(x)).argmax(axis=1))
+    assert net.accuracy(x, predicted) == 1

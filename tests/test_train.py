@@ -1,0 +1,78 @@
+"""model.train: a short run learns, a stop is quick, divergence is caught."""
+import time
+
+import numpy as np
+import pytest
+
+from model.network import MLP
+from model.train import TrainConfig, TrainingDiverged, TrainingStopped, train
+
+
+def test_a_short_run_learns(mnist):
+    batches, epochs = [], []
+    # 5,000 images, 2 epochs: small steps, and a few of them, reach about 88%.
+    config = TrainConfig(hidden=(64,), epochs=2, batch_size=32, lr=2e-3, augment=False, seed=1)
+    result = train(config, mnist.train_images[:5000], mnist.train_labels[:5000],
+                   mnist.test_images[:2000], mnist.test_labels[:2000],
+                   on_batch=batches.append, on_epoch=epochs.append)
+    assert result.network.sizes == [784, 64, 10]
+    assert [r.epoch for r in epochs] == [1, 2] and result.history == epochs
+    assert epochs[-1].val_accuracy > 0.85           # chance is 0.10
+    assert epochs[1].loss < epochs[0].loss
+    assert len(batches) == 2 * 157 and batches[-1].fraction == 1.0
+    assert batches[0].batches == 157 and batches[0].eta > 0
+    assert result.network.accuracy(mnist.test_images[:2000], mnist.test_labels[:2000]) \
+        == pytest.approx(epochs[-1].val_accuracy)
+
+
+def test_an_augmented_run_learns_too(mnist):
+    config = TrainConfig(hidden=(64,), epochs=2, batch_size=32, lr=3e-3, augment=True, seed=1)
+    result = train(config, mnist.train_images[:5000], mnist.train_labels[:5000],
+                   mnist.test_images[:2000], mnist.test_labels[:2000])
+    assert result.history[-1].val_accuracy > 0.75
+
+
+def test_a_stop_request_ends_the_run_at_once_and_keeps_the_start_model(mnist):
+    start = MLP.create([784, 32, 10], seed=0)
+    before = [p.copy() for p in start.params]
+    calls = []
+
+    def should_stop():
+        calls.append(time.perf_counter())
+        return len(calls) > 3
+
+    config = TrainConfig(hidden=(32,), epochs=5, augment=True)
+    with pytest.raises(TrainingStopped):
+        train(config, mnist.train_images[:5000], mnist.train_labels[:5000],
+              init=start, should_stop=should_stop)
+    assert time.perf_counter() - calls[-1] < 0.2
+    assert len(calls) == 4
+    assert all(np.array_equal(p, q) for p, q in zip(start.params, before))
+
+
+def test_a_huge_learning_rate_is_caught_as_divergence(mnist):
+    config = TrainConfig(hidden=(32,), epochs=1, optimizer="sgd", lr=1e10,
+                         schedule="constant", augment=False)
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged, match="lower learning rate"):
+        train(config, mnist.train_images[:2000], mnist.train_labels[:2000])
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch size"), ({"lr": -1}, "learning rate"),
+    ({"lr": float("nan")}, "learning rate"), ({"hidden": (0,)}, "hidden"),
+    ({"optimizer": "lbfgs"}, "optimizer"), ({"schedule": "step"}, "schedule"),
+    ({"weight_decay": -0.1}, "weight decay"),
+])
+def test_config_validation(change, match):
+    with pytest.raises(ValueError, match=match):
+        TrainConfig(**change).validate()
+
+
+def test_config_to_dict_is_plain():
+    d = TrainConfig(hidden=(800, 300)).to_dict()
+    assert d["hidden"] == [800, 300] and d["optimizer"] == "adam"
+
+
+def test_bad_data_is_refused():
+    with pytest.raises(ValueError, match="expected images"):
+        train(TrainConfig(epochs=1), np.zeros((5, 27, 27), np.uint8), np.zeros(5))
