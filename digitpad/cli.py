@@ -1,0 +1,396 @@
+"""The ``digitpad`` command.
+
+    digitpad                      open the drawing window
+    digitpad train [options]      train a network on MNIST and save it
+    digitpad evaluate [WEIGHTS]   MNIST test accuracy, per digit, and the confusion matrix
+    digitpad predict IMAGE...     read digits from image files
+
+Exit status: 0 done; 1 a run that failed (training diverged, the window could
+not start); 2 a bad argument or a bad file, told in one line on stderr,
+never with a traceback; 130 stopped by Ctrl-C.  :func:`main` returns the
+status instead of exiting, so tests can call it in-process.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import shlex
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+import weights
+from model.data import DataError, load_mnist
+from model.optim import SCHEDULES
+from model.paths import models_dir
+from model.train import TrainConfig, TrainingDiverged, train
+from model.weights import WeightsError, describe, load, save
+
+from . import __version__
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+DEFAULT_LR = {"adam": 1e-3, "sgd": 0.05}
+
+
+class UsageError(Exception):
+    """A bad argument or file: reported in one line, exit status 2."""
+
+
+def main(argv=None):
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as e:             # --help, --version, or a usage error already told
+        return 0 if e.code is None else e.code if isinstance(e.code, int) else EXIT_USAGE
+    if args.command is None:
+        return open_window()
+    args.argv = argv
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("\ndigitpad: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (UsageError, DataError, WeightsError) as e:
+        return fail(e, EXIT_USAGE)
+
+
+def fail(error, status):
+    print(f"digitpad: error: {error}", file=sys.stderr)
+    return status
+
+
+def open_window():
+    """``digitpad`` alone: the drawing window (Qt is imported only here)."""
+    try:
+        from digitpad.window import main as run_window
+    except ImportError as e:
+        return fail(f"cannot open the window: {e}", EXIT_FAILED)
+    return run_window()
+
+
+# Arguments ---------------------------------------------------------------------------
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with usage errors in one line (exit status 2, as argparse does)."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser():
+    parser = Parser(prog="digitpad",
+                    description="Draw a digit; a from-scratch NumPy neural network reads "
+                                "it live. Without a command, opens the window.")
+    parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_train_command(commands)
+    add_evaluate_command(commands)
+    add_predict_command(commands)
+    return parser
+
+
+def add_train_command(commands):
+    d = TrainConfig()
+    p = commands.add_parser("train", help="train a network on MNIST and save it",
+                            description="Train a network on MNIST, show its test accuracy "
+                                        "after every epoch, and save it.")
+    p.add_argument("--data", type=Path, metavar="DIR",
+                   help="folder holding the four MNIST files (default: the cache, "
+                        "downloading them if needed)")
+    p.add_argument("--epochs", type=positive_int, default=d.epochs, metavar="N",
+                   help=f"passes over the training set (default {d.epochs})")
+    p.add_argument("--batch-size", type=positive_int, default=d.batch_size, metavar="B",
+                   help=f"images per step (default {d.batch_size})")
+    p.add_argument("--optimizer", choices=("adam", "sgd"), default=d.optimizer,
+                   help=f"adam, or sgd with Nesterov momentum (default {d.optimizer})")
+    p.add_argument("--lr", type=positive_float, metavar="LR",
+                   help="peak learning rate (default "
+                        + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_LR.items()) + ")")
+    p.add_argument("--hidden", type=hidden_sizes, default=d.hidden, metavar="SIZES",
+                   help="hidden layer widths, e.g. 512 or 800,300 "
+                        f"(default {','.join(map(str, d.hidden))})")
+    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=d.augment,
+                   help="distort every training image at random: rotation, scale, shear, "
+                        "shift, stroke thickness, elastic (default on)")
+    p.add_argument("--augment-strength", type=nonnegative_float, default=d.augment_strength,
+                   metavar="X", help=f"scales every distortion (default {d.augment_strength:g})")
+    p.add_argument("--weight-decay", type=nonnegative_float, default=d.weight_decay,
+                   metavar="WD", help=f"decoupled weight decay (default {d.weight_decay:g})")
+    p.add_argument("--schedule", choices=tuple(SCHEDULES), default=d.schedule,
+                   help=f"learning-rate schedule (default {d.schedule})")
+    p.add_argument("--seed", type=nonnegative_int, default=d.seed, metavar="S",
+                   help=f"seeds initialisation, shuffling and augmentation (default {d.seed})")
+    p.add_argument("--out", type=Path, metavar="PATH",
+                   help="where to save the model, a .npz file (default: "
+                        "<models folder>/digitpad-<date>-<time>.npz)")
+    # Undocumented: train on the first N images only, for quick tests.
+    p.add_argument("--limit", type=positive_int, help=argparse.SUPPRESS)
+    p.set_defaults(run=run_train)
+
+
+def add_evaluate_command(commands):
+    p = commands.add_parser("evaluate", help="measure a model on the MNIST test set",
+                            description="Measure a model on the 10,000 MNIST test images: "
+                                        "accuracy, accuracy per digit, confusion matrix.")
+    p.add_argument("weights", nargs="?", type=Path, metavar="WEIGHTS",
+                   help="a .npz weight file (default: the model shipped with digitpad)")
+    p.add_argument("--data", type=Path, metavar="DIR",
+                   help="folder holding the four MNIST files (default: the cache, "
+                        "downloading them if needed)")
+    p.set_defaults(run=run_evaluate)
+
+
+def add_predict_command(commands):
+    p = commands.add_parser("predict", help="read the digit in image files",
+                            description="Read the digit in each image file, as the window "
+                                        "would: prints the digit and the ten probabilities.")
+    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    p.add_argument("--weights", type=Path, metavar="WEIGHTS",
+                   help="a .npz weight file (default: the model shipped with digitpad)")
+    p.set_defaults(run=run_predict)
+
+
+def positive_int(text):
+    return _number(text, int, lambda v: v >= 1, "a whole number of at least 1")
+
+
+def nonnegative_int(text):
+    return _number(text, int, lambda v: v >= 0, "a whole number of at least 0")
+
+
+def positive_float(text):
+    return _number(text, float, lambda v: v > 0 and math.isfinite(v), "a number above 0")
+
+
+def nonnegative_float(text):
+    return _number(text, float, lambda v: v >= 0 and math.isfinite(v), "a number of 0 or more")
+
+
+def _number(text, kind, ok, wanted):
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not ok(value):
+        raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+    return value
+
+
+def hidden_sizes(text):
+    """"512" -> (512,); "800,300" -> (800, 300)."""
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected layer widths such as 512 or 800,300, got {text!r}")
+    return sizes
+
+
+# digitpad train ------------------------------------------------------------------
+
+def run_train(args):
+    config = TrainConfig(hidden=args.hidden, epochs=args.epochs, batch_size=args.batch_size,
+                         optimizer=args.optimizer, lr=args.lr or DEFAULT_LR[args.optimizer],
+                         weight_decay=args.weight_decay, schedule=args.schedule,
+                         augment=args.augment, augment_strength=args.augment_strength,
+                         seed=args.seed)
+    try:
+        config.validate()
+    except ValueError as e:
+        raise UsageError(e) from None
+    out = output_path(args.out)
+    images, labels, test_images, test_labels = training_data(args)
+
+    sizes = "-".join(map(str, [784, *config.hidden, 10]))
+    print(f"training {sizes} on {len(images):,} images for {config.epochs} epochs "
+          f"({config.optimizer}, lr {config.lr:g}, {config.schedule}, batch "
+          f"{config.batch_size}, augmentation {'on' if config.augment else 'off'})")
+    bar = ProgressBar(math.ceil(len(images) / config.batch_size) * config.epochs)
+    try:
+        with bar, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            result = train(config, images, labels, test_images, test_labels,
+                           on_batch=bar.batch, on_epoch=bar.epoch)
+    except KeyboardInterrupt:
+        print("\ndigitpad: interrupted; nothing was saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except TrainingDiverged as e:
+        return fail(f"{e}; nothing was saved", EXIT_FAILED)
+
+    accuracy = result.history[-1].val_accuracy
+    meta = {"config": config.to_dict(), "mnist_test_accuracy": accuracy,
+            "training_images": len(images), "training_seconds": round(result.seconds, 1),
+            "command": shlex.join(["digitpad", *args.argv]),
+            "digitpad_version": __version__}
+    try:
+        save(out, result.network, meta)
+    except OSError as e:
+        raise UsageError(f"cannot save the model to {out}: {e.strerror or e}") from None
+    print(f"MNIST test accuracy {accuracy:.2%} after {_duration(result.seconds)}; "
+          f"saved {out}")
+    return 0
+
+
+def training_data(args):
+    """What ``digitpad train`` learns from, and the MNIST test set it is measured on.
+
+    Returns ``(images, labels, test_images, test_labels)``: uint8 images
+    ``(n, 28, 28)`` (ink 255) and labels 0-9 (-1 would mean "not a digit").
+    This is the one place to add training data beyond MNIST's 60,000 images:
+    concatenate it to ``images`` and ``labels`` here.
+    """
+    mnist = load_mnist(args.data, progress=DownloadProgress())
+    images, labels = mnist.train_images, mnist.train_labels
+    if args.limit:
+        images, labels = images[:args.limit], labels[:args.limit]
+    return images, labels, mnist.test_images, mnist.test_labels
+
+
+def output_path(out):
+    """The file to save to, checked before training starts, not after."""
+    if out is None:
+        out = models_dir() / f"digitpad-{datetime.now():%Y%m%d-%H%M%S}.npz"
+    out = out.expanduser()
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; name a .npz file in it")
+    if out.suffix != ".npz":
+        raise UsageError(f"--out must name a .npz file, got {str(out)!r}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot create the folder {out.parent}: {e.strerror or e}") from None
+    return out
+
+
+class ProgressBar:
+    """tqdm over every batch of the run (epoch, loss, accuracy, ETA), a line per epoch.
+
+    The bar shows only on a terminal; the epoch lines always print.
+    """
+
+    def __init__(self, total):
+        self.bar = tqdm(total=total, unit="batch", disable=None, leave=False,
+                        dynamic_ncols=True,
+                        bar_format="{desc} {percentage:3.0f}%|{bar}| {postfix} "
+                                   "[{elapsed}<{remaining}]")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.close()
+
+    def batch(self, p):
+        self.bar.set_description_str(f"epoch {p.epoch}/{p.epochs}", refresh=False)
+        self.bar.set_postfix_str(f"loss {p.loss:.4f}, accuracy {p.accuracy:.2%}",
+                                 refresh=False)
+        self.bar.update(1)
+
+    def epoch(self, r):
+        test = "" if r.val_accuracy is None else f", test accuracy {r.val_accuracy:.2%}"
+        tqdm.write(f"epoch {r.epoch}/{r.epochs}: loss {r.loss:.4f}, training accuracy "
+                        f"{r.accuracy:.2%}{test} ({r.seconds:.1f} s)")
+        sys.stdout.flush()
+
+
+class DownloadProgress:
+    """A tqdm bar per file while MNIST downloads (only on a terminal)."""
+
+    def __init__(self):
+        self.bars = {}
+
+    def __call__(self, name, done, total):
+        if name not in self.bars:
+            self.bars[name] = tqdm(total=total, desc=f"downloading {name}", unit="B",
+                                   unit_scale=True, disable=None, leave=False)
+        bar = self.bars[name]
+        bar.update(done - bar.n)
+        if total is not None and done >= total:
+            bar.close()
+
+
+def _duration(seconds):
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+# digitpad evaluate ---------------------------------------------------------------
+
+def run_evaluate(args):
+    path, net, meta = load_model(args.weights)
+    mnist = load_mnist(args.data, progress=DownloadProgress())
+    truth = mnist.test_labels.astype(np.int64)
+    predicted = net.classify(mnist.test_images)
+    confusion = np.bincount(truth * 10 + predicted, minlength=100).reshape(10, 10)
+    right = int(np.trace(confusion))
+
+    print(f"model: {path} ({describe(meta)})")
+    print(f"MNIST test accuracy: {right / len(truth):.2%} ({right:,} of {len(truth):,} "
+          f"right, {len(truth) - right:,} wrong)")
+    print()
+    print(format_confusion(confusion))
+    return 0
+
+
+def format_confusion(confusion):
+    """The confusion matrix, one row per true digit, with each digit's accuracy."""
+    lines = ["rows: the true digit; columns: what the network read",
+             "digit " + "".join(f"{d:>6}" for d in range(10)) + "   accuracy"]
+    for d, row in enumerate(confusion):
+        accuracy = f"{row[d] / row.sum():.2%}" if row.sum() else "-"
+        lines.append(f"{d:>5} " + "".join(f"{v:>6}" for v in row) + f"{accuracy:>11}")
+    return "\n".join(lines)
+
+
+def load_model(path):
+    """``(path, network, meta)`` from ``path``, or from the shipped model when None."""
+    if path is None:
+        path = weights.SHIPPED
+        if not path.exists():
+            raise UsageError(f"the shipped model {path} is missing; give a weight file, "
+                             f"or make one with digitpad train")
+    net, meta = load(path)
+    return path, net, meta
+
+
+# digitpad predict ----------------------------------------------------------------
+
+def run_predict(args):
+    from .images import ImageError, load_ink
+    from .reading import read
+
+    _, net, _ = load_model(args.weights)
+    status = 0
+    for file in args.images:
+        try:
+            prediction = read(net, load_ink(file))
+        except ImageError as e:
+            fail(e, EXIT_USAGE)
+            status = EXIT_USAGE
+            continue
+        print(f"{file}: {format_prediction(prediction)}")
+    return status
+
+
+def format_prediction(prediction):
+    """"7 (98.1%)  0:0.00 1:0.00 ... 9:0.00", "not sure (3? 41.0%) ...", or "blank"."""
+    if prediction is None:
+        return "blank (no ink found)"
+    p = prediction.probabilities
+    if prediction.digit is None:
+        head = f"not sure ({prediction.best}? {p[prediction.best]:.1%})"
+    else:
+        head = f"{prediction.digit} ({p[prediction.digit]:.1%})"
+    return head + "  " + " ".join(f"{d}:{v:.2f}" for d, v in enumerate(p))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

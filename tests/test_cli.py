@@ -1,0 +1,252 @@
+"""digitpad's command line, called in-process: its outputs, exit statuses and error lines."""
+import sys
+import types
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+import weights
+from digitpad import cli
+from model import paths
+from model.network import MLP
+from model.train import TrainingDiverged
+from model.weights import load, save
+
+
+def run(capsys, *argv):
+    status = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(err, *fragments):
+    assert err.startswith("digitpad") and err.endswith("\n") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A folder of this test's own (tmp_path also holds DIGITPAD_HOME)."""
+    (tmp_path / "w").mkdir()
+    return tmp_path / "w"
+
+
+@pytest.fixture
+def small_model(folder):
+    path = folder / "small.npz"
+    save(path, MLP.create([784, 16, 10], seed=0), {"mnist_test_accuracy": 0.1})
+    return path
+
+
+@pytest.fixture
+def no_shipped_model(folder, monkeypatch):
+    monkeypatch.setattr(weights, "SHIPPED", folder / "shipped" / "digitpad.npz")
+    return weights.SHIPPED
+
+
+# Help and usage errors -------------------------------------------------------------
+
+def test_help_and_version(capsys):
+    status, out, _ = run(capsys, "--help")
+    assert status == 0 and "train" in out and "evaluate" in out and "predict" in out
+    status, out, _ = run(capsys, "train", "--help")
+    assert status == 0 and "--hidden SIZES" in out and "--limit" not in out
+    status, out, _ = run(capsys, "--version")
+    assert status == 0 and out.startswith("digitpad 0.")
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["train", "--hidden", "abc"], "--hidden: expected layer widths such as 512 or 800,300"),
+    (["train", "--hidden", "512,,3"], "got '512,,3'"),
+    (["train", "--hidden", "0"], "--hidden"),
+    (["train", "--epochs", "-3"], "--epochs: expected a whole number of at least 1, got '-3'"),
+    (["train", "--epochs", "2.5"], "--epochs"),
+    (["train", "--batch-size", "0"], "--batch-size"),
+    (["train", "--lr", "0"], "--lr: expected a number above 0"),
+    (["train", "--lr", "nan"], "--lr"),
+    (["train", "--weight-decay", "-1"], "--weight-decay"),
+    (["train", "--optimizer", "rmsprop"], "invalid choice: 'rmsprop'"),
+    (["train", "--schedule", "step"], "--schedule"),
+    (["train", "--seed", "-1"], "--seed"),
+    (["train", "extra"], "unrecognized arguments: extra"),
+    (["evaluate", "a.npz", "b.npz"], "unrecognized arguments"),
+    (["predict"], "IMAGE"),
+    (["fly"], "invalid choice: 'fly'"),
+])
+def test_bad_arguments(capsys, argv, fragment):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert_one_line_error(err, fragment)
+
+
+def test_out_must_be_an_npz_file_and_is_checked_before_training(capsys, folder):
+    status, _, err = run(capsys, "train", "--out", folder / "model.txt", "--data", folder)
+    assert status == 2
+    assert_one_line_error(err, "--out must name a .npz file")
+    status, _, err = run(capsys, "train", "--out", folder, "--data", folder)
+    assert status == 2
+    assert_one_line_error(err, "is a folder")
+
+
+def test_missing_mnist_is_one_line(capsys, folder):
+    status, _, err = run(capsys, "train", "--data", folder / "nowhere", "--out",
+                         folder / "m.npz")
+    assert status == 2
+    assert_one_line_error(err, "is not a folder")
+    assert not (folder / "m.npz").exists()
+
+
+# Bad weight files ------------------------------------------------------------------
+
+def test_evaluate_missing_weights_file(capsys, folder):
+    status, _, err = run(capsys, "evaluate", folder / "nope.npz", "--data", folder)
+    assert status == 2
+    assert_one_line_error(err, "no weight file at", "nope.npz")
+
+
+@pytest.mark.parametrize("content", [b"", b"not a model", b"PK\x03\x04 cut short",
+                                     b"\x80\x04\x95 a pickle"])
+def test_evaluate_corrupt_weights_file(capsys, folder, content):
+    bad = folder / "bad.npz"
+    bad.write_bytes(content)
+    status, _, err = run(capsys, "evaluate", bad, "--data", folder)
+    assert status == 2
+    assert_one_line_error(err, "bad.npz")
+
+
+def test_evaluate_without_the_shipped_model(capsys, no_shipped_model, folder):
+    status, _, err = run(capsys, "evaluate", "--data", folder)
+    assert status == 2
+    assert_one_line_error(err, "the shipped model", "is missing")
+
+
+def test_predict_with_a_corrupt_model(capsys, folder):
+    (folder / "bad.npz").write_text("junk")
+    status, _, err = run(capsys, "predict", folder / "x.png", "--weights", folder / "bad.npz")
+    assert status == 2
+    assert_one_line_error(err, "is not an .npz weight file")
+
+
+# evaluate ------------------------------------------------------------------------
+
+def test_evaluate_prints_accuracy_per_class_and_confusion(capsys, mnist_dir, small_model):
+    status, out, err = run(capsys, "evaluate", small_model, "--data", mnist_dir)
+    assert status == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == f"model: {small_model} (784-16-10, 10.00% on MNIST test, trained " \
+                       f"{load(small_model)[1]['date'][:10]})"
+    assert lines[1].startswith("MNIST test accuracy: ")
+    header = lines.index("digit      0     1     2     3     4     5     6     7     8     9"
+                         "   accuracy")
+    rows = [line.split() for line in lines[header + 1:header + 11]]
+    confusion = np.array([[int(v) for v in row[1:11]] for row in rows])
+    assert [int(row[0]) for row in rows] == list(range(10))
+    assert confusion.sum() == 10_000
+    assert confusion.sum(axis=1).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028,
+                                             974, 1009]
+    right = int(np.trace(confusion))
+    assert f"({right:,} of 10,000 right" in lines[1]
+    assert rows[1][-1] == f"{confusion[1, 1] / 1135:.2%}"
+
+
+def test_evaluate_defaults_to_the_shipped_model(capsys, mnist_dir, small_model,
+                                                no_shipped_model):
+    no_shipped_model.parent.mkdir()
+    small_model.rename(no_shipped_model)
+    status, out, _ = run(capsys, "evaluate", "--data", mnist_dir)
+    assert status == 0 and out.startswith(f"model: {no_shipped_model} (784-16-10")
+
+
+# train -------------------------------------------------------------------------
+
+def test_a_short_training_run(capsys, mnist_dir, folder):
+    out_file = folder / "short.npz"
+    status, out, err = run(capsys, "train", "--data", mnist_dir, "--limit", 5000,
+                           "--epochs", 2, "--hidden", 64, "--batch-size", 32, "--lr", 0.002,
+                           "--no-augment", "--seed", 1, "--out", out_file)
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("training 784-64-10 on 5,000 images for 2 epochs (adam, "
+                               "lr 0.002, cosine, batch 32, augmentation off)")
+    assert lines[1].startswith("epoch 1/2: loss ") and "test accuracy" in lines[1]
+    assert lines[2].startswith("epoch 2/2: ")
+    assert lines[3].startswith("MNIST test accuracy ") and lines[3].endswith(f"saved {out_file}")
+
+    net, meta = load(out_file)
+    assert net.sizes == [784, 64, 10]
+    assert meta["mnist_test_accuracy"] > 0.85                      # chance is 0.10
+    assert f"MNIST test accuracy {meta['mnist_test_accuracy']:.2%}" in lines[3]
+    assert meta["config"]["hidden"] == [64] and meta["config"]["augment"] is False
+    assert meta["training_images"] == 5000
+    assert meta["command"].startswith("digitpad train --data ")
+
+
+def test_training_saves_to_the_models_folder_by_default(capsys, mnist_dir, no_shipped_model):
+    status, out, err = run(capsys, "train", "--data", mnist_dir, "--limit", 256,
+                           "--epochs", 1, "--hidden", 8)
+    assert status == 0, err
+    saved = list(paths.models_dir().glob("digitpad-*.npz"))
+    assert len(saved) == 1 and out.rstrip().endswith(f"saved {saved[0]}")
+    assert not no_shipped_model.exists()
+
+
+def test_ctrl_c_saves_nothing(capsys, mnist_dir, folder, monkeypatch):
+    def interrupted(config, images, labels, *args, on_batch=None, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "train", interrupted)
+    status, _, err = run(capsys, "train", "--data", mnist_dir, "--out", folder / "m.npz")
+    assert status == 130
+    assert "interrupted; nothing was saved" in err and "Traceback" not in err
+    assert list(folder.iterdir()) == []
+
+
+def test_divergence_saves_nothing(capsys, mnist_dir, folder, monkeypatch):
+    def diverging(*args, **kwargs):
+        raise TrainingDiverged("the loss became nan in epoch 1, batch 3")
+
+    monkeypatch.setattr(cli, "train", diverging)
+    status, _, err = run(capsys, "train", "--data", mnist_dir, "--out", folder / "m.npz")
+    assert status == 1
+    assert_one_line_error(err, "the loss became nan", "nothing was saved")
+    assert list(folder.iterdir()) == []
+
+
+# predict and the window ---------------------------------------------------------
+
+def test_predict(capsys, folder, small_model):
+    one = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(one).line([(100, 30), (100, 170)], fill=0, width=14)
+    one.save(folder / "one.png")
+    status, out, err = run(capsys, "predict", folder / "one.png", "--weights", small_model)
+    assert status == 0 and err == ""
+    assert out.startswith(f"{folder / 'one.png'}: ") and out.count("\n") == 1
+    pairs = [p.split(":") for p in out.split()[-10:]]
+    assert [d for d, _ in pairs] == [str(d) for d in range(10)]
+    assert sum(float(p) for _, p in pairs) == pytest.approx(1, abs=0.02)
+
+
+def test_predict_goes_on_past_bad_images(capsys, folder, small_model):
+    Image.new("L", (50, 50), 255).save(folder / "blank.png")
+    (folder / "text.png").write_text("not an image")
+    ImageDraw.Draw(im := Image.new("L", (50, 50), 0)).ellipse((10, 10, 40, 40), outline=255,
+                                                             width=4)
+    im.save(folder / "zero.png")
+    status, out, err = run(capsys, "predict", folder / "blank.png", folder / "text.png",
+                           folder / "zero.png", "--weights", small_model)
+    assert status == 2
+    assert out.startswith(f"{folder / 'zero.png'}: ") and out.count("\n") == 1
+    blank, text = err.splitlines()
+    assert blank.startswith("digitpad: error: blank.png") and "blank" in blank
+    assert text.startswith("digitpad: error: text.png") and "Traceback" not in err
+
+
+def test_no_command_opens_the_window(capsys, monkeypatch):
+    calls = []
+    fake = types.ModuleType("digitpad.window")
+    fake.main = lambda: calls.append("opened") or 0
+    monkeypatch.setitem(sys.modules, "digitpad.window", fake)
+    assert cli.main([]) == 0 and calls == ["opened"]
