@@ -1,0 +1,220 @@
+"""How quickly the window reads a drawing, and how long the UI stalls while retraining.
+
+    python bench/latency.py [--strokes 30] [--train-seconds 10] [--weights FILE] [--mnist DIR]
+
+1. Reading latency.  Strokes (0s, 1s, 7s and loops, at random sizes and
+   places) are replayed into the real window, offscreen, with QTest mouse
+   events.  For every press, move and release the clock runs from just before
+   the event is sent until ``MainWindow.predictionChanged`` has fired: event
+   dispatch, painting the segment, the coalescing timer, the ink array,
+   preprocessing and the forward pass; and until the bars, labels and preview
+   have been repainted (one more pass of the event loop).  Events are spaced 17 ms apart, as from a
+   60 Hz pointer, so that the window's one-reading-per-frame throttle adds no
+   wait of its own.  The read step alone (ink + to_mnist + forward) is timed too.
+2. UI stall while retraining.  Retrain (the Thorough preset: 800 hidden units,
+   augmentation) runs in its worker thread for ``--train-seconds``; meanwhile a
+   10 ms QTimer ticks in the GUI thread, and the worst lateness of a tick is the
+   longest the event loop was kept from running.
+
+Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+SPACING = 0.017          # seconds between two pointer events
+
+
+def shapes(rng, w, h):
+    """One random digit-like stroke list inside a w x h canvas."""
+    size = rng.uniform(0.35, 0.8) * min(w, h)
+    cx = rng.uniform(size / 2 + 10, w - size / 2 - 10)
+    cy = rng.uniform(size / 2 + 10, h - size / 2 - 10)
+    half = size / 2
+    kind = rng.integers(4)
+    if kind == 0:                         # a 1
+        return [[(cx, cy - half + t * size / 24) for t in range(25)]]
+    if kind == 1:                         # a 0
+        return [[(cx + 0.6 * half * math.sin(2 * math.pi * t / 32),
+                  cy - half * math.cos(2 * math.pi * t / 32)) for t in range(34)]]
+    if kind == 2:                         # a 7
+        bar = [(cx - 0.6 * half + t * 1.2 * half / 10, cy - half) for t in range(11)]
+        leg = [(cx + 0.6 * half - t * 0.75 * half / 20, cy - half + t * size / 20)
+               for t in range(1, 21)]
+        return [bar + leg]
+    return [[(cx + 0.5 * half * math.sin(4 * math.pi * t / 40),      # an 8-ish loop
+              cy - half * math.cos(2 * math.pi * t / 40)) for t in range(42)]]
+
+
+def replay(window, strokes, samples):
+    """Send each stroke as press/move/release; time every event to the new reading."""
+    canvas = window.canvas
+    seen = []
+    window.predictionChanged.connect(seen.append)
+    app = QApplication.instance()
+    for points in strokes:
+        for i, (x, y) in enumerate(points):
+            pos = QPoint(round(x), round(y))
+            time.sleep(max(0.0, SPACING - (time.perf_counter() - getattr(replay, "last", 0))))
+            seen.clear()
+            start = time.perf_counter()
+            if i == 0:
+                QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, pos)
+            elif i == len(points) - 1:
+                QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, pos)
+            else:
+                QTest.mouseMove(canvas, pos)
+            while not seen:
+                app.processEvents()
+            read = time.perf_counter()
+            app.processEvents()               # the repaint of the bars, preview and labels
+            samples.append((read - start, time.perf_counter() - start))
+            replay.last = time.perf_counter()
+    window.predictionChanged.disconnect(seen.append)
+
+
+def read_step(window, repeats=200):
+    """The read alone, on the current drawing: ink array, to_mnist, forward pass."""
+    from digitpad import preprocess, reading
+
+    net = window.model.network
+    parts = {"ink": [], "to_mnist": [], "forward": []}
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        ink = window.canvas.ink()
+        t1 = time.perf_counter()
+        image = preprocess.to_mnist(ink)
+        t2 = time.perf_counter()
+        reading.read_image(net, image)
+        t3 = time.perf_counter()
+        parts["ink"].append(t1 - t0)
+        parts["to_mnist"].append(t2 - t1)
+        parts["forward"].append(t3 - t2)
+    return {k: float(np.median(v)) for k, v in parts.items()}, ink.shape
+
+
+def ms(seconds):
+    return f"{1000 * seconds:.2f} ms"
+
+
+def stall_while_training(window, mnist_dir, seconds):
+    """Worst and p99 lateness of a 10 ms timer while Retrain runs in its thread."""
+    from functools import partial
+
+    from model.data import load_mnist
+
+    mnist = load_mnist(mnist_dir)
+    window.mnist_loader = lambda progress=None: mnist
+    dialog = window.retrain()
+    dialog.apply_preset("Thorough")
+    app = QApplication.instance()
+
+    ticks = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setTimerType(Qt.PreciseTimer)
+    timer.timeout.connect(lambda: ticks.append(clock.nsecsElapsed() / 1e9))
+    batches = []
+    dialog.start()
+    dialog.job.worker.batch.connect(batches.append)
+    while not batches:                          # wait until it is really training
+        app.processEvents()
+        time.sleep(0.001)
+    clock.start()
+    timer.start(10)
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.0005)
+    timer.stop()
+    last = batches[-1]
+    dialog.cancel()
+    gaps = np.diff(ticks)
+    late = np.maximum(gaps - 0.010, 0)
+    return late, len(ticks), last
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--strokes", type=int, default=30)
+    parser.add_argument("--train-seconds", type=float, default=10)
+    parser.add_argument("--weights", type=Path, help="model file (default: the one the app "
+                        "opens with, i.e. the shipped model)")
+    parser.add_argument("--mnist", type=Path, help="MNIST folder (default: $DIGITPAD_MNIST, "
+                        "else ../shared/mnist beside the repo, else the cache)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    from digitpad import store
+    from digitpad.window import MainWindow
+
+    if args.weights:
+        store.write_settings(model=str(args.weights.resolve()))
+    mnist_dir = args.mnist or os.environ.get("DIGITPAD_MNIST") or REPO.parent / "shared" / "mnist"
+    mnist_dir = Path(mnist_dir) if Path(mnist_dir).exists() else None
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow()
+    window.resize(820, 560)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    if window.model is None:
+        sys.exit(f"no model: {window.startup_message}")
+    if window.startup_message:
+        sys.exit(window.startup_message)
+    canvas = window.canvas
+    print(f"model: {window.model.describe()}")
+    print(f"canvas {canvas.width()}x{canvas.height()}, pen {canvas.pen_width()} px, "
+          f"PySide6 {__import__('PySide6').__version__}, NumPy {np.__version__}")
+
+    rng = np.random.default_rng(args.seed)
+    samples = []
+    for _ in range(args.strokes):
+        window.clear()
+        replay(window, shapes(rng, canvas.width(), canvas.height()), samples)
+    parts, shape = read_step(window)
+    s = np.array(samples)
+    print(f"\nreading latency over {len(s)} mouse events in {args.strokes} strokes:")
+    for column, what in ((0, "event -> new probabilities"), (1, "event -> bars repainted")):
+        v = s[:, column]
+        print(f"  {what:27} median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "
+              f"max {ms(v.max())}")
+    print(f"  the read step alone on a {shape[1]}x{shape[0]} ink crop: ink array "
+          f"{ms(parts['ink'])}, to_mnist {ms(parts['to_mnist'])}, forward "
+          f"{ms(parts['forward'])}")
+
+    if args.train_seconds > 0:
+        if mnist_dir is None:
+            from model import paths
+            mnist_dir = None if not (paths.mnist_cache()).exists() else paths.mnist_cache()
+        if mnist_dir is None:
+            print("\nno MNIST folder found: give --mnist to measure the stall while training")
+        else:
+            late, n, last = stall_while_training(window, mnist_dir, args.train_seconds)
+            print(f"\nUI stall while retraining (Thorough preset, {args.train_seconds:g} s, "
+                  f"{n} ticks of a 10 ms timer; training reached epoch {last.epoch}, batch "
+                  f"{last.batch}/{last.batches}):")
+            print(f"  worst lateness {ms(late.max())}   p99 {ms(np.percentile(late, 99))}   "
+                  f"median {ms(np.median(late))}")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
