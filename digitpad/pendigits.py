@@ -156,15 +156,17 @@ def bounds(strokes):
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def fit_to_canvas(strokes, width, height, rng, span=(0.4, 0.8), margin=0.0):
+def fit_to_canvas(strokes, width, height, rng, span=(0.4, 0.8), margin=0.0, unit=False):
     """Scale a sample so its longer side spans a random ``span`` of the canvas' shorter
     side, keep its aspect, and put it at a random place inside the canvas.
 
     ``margin`` (pixels, e.g. half the pen width) keeps the ink off the edges.
+    With ``unit``, the strokes are in a unit box and keep their own size in
+    it (a dot stays a dot): the box, not the ink, spans ``span``.
     Returns new stroke arrays in canvas pixels (float64).
     """
     x0, y0, x1, y1 = bounds(strokes)
-    longer = max(x1 - x0, y1 - y0, 1e-6)
+    longer = 1.0 if unit else max(x1 - x0, y1 - y0, 1e-6)
     scale = rng.uniform(*span) * min(width, height) / longer
     w, h = (x1 - x0) * scale, (y1 - y0) * scale
     left = rng.uniform(margin, max(margin, width - margin - w))
@@ -198,18 +200,24 @@ def render(strokes, pen_width, size, supersample=4):
 
 
 def draw_sample(strokes, rng, pen_fraction=PEN_FRACTION, digit_pixels=DIGIT_PIXELS,
-                supersample=2):
+                supersample=2, pen_width=None, unit=False):
     """One random rendering of a sample as an ink image, cropped near the ink.
 
     The longer side gets a random size in ``digit_pixels``, the pen a random
-    width in ``pen_fraction`` of it (log-uniform), at a random sub-pixel place.
+    width in ``pen_fraction`` of it (log-uniform; or exactly ``pen_width`` pixels
+    when given), at a random sub-pixel place.
     Only the ink's neighbourhood is drawn: :func:`~digitpad.preprocess.to_mnist`
     crops to the ink anyway, so the rest of a canvas would change nothing.
+    With ``unit``, strokes are in a unit box that gets the random size, so a
+    small mark (a dot) stays small next to the pen.
     """
     x0, y0, x1, y1 = bounds(strokes)
-    longer = max(x1 - x0, y1 - y0, 1e-6)
+    longer = 1.0 if unit else max(x1 - x0, y1 - y0, 1e-6)
     size = rng.uniform(*digit_pixels)
-    pen = size * np.exp(rng.uniform(*np.log(pen_fraction)))
+    if pen_width is None:
+        pen = size * np.exp(rng.uniform(*np.log(pen_fraction)))
+    else:
+        pen = float(pen_width)
     scale = size / longer
     pad = pen / 2 + 2
     offset = pad + rng.uniform(0, 1, 2)

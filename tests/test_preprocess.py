@@ -1,0 +1,71 @@
+"""Preprocessing: the pen's width and the drawing's size and place must not decide the image."""
+import numpy as np
+import pytest
+
+from digitpad import pendigits, preprocess
+
+# A "4" and a "5" as a person draws them, in a 100x100 box (y down).
+FOUR = [np.array([[60.0, 0], [5, 65], [95, 65]]), np.array([[65.0, 30], [62, 100]])]
+FIVE = [np.array([[85.0, 0], [20, 0], [15, 45], [60, 40], [85, 65], [75, 95], [40, 100],
+                  [10, 90]])]
+
+
+def draw(strokes, pen, size, at, canvas=(420, 420)):
+    """Ink of ``strokes`` scaled to ``size`` px at ``at`` on a canvas, with a ``pen`` px pen."""
+    placed = [s * (size / 100) + at for s in strokes]
+    return pendigits.render(placed, pen, canvas)
+
+
+def similar(a, b):
+    """Mean absolute difference and correlation, at the best shift of at most one pixel
+    (the centre of mass is rounded to whole pixels, so a half-pixel change may move it)."""
+    best = None
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            c = np.roll(b, (dy, dx), axis=(0, 1))
+            d = float(np.abs(a - c).mean()), float(np.corrcoef(a.ravel(), c.ravel())[0, 1])
+            best = d if best is None or d[0] < best[0] else best
+    return best
+
+
+@pytest.mark.parametrize("strokes", [FOUR, FIVE])
+def test_thin_and_thick_pen_give_nearly_the_same_image(strokes):
+    thin = preprocess.to_mnist(draw(strokes, 8, 300, (60, 60)))
+    thick = preprocess.to_mnist(draw(strokes, 40, 300, (60, 60)))
+    diff, corr = similar(thin, thick)
+    assert diff < 0.04 and corr > 0.93
+    # without the stroke normalisation they differ much more
+    raw_thin = preprocess.to_mnist(draw(strokes, 8, 300, (60, 60)), normalise=False)
+    raw_thick = preprocess.to_mnist(draw(strokes, 40, 300, (60, 60)), normalise=False)
+    assert similar(raw_thin, raw_thick)[1] < corr - 0.1
+
+
+@pytest.mark.parametrize("strokes", [FOUR, FIVE])
+def test_small_in_a_corner_reads_like_big_in_the_middle(strokes):
+    big = preprocess.to_mnist(draw(strokes, 18, 320, (50, 50)))
+    small = preprocess.to_mnist(draw(strokes, 18, 70, (335, 335)))
+    diff, corr = similar(big, small)
+    assert diff < 0.04 and corr > 0.93
+
+
+def test_strokes_get_mnist_width_and_a_20_pixel_box():
+    image = preprocess.to_mnist(draw(FOUR, 6, 300, (60, 60)))
+    assert image.shape == (28, 28) and image.dtype == np.float32
+    ys, xs = np.nonzero(image > 0.1)
+    assert 19 <= max(np.ptp(ys), np.ptp(xs)) + 1 <= 21
+    again = preprocess.prepare(image, normalise=False)
+    assert again.stroke == pytest.approx(preprocess.STROKE, abs=0.03)
+
+
+def test_blank_is_none():
+    assert preprocess.to_mnist(np.zeros((50, 60))) is None
+    assert preprocess.prepare(np.full((50, 60), 0.05)) is None
+
+
+def test_measurements_for_declining():
+    four = preprocess.prepare(draw(FOUR, 18, 200, (50, 50)))
+    assert four.parts == 1 and four.stroke < 0.15
+    dot = preprocess.prepare(pendigits.render([np.array([[100.0, 100.0]])], 18, (420, 420)))
+    assert dot.stroke > 0.4
+    pair = preprocess.prepare(draw(FOUR + [s + (130, 0) for s in FIVE], 18, 150, (20, 100)))
+    assert pair.parts == 2
