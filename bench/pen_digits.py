@@ -1,0 +1,217 @@
+"""How well the app reads real people's digits: replay held-out pen digits into the window.
+
+Every held-out sample (UniPen 1a, writers never used in training; see
+:mod:`digitpad.pendigits`) is drawn into the real window's canvas, offscreen,
+with QTest mouse press / move / release events, one stroke at a time, as a
+person would draw it: scaled so its longer side spans a random 40-80% of the
+canvas' shorter side, aspect kept, at a random place inside the canvas.  The
+bench reads ``MainWindow.prediction`` after the last stroke, then clears.
+
+It prints accuracy overall, per writer group (site) and per digit, the
+confusion matrix and how often the app declined; then the decline rate on
+generated non-digit drawings (replayed the same way) and the MNIST test
+accuracy of the same model.
+
+    python bench/pen_digits.py                       # all 1,977 held-out samples
+    python bench/pen_digits.py --limit 300 --seed 1 --weights my.npz
+
+Data: ``../shared/pen-digits/unipen-1a-dev.npz`` (or ``--pen-digits``), CC BY 4.0:
+Guyon et al., UNIPEN project, ICPR 1994; Unipen Consortium, Zenodo,
+doi 10.5281/zenodo.1195803.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--limit", type=int, default=None, help="replay only N held-out samples")
+    p.add_argument("--nondigits", type=int, default=1000,
+                   help="generated non-digit drawings to replay (0: none)")
+    p.add_argument("--seed", type=int, default=0, help="sample order, sizes and places")
+    p.add_argument("--weights", type=Path, default=None,
+                   help="model file (default: the model the app would open)")
+    p.add_argument("--pen-digits", type=Path, default=None,
+                   help="the full pen-digit set (default ../shared/pen-digits/...)")
+    p.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist",
+                   help="folder with MNIST's IDX files (else the cache, or a download)")
+    p.add_argument("--pen-width", type=int, default=None,
+                   help="canvas pen width in pixels (default: the app's default)")
+    return p.parse_args(argv)
+
+
+class Replayer:
+    """The real window, shown offscreen, and a way to draw strokes into it with QTest."""
+
+    def __init__(self, weights=None, pen_width=None):
+        from PySide6.QtWidgets import QApplication
+
+        from digitpad import store
+        from digitpad.window import MainWindow
+
+        self.app = QApplication.instance() or QApplication([])
+        self.window = MainWindow()
+        if weights is not None:
+            self.window.set_model(store.load(weights), remember=False)
+        if pen_width is not None:
+            self.window.set_pen_width(pen_width)
+        self.window.resize(900, 600)
+        self.window.show()
+        self.app.processEvents()
+        self.canvas = self.window.canvas
+
+    def draw(self, strokes):
+        """Press, move through the points, release: one stroke after another."""
+        from PySide6.QtCore import QPoint, Qt
+        from PySide6.QtTest import QTest
+
+        for stroke in strokes:
+            pts = []
+            for x, y in np.rint(stroke).astype(int):
+                if not pts or pts[-1] != (x, y):
+                    pts.append((int(x), int(y)))
+            QTest.mousePress(self.canvas, Qt.LeftButton, Qt.NoModifier, QPoint(*pts[0]))
+            for p in pts[1:-1]:
+                QTest.mouseMove(self.canvas, QPoint(*p))
+            QTest.mouseRelease(self.canvas, Qt.LeftButton, Qt.NoModifier, QPoint(*pts[-1]))
+        self.app.processEvents()
+        return self.window.prediction
+
+    def clear(self):
+        self.window.clear()
+        self.app.processEvents()
+
+    def replay(self, strokes, rng, unit=False):
+        """Fit ``strokes`` to the canvas at random, draw them, read, clear."""
+        pen = self.canvas.pen_width()
+        placed = fit(strokes, self.canvas, rng, pen, unit)
+        prediction = self.draw(placed)
+        self.clear()
+        return prediction
+
+
+def fit(strokes, canvas, rng, pen, unit=False):
+    from digitpad import pendigits
+
+    return pendigits.fit_to_canvas(strokes, canvas.width(), canvas.height(), rng,
+                                   span=(0.4, 0.8), margin=pen / 2 + 1, unit=unit)
+
+
+def replay_heldout(replayer, data, rng, limit=None, progress=True):
+    """Replay held-out samples; returns (labels, digits (-1 declined), best guesses, sites)."""
+    order = rng.permutation(len(data))[:limit]
+    labels, digits, best = [], [], []
+    start = time.perf_counter()
+    for k, i in enumerate(order):
+        p = replayer.replay(data.strokes(i), rng)
+        labels.append(int(data.labels[i]))
+        digits.append(-1 if p is None or p.digit is None else p.digit)
+        best.append(-1 if p is None else p.best)
+        if progress and (k + 1) % 200 == 0:
+            print(f"  {k + 1}/{len(order)} replayed, {time.perf_counter() - start:.0f} s",
+                  file=sys.stderr)
+    return np.array(labels), np.array(digits), np.array(best), data.site[order]
+
+
+def replay_nondigits(replayer, drawings, rng):
+    """Replay generated non-digits; returns (kinds, declined)."""
+    kinds, declined = [], []
+    for d in drawings:
+        p = replayer.replay(d.strokes, rng, unit=True)
+        kinds.append(d.kind)
+        declined.append(p is None or p.digit is None)
+    return np.array(kinds), np.array(declined)
+
+
+def pct(x):
+    return f"{100 * x:5.1f}%"
+
+
+def report(labels, digits, best, sites):
+    n = len(labels)
+    right = digits == labels
+    declined = digits == -1
+    print(f"Held-out writers: {n} samples")
+    print(f"  read right            {pct(right.mean())}   ({right.sum()}/{n})")
+    print(f"  declined (not sure)   {pct(declined.mean())}   ({declined.sum()})")
+    print(f"  misread               {pct((~right & ~declined).mean())}")
+    print(f"  top guess right       {pct((best == labels).mean())}   (declines included)")
+    print("  per writer group (site):")
+    for s in sorted(set(sites)):
+        m = sites == s
+        print(f"    {s}  {pct(right[m].mean())}  of {m.sum():4d}   declined "
+              f"{pct(declined[m].mean())}")
+    print("  per digit:")
+    for d in range(10):
+        m = labels == d
+        if m.any():
+            print(f"    {d}  {pct(right[m].mean())}  of {m.sum():4d}   declined "
+                  f"{pct(declined[m].mean())}")
+    print("  confusion (rows: true digit; columns: reading, '?' declined):")
+    print("       " + "".join(f"{c:>5}" for c in list(range(10)) + ["?"]))
+    for t in range(10):
+        row = [np.sum((labels == t) & (digits == c)) for c in range(10)]
+        row.append(np.sum((labels == t) & declined))
+        print(f"    {t}  " + "".join(f"{v:5d}" for v in row))
+
+
+def report_nondigits(kinds, declined):
+    print(f"Generated non-digits: {len(kinds)} drawings")
+    print(f"  declined              {pct(declined.mean())}")
+    for k, c in sorted(Counter(kinds).items()):
+        m = kinds == k
+        print(f"    {k:18s} {pct(declined[m].mean())}  of {c}")
+
+
+def mnist_accuracy(network, folder):
+    from model.data import load_mnist
+
+    mnist = load_mnist(folder if folder and Path(folder).exists() else None)
+    return network.accuracy(mnist.test_images, mnist.test_labels)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from digitpad import nondigits, pendigits
+
+    path = args.pen_digits or pendigits.shared_path()
+    if not Path(path).exists():
+        sys.exit(f"error: the pen digits are not at {path} (use --pen-digits)")
+    # A private DIGITPAD_HOME: the bench neither reads nor changes the user's settings,
+    # so without --weights it uses the shipped model.
+    os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
+
+    replayer = Replayer(args.weights, args.pen_width)
+    model = replayer.window.model
+    print(f"Model: {model.describe()}")
+    print(f"Canvas {replayer.canvas.width()}x{replayer.canvas.height()} px, "
+          f"pen {replayer.canvas.pen_width()} px, seed {args.seed}")
+
+    data = pendigits.load_heldout(path)
+    rng = np.random.default_rng(args.seed)
+    start = time.perf_counter()
+    report(*replay_heldout(replayer, data, rng, args.limit))
+    if args.nondigits:
+        drawings = nondigits.nondigit_eval_set(np.random.default_rng(args.seed + 2024),
+                                               args.nondigits, data)
+        report_nondigits(*replay_nondigits(replayer, drawings, rng))
+    print(f"MNIST test accuracy of the same model: "
+          f"{pct(mnist_accuracy(model.network, args.mnist))}")
+    print(f"({time.perf_counter() - start:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
