@@ -210,6 +210,7 @@ class RetrainDialog(QDialog):
         self.limit = limit
         self.init = init
         self.job = None
+        self._running = False
 
         self.epochs = QSpinBox(minimum=1, maximum=200, objectName="epochs")
         self.hidden = QSpinBox(minimum=8, maximum=4096, singleStep=32, objectName="hidden")
@@ -274,7 +275,8 @@ class RetrainDialog(QDialog):
     # -- running -------------------------------------------------------------------
 
     def is_running(self):
-        return self.job is not None and self.job.is_running()
+        """From Train until the end of the run has been shown (the thread may end first)."""
+        return self._running
 
     def start(self):
         if self.is_running():
@@ -301,6 +303,7 @@ class RetrainDialog(QDialog):
         self.progress.setValue(0)
         self.settings.setEnabled(False)
         self.start_button.setEnabled(False)
+        self._running = True
         self.job.start()
 
     def cancel(self):
@@ -310,8 +313,7 @@ class RetrainDialog(QDialog):
 
     def reject(self):
         """Cancel (the button, Escape, closing the dialog) stops a training first."""
-        if self.is_running():
-            self.cancel()
+        self.cancel()
         super().reject()
 
     def shutdown(self):
@@ -363,6 +365,7 @@ class RetrainDialog(QDialog):
 
     @Slot()
     def _on_finished(self):
+        self._running = False
         self.settings.setEnabled(True)
         self.start_button.setEnabled(True)
         self.start_button.setText("Train again")
