@@ -278,9 +278,9 @@ class ProgressBar:
 
     def __init__(self, total):
         self.bar = tqdm(total=total, unit="batch", disable=None, leave=False,
-                        dynamic_ncols=True,
-                        bar_format="{desc} {percentage:3.0f}%|{bar}| {postfix} "
-                                   "[{elapsed}<{remaining}]")
+                        dynamic_ncols=True, desc="starting",
+                        bar_format="{desc} |{bar}| {percentage:3.0f}% "
+                                   "{elapsed}, ETA {remaining}")
 
     def __enter__(self):
         return self
@@ -289,9 +289,8 @@ class ProgressBar:
         self.bar.close()
 
     def batch(self, p):
-        self.bar.set_description_str(f"epoch {p.epoch}/{p.epochs}", refresh=False)
-        self.bar.set_postfix_str(f"loss {p.loss:.4f}, accuracy {p.accuracy:.2%}",
-                                 refresh=False)
+        self.bar.set_description_str(f"epoch {p.epoch}/{p.epochs}  loss {p.loss:.4f}  "
+                                     f"accuracy {p.accuracy:6.2%}", refresh=False)
         self.bar.update(1)
 
     def epoch(self, r):

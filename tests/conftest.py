@@ -21,6 +21,12 @@ def digitpad_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_downloads(monkeypatch):
+    """Tests never download MNIST: without a folder, loading it fails at once."""
+    monkeypatch.setattr("model.data.MIRRORS", ())
+
+
 @pytest.fixture(scope="session")
 def mnist_dir():
     """The shared MNIST files beside the repo (never downloaded by a test)."""
