@@ -141,3 +141,30 @@ def test_strokes_are_copies(canvas):
     canvas.strokes[0].points.clear()
     assert len(canvas.strokes[0].points) == 21
     assert isinstance(canvas.strokes[0], Stroke)
+
+
+def test_tablet_pen_draws_and_its_eraser_end_erases(canvas):
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
+    from PySide6.QtWidgets import QApplication
+
+    def device(kind):
+        return QPointingDevice(f"test {kind.name}", 42, QInputDevice.DeviceType.Stylus, kind,
+                               QInputDevice.Capability.Position
+                               | QInputDevice.Capability.Pressure, 1, 2)
+
+    def tablet_stroke(dev, points):
+        for i, (x, y) in enumerate(points):
+            kind = (QEvent.TabletPress if i == 0 else
+                    QEvent.TabletRelease if i == len(points) - 1 else QEvent.TabletMove)
+            buttons = Qt.NoButton if kind == QEvent.TabletRelease else Qt.LeftButton
+            event = QTabletEvent(kind, dev, QPointF(x, y), QPointF(x, y), 0.5, 0, 0, 0, 0, 0,
+                                 Qt.NoModifier, Qt.LeftButton, buttons)
+            QApplication.sendEvent(canvas, event)
+            assert event.isAccepted()
+
+    tablet_stroke(device(QPointingDevice.PointerType.Pen), line((50, 150), (250, 150)))
+    assert [s.erase for s in canvas.strokes] == [False] and ink_total(canvas) > 0
+    canvas.set_pen_width(40)
+    tablet_stroke(device(QPointingDevice.PointerType.Eraser), line((30, 150), (270, 150)))
+    assert [s.erase for s in canvas.strokes] == [False, True] and ink_total(canvas) == 0

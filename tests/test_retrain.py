@@ -155,3 +155,30 @@ def test_evaluate(qtbot, shipped, loader, no_dialogs):
     (kind, title, text), = no_dialogs
     assert kind == "information" and "10,000 MNIST test images" in text
     assert w.last_evaluation > 0.9
+
+
+def test_download_progress_is_shown(qtbot, shipped, mnist, monkeypatch):
+    from digitpad.training import RetrainDialog
+
+    def downloading(progress=None):
+        for done in (0, 4_000_000, 9_912_422):
+            progress("train-images-idx3-ubyte.gz", done, 9_912_422)
+        progress("train-labels-idx1-ubyte.gz", 1000, None)
+        return mnist
+
+    shown = []
+    original = RetrainDialog._on_download
+
+    def spy(self, name, done, total):
+        original(self, name, done, total)
+        shown.append((self.status.text(), self.progress.value()))
+
+    monkeypatch.setattr(RetrainDialog, "_on_download", spy)
+    w = make_window(qtbot, downloading, 500)
+    dialog = open_dialog(w, epochs=1, hidden=16)
+    with qtbot.waitSignal(dialog.trained, timeout=20_000):
+        dialog.start_button.click()
+    assert shown == [("Downloading train-images-idx3-ubyte.gz: 0.0 of 9.9 MB", 0),
+                     ("Downloading train-images-idx3-ubyte.gz: 4.0 of 9.9 MB", 403),
+                     ("Downloading train-images-idx3-ubyte.gz: 9.9 of 9.9 MB", 1000),
+                     ("Downloading train-labels-idx1-ubyte.gz: 0.0 MB", 1000)]

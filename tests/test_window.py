@@ -301,3 +301,18 @@ def test_twenty_thousand_segments(window):
     assert window.prediction is not None
     window.canvas.undo()                       # repaints the other 19,000 segments
     assert len(canvas.strokes) == 19
+
+
+def test_no_model_at_all_still_opens(qtbot, monkeypatch, tmp_path, no_dialogs):
+    import weights
+    from digitpad.window import MainWindow
+
+    monkeypatch.setattr(weights, "SHIPPED", tmp_path / "missing.npz")
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    assert w.model is None and no_dialogs == []
+    assert "Retrain" in w.startup_message
+    draw_digit(w.canvas, 1)
+    assert w.prediction is None and "No model" in w.caption.text()
+    assert not action(w, "evaluateAction").isEnabled()
