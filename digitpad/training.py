@@ -6,6 +6,12 @@ and reports through signals only; it never touches a widget.  It stops when
 asked (a flag checked before every mini-batch, and the thread's interruption
 request), so Cancel and closing the window take effect within a batch.
 
+Every method that receives a worker's signal is decorated with ``@Slot`` in
+its class body.  PySide6 delivers a signal from the worker thread to such a
+method in the receiver's (GUI) thread; a method that overrides or replaces a
+decorated slot without being one itself is called in the worker thread, where
+touching a widget crashes.
+
 Where the data comes from is injectable: a *loader* is a callable
 ``loader(progress) -> Mnist`` (``progress(name, done, total)`` reports a
 download).  The default, :func:`default_loader`, reads the folder named by the
@@ -194,47 +200,24 @@ def format_seconds(seconds):
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class RetrainDialog(QDialog):
-    """Settings, then progress, of one retraining; ``trained(network, meta)`` on success.
+class TrainingDialog(QDialog):
+    """A run in the background with its progress; ``trained(network, meta)`` on success.
 
     It is not modal: the window goes on reading drawings with the model in use
-    while this trains.
+    while the network trains.  Subclasses add their settings above the
+    progress and say which worker to run (:meth:`make_worker`).
     """
     trained = Signal(object, object)
+    start_text = "Train"
 
-    def __init__(self, parent=None, *, loader=None, limit=None, init=None):
+    def __init__(self, parent=None, *, loader=None):
         super().__init__(parent)
-        self.setWindowTitle("Retrain the network")
-        self.setObjectName("retrainDialog")
         self.loader = loader or default_loader
-        self.limit = limit
-        self.init = init
         self.job = None
         self._running = False
+        self._epochs = []
 
-        self.epochs = QSpinBox(minimum=1, maximum=200, objectName="epochs")
-        self.hidden = QSpinBox(minimum=8, maximum=4096, singleStep=32, objectName="hidden")
-        self.lr = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=1.0, singleStep=0.0005,
-                                 objectName="learningRate")
-        self.augment = QCheckBox("Distort the training images (rotation, scale, thickness...)",
-                                 objectName="augment")
-        presets = QHBoxLayout()
-        for name in PRESETS:
-            button = QPushButton(name, objectName=f"preset{name}")
-            button.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
-            presets.addWidget(button)
-        presets.addStretch()
-        form = QFormLayout()
-        form.addRow("Preset:", presets)
-        form.addRow("Epochs:", self.epochs)
-        form.addRow("Hidden units:", self.hidden)
-        form.addRow("Learning rate:", self.lr)
-        form.addRow("", self.augment)
-        self.settings = QGroupBox("Settings")
-        self.settings.setLayout(form)
-
-        self.status = QLabel("Training uses the 60,000 MNIST images (downloaded once, 11 MB).",
-                             wordWrap=True, objectName="status")
+        self.status = QLabel(" ", wordWrap=True, objectName="status")
         self.progress = QProgressBar(minimum=0, maximum=1000, value=0, objectName="progress")
         self.progress.setFormat("%p%")
         self.detail = QLabel(" ", objectName="detail")
@@ -242,52 +225,43 @@ class RetrainDialog(QDialog):
         self.history = QLabel("", wordWrap=True, objectName="history")
 
         self.buttons = QDialogButtonBox()
-        self.start_button = self.buttons.addButton("Train", QDialogButtonBox.AcceptRole)
+        self.start_button = self.buttons.addButton(self.start_text, QDialogButtonBox.AcceptRole)
         self.start_button.setObjectName("startButton")
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.Cancel)
         self.cancel_button.setObjectName("cancelButton")
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.reject)
 
+        self.settings = self.make_settings()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.settings)
+        if self.settings is not None:
+            layout.addWidget(self.settings)
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
         layout.addWidget(self.detail)
         layout.addWidget(self.history)
         layout.addWidget(self.buttons)
-        self.apply_preset("Quick")
-        self.resize(460, self.sizeHint().height())
 
-    # -- settings --------------------------------------------------------------
+    def make_settings(self):
+        """A widget with the run's settings, or None."""
+        return None
 
-    def apply_preset(self, name):
-        p = PRESETS[name]
-        self.epochs.setValue(p["epochs"])
-        self.hidden.setValue(p["hidden"])
-        self.lr.setValue(p["lr"])
-        self.augment.setChecked(p["augment"])
-
-    def config(self):
-        return TrainConfig(hidden=(self.hidden.value(),), epochs=self.epochs.value(),
-                           lr=self.lr.value(), augment=self.augment.isChecked())
+    def make_worker(self):
+        """The worker for one run, or None (with the reason in the status line)."""
+        raise NotImplementedError
 
     # -- running -------------------------------------------------------------------
 
     def is_running(self):
-        """From Train until the end of the run has been shown (the thread may end first)."""
+        """From Start until the end of the run has been shown (the thread may end first)."""
         return self._running
 
     def start(self):
         if self.is_running():
             return
-        config = self.config()
-        try:
-            config.validate()
-        except ValueError as e:
-            self.status.setText(f"Cannot train: {e}")
+        worker = self.make_worker()
+        if worker is None:
             return
-        worker = TrainWorker(config, mnist_dataset(self.loader, self.limit), init=self.init)
         worker.status.connect(self.status.setText)
         worker.download.connect(self._on_download)
         worker.batch.connect(self._on_batch)
@@ -301,23 +275,24 @@ class RetrainDialog(QDialog):
         self.history.setText("")
         self.detail.setText(" ")
         self.progress.setValue(0)
-        self.settings.setEnabled(False)
+        if self.settings is not None:
+            self.settings.setEnabled(False)
         self.start_button.setEnabled(False)
         self._running = True
         self.job.start()
 
     def cancel(self):
-        """Stop a running training and wait for it; the model in use is kept."""
+        """Stop a running job and wait for its thread; the model in use is kept."""
         if self.job is not None:
             self.job.stop()
 
     def reject(self):
-        """Cancel (the button, Escape, closing the dialog) stops a training first."""
+        """Cancel (the button, Escape, closing the dialog) stops a run first."""
         self.cancel()
         super().reject()
 
     def shutdown(self):
-        """For the window's closeEvent: stop any training and wait for the thread."""
+        """For the window's closeEvent: stop any run and wait for the thread."""
         self.cancel()
 
     # -- what the worker reports (in this, the GUI thread) ---------------------------
@@ -349,13 +324,13 @@ class RetrainDialog(QDialog):
     def _on_succeeded(self, result):
         network, meta = result
         self.progress.setValue(1000)
-        self.status.setText(f"Done: {100 * meta['mnist_test_accuracy']:.2f}% on the MNIST test set. "
-                            "The new model is in use.")
+        self.status.setText(f"Done: {100 * meta['mnist_test_accuracy']:.2f}% on the MNIST "
+                            "test set. The new model is in use.")
         self.trained.emit(network, meta)
 
     @Slot(str)
     def _on_failed(self, message):
-        self.status.setText(f"Training failed. The model in use is unchanged.")
+        self.status.setText("Training failed. The model in use is unchanged.")
         QMessageBox.warning(self, "Training failed",
                             f"{message}\n\nThe model in use is unchanged.")
 
@@ -366,6 +341,64 @@ class RetrainDialog(QDialog):
     @Slot()
     def _on_finished(self):
         self._running = False
-        self.settings.setEnabled(True)
+        if self.settings is not None:
+            self.settings.setEnabled(True)
         self.start_button.setEnabled(True)
-        self.start_button.setText("Train again")
+        self.start_button.setText(f"{self.start_text} again")
+
+
+class RetrainDialog(TrainingDialog):
+    """Model > Retrain...: epochs, hidden units, learning rate, augmentation, presets."""
+
+    def __init__(self, parent=None, *, loader=None, limit=None, init=None):
+        self.limit = limit
+        self.init = init
+        super().__init__(parent, loader=loader)
+        self.setWindowTitle("Retrain the network")
+        self.setObjectName("retrainDialog")
+        self.status.setText("Training uses the 60,000 MNIST images (downloaded once, 11 MB).")
+        self.apply_preset("Quick")
+        self.resize(460, self.sizeHint().height())
+
+    def make_settings(self):
+        self.epochs = QSpinBox(minimum=1, maximum=200, objectName="epochs")
+        self.hidden = QSpinBox(minimum=8, maximum=4096, singleStep=32, objectName="hidden")
+        self.lr = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=1.0, singleStep=0.0005,
+                                 objectName="learningRate")
+        self.augment = QCheckBox("Distort the training images (rotation, scale, thickness...)",
+                                 objectName="augment")
+        presets = QHBoxLayout()
+        for name in PRESETS:
+            button = QPushButton(name, objectName=f"preset{name}")
+            button.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
+            presets.addWidget(button)
+        presets.addStretch()
+        form = QFormLayout()
+        form.addRow("Preset:", presets)
+        form.addRow("Epochs:", self.epochs)
+        form.addRow("Hidden units:", self.hidden)
+        form.addRow("Learning rate:", self.lr)
+        form.addRow("", self.augment)
+        box = QGroupBox("Settings")
+        box.setLayout(form)
+        return box
+
+    def apply_preset(self, name):
+        p = PRESETS[name]
+        self.epochs.setValue(p["epochs"])
+        self.hidden.setValue(p["hidden"])
+        self.lr.setValue(p["lr"])
+        self.augment.setChecked(p["augment"])
+
+    def config(self):
+        return TrainConfig(hidden=(self.hidden.value(),), epochs=self.epochs.value(),
+                           lr=self.lr.value(), augment=self.augment.isChecked())
+
+    def make_worker(self):
+        config = self.config()
+        try:
+            config.validate()
+        except ValueError as e:
+            self.status.setText(f"Cannot train: {e}")
+            return None
+        return TrainWorker(config, mnist_dataset(self.loader, self.limit), init=self.init)

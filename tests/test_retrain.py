@@ -1,6 +1,6 @@
 """Retrain and Evaluate from the window: a worker thread, progress, cancel, close while training."""
 import pytest
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QObject, QThread, Slot
 from PySide6.QtGui import QAction
 
 from digitpad.window import MainWindow
@@ -157,6 +157,18 @@ def test_evaluate(qtbot, shipped, loader, no_dialogs):
     assert w.last_evaluation > 0.9
 
 
+class Recorder(QObject):
+    """Receives a worker's signals in the GUI thread (a decorated slot: queued)."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    @Slot(str, int, int)
+    def record(self, name, done, total):
+        self.calls.append((name, done, total))
+
+
 def test_download_progress_is_shown(qtbot, shipped, mnist, monkeypatch):
     from digitpad.training import RetrainDialog
 
@@ -166,19 +178,26 @@ def test_download_progress_is_shown(qtbot, shipped, mnist, monkeypatch):
         progress("train-labels-idx1-ubyte.gz", 1000, None)
         return mnist
 
-    shown = []
-    original = RetrainDialog._on_download
+    recorder = Recorder()
+    make_worker = RetrainDialog.make_worker
 
-    def spy(self, name, done, total):
-        original(self, name, done, total)
-        shown.append((self.status.text(), self.progress.value()))
+    def make_and_watch(self):
+        worker = make_worker(self)
+        worker.download.connect(recorder.record)
+        return worker
 
-    monkeypatch.setattr(RetrainDialog, "_on_download", spy)
+    monkeypatch.setattr(RetrainDialog, "make_worker", make_and_watch)
     w = make_window(qtbot, downloading, 500)
     dialog = open_dialog(w, epochs=1, hidden=16)
     with qtbot.waitSignal(dialog.trained, timeout=20_000):
         dialog.start_button.click()
-    assert shown == [("Downloading train-images-idx3-ubyte.gz: 0.0 of 9.9 MB", 0),
-                     ("Downloading train-images-idx3-ubyte.gz: 4.0 of 9.9 MB", 403),
-                     ("Downloading train-images-idx3-ubyte.gz: 9.9 of 9.9 MB", 1000),
-                     ("Downloading train-labels-idx1-ubyte.gz: 0.0 MB", 1000)]
+    assert recorder.calls == [("train-images-idx3-ubyte.gz", 0, 9_912_422),
+                              ("train-images-idx3-ubyte.gz", 4_000_000, 9_912_422),
+                              ("train-images-idx3-ubyte.gz", 9_912_422, 9_912_422),
+                              ("train-labels-idx1-ubyte.gz", 1000, 0)]
+    # how the dialog shows them
+    dialog._on_download("train-images-idx3-ubyte.gz", 4_000_000, 9_912_422)
+    assert dialog.status.text() == "Downloading train-images-idx3-ubyte.gz: 4.0 of 9.9 MB"
+    assert dialog.progress.value() == 403
+    dialog._on_download("train-labels-idx1-ubyte.gz", 1000, 0)
+    assert dialog.status.text() == "Downloading train-labels-idx1-ubyte.gz: 0.0 MB"
