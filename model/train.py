@@ -23,6 +23,10 @@ from .network import CLASSES, INPUTS, MLP, as_input, cross_entropy
 from .optim import SCHEDULES, make_optimizer
 
 
+# A mean cross-entropy this high (chance is ln 10 = 2.3) means the weights blew up.
+DIVERGED_LOSS = 100.0
+
+
 class TrainingStopped(Exception):
     """The stop callback asked the run to end; the model was not changed."""
 
@@ -54,6 +58,8 @@ class TrainConfig:
             raise ValueError("batch size must be at least 1")
         if not (self.lr > 0 and math.isfinite(self.lr)):
             raise ValueError("learning rate must be a positive number")
+        if not self.augment_strength >= 0:
+            raise ValueError("augmentation strength must not be negative")
         if self.weight_decay < 0:
             raise ValueError("weight decay must not be negative")
         if self.optimizer not in ("adam", "sgd"):
@@ -160,7 +166,7 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
                 activations = net.forward(x)
                 logits = activations[-1]
                 loss, dlogits = cross_entropy(logits, y)
-                if not math.isfinite(loss):
+                if not math.isfinite(loss) or loss > DIVERGED_LOSS:
                     raise TrainingDiverged(
                         f"the loss became {loss} in epoch {epoch}, batch {b + 1}: training "
                         f"diverged; try a lower learning rate than {config.lr:g}")

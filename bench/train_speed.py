@@ -1,0 +1,141 @@
+"""Time one training epoch here and in PyTorch on the CPU, in one run.
+
+    python bench/train_speed.py [--data DIR] [--repeats 3]
+
+The same 784-512-10 network, batch 128, Adam, on the 60,000 MNIST training
+images: one plain epoch of digitpad's trainer, one augmented epoch, and, when
+PyTorch is installed (``pip install torch==2.13.0``), one epoch of the same
+model in PyTorch with as many threads as NumPy's BLAS uses.  Each is run
+``--repeats`` times, alternating, after a warm-up, and the medians are
+compared, so that a busy machine slows all of them alike.  Finally it runs
+``digitpad train --epochs 1`` in a child process and reports its peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from model.data import load_mnist  # noqa: E402
+from model.train import TrainConfig, train  # noqa: E402
+
+
+def blas_threads():
+    try:
+        from threadpoolctl import threadpool_info
+        for pool in threadpool_info():
+            if pool.get("user_api") == "blas":
+                return pool["num_threads"], pool.get("internal_api"), pool.get("architecture")
+    except ImportError:
+        pass
+    return os.cpu_count(), "unknown", "unknown"
+
+
+def digitpad_epoch(images, labels, augment):
+    config = TrainConfig(hidden=(512,), epochs=1, batch_size=128, optimizer="adam",
+                         lr=1e-3, augment=augment, seed=0)
+    start = time.perf_counter()
+    train(config, images, labels)
+    return time.perf_counter() - start
+
+
+def torch_epoch_runner(images, labels, threads):
+    """A function that trains one epoch of the same network in PyTorch, or None."""
+    try:
+        import torch
+    except ImportError:
+        return None, None
+    torch.set_num_threads(threads)
+    x_all = torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255)
+    y_all = torch.from_numpy(labels.astype(np.int64))
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(),
+                              torch.nn.Linear(512, 10))
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def epoch():
+        start = time.perf_counter()
+        order = torch.randperm(len(x_all))
+        for i in range(0, len(order), 128):
+            idx = order[i:i + 128]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(net(x_all[idx]), y_all[idx])
+            loss.backward()
+            optimizer.step()
+        return time.perf_counter() - start
+
+    return epoch, torch.__version__
+
+
+def peak_memory_of_cli(data):
+    """Peak resident memory (MB) of ``digitpad train --epochs 1`` in a child process."""
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, DIGITPAD_HOME=home)
+        cmd = [sys.executable, "-m", "digitpad.cli", "train", "--epochs", "1",
+               "--out", str(Path(home) / "bench.npz")]
+        if data:
+            cmd += ["--data", str(data)]
+        subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return kb / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_data = ROOT.parent / "shared" / "mnist"
+    parser.add_argument("--data", type=Path, default=default_data if default_data.is_dir() else None)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
+    args = parser.parse_args()
+
+    mnist = load_mnist(args.data)
+    images, labels = mnist.train_images, mnist.train_labels
+    threads, blas, arch = blas_threads()
+    torch_epoch, torch_version = torch_epoch_runner(images, labels, threads)
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, NumPy {np.__version__} ({blas} {arch}, "
+          f"{threads} threads)" + (f", PyTorch {torch_version}" if torch_version else ""))
+    print("one epoch of 784-512-10, batch 128, Adam, 60,000 images; "
+          f"median of {args.repeats} after a warm-up")
+
+    runs = {"digitpad": [], "digitpad augmented": [], "pytorch": []}
+    digitpad_epoch(images[:5000], labels[:5000], augment=True)      # warm-up
+    if torch_epoch:
+        torch_epoch()
+    for _ in range(args.repeats):
+        runs["digitpad"].append(digitpad_epoch(images, labels, augment=False))
+        runs["digitpad augmented"].append(digitpad_epoch(images, labels, augment=True))
+        if torch_epoch:
+            runs["pytorch"].append(torch_epoch())
+
+    median = {k: statistics.median(v) for k, v in runs.items() if v}
+    for name, seconds in median.items():
+        print(f"  {name:<20} {seconds:6.3f} s per epoch")
+    if "pytorch" in median:
+        print(f"  digitpad is {median['pytorch'] / median['digitpad']:.2f}x as fast as "
+              "PyTorch (CPU)")
+    else:
+        print("  PyTorch is not installed: pip install torch==2.13.0 to compare")
+    print(f"  an augmented epoch takes {median['digitpad augmented'] / median['digitpad']:.2f}x "
+          "a plain one")
+    if not args.no_memory:
+        print(f"peak memory of digitpad train --epochs 1: {peak_memory_of_cli(args.data):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
