@@ -151,7 +151,7 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
             epoch_start = time.perf_counter()
             order = rng.permutation(n)
             batch_of = lambda b: _batch(images, labels, order[b * bs:(b + 1) * bs], distorter)
-            loss_sum = correct = seen = 0
+            loss_sum = correct = seen = digits_seen = 0
             # The helper thread prepares (and distorts) the next batch while
             # this one trains: NumPy releases the GIL, so both cores work.
             upcoming = helper.submit(batch_of, 0)
@@ -175,11 +175,13 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
                 step += 1
 
                 loss_sum += loss * len(y)
-                correct += int(np.sum(logits.argmax(axis=1) == y))
+                correct += int(np.sum(logits.argmax(axis=1) == y))   # -1 never matches
                 seen += len(y)
+                digits_seen += int(np.count_nonzero(y >= 0))
                 if on_batch is not None:
                     on_batch(BatchProgress(epoch, config.epochs, b + 1, batches,
-                                           step / total_steps, loss_sum / seen, correct / seen,
+                                           step / total_steps, loss_sum / seen,
+                                           correct / max(digits_seen, 1),
                                            time.perf_counter() - start))
 
             if not all(np.isfinite(p).all() for p in params):
@@ -188,7 +190,8 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
             val_acc = None
             if val_images is not None and len(val_images):
                 val_acc = net.accuracy(val_images, val_labels)
-            report = EpochReport(epoch, config.epochs, loss_sum / seen, correct / seen, val_acc,
+            report = EpochReport(epoch, config.epochs, loss_sum / seen,
+                                 correct / max(digits_seen, 1), val_acc,
                                  time.perf_counter() - epoch_start)
             history.append(report)
             if on_epoch is not None:
