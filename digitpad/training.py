@@ -208,6 +208,7 @@ class TrainingDialog(QDialog):
     progress and say which worker to run (:meth:`make_worker`).
     """
     trained = Signal(object, object)
+    runningChanged = Signal(bool)
     start_text = "Train"
 
     def __init__(self, parent=None, *, loader=None):
@@ -279,6 +280,7 @@ class TrainingDialog(QDialog):
             self.settings.setEnabled(False)
         self.start_button.setEnabled(False)
         self._running = True
+        self.runningChanged.emit(True)
         self.job.start()
 
     def cancel(self):
@@ -324,9 +326,12 @@ class TrainingDialog(QDialog):
     def _on_succeeded(self, result):
         network, meta = result
         self.progress.setValue(1000)
-        self.status.setText(f"Done: {100 * meta['mnist_test_accuracy']:.2f}% on the MNIST "
-                            "test set. The new model is in use.")
+        self.status.setText(self.success_text(meta))
         self.trained.emit(network, meta)
+
+    def success_text(self, meta):
+        return (f"Done: {100 * meta['mnist_test_accuracy']:.2f}% on the MNIST test set. "
+                "The new model is in use.")
 
     @Slot(str)
     def _on_failed(self, message):
@@ -341,6 +346,7 @@ class TrainingDialog(QDialog):
     @Slot()
     def _on_finished(self):
         self._running = False
+        self.runningChanged.emit(False)
         if self.settings is not None:
             self.settings.setEnabled(True)
         self.start_button.setEnabled(True)

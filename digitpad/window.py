@@ -20,7 +20,8 @@ import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel,
-                               QMainWindow, QMessageBox, QSizePolicy, QVBoxLayout, QWidget)
+                               QMainWindow, QMessageBox, QSizePolicy, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from model import weights as weights_io
 
@@ -28,6 +29,11 @@ from . import __version__, reading, store
 from .canvas import DEFAULT_PEN_WIDTH, PEN_WIDTHS, Canvas
 from .images import ImageError, load_ink
 from .training import EvaluateWorker, Job, RetrainDialog, default_loader
+
+try:                      # teaching it your hand needs digitpad.corrections
+    from . import corrections, teaching
+except ImportError:       # pragma: no cover - only while that module is missing
+    corrections = teaching = None
 
 FRAME_MS = 16                       # read at most this often while drawing
 BAR = QColor(66, 133, 244)
@@ -141,6 +147,8 @@ class MainWindow(QMainWindow):
         self.model = None                # store.LoadedModel in use
         self.prediction = None           # reading.Prediction, or None for an empty sheet
         self.retrain_dialog = None
+        self.learn_dialog = None
+        self.corrections_dialog = None
         self.evaluation = None           # Job while evaluating
         self.startup_message = None
         self._last_reading = 0.0
@@ -156,6 +164,8 @@ class MainWindow(QMainWindow):
         self.verdict.setMinimumHeight(self.verdict.fontMetrics().height())
         self.caption = QLabel(objectName="caption", alignment=Qt.AlignCenter, wordWrap=True)
         self.model_label = QLabel(objectName="modelLabel")
+        self._create_actions()
+        self.teach_row = self._build_teach_row()
         self._build_layout()
 
         self._timer = QTimer(self, singleShot=True)
@@ -164,7 +174,6 @@ class MainWindow(QMainWindow):
         self.canvas.strokeFinished.connect(self._after_edit)
         self.canvas.reset.connect(self._after_edit)
 
-        self._create_actions()
         self._create_menus()
         self.statusBar().addPermanentWidget(self.model_label)
 
@@ -197,6 +206,8 @@ class MainWindow(QMainWindow):
         side.addWidget(self.caption)
         side.addSpacing(8)
         side.addWidget(self.bars)
+        side.addSpacing(6)
+        side.addWidget(self.teach_row)
         side.addSpacing(12)
         side.addWidget(sees)
         side.addWidget(self.preview, 0, Qt.AlignHCenter)
@@ -207,6 +218,29 @@ class MainWindow(QMainWindow):
         layout.addWidget(sheet, 1)
         layout.addWidget(panel)
         self.setCentralWidget(central)
+
+    def _build_teach_row(self):
+        """"Wrong? It's a" and ten digit buttons: keep the drawing with the right label."""
+        row = QWidget(objectName="teachRow")
+        layout = QVBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        label = QLabel("Wrong? It's a:", alignment=Qt.AlignCenter)
+        label.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(2)
+        self.teach_buttons = []
+        for action in self.teach_actions:
+            button = QToolButton(objectName=f"teach{action.data()}")
+            button.setDefaultAction(action)
+            button.setAutoRaise(False)
+            button.setFixedSize(24, 24)
+            buttons.addWidget(button)
+            self.teach_buttons.append(button)
+        layout.addWidget(label)
+        layout.addLayout(buttons)
+        row.setVisible(teaching is not None)
+        return row
 
     def _action(self, text, slot, shortcuts=(), name=None, checkable=False, tip=None):
         action = QAction(text, self, checkable=checkable)
@@ -263,6 +297,23 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("&About digitpad", self.about, [K.HelpContents],
                                          "aboutAction")
 
+        self.teach_actions = []
+        for d in range(10):
+            action = self._action(f"This drawing is a {d}", lambda _=False, d=d: self.teach(d),
+                                  [str(d)], f"teachAction{d}",
+                                  tip=f"Keep this drawing as a {d}, to learn from later")
+            action.setIconText(str(d))
+            action.setData(d)
+            action.setEnabled(False)
+            self.teach_actions.append(action)
+        self.learn_action = self._action("&Learn from my corrections...", self.learn,
+                                         ["Ctrl+Shift+L"], "learnAction",
+                                         tip="Fine-tune the model on the drawings you corrected")
+        self.corrections_action = self._action("My &corrections...", self.show_corrections,
+                                               [], "correctionsAction")
+        for action in (self.learn_action, self.corrections_action):
+            action.setVisible(teaching is not None)
+
     def _create_menus(self):
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.open_action)
@@ -286,6 +337,13 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Model")
         menu.addAction(self.retrain_action)
         menu.addAction(self.evaluate_action)
+        menu.addSeparator()
+        menu.addAction(self.learn_action)
+        menu.addAction(self.corrections_action)
+        teach = menu.addMenu("&This drawing is a")
+        teach.menuAction().setVisible(teaching is not None)
+        for action in self.teach_actions:
+            teach.addAction(action)
 
         menu = self.menuBar().addMenu("&Help")
         menu.addAction(self.about_action)
@@ -337,6 +395,9 @@ class MainWindow(QMainWindow):
     def _update_edit_actions(self):
         self.undo_action.setEnabled(self.canvas.can_undo())
         self.redo_action.setEnabled(self.canvas.can_redo())
+        drawn = any(not s.erase for s in self.canvas.strokes)
+        for action in self.teach_actions:
+            action.setEnabled(drawn and teaching is not None)
 
     # -- edit --------------------------------------------------------------------------
 
@@ -405,7 +466,7 @@ class MainWindow(QMainWindow):
         else:
             self.model_label.setText(f"Model: {model.describe()}")
         self.save_model_action.setEnabled(model is not None)
-        self.evaluate_action.setEnabled(model is not None and self.evaluation is None)
+        self._update_job_actions()
         self.modelChanged.emit()
         self.update_reading()
 
@@ -456,11 +517,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Using the shipped model", 5000)
         return True
 
-    def adopt_trained(self, network, meta):
+    @Slot(object, object)
+    def adopt_trained(self, network, meta, stem="retrained"):
         """Save a freshly trained network under models_dir() and use it."""
         model = store.LoadedModel(network, dict(meta))
         try:
-            path = store.new_model_path("retrained")
+            path = store.new_model_path(stem)
             meta = store.save(path, network, meta) or meta
             model = store.LoadedModel(network, dict(meta), path)
         except (weights_io.WeightsError, OSError, ValueError, TypeError) as e:
@@ -474,8 +536,9 @@ class MainWindow(QMainWindow):
     # -- background jobs ---------------------------------------------------------------
 
     def is_busy(self):
-        dialog_busy = self.retrain_dialog is not None and self.retrain_dialog.is_running()
-        return dialog_busy or self.evaluation is not None
+        """A retraining, learning or evaluation is running."""
+        return any(d is not None and d.is_running()
+                   for d in (self.retrain_dialog, self.learn_dialog)) or self.evaluation is not None
 
     @Slot()
     def retrain(self):
@@ -484,6 +547,7 @@ class MainWindow(QMainWindow):
             self.retrain_dialog = RetrainDialog(self, loader=self.mnist_loader,
                                                 limit=self.train_limit)
             self.retrain_dialog.trained.connect(self.adopt_trained)
+            self.retrain_dialog.runningChanged.connect(self._update_job_actions)
         self.retrain_dialog.show()
         self.retrain_dialog.raise_()
         self.retrain_dialog.activateWindow()
@@ -500,8 +564,8 @@ class MainWindow(QMainWindow):
         worker.failed.connect(self._on_evaluation_failed)
         self.evaluation = Job(worker, self)
         self.evaluation.finished.connect(self._on_evaluation_finished)
-        self.evaluate_action.setEnabled(False)
         self.evaluation.start()
+        self._update_job_actions()
 
     @Slot(object)
     def _on_evaluated(self, result):
@@ -520,7 +584,82 @@ class MainWindow(QMainWindow):
     def _on_evaluation_finished(self):
         self.evaluation.deleteLater()
         self.evaluation = None
-        self.evaluate_action.setEnabled(self.model is not None)
+        self._update_job_actions()
+
+    @Slot()
+    def _update_job_actions(self):
+        """One background job at a time: Retrain, Learn and Evaluate wait for each other."""
+        retraining = self.retrain_dialog is not None and self.retrain_dialog.is_running()
+        learning = self.learn_dialog is not None and self.learn_dialog.is_running()
+        evaluating = self.evaluation is not None
+        self.retrain_action.setEnabled(not learning and not evaluating)
+        self.learn_action.setEnabled(not retraining and not evaluating)
+        self.evaluate_action.setEnabled(self.model is not None and not (retraining or learning
+                                                                         or evaluating))
+
+    # -- teach it your hand ----------------------------------------------------------
+
+    def teach(self, digit):
+        """Keep the drawing on the sheet as a ``digit``, then clear the sheet for the next."""
+        if teaching is None:
+            return None
+        strokes = self.canvas.strokes
+        if not any(not s.erase for s in strokes):
+            self.statusBar().showMessage("Draw the digit first: only drawings are kept "
+                                         "(not opened images).", 5000)
+            return None
+        try:
+            kept = corrections.add(strokes, digit,
+                                   canvas=(self.canvas.width(), self.canvas.height()))
+        except (OSError, ValueError) as e:
+            self._error("Cannot keep the drawing", str(e))
+            return None
+        n = len(corrections.list_all())
+        self.canvas.clear()
+        self.statusBar().showMessage(
+            f"Kept as a {digit} ({n} correction{'s' if n != 1 else ''}). "
+            "Model > Learn from my corrections teaches them to the model.", 8000)
+        if self.learn_dialog is not None:
+            self.learn_dialog.refresh()
+        if self.corrections_dialog is not None and self.corrections_dialog.isVisible():
+            self.corrections_dialog.refresh()
+        return kept
+
+    @Slot()
+    def learn(self):
+        """Open the Learn dialog: fine-tune the model in use on the corrections."""
+        if teaching is None:
+            return None
+        if self.learn_dialog is None:
+            self.learn_dialog = teaching.LearnDialog(self, loader=self.mnist_loader,
+                                                     model_source=lambda: self.model)
+            self.learn_dialog.trained.connect(self._adopt_learnt)
+            self.learn_dialog.runningChanged.connect(self._update_job_actions)
+        self.learn_dialog.refresh()
+        self.learn_dialog.show()
+        self.learn_dialog.raise_()
+        return self.learn_dialog
+
+    @Slot(object, object)
+    def _adopt_learnt(self, network, meta):
+        self.adopt_trained(network, meta, stem="personal")
+
+    @Slot()
+    def show_corrections(self):
+        if teaching is None:
+            return None
+        if self.corrections_dialog is None:
+            self.corrections_dialog = teaching.CorrectionsDialog(self)
+            self.corrections_dialog.changed.connect(self._corrections_changed)
+        self.corrections_dialog.refresh()
+        self.corrections_dialog.show()
+        self.corrections_dialog.raise_()
+        return self.corrections_dialog
+
+    @Slot()
+    def _corrections_changed(self):
+        if self.learn_dialog is not None:
+            self.learn_dialog.refresh()
 
     # -- help --------------------------------------------------------------------------
 
@@ -552,9 +691,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         """Stop any background work and wait for its thread before the window goes."""
-        if self.retrain_dialog is not None:
-            self.retrain_dialog.shutdown()
-            self.retrain_dialog.close()
+        for dialog in (self.retrain_dialog, self.learn_dialog):
+            if dialog is not None:
+                dialog.shutdown()
+                dialog.close()
+        if self.corrections_dialog is not None:
+            self.corrections_dialog.close()
         if self.evaluation is not None:
             self.evaluation.stop()
         self._timer.stop()

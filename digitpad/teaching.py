@@ -1,0 +1,194 @@
+"""Teach it your hand, in the window: learn from the corrections, and manage them.
+
+The collection itself (storing, listing, deleting, exporting, fine-tuning) is
+the Qt-free :mod:`digitpad.corrections`; here are its dialogs.
+:class:`LearnDialog` fine-tunes the model in use in a worker thread, like
+Retrain; :class:`CorrectionsDialog` shows the kept drawings, deletes them one
+by one and exports them.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QListView,
+                               QListWidget, QListWidgetItem, QMessageBox, QPushButton,
+                               QVBoxLayout)
+
+from . import corrections, preprocess
+from .training import TrainingDialog, Worker
+
+THUMB = 56
+
+
+class LearnWorker(Worker):
+    """Fine-tunes a network on the corrections mixed with MNIST; ``(network, meta)``."""
+    batch = Signal(object)
+    epoch = Signal(object)
+
+    def __init__(self, network, meta, loader, seed=None):
+        super().__init__()
+        self.network = network
+        self.meta = dict(meta or {})
+        self.loader = loader
+        self.seed = seed
+
+    def work(self):
+        items = corrections.list_all()
+        if not items:
+            raise ValueError("there are no corrections yet: when a reading is wrong, click "
+                             "the right digit under the bars (or type it) to keep the drawing")
+        self.status.emit("Loading MNIST...")
+        mnist = self.loader(self._progress)
+        before = self.network.accuracy(mnist.test_images, mnist.test_labels)
+        self.status.emit(f"Learning from {len(items)} corrections...")
+        rng = np.random.default_rng(self.seed)
+        tuned = corrections.fine_tune(self.network, items, mnist, rng,
+                                      on_batch=self.batch.emit, on_epoch=self.epoch.emit,
+                                      should_stop=self.should_stop)
+        after = tuned.accuracy(mnist.test_images, mnist.test_labels)
+        meta = dict(self.meta)
+        for key in ("sizes", "format_version", "activation", "output", "input", "date"):
+            meta.pop(key, None)
+        meta.update(mnist_test_accuracy=after, mnist_test_accuracy_before=before,
+                    corrections=len(items), fine_tuned=time.strftime("%Y-%m-%d %H:%M:%S"))
+        meta["source"] = f"fine-tuned on {len(items)} corrections"
+        return tuned, meta
+
+
+class LearnDialog(TrainingDialog):
+    """Model > Learn from my corrections: fine-tune the model in use, in the background."""
+    start_text = "Learn"
+
+    def __init__(self, parent=None, *, loader=None, model_source=None):
+        super().__init__(parent, loader=loader)
+        self.model_source = model_source      # () -> store.LoadedModel in use, or None
+        self.setWindowTitle("Learn from my corrections")
+        self.setObjectName("learnDialog")
+        self.refresh()
+        self.resize(460, self.sizeHint().height())
+
+    def refresh(self):
+        if self.is_running():
+            return
+        n = len(corrections.list_all())
+        self.status.setText(
+            f"{n} correction{'s' if n != 1 else ''} kept. Learning fine-tunes the model in use "
+            "on them, mixed with MNIST so that it does not forget, and takes under a minute."
+            if n else "No corrections yet: when a reading is wrong, click the right digit "
+                      "under the bars (or type it) to keep the drawing.")
+        self.start_button.setEnabled(n > 0)
+
+    def make_worker(self):
+        model = self.model_source() if self.model_source else None
+        if model is None:
+            self.status.setText("There is no model to fine-tune: load or train one first.")
+            return None
+        return LearnWorker(model.network, model.meta, self.loader)
+
+    def success_text(self, meta):
+        return (f"Done: learnt from {meta['corrections']} corrections. MNIST test accuracy "
+                f"{100 * meta['mnist_test_accuracy_before']:.2f}% before, "
+                f"{100 * meta['mnist_test_accuracy']:.2f}% now. The new model is in use.")
+
+
+def thumbnail(correction):
+    """A small picture of a kept drawing, as the network sees it: dark ink on white."""
+    image = preprocess.to_mnist(corrections.render(correction))
+    if image is None:
+        image = np.zeros((28, 28), np.float32)
+    gray = np.ascontiguousarray((255 * (1 - np.clip(image, 0, 1))).astype(np.uint8))
+    picture = QImage(gray.data, 28, 28, 28, QImage.Format_Grayscale8).copy()
+    return QPixmap.fromImage(picture.scaled(THUMB, THUMB, Qt.KeepAspectRatio,
+                                            Qt.SmoothTransformation))
+
+
+class CorrectionsDialog(QDialog):
+    """Model > My corrections...: the kept drawings, to look at, delete and export."""
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("My corrections")
+        self.setObjectName("correctionsDialog")
+        self.summary = QLabel(objectName="summary", wordWrap=True)
+        self.list = QListWidget(objectName="correctionsList")
+        self.list.setViewMode(QListView.IconMode)
+        self.list.setIconSize(QSize(THUMB, THUMB))
+        self.list.setGridSize(QSize(THUMB + 40, THUMB + 34))
+        self.list.setResizeMode(QListView.Adjust)
+        self.list.setMovement(QListView.Static)
+        self.list.setSelectionMode(QListWidget.ExtendedSelection)
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        self.delete_button = QPushButton("Delete", objectName="deleteButton")
+        self.delete_button.setShortcut(Qt.Key_Delete)
+        self.export_button = QPushButton("Export...", objectName="exportButton")
+        buttons.addButton(self.delete_button, QDialogButtonBox.ActionRole)
+        buttons.addButton(self.export_button, QDialogButtonBox.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.export_button.clicked.connect(self.export)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
+        self.refresh()
+
+    def refresh(self):
+        self.list.clear()
+        items = corrections.list_all()
+        for c in items:
+            when = time.strftime("%d %b %H:%M", time.localtime(c.time))
+            item = QListWidgetItem(QIcon(thumbnail(c)), f"{c.label}\n{when}")
+            item.setData(Qt.UserRole, c.id)
+            item.setToolTip(f"kept as a {c.label} on {time.ctime(c.time)}, "
+                            f"{len(c.strokes)} stroke{'s' if len(c.strokes) != 1 else ''}")
+            self.list.addItem(item)
+        counts = np.bincount([c.label for c in items], minlength=10) if items else None
+        if items:
+            per = ", ".join(f"{d}: {n}" for d, n in enumerate(counts) if n)
+            self.summary.setText(f"{len(items)} drawings kept ({per}), in {corrections.folder()}")
+        else:
+            self.summary.setText("No corrections yet. When a reading is wrong, click the right "
+                                 "digit under the bars (or type it) to keep the drawing.")
+        self._update_buttons()
+
+    def _update_buttons(self):
+        self.delete_button.setEnabled(bool(self.list.selectedItems()))
+        self.export_button.setEnabled(self.list.count() > 0)
+
+    def ids(self):
+        return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())]
+
+    @Slot()
+    def delete_selected(self):
+        for item in self.list.selectedItems():
+            try:
+                corrections.delete(item.data(Qt.UserRole))
+            except (OSError, ValueError) as e:
+                QMessageBox.warning(self, "Cannot delete", str(e))
+        self.refresh()
+        self.changed.emit()
+
+    @Slot()
+    def export(self, path=None):
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Export the corrections",
+                                                  str(Path.home() / "digitpad-corrections.npz"),
+                                                  "NumPy archives (*.npz)")
+            if not path:
+                return False
+        try:
+            n = corrections.export(path)
+        except (OSError, ValueError) as e:
+            QMessageBox.warning(self, "Cannot export", str(e))
+            return False
+        self.summary.setText(f"Exported {n} drawings to {path}")
+        return True

@@ -1,0 +1,112 @@
+"""Teach it your hand, in the window: keep corrected drawings, manage them, learn from them."""
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolButton
+
+from qtdraw import draw_digit, no_dialogs, shipped, stroke, test_model_path, window  # noqa: F401
+
+corrections = pytest.importorskip("digitpad.corrections")
+
+
+def european_one(canvas, k=0):
+    """A "1" with a flag and no base, a little different for each ``k``."""
+    h = (0.55 + 0.05 * (k % 3)) * canvas.height() / 2
+    cx = canvas.width() / 2 + 25 * ((k % 5) - 2)
+    cy = canvas.height() / 2 + 10 * ((k % 3) - 1)
+    slant = math.radians(2 + k % 4)
+    angle = math.radians(28 + 4 * (k % 4))
+    flag = (0.42 + 0.03 * (k % 3)) * h
+    top = (cx + math.tan(slant) * h, cy - h)
+    tip = (top[0] - flag * math.cos(angle), top[1] + flag * math.sin(angle))
+    bottom = (cx - math.tan(slant) * h, cy + h)
+    up = [(tip[0] + (top[0] - tip[0]) * t / 8, tip[1] + (top[1] - tip[1]) * t / 8)
+          for t in range(9)]
+    down = [(top[0] + (bottom[0] - top[0]) * t / 20, top[1] + (bottom[1] - top[1]) * t / 20)
+            for t in range(1, 21)]
+    return up + down
+
+
+def button(window, digit):
+    return window.findChild(QToolButton, f"teach{digit}")
+
+
+def test_a_digit_button_keeps_the_drawing(window, qtbot):
+    assert not button(window, 7).isEnabled()            # nothing to keep on a blank sheet
+    draw_digit(window.canvas, 7)
+    strokes = window.canvas.strokes
+    assert button(window, 7).isEnabled()
+    qtbot.mouseClick(button(window, 7), Qt.LeftButton)
+    (kept,) = corrections.list_all()
+    assert kept.label == 7
+    assert [list(map(tuple, s)) for s in kept.strokes] == [s.points for s in strokes]
+    assert kept.widths == [s.width for s in strokes]
+    assert window.canvas.is_empty() and window.prediction is None
+    assert "Kept as a 7" in window.statusBar().currentMessage()
+
+
+def test_typing_a_digit_keeps_the_drawing(window, qtbot):
+    window.activateWindow()
+    qtbot.waitActive(window)
+    draw_digit(window.canvas, 1)
+    QTest.keyClick(window.canvas, Qt.Key_4)
+    assert [c.label for c in corrections.list_all()] == [4]
+
+
+def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path):
+    for digit in (1, 7, 0):
+        draw_digit(window.canvas, digit)
+        window.teach(digit)
+    window.findChild(QAction, "correctionsAction").trigger()
+    dialog = window.corrections_dialog
+    assert dialog.list.count() == 3 and "3 drawings" in dialog.summary.text()
+    assert not dialog.delete_button.isEnabled()
+    dialog.list.item(1).setSelected(True)
+    dialog.delete_button.click()
+    assert dialog.list.count() == 2
+    assert sorted(c.label for c in corrections.list_all()) == [0, 1]
+    assert dialog.export(tmp_path / "mine.npz")
+    with np.load(tmp_path / "mine.npz", allow_pickle=False) as z:
+        assert sorted(z["labels"].tolist()) == [0, 1]
+
+
+def test_learn_without_corrections_says_so(window):
+    window.findChild(QAction, "learnAction").trigger()
+    dialog = window.learn_dialog
+    assert "No corrections yet" in dialog.status.text()
+    assert not dialog.start_button.isEnabled()
+
+
+def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_dialogs,
+                                                     digitpad_home):
+    from digitpad.window import MainWindow
+
+    w = MainWindow(mnist_loader=lambda progress=None: mnist)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    for k in range(5):
+        stroke(w.canvas, european_one(w.canvas, k))
+        qtbot.mouseClick(button(w, 1), Qt.LeftButton)
+    assert [c.label for c in corrections.list_all()] == [1] * 5
+    old_model = w.model
+
+    w.findChild(QAction, "learnAction").trigger()
+    dialog = w.learn_dialog
+    assert "5 corrections" in dialog.status.text()
+    with qtbot.waitSignal(dialog.trained, timeout=120_000):
+        dialog.start_button.click()
+        assert not w.findChild(QAction, "retrainAction").isEnabled()   # one job at a time
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
+    assert no_dialogs == []
+    assert w.model is not old_model and w.model.path.name.startswith("personal-")
+    assert digitpad_home in w.model.path.parents
+    assert w.model.meta["corrections"] == 5
+    assert "before" in dialog.status.text()
+
+    stroke(w.canvas, european_one(w.canvas, 7))
+    assert w.prediction.digit == 1, w.prediction.probabilities
