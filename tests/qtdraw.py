@@ -50,13 +50,22 @@ def draw_digit(widget, digit, size=0.6):
         stroke(widget, points)
 
 
+_trained = {}
+
+
 @pytest.fixture(scope="session")
 def test_model_path(tmp_path_factory):
-    """The shipped model when there is one, else a small one trained here once."""
+    """The shipped model when there is one, else a small one trained here once.
+
+    Each test module that imports this fixture gets its own session fixture;
+    ``_trained`` makes them share the one small model.
+    """
     import weights
 
     if weights.SHIPPED.exists():
         return weights.SHIPPED
+    if "path" in _trained:
+        return _trained["path"]
     from model.data import load_mnist
     from model.train import TrainConfig, train
     from model import weights as weights_io
@@ -69,6 +78,7 @@ def test_model_path(tmp_path_factory):
     weights_io.save(path, result.network,
                     {"mnist_test_accuracy": result.network.accuracy(mnist.test_images,
                                                                     mnist.test_labels)})
+    _trained["path"] = path
     return path
 
 
