@@ -1,0 +1,281 @@
+"""Teach it your hand: drawings the person corrected, kept, and learnt from.
+
+No Qt here.  When the app misreads a drawing and the person gives the right
+digit, the drawing is kept as it was drawn, its strokes in canvas pixels with
+their pen widths, with the label and the time: one JSON file per drawing
+under ``<DIGITPAD_HOME or the platform data folder>/corrections``, written
+atomically.  :func:`list_all`, :func:`delete` and :func:`export` manage the
+collection; :func:`fine_tune` adapts a network to it.
+
+Fine-tuning renders every correction many times through the canvas' own
+preprocessing (varied pen widths, sizes and small distortions), mixes them
+with MNIST and the shipped pen digits so the network does not forget what it
+knew, and trains briefly from the current weights at a low learning rate.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from model import paths
+
+from . import pendigits, preprocess
+
+FOLDER = "corrections"
+VERSION = 1
+
+
+@dataclass
+class Correction:
+    """One corrected drawing."""
+    strokes: list                   # (m, 2) float arrays, canvas pixels, y down
+    label: int                      # the right digit
+    widths: list                    # pen width of each stroke, pixels
+    erase: list = field(default_factory=list)   # True for eraser strokes
+    time: float = 0.0               # seconds since the epoch
+    canvas: tuple | None = None     # (width, height) of the canvas, if known
+    id: str = ""                    # the file's stem; set when stored
+
+    @property
+    def pen_width(self):
+        """The width of the first drawing stroke."""
+        for w, e in zip(self.widths, self.erase or [False] * len(self.widths)):
+            if not e:
+                return w
+        return self.widths[0] if self.widths else 18.0
+
+    def to_json(self):
+        return {"version": VERSION, "label": int(self.label), "time": float(self.time),
+                "canvas": list(self.canvas) if self.canvas else None,
+                "strokes": [{"points": np.asarray(s, float).round(2).tolist(),
+                             "width": float(w), "erase": bool(e)}
+                            for s, w, e in zip(self.strokes, self.widths, self._erase())]}
+
+    @classmethod
+    def from_json(cls, d, id=""):
+        if d.get("version") != VERSION:
+            raise ValueError(f"unknown corrections format {d.get('version')!r}")
+        label = int(d["label"])
+        if not 0 <= label <= 9:
+            raise ValueError(f"label {label} is not a digit")
+        strokes = [np.asarray(s["points"], dtype=np.float64).reshape(-1, 2)
+                   for s in d["strokes"]]
+        return cls(strokes, label, [float(s["width"]) for s in d["strokes"]],
+                   [bool(s.get("erase", False)) for s in d["strokes"]], float(d["time"]),
+                   tuple(d["canvas"]) if d.get("canvas") else None, id)
+
+    def _erase(self):
+        return list(self.erase) if self.erase else [False] * len(self.strokes)
+
+
+def folder():
+    """Where the corrections are kept (not created until one is added)."""
+    return paths.data_dir() / FOLDER
+
+
+def add(strokes, label, pen_width=None, canvas=None, when=None, where=None):
+    """Keep a corrected drawing; returns the stored :class:`Correction`.
+
+    ``strokes``: the canvas' strokes, either objects with ``.points``,
+    ``.width`` and ``.erase`` (``digitpad.canvas.Stroke``) or point sequences
+    drawn with ``pen_width``.  ``canvas``: its (width, height), optional.
+    """
+    label = int(label)
+    if not 0 <= label <= 9:
+        raise ValueError(f"label must be a digit 0-9, got {label}")
+    points, widths, erase = [], [], []
+    for s in strokes:
+        if hasattr(s, "points"):
+            pts, w, e = s.points, getattr(s, "width", pen_width), getattr(s, "erase", False)
+        else:
+            pts, w, e = s, pen_width, False
+        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
+        if len(pts):
+            points.append(pts)
+            widths.append(float(w if w is not None else 18.0))
+            erase.append(bool(e))
+    if not any(not e for e in erase):
+        raise ValueError("a correction needs at least one drawn stroke")
+    c = Correction(points, label, widths, erase, time.time() if when is None else when,
+                   tuple(canvas) if canvas else None)
+    c.id = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(c.time))}-{label}-" \
+           f"{uuid.uuid4().hex[:8]}"
+    _write_json(Path(where or folder()) / f"{c.id}.json", c.to_json())
+    return c
+
+
+def _write_json(path, data):
+    """Write atomically: a temporary file in the same folder, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def list_all(where=None):
+    """Every stored correction, oldest first.  Damaged files are skipped."""
+    base = Path(where or folder())
+    out = []
+    for path in sorted(base.glob("*.json")) if base.is_dir() else []:
+        if path.name.startswith(".tmp-"):
+            continue
+        try:
+            out.append(Correction.from_json(json.loads(path.read_text("utf-8")), path.stem))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    out.sort(key=lambda c: (c.time, c.id))
+    return out
+
+
+def delete(item, where=None):
+    """Forget one correction (a :class:`Correction` or its id); True if it was there."""
+    ident = item.id if isinstance(item, Correction) else str(item)
+    if not ident or "/" in ident or "\\" in ident or ident.startswith("."):
+        raise ValueError(f"not a correction id: {ident!r}")
+    try:
+        (Path(where or folder()) / f"{ident}.json").unlink()
+        return True
+    except FileNotFoundError:
+        return False
+
+
+def export(path, corrections=None, where=None):
+    """Write the collection to one ``.npz`` (readable with ``allow_pickle=False``).
+
+    The layout is the pen digits' (``points``, ``stroke_offsets``,
+    ``sample_offsets``, ``labels``) plus ``widths`` and ``erase`` per stroke
+    and ``times`` per drawing.  Returns the number of drawings written.
+    """
+    items = list_all(where) if corrections is None else list(corrections)
+    points, strokes, samples, widths, erase = [], [0], [0], [], []
+    for c in items:
+        for s, w, e in zip(c.strokes, c.widths, c._erase()):
+            points.append(np.asarray(s, np.float32))
+            strokes.append(strokes[-1] + len(s))
+            widths.append(w)
+            erase.append(e)
+        samples.append(len(strokes) - 1)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent or ".")
+    os.close(fd)
+    try:
+        np.savez_compressed(
+            tmp, points=np.concatenate(points) if points else np.zeros((0, 2), np.float32),
+            stroke_offsets=np.array(strokes, np.int64), sample_offsets=np.array(samples, np.int64),
+            labels=np.array([c.label for c in items], np.uint8),
+            widths=np.array(widths, np.float32), erase=np.array(erase, bool),
+            times=np.array([c.time for c in items], np.float64))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(items)
+
+
+# --- learning from them --------------------------------------------------------------
+
+def render(correction, rng=None, pen_width=None, supersample=2):
+    """The drawing as an ink image, as the canvas showed it (eraser strokes included).
+
+    With ``rng``, it is redrawn at a random size with a random pen, as the
+    pen digits are for training; else at its own size with its own pens.
+    """
+    strokes = [np.asarray(s, np.float64) for s in correction.strokes]
+    x0, y0, x1, y1 = pendigits.bounds(strokes)
+    longer = max(x1 - x0, y1 - y0, 1.0)
+    if rng is None:
+        scale, widths = 1.0, list(correction.widths)
+    else:
+        size = rng.uniform(*pendigits.DIGIT_PIXELS)
+        scale = size / longer
+        pen = pen_width or size * np.exp(rng.uniform(*np.log(pendigits.PEN_FRACTION)))
+        ratio = pen / max(correction.pen_width, 1e-6)
+        widths = [w * ratio for w in correction.widths]     # eraser keeps its proportion
+        widths = [w / scale for w in widths]                # in source units
+    pad = max(widths) / 2 + 2
+    placed = [(s - (x0, y0) + pad) * scale for s in strokes]
+    size = (int(np.ceil((x1 - x0 + 2 * pad) * scale)) + 1,
+            int(np.ceil((y1 - y0 + 2 * pad) * scale)) + 1)
+    ink = np.zeros((size[1], size[0]), np.float32)
+    for s, w, e in zip(placed, widths, correction._erase()):
+        layer = pendigits.render([s], w * scale, size, supersample)
+        ink = np.minimum(ink, 1 - layer) if e else np.maximum(ink, layer)
+    return ink
+
+
+def correction_images(corrections, rng, copies=40):
+    """Each correction drawn ``copies`` times differently, as 28x28 uint8, with labels."""
+    images, labels = [], []
+    for c in corrections:
+        for _ in range(copies):
+            image = preprocess.to_mnist(render(c, rng))
+            if image is not None:
+                images.append(np.round(np.clip(image, 0, 1) * 255).astype(np.uint8))
+                labels.append(c.label)
+    return np.array(images, np.uint8).reshape(-1, 28, 28), np.array(labels, np.int64)
+
+
+def fine_tune(net, corrections, mnist, rng, *, copies=40, mnist_samples=10000,
+              pen_samples=1500, outliers=500, guard=4000, epochs=2, lr=1e-4,
+              augment_strength=0.5, **callbacks):
+    """A copy of ``net`` adapted to ``corrections`` without forgetting MNIST.
+
+    ``mnist`` has ``train_images`` / ``train_labels`` (``model.data.Mnist``);
+    ``rng`` a NumPy Generator.  The training set is every correction drawn
+    ``copies`` times, ``mnist_samples`` random MNIST digits and
+    ``pen_samples`` rendered pen digits of the shipped training writers,
+    and ``outliers`` generated non-digits (label -1, so that "not a digit"
+    is not forgotten either), plus ``guard`` more MNIST digits of the classes
+    the network misread the corrections as; ``epochs`` of Adam at ``lr`` from the present weights.  ``callbacks``
+    (``on_batch``, ``on_epoch``, ``should_stop``) go to :func:`model.train.train`.
+    Returns the new :class:`model.network.MLP`; ``net`` is unchanged.
+    """
+    from model.train import TrainConfig, train
+
+    corrections = list(corrections)
+    if not corrections:
+        raise ValueError("there are no corrections to learn from")
+    own, own_labels = correction_images(corrections, rng, copies)
+    pick = rng.choice(len(mnist.train_images), size=min(mnist_samples,
+                                                         len(mnist.train_images)),
+                      replace=False)
+    parts = [(own, own_labels), (mnist.train_images[pick], mnist.train_labels[pick])]
+    # The digits the network used to read the corrections as are the ones at risk
+    # (teach it a European 1 and some 7s start to look like 1s): show it more of them.
+    at_risk = sorted(set(net.classify(own)[net.classify(own) != own_labels].tolist()))
+    if at_risk and guard:
+        pool = np.flatnonzero(np.isin(mnist.train_labels, at_risk))
+        pick = rng.choice(pool, size=min(guard, len(pool)), replace=False)
+        parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
+    if pen_samples:
+        pens = pendigits.load()
+        sub = pens.subset(rng.choice(len(pens), size=min(pen_samples, len(pens)),
+                                     replace=False))
+        parts.append(pendigits.to_images(sub, rng))
+    if outliers:
+        from . import nondigits
+
+        parts.append((nondigits.outlier_images(rng, outliers), np.full(outliers, -1)))
+    images = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
+    config = TrainConfig(hidden=tuple(net.sizes[1:-1]), epochs=epochs, lr=lr,
+                         schedule="cosine", augment=True, augment_strength=augment_strength,
+                         seed=int(rng.integers(2 ** 31)))
+    return train(config, images, labels, init=net, **callbacks).network

@@ -1,0 +1,96 @@
+"""Teach it your hand: store corrected drawings, and learn a European "1" from five of them."""
+import json
+
+import numpy as np
+import pytest
+
+from digitpad import corrections, pendigits, reading
+
+
+@pytest.fixture(scope="module")
+def base_net(mnist):
+    """The shipped model; until there is one, a small one trained the same way (augmented)."""
+    import weights
+    from model import weights as weights_io
+    from model.train import TrainConfig, train
+
+    if weights.SHIPPED.exists():
+        return weights_io.load(weights.SHIPPED)[0]
+    config = TrainConfig(hidden=(256,), epochs=2, augment=True, seed=0)
+    return train(config, mnist.train_images, mnist.train_labels).network
+
+
+def european_one(cx, cy, h, flag=0.45, angle=35, slant=4, one_stroke=True):
+    """A "1" with a flag and no base: up the flag to the top, then straight down."""
+    top = np.array([cx + np.tan(np.deg2rad(slant)) * h, cy - h])
+    a = np.deg2rad(angle)
+    tip = top + flag * h * np.array([-np.cos(a), np.sin(a)])
+    bottom = np.array([cx - np.tan(np.deg2rad(slant)) * h, cy + h])
+    up = np.linspace(tip, top, 8)
+    down = np.linspace(top, bottom, 20)
+    return [np.vstack([up, down[1:]])] if one_stroke else [up, down]
+
+
+def seven(cx, cy, h):
+    return [np.vstack([np.linspace((cx - 0.6 * h, cy - h), (cx + 0.6 * h, cy - h), 10),
+                       np.linspace((cx + 0.6 * h, cy - h), (cx - 0.15 * h, cy + h), 20)[1:]])]
+
+
+def read(net, strokes, pen=18):
+    return reading.read(net, pendigits.render(strokes, pen, (420, 420)))
+
+
+def test_store_list_delete_export(tmp_path):
+    assert corrections.list_all() == []
+    c1 = corrections.add(european_one(200, 200, 120), 1, pen_width=18, canvas=(420, 420),
+                         when=1000.0)
+
+    class Stroke:           # what the canvas hands over
+        def __init__(self, points, width, erase=False):
+            self.points, self.width, self.erase = points, width, erase
+
+    c2 = corrections.add([Stroke([(10.0, 10.0), (50.0, 90.0)], 12),
+                          Stroke([(30.0, 50.0), (31.0, 52.0)], 30, True)], 7, when=2000.0)
+    files = sorted(corrections.folder().glob("*.json"))
+    assert len(files) == 2 and not list(corrections.folder().glob(".tmp-*"))
+    assert json.loads(files[0].read_text())["label"] in (1, 7)
+    (corrections.folder() / "broken.json").write_text("{not json")
+    items = corrections.list_all()
+    assert [c.id for c in items] == [c1.id, c2.id]
+    assert items[1].widths == [12.0, 30.0] and items[1].erase == [False, True]
+    assert np.allclose(items[0].strokes[0], c1.strokes[0], atol=0.01)
+
+    assert corrections.export(tmp_path / "mine.npz") == 2
+    with np.load(tmp_path / "mine.npz", allow_pickle=False) as d:
+        assert list(d["labels"]) == [1, 7] and list(d["sample_offsets"]) == [0, 1, 3]
+        assert list(d["erase"]) == [False, False, True]
+
+    assert corrections.delete(c1) and not corrections.delete(c1.id)
+    assert [c.id for c in corrections.list_all()] == [c2.id]
+    with pytest.raises(ValueError):
+        corrections.add(european_one(200, 200, 100), 12, pen_width=18)
+    with pytest.raises(ValueError):
+        corrections.delete("../settings")
+
+
+def test_five_european_ones_teach_the_sixth(base_net, mnist):
+    net = base_net
+    # Long, flat flags: the kind of "1" a network trained on MNIST takes for a 7.
+    variants = [dict(cx=200, cy=210, h=150, flag=0.8, angle=20, slant=3),
+                dict(cx=150, cy=180, h=90, flag=0.9, angle=15, slant=6, one_stroke=False),
+                dict(cx=260, cy=240, h=120, flag=0.75, angle=28, slant=0),
+                dict(cx=210, cy=200, h=170, flag=0.85, angle=22, slant=8),
+                dict(cx=120, cy=300, h=70, flag=0.7, angle=18, slant=2, one_stroke=False)]
+    for i, v in enumerate(variants):
+        corrections.add(european_one(**v), 1, pen_width=[18, 10, 28, 18, 14][i])
+    sixth = european_one(300, 160, 110, flag=0.8, angle=25, slant=5, one_stroke=False)
+    before = read(net, sixth, pen=22)
+
+    tuned = corrections.fine_tune(net, corrections.list_all(), mnist,
+                                  np.random.default_rng(0))
+
+    assert read(tuned, sixth, pen=22).digit == 1, (before.best, before.probabilities)
+    assert read(tuned, seven(200, 200, 140)).digit == 7       # a 7 is still a 7
+    old = net.accuracy(mnist.test_images, mnist.test_labels)
+    new = tuned.accuracy(mnist.test_images, mnist.test_labels)
+    assert new >= old - 0.002, (old, new)
