@@ -2,6 +2,21 @@
 
 Qt-free.  The window, ``digitpad predict`` and the benchmarks all read through
 :func:`read`, so they agree on when the app declines to guess.
+
+The app declines ("not sure: looks most like 7", ``digit`` None) when
+
+* the network's top probability is below :data:`CONFIDENCE`: the shipped
+  network is trained to spread its probabilities evenly over shapes that are
+  no digit (scribbles, letters, shapes; label -1 in ``model.train``), so a
+  low top probability is its way of saying so;
+* the ink is a blob, its strokes wider than :data:`MAX_STROKE` of its size:
+  a lone dot, or a tap of the pen;
+* the ink falls into separate groups side by side with blank columns between
+  them: several digits, a number, not a digit.
+
+The thresholds were set on held-out writers and generated non-digits
+(``bench/pen_digits.py``): at most 2% of real digits declined, at least 90%
+of non-digits.
 """
 from __future__ import annotations
 
@@ -13,6 +28,15 @@ from . import preprocess
 
 # Below this top probability the app says "not sure" instead of a digit.
 CONFIDENCE = 0.5
+# Stroke width over the ink's longer side above which the ink is a blob, not
+# a digit (real digits: at most about 0.13 with the canvas' default pen; a dot: 0.5).
+MAX_STROKE = 0.35
+# Groups of ink separated by blank columns; more than this is several things.
+MAX_PARTS = 1
+
+NOT_SURE = "not sure"
+A_DOT = "a dot, not a digit"
+SEVERAL = "several marks side by side"
 
 
 @dataclass(frozen=True)
@@ -20,26 +44,46 @@ class Prediction:
     digit: int | None             # None: the app declines to guess
     probabilities: tuple          # ten floats summing to 1
     image: np.ndarray             # the 28x28 input the network saw
+    reason: str | None = None     # why the app declined, None when it names a digit
 
     @property
     def best(self):
         """The most probable digit, even when the app declines to name it."""
         return int(np.argmax(self.probabilities))
 
+    @property
+    def confidence(self):
+        """The top probability."""
+        return float(max(self.probabilities))
 
-def read_image(net, image):
-    """Read a prepared 28x28 image (ink 1, paper 0)."""
+
+def read_image(net, image, reason=None):
+    """Read a prepared 28x28 image (ink 1, paper 0).
+
+    ``reason``: a reason to decline found before the network ran (see :func:`read`).
+    """
     p = net.predict_proba(np.asarray(image, dtype=np.float32).reshape(-1))
     p = p.astype(np.float64)
     p /= p.sum()
     best = int(np.argmax(p))
-    digit = best if p[best] >= CONFIDENCE else None
-    return Prediction(digit, tuple(float(v) for v in p), image)
+    if reason is None and p[best] < CONFIDENCE:
+        reason = NOT_SURE
+    digit = best if reason is None else None
+    return Prediction(digit, tuple(float(v) for v in p), image, reason)
+
+
+def input_check(prepared):
+    """A reason to decline seen in the ink itself, or None."""
+    if prepared.stroke > MAX_STROKE:
+        return A_DOT
+    if prepared.parts > MAX_PARTS:
+        return SEVERAL
+    return None
 
 
 def read(net, ink):
     """Read an ink image of any size (ink 1, paper 0); None when it is blank."""
-    image = preprocess.to_mnist(ink)
-    if image is None:
+    prepared = preprocess.prepare(ink)
+    if prepared is None:
         return None
-    return read_image(net, image)
+    return read_image(net, prepared.image, input_check(prepared))
