@@ -316,3 +316,23 @@ def test_no_model_at_all_still_opens(qtbot, monkeypatch, tmp_path, no_dialogs):
     draw_digit(w.canvas, 1)
     assert w.prediction is None and "No model" in w.caption.text()
     assert not action(w, "evaluateAction").isEnabled()
+
+
+def test_main_opens_the_window_and_runs(qtbot, shipped, no_dialogs):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from digitpad.window import MainWindow, main
+
+    seen = []
+
+    def look_and_quit():
+        seen.extend(w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, MainWindow) and w.isVisible())
+        for w in seen:
+            w.close()
+        QApplication.quit()
+
+    QTimer.singleShot(100, look_and_quit)
+    assert main() == 0
+    assert len(seen) == 1 and seen[0].model is not None
