@@ -130,7 +130,13 @@ def add_train_command(commands):
     p.add_argument("--out", type=Path, metavar="PATH",
                    help="where to save the model, a .npz file (default: "
                         "<models folder>/digitpad-<date>-<time>.npz)")
-    # Undocumented: train on the first N images only, for quick tests.
+    p.add_argument("--pen-digits", type=nonnegative_int, default=0, metavar="K",
+                   help="also learn from K renderings of each of the 6,800 pen-written "
+                        "digits that ship with digitpad (UniPen; default 0)")
+    p.add_argument("--not-digits", type=nonnegative_int, default=0, metavar="N",
+                   help="also learn that N generated scribbles, letters and shapes are "
+                        "no digit (default 0)")
+    # Undocumented: train on the first N MNIST images only, for quick tests.
     p.add_argument("--limit", type=positive_int, help=argparse.SUPPRESS)
     p.set_defaults(run=run_train)
 
@@ -227,6 +233,7 @@ def run_train(args):
 
     accuracy = result.history[-1].val_accuracy
     meta = {"config": config.to_dict(), "mnist_test_accuracy": accuracy,
+            "pen_digit_copies": args.pen_digits, "not_digits": args.not_digits,
             "training_images": len(images), "training_seconds": round(result.seconds, 1),
             "command": shlex.join(["digitpad", *args.argv]),
             "digitpad_version": __version__}
@@ -243,15 +250,31 @@ def training_data(args):
     """What ``digitpad train`` learns from, and the MNIST test set it is measured on.
 
     Returns ``(images, labels, test_images, test_labels)``: uint8 images
-    ``(n, 28, 28)`` (ink 255) and labels 0-9 (-1 would mean "not a digit").
-    This is the one place to add training data beyond MNIST's 60,000 images:
-    concatenate it to ``images`` and ``labels`` here.
+    ``(n, 28, 28)`` (ink 255) and labels 0-9, or -1 for "not a digit".
+    MNIST's 60,000 training images, then ``--pen-digits`` renderings of every
+    shipped pen-written digit (drawn like the canvas draws, through the
+    canvas' preprocessing), then ``--not-digits`` generated drawings that are
+    no digit (scribbles, letters, shapes).  The test set is MNIST's alone.
     """
     mnist = load_mnist(args.data, progress=DownloadProgress())
-    images, labels = mnist.train_images, mnist.train_labels
+    images, labels = [mnist.train_images], [mnist.train_labels.astype(np.int64)]
     if args.limit:
-        images, labels = images[:args.limit], labels[:args.limit]
-    return images, labels, mnist.test_images, mnist.test_labels
+        images, labels = [images[0][:args.limit]], [labels[0][:args.limit]]
+    if args.pen_digits or args.not_digits:
+        from . import nondigits, pendigits
+        print(f"drawing {args.pen_digits} copies of each shipped pen digit and "
+              f"{args.not_digits:,} non-digits ...", flush=True)
+    if args.pen_digits:
+        pen_images, pen_labels = pendigits.training_images(
+            np.random.default_rng([args.seed, 2]), copies=args.pen_digits)
+        images.append(pen_images)
+        labels.append(pen_labels)
+    if args.not_digits:
+        images.append(nondigits.outlier_images(np.random.default_rng([args.seed, 3]),
+                                               args.not_digits))
+        labels.append(np.full(args.not_digits, -1, dtype=np.int64))
+    return (np.concatenate(images), np.concatenate(labels),
+            mnist.test_images, mnist.test_labels)
 
 
 def output_path(out):
