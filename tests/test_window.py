@@ -318,21 +318,26 @@ def test_no_model_at_all_still_opens(qtbot, monkeypatch, tmp_path, no_dialogs):
     assert not action(w, "evaluateAction").isEnabled()
 
 
-def test_main_opens_the_window_and_runs(qtbot, shipped, no_dialogs):
-    from PySide6.QtCore import QTimer
+def test_main_opens_the_window_and_runs(qtbot, shipped, no_dialogs, monkeypatch):
+    """main() shows the window and runs the application's event loop.
+
+    The real QApplication.exec() is not run here: once it has returned, Qt
+    considers the application closing, and later tests' threads would not run.
+    """
     from PySide6.QtWidgets import QApplication
 
     from digitpad.window import MainWindow, main
 
     seen = []
 
-    def look_and_quit():
+    def exec_():
+        qtbot.wait(10)
         seen.extend(w for w in QApplication.topLevelWidgets()
                     if isinstance(w, MainWindow) and w.isVisible())
         for w in seen:
             w.close()
-        QApplication.quit()
+        return 0
 
-    QTimer.singleShot(100, look_and_quit)
+    monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
     assert main() == 0
     assert len(seen) == 1 and seen[0].model is not None
