@@ -16,7 +16,8 @@ stroke width is estimated (twice the ink area over the boundary length) and
 it is grown (grey dilation) or thinned (grey erosion) until the width is
 MNIST's.  Thin and thick pens, small and big drawings, then give nearly the
 same 28x28 image.  :func:`prepare` also returns the measurements the reader
-uses to decline non-digits (a lone dot, two digits side by side).
+uses to decline non-digits (a lone dot, two digits side by side, marks
+inside a ring).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ BOX = 20
 INK_THRESHOLD = 0.1     # an ink image value above this counts as ink
 WORK = 64               # longer side of the crop while its strokes are normalised
 STROKE = 0.13           # target stroke width, a fraction of the longer side (MNIST's median)
+COARSE = 32             # longer side at which groups of ink are found
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class Prepared:
     stroke: float           # stroke width before normalising, a fraction of the longer side
     width: int              # the ink's bounding box on the drawing, pixels
     height: int
-    parts: int              # groups of ink separated by blank columns (at working size)
+    parts: int              # groups of ink side by side (1 for a digit, 2 for "42")
+    nested: bool            # a separate mark inside another one's outline (a dot in a ring)
 
 
 def to_mnist(ink, normalise=True):
@@ -57,14 +60,14 @@ def prepare(ink, normalise=True):
     work = _resize_longer(crop, WORK)
     work = np.pad(work, WORK // 4)
     stroke = stroke_width(work) / WORK
-    parts = count_parts(work)
     if normalise:
         work = set_stroke_width(work, stroke * WORK, STROKE)
-        work = crop_to_ink(work)
+    work = crop_to_ink(work)
     if work is None:        # faint ink that did not survive
         return None
+    parts, nested = arrangement(components(_resize_longer(work, COARSE)))
     small = np.clip(_resize_longer(work, BOX, Image.BOX), 0, 1)
-    return Prepared(_centre_of_mass(small), float(stroke), width, height, parts)
+    return Prepared(_centre_of_mass(small), float(stroke), width, height, parts, nested)
 
 
 def crop_to_ink(ink):
@@ -182,18 +185,65 @@ def _step(x, op, square):
     return out
 
 
-def count_parts(image, gap=0.06):
-    """Groups of ink separated by blank columns at least ``gap`` of the ink's width apart.
+def components(image, threshold=0.5):
+    """8-connected groups of ink (above ``threshold``): a list of (area, x0, y0, x1, y1).
 
-    Two digits side by side give 2 or more; almost every single digit gives 1.
+    Found from the runs of ink in each row, joined with a union-find to the
+    runs they touch in the row above (diagonals included).
     """
-    cols = (image > 0.5).any(axis=0)
-    idx = np.flatnonzero(cols)
-    if idx.size == 0:
-        return 0
-    span = idx[-1] - idx[0] + 1
-    gaps = np.diff(idx) - 1
-    return 1 + int(np.sum(gaps >= max(1, gap * span)))
+    mask = np.asarray(image) > threshold
+    parent = []
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    runs, above = [], []
+    for y, row in enumerate(mask):
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], row.view(np.int8), [0]))))
+        here = []
+        for start, stop in zip(edges[::2], edges[1::2]):       # ink at [start, stop)
+            k = len(parent)
+            parent.append(k)
+            for s0, s1, other in above:
+                if s0 <= stop and s1 >= start:
+                    a, b = root(k), root(other)
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+            here.append((start, stop, k))
+            runs.append((y, start, stop, k))
+        above = here
+    groups = {}
+    for y, start, stop, k in runs:
+        r = root(k)
+        area, x0, y0, x1, y1 = groups.get(r, (0, start, y, stop - 1, y))
+        groups[r] = (area + stop - start, min(x0, start), min(y0, y), max(x1, stop - 1),
+                     max(y1, y))
+    return list(groups.values())
+
+
+def arrangement(groups, significant=0.1, overlap=0.25):
+    """How the groups of ink sit: ``(parts side by side, nested)``.
+
+    Groups of at least ``significant`` of the ink whose horizontal extents
+    overlap by less than ``overlap`` of the narrower one stand side by side,
+    like the digits of a number; the flag of a 5 or the bar of a 7 sits over
+    the rest and does not count.  ``nested``: a group lies wholly inside the
+    outline of another, like a dot in a ring or the eyes of a smiley.
+    """
+    total = sum(g[0] for g in groups) or 1
+    big = sorted((g for g in groups if g[0] >= significant * total),
+                 key=lambda g: g[1] + g[3])
+    parts = 1 if big else 0
+    for a, b in zip(big, big[1:]):
+        shared = min(a[3], b[3]) - max(a[1], b[1]) + 1
+        narrow = min(a[3] - a[1], b[3] - b[1]) + 1
+        parts += shared < overlap * narrow
+    nested = any(a[0] < b[0] and b[1] < a[1] and a[3] < b[3] and b[2] < a[2] and a[4] < b[4]
+                 for a in groups for b in groups)
+    return parts, nested
 
 
 def _centre_of_mass(small):

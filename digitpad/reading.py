@@ -11,8 +11,10 @@ The app declines ("not sure: looks most like 7", ``digit`` None) when
   low top probability is its way of saying so;
 * the ink is a blob, its strokes wider than :data:`MAX_STROKE` of its size:
   a lone dot, or a tap of the pen;
-* the ink falls into separate groups side by side with blank columns between
-  them: several digits, a number, not a digit.
+* the ink falls into separate groups side by side: several digits, a
+  number, not a digit;
+* a separate mark sits inside the outline of another: a dot in a ring, the
+  eyes of a smiley (no digit is drawn so).
 
 The thresholds were set on held-out writers and generated non-digits
 (``bench/pen_digits.py``): at most 2% of real digits declined, at least 90%
@@ -31,12 +33,13 @@ CONFIDENCE = 0.5
 # Stroke width over the ink's longer side above which the ink is a blob, not
 # a digit (real digits: at most about 0.13 with the canvas' default pen; a dot: 0.5).
 MAX_STROKE = 0.35
-# Groups of ink separated by blank columns; more than this is several things.
+# Groups of ink side by side; more than this is several things.
 MAX_PARTS = 1
 
 NOT_SURE = "not sure"
 A_DOT = "a dot, not a digit"
 SEVERAL = "several marks side by side"
+NESTED = "a mark inside another"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ def input_check(prepared):
         return A_DOT
     if prepared.parts > MAX_PARTS:
         return SEVERAL
+    if prepared.nested:
+        return NESTED
     return None
 
 

@@ -68,4 +68,9 @@ def test_measurements_for_declining():
     dot = preprocess.prepare(pendigits.render([np.array([[100.0, 100.0]])], 18, (420, 420)))
     assert dot.stroke > 0.4
     pair = preprocess.prepare(draw(FOUR + [s + (130, 0) for s in FIVE], 18, 150, (20, 100)))
-    assert pair.parts == 2
+    assert pair.parts == 2 and not pair.nested
+    t = np.linspace(0, 2 * np.pi, 40)
+    ring = np.stack([50 + 50 * np.cos(t), 50 + 50 * np.sin(t)], axis=1)
+    dotted = preprocess.prepare(draw([ring, np.array([[45.0, 40], [46, 41]])], 18, 200, (50, 50)))
+    assert dotted.parts == 1 and dotted.nested
+    assert not preprocess.prepare(draw([ring], 18, 200, (50, 50))).nested
