@@ -15,10 +15,11 @@ image).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -171,7 +172,7 @@ class Canvas(QWidget):
 
     def image(self):
         """The visible part of the sheet as a QImage (what Save drawing writes)."""
-        return self._image.copy(self.rect().intersected(self._image.rect()))
+        return self._image.copy(self._device_rect(self.rect()))
 
     def ink(self, *, crop=True):
         """The drawing as ``(H, W)`` float32, ink 1 and paper 0.
@@ -184,7 +185,7 @@ class Canvas(QWidget):
         """
         rect = self._image.rect()
         if crop:
-            rect = self._ink_rect.intersected(rect)
+            rect = self._device_rect(self._ink_rect)
             if rect.isEmpty():
                 return np.zeros((1, 1), dtype=np.float32)
         full = np.frombuffer(self._image.constBits(), dtype=np.uint8)
@@ -237,7 +238,7 @@ class Canvas(QWidget):
         painter = QPainter(self)
         dirty = event.rect()
         painter.fillRect(dirty, PAPER)
-        painter.drawImage(dirty, self._image, dirty)
+        painter.drawImage(QRectF(dirty), self._image, QRectF(self._device_rect(dirty)))
         if self.is_empty() and self.hint:
             painter.setPen(QColor(170, 170, 170))
             font = painter.font()
@@ -248,16 +249,49 @@ class Canvas(QWidget):
 
     def resizeEvent(self, event):
         """Grow the sheet with the widget; never shrink it, so nothing drawn is lost."""
-        if self.width() > self._image.width() or self.height() > self._image.height():
-            w = max(self.width() + 64, self._image.width())
-            h = max(self.height() + 64, self._image.height())
-            grown = QImage(QSize(w, h), QImage.Format_RGB32)
+        self._fit_image()
+        super().resizeEvent(event)
+
+    def changeEvent(self, event):
+        if event.type() == QEvent.DevicePixelRatioChange:     # moved to another screen
+            self._fit_image()
+        super().changeEvent(event)
+
+    def _fit_image(self):
+        """Make the sheet at least as large as the widget, in the screen's own pixels.
+
+        The image has the screen's device pixel ratio, so strokes are sharp on a
+        high-DPI screen while they (and the strokes' points) stay in the
+        widget's logical coordinates.
+        """
+        dpr = self.devicePixelRatioF()
+        w = max(math.ceil(self.width() * dpr), 1)
+        h = max(math.ceil(self.height() * dpr), 1)
+        image = self._image
+        if dpr != image.devicePixelRatio():
+            grown = QImage(QSize(w + 64, h + 64), QImage.Format_RGB32)
+            grown.setDevicePixelRatio(dpr)
+            self._image = grown
+            self._repaint_all()          # redrawn from the strokes at the new resolution
+        elif w > image.width() or h > image.height():
+            grown = QImage(QSize(max(w + 64, image.width()), max(h + 64, image.height())),
+                           QImage.Format_RGB32)
+            grown.setDevicePixelRatio(dpr)
             grown.fill(PAPER)
             painter = QPainter(grown)
-            painter.drawImage(0, 0, self._image)
+            painter.drawImage(0, 0, image)
             painter.end()
             self._image = grown
-        super().resizeEvent(event)
+
+    def _device_rect(self, rect):
+        """A rectangle in widget coordinates -> the pixels of the sheet's image it covers."""
+        if rect.isEmpty():
+            return QRect()
+        dpr = self._image.devicePixelRatio()
+        r = QRectF(rect)
+        device = QRectF(r.x() * dpr, r.y() * dpr, r.width() * dpr, r.height() * dpr)
+        device = device.toAlignedRect()
+        return device.intersected(self._image.rect())
 
     # -- painting --------------------------------------------------------------
 

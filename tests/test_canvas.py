@@ -168,3 +168,44 @@ def test_tablet_pen_draws_and_its_eraser_end_erases(canvas):
     canvas.set_pen_width(40)
     tablet_stroke(device(QPointingDevice.PointerType.Eraser), line((30, 150), (270, 150)))
     assert [s.erase for s in canvas.strokes] == [False, True] and ink_total(canvas) == 0
+
+
+HIGH_DPI_SCRIPT = """
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from digitpad.canvas import Canvas
+app = QApplication([])
+c = Canvas()
+c.resize(300, 300)
+c.show()
+QTest.qWaitForWindowExposed(c)
+assert c.devicePixelRatioF() == 2.0
+QTest.mousePress(c, Qt.LeftButton, Qt.NoModifier, QPoint(150, 50))
+for y in range(60, 250, 10):
+    QTest.mouseMove(c, QPoint(150, y))
+QTest.mouseRelease(c, Qt.LeftButton, Qt.NoModifier, QPoint(150, 250))
+ink = c.ink()
+assert c.strokes[0].points[0] == (150, 50)                  # strokes in widget coordinates
+assert 400 <= ink.shape[0] <= 460 and 36 <= ink.shape[1] <= 50, ink.shape   # ink in pixels
+assert c.image().size().width() == 600
+c.undo()
+assert c.ink().sum() == 0
+c.redo()
+assert c.ink().shape == ink.shape
+print("ok")
+"""
+
+
+def test_high_dpi_screens_get_a_sharp_sheet(tmp_path):
+    """At a device pixel ratio of 2 the sheet has twice the pixels; strokes stay logical."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, QT_SCALE_FACTOR="2", QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    done = subprocess.run([sys.executable, "-c", HIGH_DPI_SCRIPT], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
