@@ -386,7 +386,11 @@ class MainWindow(QMainWindow):
                                  else "No ink: draw a digit")
         elif prediction.digit is None:
             self.verdict.setText("?")
-            self.caption.setText(f"not sure: looks most like {prediction.best}")
+            text = f"not sure: looks most like {prediction.best}"
+            reason = getattr(prediction, "reason", None)
+            if reason and reason != getattr(reading, "NOT_SURE", None):
+                text += f"\n({reason})"
+            self.caption.setText(text)
         else:
             p = prediction.probabilities[prediction.digit]
             self.verdict.setText(str(prediction.digit))

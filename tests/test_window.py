@@ -136,6 +136,21 @@ def test_not_sure_state(window, monkeypatch):
     assert window.caption.text() == f"not sure: looks most like {window.prediction.best}"
 
 
+def test_not_sure_says_why_when_the_ink_is_not_a_digit(window):
+    from digitpad import reading
+
+    canvas = window.canvas
+    h = canvas.height()
+    for dx in (-0.25, 0.25):           # two bars side by side: several marks
+        x = canvas.width() * (0.5 + dx)
+        stroke(canvas, line((x, 0.3 * h), (x, 0.7 * h)))
+    p = window.prediction
+    assert p.digit is None
+    assert window.caption.text().startswith(f"not sure: looks most like {p.best}")
+    if getattr(p, "reason", None) not in (None, reading.NOT_SURE):
+        assert f"({p.reason})" in window.caption.text()
+
+
 # -- images ---------------------------------------------------------------------------
 
 @pytest.fixture
