@@ -160,7 +160,8 @@ class Canvas(QWidget):
         gray = np.ascontiguousarray(np.round(255 * (1 - ink)).astype(np.uint8))
         h, w = gray.shape
         picture = QImage(gray.data, w, h, w, QImage.Format_Grayscale8).copy()
-        area = QRectF(self.rect()).adjusted(12, 12, -12, -12)
+        sheet = self.rect() if not self.rect().isEmpty() else QRect(0, 0, 420, 420)
+        area = QRectF(sheet).adjusted(12, 12, -12, -12)
         scale = min(area.width() / w, area.height() / h)
         target = QRectF(0, 0, w * scale, h * scale)
         target.moveCenter(area.center())
