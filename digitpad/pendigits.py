@@ -227,10 +227,12 @@ def draw_sample(strokes, rng, pen_fraction=PEN_FRACTION, digit_pixels=DIGIT_PIXE
     return render(placed, pen, (w, h), supersample)
 
 
-def to_images(data, rng, copies=1, **draw_options):
+def to_images(data, rng, copies=1, should_stop=None, **draw_options):
     """Every sample of ``data``, ``copies`` times drawn differently, as 28x28 uint8.
 
     Returns ``(images (n * copies, 28, 28) uint8, labels (n * copies,) int64)``.
+    ``should_stop()``, when given, is asked every 100 samples; it ends the
+    drawing early by raising whatever it likes (the trainer's TrainingStopped).
     """
     n = len(data)
     images = np.zeros((n * copies, 28, 28), dtype=np.uint8)
@@ -238,6 +240,8 @@ def to_images(data, rng, copies=1, **draw_options):
     k = 0
     for _ in range(copies):
         for i in range(n):
+            if should_stop is not None and i % 100 == 0:
+                should_stop()
             image = preprocess.to_mnist(draw_sample(data.strokes(i), rng, **draw_options))
             if image is not None:
                 images[k] = np.round(np.clip(image, 0, 1) * 255)
@@ -246,9 +250,9 @@ def to_images(data, rng, copies=1, **draw_options):
     return images[:k], labels[:k]
 
 
-def training_images(rng, copies=4, path=None, **draw_options):
+def training_images(rng, copies=4, path=None, should_stop=None, **draw_options):
     """The training writers' digits (shipped copy by default), ``copies`` renderings each."""
-    return to_images(load_training(path), rng, copies, **draw_options)
+    return to_images(load_training(path), rng, copies, should_stop, **draw_options)
 
 
 def heldout_images(path=None, rng=None, copies=1, **draw_options):
