@@ -111,9 +111,10 @@ def to_unit(strokes, keep_small=False):
 # --- families of drawings -----------------------------------------------------------
 
 def scribble(rng):
+    """A tangle: a smooth path through 8 to 18 random points (fewer make digit-like curves)."""
     strokes = []
-    for _ in range(rng.choice([1, 1, 1, 2, 3])):
-        strokes.append(_smooth(rng.uniform(0, 1, (rng.integers(5, 14), 2))))
+    for _ in range(rng.choice([1, 1, 1, 2])):
+        strokes.append(_smooth(rng.uniform(0, 1, (rng.integers(8, 19), 2))))
     return strokes
 
 
