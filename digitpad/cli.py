@@ -29,7 +29,7 @@ from model.paths import models_dir
 from model.train import TrainConfig, TrainingDiverged, train
 from model.weights import WeightsError, describe, load, save
 
-from . import __version__
+from . import __version__, datasets
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -250,31 +250,16 @@ def training_data(args):
     """What ``digitpad train`` learns from, and the MNIST test set it is measured on.
 
     Returns ``(images, labels, test_images, test_labels)``: uint8 images
-    ``(n, 28, 28)`` (ink 255) and labels 0-9, or -1 for "not a digit".
-    MNIST's 60,000 training images, then ``--pen-digits`` renderings of every
-    shipped pen-written digit (drawn like the canvas draws, through the
-    canvas' preprocessing), then ``--not-digits`` generated drawings that are
-    no digit (scribbles, letters, shapes).  The test set is MNIST's alone.
+    ``(n, 28, 28)`` (ink 255) and labels 0-9, or -1 for "not a digit"; see
+    :mod:`digitpad.datasets`.  The test set is MNIST's alone.
     """
     mnist = load_mnist(args.data, progress=DownloadProgress())
-    images, labels = [mnist.train_images], [mnist.train_labels.astype(np.int64)]
-    if args.limit:
-        images, labels = [images[0][:args.limit]], [labels[0][:args.limit]]
     if args.pen_digits or args.not_digits:
-        from . import nondigits, pendigits
-        print(f"drawing {args.pen_digits} copies of each shipped pen digit and "
-              f"{args.not_digits:,} non-digits ...", flush=True)
-    if args.pen_digits:
-        pen_images, pen_labels = pendigits.training_images(
-            np.random.default_rng([args.seed, 2]), copies=args.pen_digits)
-        images.append(pen_images)
-        labels.append(pen_labels)
-    if args.not_digits:
-        images.append(nondigits.outlier_images(np.random.default_rng([args.seed, 3]),
-                                               args.not_digits))
-        labels.append(np.full(args.not_digits, -1, dtype=np.int64))
-    return (np.concatenate(images), np.concatenate(labels),
-            mnist.test_images, mnist.test_labels)
+        print(f"drawing {args.pen_digits} × 6,815 pen digits and {args.not_digits:,} "
+              "non-digits ...", flush=True)
+    images, labels = datasets.training_set(mnist, args.pen_digits, args.not_digits,
+                                           seed=args.seed, limit=args.limit)
+    return images, labels, mnist.test_images, mnist.test_labels
 
 
 def output_path(out):

@@ -33,6 +33,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from model.train import TrainingStopped
+
 from . import preprocess
 
 SHIPPED = Path(__file__).with_name("data") / "pen-digits-train.npz"
@@ -231,8 +233,8 @@ def to_images(data, rng, copies=1, should_stop=None, **draw_options):
     """Every sample of ``data``, ``copies`` times drawn differently, as 28x28 uint8.
 
     Returns ``(images (n * copies, 28, 28) uint8, labels (n * copies,) int64)``.
-    ``should_stop()``, when given, is asked every 100 samples; it ends the
-    drawing early by raising whatever it likes (the trainer's TrainingStopped).
+    ``should_stop()``, when given, is asked every 100 samples; when it says
+    yes, :class:`model.train.TrainingStopped` is raised.
     """
     n = len(data)
     images = np.zeros((n * copies, 28, 28), dtype=np.uint8)
@@ -240,8 +242,8 @@ def to_images(data, rng, copies=1, should_stop=None, **draw_options):
     k = 0
     for _ in range(copies):
         for i in range(n):
-            if should_stop is not None and i % 100 == 0:
-                should_stop()
+            if should_stop is not None and i % 100 == 0 and should_stop():
+                raise TrainingStopped("stopped while drawing the pen digits")
             image = preprocess.to_mnist(draw_sample(data.strokes(i), rng, **draw_options))
             if image is not None:
                 images[k] = np.round(np.clip(image, 0, 1) * 255)

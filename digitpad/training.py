@@ -31,10 +31,14 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpin
 
 from model.train import TrainConfig, TrainingDiverged, TrainingStopped, train
 
+from . import datasets
+
 PRESETS = {
-    "Quick": dict(epochs=3, hidden=128, lr=1e-3, augment=False),
-    "Thorough": dict(epochs=30, hidden=800, lr=1e-3, augment=True),
+    "Quick": dict(epochs=3, hidden=128, lr=1e-3, augment=False, drawings=False),
+    "Thorough": dict(epochs=30, hidden=800, lr=1e-3, augment=True, drawings=True),
 }
+# With "drawings": renderings of each shipped pen digit, and generated non-digits.
+DRAWINGS = (4, 8000)
 PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
 
 
@@ -44,14 +48,16 @@ def default_loader(progress=None):
     return load_mnist(os.environ.get("DIGITPAD_MNIST") or None, progress=progress)
 
 
-def mnist_dataset(loader, limit=None):
+def mnist_dataset(loader, limit=None, drawings=False):
     """A dataset callable for :class:`TrainWorker`: MNIST's training set (its first
-    ``limit`` images when given) and its test set."""
-    def dataset(progress):
+    ``limit`` images when given), with ``drawings`` the pen digits and non-digits
+    of :mod:`digitpad.datasets` too, and MNIST's test set."""
+    def dataset(progress, should_stop=None):
         mnist = loader(progress)
-        n = len(mnist.train_images) if limit is None else int(limit)
-        return (mnist.train_images[:n], mnist.train_labels[:n],
-                mnist.test_images, mnist.test_labels)
+        pen, others = (DRAWINGS if drawings else (0, 0))
+        images, labels = datasets.training_set(mnist, pen, others, limit=limit,
+                                               should_stop=should_stop)
+        return images, labels, mnist.test_images, mnist.test_labels
     return dataset
 
 
@@ -135,8 +141,8 @@ class TrainWorker(Worker):
 
     def work(self):
         self.config.validate()
-        self.status.emit("Loading MNIST...")
-        train_x, train_y, test_x, test_y = self.dataset(self._progress)
+        self.status.emit("Loading MNIST and drawing the training digits...")
+        train_x, train_y, test_x, test_y = self.dataset(self._progress, self.should_stop)
         if self.should_stop():
             raise TrainingStopped("stopped before training")
         self.status.emit(f"Training on {len(train_x):,} images...")
@@ -147,7 +153,7 @@ class TrainWorker(Worker):
         meta = dict(self.meta)
         meta.update(config=self.config.to_dict(), mnist_test_accuracy=accuracy,
                     train_images=int(len(train_x)), seconds=round(result.seconds, 1))
-        meta.setdefault("source", "retrained in the app on MNIST")
+        meta.setdefault("source", "retrained in the app")
         return result.network, meta
 
 
@@ -362,7 +368,8 @@ class RetrainDialog(TrainingDialog):
         super().__init__(parent, loader=loader)
         self.setWindowTitle("Retrain the network")
         self.setObjectName("retrainDialog")
-        self.status.setText("Training uses the 60,000 MNIST images (downloaded once, 11 MB).")
+        self.status.setText("Training uses the 60,000 MNIST images (downloaded once, 11 MB), "
+                            "and with drawings the pen digits that ship with digitpad.")
         self.apply_preset("Quick")
         self.resize(460, self.sizeHint().height())
 
@@ -373,6 +380,9 @@ class RetrainDialog(TrainingDialog):
                                  objectName="learningRate")
         self.augment = QCheckBox("Distort the training images (rotation, scale, thickness...)",
                                  objectName="augment")
+        self.drawings = QCheckBox("Also learn from pen-written digits and from non-digits\n"
+                                  "(reads drawings better and knows when to say \"not sure\")",
+                                  objectName="drawings")
         presets = QHBoxLayout()
         for name in PRESETS:
             button = QPushButton(name, objectName=f"preset{name}")
@@ -385,6 +395,7 @@ class RetrainDialog(TrainingDialog):
         form.addRow("Hidden units:", self.hidden)
         form.addRow("Learning rate:", self.lr)
         form.addRow("", self.augment)
+        form.addRow("", self.drawings)
         box = QGroupBox("Settings")
         box.setLayout(form)
         return box
@@ -395,6 +406,7 @@ class RetrainDialog(TrainingDialog):
         self.hidden.setValue(p["hidden"])
         self.lr.setValue(p["lr"])
         self.augment.setChecked(p["augment"])
+        self.drawings.setChecked(p["drawings"])
 
     def config(self):
         return TrainConfig(hidden=(self.hidden.value(),), epochs=self.epochs.value(),
@@ -407,4 +419,5 @@ class RetrainDialog(TrainingDialog):
         except ValueError as e:
             self.status.setText(f"Cannot train: {e}")
             return None
-        return TrainWorker(config, mnist_dataset(self.loader, self.limit), init=self.init)
+        dataset = mnist_dataset(self.loader, self.limit, self.drawings.isChecked())
+        return TrainWorker(config, dataset, init=self.init)

@@ -1,0 +1,52 @@
+"""The training set beyond MNIST: shipped pen digits and generated non-digits."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from digitpad import datasets
+from model.train import TrainingStopped
+
+
+def tiny_mnist(n=50):
+    rng = np.random.default_rng(0)
+    return SimpleNamespace(train_images=rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
+                           train_labels=rng.integers(0, 10, n).astype(np.uint8))
+
+
+def test_mnist_alone_with_a_limit():
+    images, labels = datasets.training_set(tiny_mnist(), limit=20)
+    assert images.shape == (20, 28, 28) and labels.dtype == np.int64
+    assert labels.min() >= 0
+
+
+def test_non_digits_are_labelled_minus_one_and_seeded():
+    images, labels = datasets.training_set(tiny_mnist(), not_digits=300, seed=4)
+    assert images.shape == (350, 28, 28) and images.dtype == np.uint8
+    assert (labels[50:] == -1).all() and (labels[:50] >= 0).all()
+    assert (images[50:].reshape(300, -1).max(axis=1) > 100).all(), "every drawing has ink"
+    again, _ = datasets.training_set(tiny_mnist(), not_digits=300, seed=4)
+    assert np.array_equal(images, again)
+
+
+def test_pen_digits_are_every_shipped_digit_drawn_like_the_canvas():
+    images, labels = datasets.training_set(tiny_mnist(0), pen_copies=1)
+    assert len(labels) > 6500 and set(np.unique(labels)) == set(range(10))
+    # drawn through the canvas' preprocessing: centred like MNIST
+    mass = images.astype(float).sum(axis=0)
+    ys, xs = np.indices(mass.shape)
+    assert abs((ys * mass).sum() / mass.sum() - 13.5) < 1
+    assert abs((xs * mass).sum() / mass.sum() - 13.5) < 1
+
+
+@pytest.mark.parametrize("pen, others", [(3, 0), (0, 20_000)])
+def test_a_stop_request_ends_the_drawing(pen, others):
+    asked = []
+
+    def stop():
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(TrainingStopped):
+        datasets.training_set(tiny_mnist(), pen, others, should_stop=stop)
+    assert len(asked) == 3, "asked again and again while drawing, stopped at the first yes"
