@@ -47,12 +47,14 @@ def test_fit_to_canvas_keeps_aspect_and_stays_inside():
         assert (x1 - x0) / (y1 - y0) == pytest.approx(10 / 40)
 
 
-def test_training_images_are_mnist_like_and_seeded():
-    a, la = pd.training_images(np.random.default_rng(3), copies=1, path=None)
-    assert a.dtype == np.uint8 and a.shape[1:] == (28, 28) and la.dtype == np.int64
-    assert len(a) == len(pd.load())
+def test_training_images_are_mnist_like_and_seeded(monkeypatch):
+    few = pd.load().subset(np.arange(0, 6000, 20))
+    monkeypatch.setattr(pd, "load_training", lambda path=None: few)
+    a, la = pd.training_images(np.random.default_rng(3), copies=2)
+    assert a.dtype == np.uint8 and a.shape == (600, 28, 28) and la.dtype == np.int64
     assert set(np.unique(la)) == set(range(10))
-    b, _ = pd.to_images(pd.load().subset(np.arange(20)), np.random.default_rng(3))
+    assert not np.array_equal(a[:300], a[300:])          # two different renderings
+    b, _ = pd.to_images(few.subset(np.arange(20)), np.random.default_rng(3))
     assert np.array_equal(a[:20], b)
     # the ink's longer side spans about 20 of the 28 pixels, like MNIST
     for image in a[:100]:
