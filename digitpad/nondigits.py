@@ -27,6 +27,7 @@ b, g, q, ...) are in neither.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -353,13 +354,19 @@ def _image(ink):
         np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
 
 
+@functools.lru_cache(maxsize=1)
+def _shipped_pen_digits():
+    """The shipped training writers, read once (callers ask for outliers in chunks)."""
+    return pendigits.load()
+
+
 def outlier_images(rng, n, data=None, alphabet=LETTERS, **draw_options):
     """``n`` training non-digits as 28x28 uint8 (label them -1).
 
     ``data``: pen digits for "two digits side by side" (default: the shipped
     training writers).  ``draw_options`` go to :func:`pendigits.draw_sample`.
     """
-    data = pendigits.load() if data is None else data
+    data = _shipped_pen_digits() if data is None else data
     out = np.zeros((n, 28, 28), np.uint8)
     for i, kind in enumerate(_kinds(rng, n, TRAIN_FAMILIES)):
         if kind == "font_letter":
