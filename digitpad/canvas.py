@@ -322,7 +322,7 @@ class Canvas(QWidget):
         painter = QPainter(self._image)
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(self._pen(stroke))
-        painter.drawLine(a, b)
+        _draw(painter, a, b)
         painter.end()
         r = stroke.width / 2 + 2
         dirty = QRectF(a, b).normalized().adjusted(-r, -r, r, r).toAlignedRect()
@@ -337,11 +337,9 @@ class Canvas(QWidget):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(self._pen(stroke))
         points = [QPointF(x, y) for x, y in stroke.points]
-        if len(points) == 1:
-            painter.drawLine(points[0], points[0])
-        else:
-            for a, b in zip(points, points[1:]):
-                painter.drawLine(a, b)
+        _draw(painter, points[0], points[0])      # as the press did: a dot, then segments
+        for a, b in zip(points, points[1:]):
+            _draw(painter, a, b)
         painter.end()
         if not stroke.erase:
             self._ink_rect = self._ink_rect.united(stroke.bounds())
@@ -360,3 +358,14 @@ class Canvas(QWidget):
         for stroke in self._strokes:
             self._paint_stroke(stroke)
         self.update()
+
+
+def _draw(painter, a, b):
+    """A segment from a to b with the painter's pen; a tap (a == b) is a round dot.
+
+    ``drawLine`` of zero length paints nothing, even with a round cap.
+    """
+    if a == b:
+        painter.drawPoint(a)
+    else:
+        painter.drawLine(a, b)

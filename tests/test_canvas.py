@@ -209,3 +209,19 @@ def test_high_dpi_screens_get_a_sharp_sheet(tmp_path):
     done = subprocess.run([sys.executable, "-c", HIGH_DPI_SCRIPT], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_tap_paints_a_round_dot_and_keeps_it_through_undo_and_redo(canvas):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(100, 120))
+    QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(100, 120))
+    ink = canvas.ink(crop=False)
+    r = canvas.pen_width() / 2
+    assert ink[120, 100] == 1.0, "the tap's centre is inked"
+    assert ink.sum() == pytest.approx(np.pi * r * r, rel=0.2), "a dot as wide as the pen"
+    canvas.undo()
+    assert ink_total(canvas) == 0
+    canvas.redo()                                   # repainted from the kept strokes
+    assert canvas.ink(crop=False).sum() == pytest.approx(ink.sum(), rel=0.05)

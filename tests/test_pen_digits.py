@@ -44,8 +44,8 @@ def test_heldout_writers_are_read_through_the_real_canvas(window):
 
 
 def test_a_lone_dot_is_not_a_digit(window):
-    dab = np.array([[0.5, 0.5], [0.502, 0.5], [0.502, 0.502], [0.5, 0.502]])  # a short dab
-    p = replay(window, [dab], np.random.default_rng(1), unit=True)
+    tap = np.array([[0.5, 0.5]])          # press and release at one place
+    p = replay(window, [tap], np.random.default_rng(1), unit=True)
     assert p is not None and p.digit is None
     assert window.caption.text().startswith("not sure")
 
