@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from model.network import MLP, as_input, cross_entropy, softmax
+from model.network import MLP, as_input, average, cross_entropy, softmax
 
 
 def loss_of(net, x, labels):
@@ -109,3 +109,21 @@ def test_classify_and_accuracy():
     assert predicted.shape == (25,)
     assert np.array_equal(predicted, net.predict_proba(as_input(x)).argmax(axis=1))
     assert net.accuracy(x, predicted) == 1
+
+
+@pytest.mark.parametrize("hidden", [(), (16,), (16, 8)])
+def test_average_is_one_network_whose_logits_are_the_members_mean(hidden):
+    members = [MLP.create([784, *hidden, 10], seed=s, dtype=np.float64) for s in range(3)]
+    for m in members:                       # non-zero biases, so they are averaged too
+        for b in m.biases:
+            b += np.random.default_rng(len(b)).normal(size=b.shape)
+    merged = average(members)
+    assert merged.sizes == [784, *(3 * h for h in hidden), 10]
+    x = np.random.default_rng(9).random((5, 784))
+    mean = sum(m.logits(x) for m in members) / 3
+    assert np.allclose(merged.logits(x), mean)
+
+
+def test_average_refuses_networks_of_different_depth():
+    with pytest.raises(ValueError):
+        average([MLP.create([784, 8, 10]), MLP.create([784, 8, 8, 10])])
