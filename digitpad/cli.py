@@ -13,17 +13,20 @@ status instead of exiting, so tests can call it in-process.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import shlex
 import sys
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from tqdm import tqdm
 
 import weights
 from model.data import DataError, load_mnist
+from model.network import average
 from model.optim import SCHEDULES
 from model.paths import models_dir
 from model.train import TrainConfig, TrainingDiverged, train
@@ -136,6 +139,9 @@ def add_train_command(commands):
     p.add_argument("--not-digits", type=nonnegative_int, default=0, metavar="N",
                    help="also learn that N generated scribbles, letters and shapes are "
                         "no digit (default 0)")
+    p.add_argument("--ensemble", type=positive_int, default=1, metavar="N",
+                   help="train N networks (seeds S, S+1, ...) and save their average: one "
+                        "network with their hidden layers side by side (default 1)")
     # Undocumented: train on the first N MNIST images only, for quick tests.
     p.add_argument("--limit", type=positive_int, help=argparse.SUPPRESS)
     p.set_defaults(run=run_train)
@@ -214,52 +220,74 @@ def run_train(args):
     except ValueError as e:
         raise UsageError(e) from None
     out = output_path(args.out)
-    images, labels, test_images, test_labels = training_data(args)
 
-    sizes = "-".join(map(str, [784, *config.hidden, 10]))
-    print(f"training {sizes} on {len(images):,} images for {config.epochs} epochs "
-          f"({config.optimizer}, lr {config.lr:g}, {config.schedule}, batch "
-          f"{config.batch_size}, augmentation {'on' if config.augment else 'off'})")
-    bar = ProgressBar(math.ceil(len(images) / config.batch_size) * config.epochs)
+    members, seconds = [], 0.0
     try:
-        with bar, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            result = train(config, images, labels, test_images, test_labels,
-                           on_batch=bar.batch, on_epoch=bar.epoch)
+        for k in range(args.ensemble):
+            # Member k is exactly the network `digitpad train --seed S+k` would make.
+            member = dataclasses.replace(config, seed=args.seed + k)
+            if args.ensemble > 1:
+                print(f"member {k + 1} of {args.ensemble} (seed {member.seed})")
+            network, data, took = train_one(member, args)
+            members.append(network)
+            seconds += took
     except KeyboardInterrupt:
         print("\ndigitpad: interrupted; nothing was saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     except TrainingDiverged as e:
         return fail(f"{e}; nothing was saved", EXIT_FAILED)
 
-    accuracy = result.history[-1].val_accuracy
+    test_images, test_labels = data.test_images, data.test_labels
+    network = members[0] if len(members) == 1 else average(members)
+    accuracy = network.accuracy(test_images, test_labels)
     meta = {"config": config.to_dict(), "mnist_test_accuracy": accuracy,
             "pen_digit_copies": args.pen_digits, "not_digits": args.not_digits,
-            "training_images": len(images), "training_seconds": round(result.seconds, 1),
+            "training_images": data.count, "training_seconds": round(seconds, 1),
             "command": shlex.join(["digitpad", *args.argv]),
             "digitpad_version": __version__}
+    if len(members) > 1:
+        meta["ensemble"] = {"members": len(members),
+                            "seeds": [args.seed + k for k in range(len(members))],
+                            "member_mnist_test_accuracy": [
+                                m.accuracy(test_images, test_labels) for m in members]}
     try:
-        save(out, result.network, meta)
+        save(out, network, meta)
     except OSError as e:
         raise UsageError(f"cannot save the model to {out}: {e.strerror or e}") from None
-    print(f"MNIST test accuracy {accuracy:.2%} after {_duration(result.seconds)}; "
-          f"saved {out}")
+    what = "" if len(members) == 1 else f" (the average of {len(members)} networks)"
+    print(f"MNIST test accuracy {accuracy:.2%}{what} after {_duration(seconds)}; saved {out}")
     return 0
 
 
-def training_data(args):
+def train_one(config, args):
+    """Train one network with ``config`` on the data of its seed; returns it, the data, seconds."""
+    data = training_data(args, config.seed)
+    sizes = "-".join(map(str, [784, *config.hidden, 10]))
+    print(f"training {sizes} on {data.count:,} images for {config.epochs} epochs "
+          f"({config.optimizer}, lr {config.lr:g}, {config.schedule}, batch "
+          f"{config.batch_size}, augmentation {'on' if config.augment else 'off'})")
+    bar = ProgressBar(math.ceil(data.count / config.batch_size) * config.epochs)
+    with bar, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        result = train(config, data.images, data.labels, data.test_images, data.test_labels,
+                       on_batch=bar.batch, on_epoch=bar.epoch)
+    return result.network, data, result.seconds
+
+
+def training_data(args, seed):
     """What ``digitpad train`` learns from, and the MNIST test set it is measured on.
 
-    Returns ``(images, labels, test_images, test_labels)``: uint8 images
-    ``(n, 28, 28)`` (ink 255) and labels 0-9, or -1 for "not a digit"; see
-    :mod:`digitpad.datasets`.  The test set is MNIST's alone.
+    Images are uint8 ``(n, 28, 28)`` (ink 255), labels 0-9, or -1 for "not a
+    digit"; see :mod:`digitpad.datasets` (the drawings depend on ``seed``).
+    The test set is MNIST's alone.
     """
     mnist = load_mnist(args.data, progress=DownloadProgress())
     if args.pen_digits or args.not_digits:
         print(f"drawing {args.pen_digits} × 6,815 pen digits and {args.not_digits:,} "
               "non-digits ...", flush=True)
     images, labels = datasets.training_set(mnist, args.pen_digits, args.not_digits,
-                                           seed=args.seed, limit=args.limit)
-    return images, labels, mnist.test_images, mnist.test_labels
+                                           seed=seed, limit=args.limit)
+    return SimpleNamespace(images=images, labels=labels, count=len(images),
+                           test_images=mnist.test_images, test_labels=mnist.test_labels)
 
 
 def output_path(out):
