@@ -250,3 +250,16 @@ def test_no_command_opens_the_window(capsys, monkeypatch):
     fake.main = lambda: calls.append("opened") or 0
     monkeypatch.setitem(sys.modules, "digitpad.window", fake)
     assert cli.main([]) == 0 and calls == ["opened"]
+
+
+def test_an_ensemble_is_saved_as_one_network_with_drawings(capsys, mnist_dir, folder):
+    out_file = folder / "ensemble.npz"
+    status, out, err = run(capsys, "train", "--data", mnist_dir, "--limit", 300, "--epochs", 1,
+                           "--hidden", 8, "--ensemble", 2, "--not-digits", 50,
+                           "--out", out_file)
+    assert status == 0, err
+    net, meta = load(out_file)
+    assert net.sizes == [784, 16, 10]
+    assert meta["ensemble"]["seeds"] == [0, 1] and meta["not_digits"] == 50
+    assert meta["training_images"] == 350
+    assert "the average of 2 networks" in out
