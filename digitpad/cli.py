@@ -165,7 +165,8 @@ def add_predict_command(commands):
                                         "would: prints the digit and the ten probabilities.")
     p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     p.add_argument("--weights", type=Path, metavar="WEIGHTS",
-                   help="a .npz weight file (default: the model shipped with digitpad)")
+                   help="a .npz weight file (default: the model the window opens with: "
+                        "your last trained or loaded one, else the shipped one)")
     p.set_defaults(run=run_predict)
 
 
@@ -402,7 +403,7 @@ def run_predict(args):
     from .images import ImageError, load_ink
     from .reading import read
 
-    _, net, _ = load_model(args.weights)
+    net = predict_model(args.weights)
     status = 0
     for file in args.images:
         try:
@@ -413,6 +414,19 @@ def run_predict(args):
             continue
         print(f"{file}: {format_prediction(prediction)}")
     return status
+
+
+def predict_model(path):
+    """The network ``predict`` reads with: ``path``, else the model the window would open."""
+    if path is not None:
+        return load_model(path)[1]
+    from . import store
+    model, problem = store.startup()
+    if problem:
+        print(f"digitpad: {problem}", file=sys.stderr)
+    if model is None:
+        raise UsageError("no model could be loaded; give one with --weights")
+    return model.network
 
 
 def format_prediction(prediction):

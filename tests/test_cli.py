@@ -263,3 +263,27 @@ def test_an_ensemble_is_saved_as_one_network_with_drawings(capsys, mnist_dir, fo
     assert meta["ensemble"]["seeds"] == [0, 1] and meta["not_digits"] == 50
     assert meta["training_images"] == 350
     assert "the average of 2 networks" in out
+
+
+def test_predict_reads_with_the_model_the_window_opens_with(capsys, folder):
+    from digitpad import store
+    from model.weights import save
+
+    sevens = MLP.create([784, 4, 10])            # a model that reads everything as 7
+    sevens.weights[1][:] = 0
+    sevens.biases[1][7] = 20
+    save(folder / "sevens.npz", sevens)
+    one = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(one).line([(100, 30), (100, 170)], fill=0, width=14)
+    one.save(folder / "one.png")
+
+    store.write_settings(model=str(folder / "sevens.npz"))
+    status, out, err = run(capsys, "predict", folder / "one.png")
+    assert status == 0 and err == "" and ": 7 (100.0%)" in out
+    store.write_settings(model=str(folder / "gone.npz"))
+    status, out, err = run(capsys, "predict", folder / "one.png")
+    assert ": 7 (100.0%)" not in out
+    if weights.SHIPPED.exists():                   # falls back to the shipped model, says so
+        assert status == 0 and "gone.npz" in err and "using the shipped model" in err
+    else:
+        assert status == 2 and "no model could be loaded" in err
