@@ -219,3 +219,14 @@ def test_weights_module_never_loads_with_pickles(monkeypatch, saved):
     monkeypatch.setattr(weights.np, "load", spy)
     load(saved)
     assert calls == [False]
+
+
+def test_the_shipped_model_loads_and_meets_its_mnist_figure(mnist):
+    import weights
+    from model.weights import load
+
+    net, meta = load(weights.SHIPPED)
+    assert net.sizes[0] == 784 and net.sizes[-1] == 10
+    accuracy = net.accuracy(mnist.test_images, mnist.test_labels)
+    assert accuracy == pytest.approx(meta["mnist_test_accuracy"], abs=1e-4)
+    assert accuracy >= 0.993
