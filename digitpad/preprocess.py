@@ -200,21 +200,25 @@ def components(image, threshold=0.5):
             i = parent[i]
         return i
 
-    runs, above = [], []
-    for y, row in enumerate(mask):
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], row.view(np.int8), [0]))))
-        here = []
-        for start, stop in zip(edges[::2], edges[1::2]):       # ink at [start, stop)
-            k = len(parent)
-            parent.append(k)
-            for s0, s1, other in above:
-                if s0 <= stop and s1 >= start:
-                    a, b = root(k), root(other)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
-            here.append((start, stop, k))
-            runs.append((y, start, stop, k))
-        above = here
+    # Every run of ink, row by row: where a row steps up from paper and back down.
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    steps = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(steps == 1)
+    stops = np.nonzero(steps == -1)[1]                      # ink at [start, stop)
+    runs, above, here, row = [], [], [], -1
+    for y, start, stop in zip(rows.tolist(), starts.tolist(), stops.tolist()):
+        if y != row:
+            above, here, row = (here if y == row + 1 else []), [], y
+        k = len(parent)
+        parent.append(k)
+        for s0, s1, other in above:
+            if s0 <= stop and s1 >= start:
+                a, b = root(k), root(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        here.append((start, stop, k))
+        runs.append((y, start, stop, k))
     groups = {}
     for y, start, stop, k in runs:
         r = root(k)
