@@ -201,3 +201,23 @@ def test_download_progress_is_shown(qtbot, shipped, mnist, monkeypatch):
     assert dialog.progress.value() == 403
     dialog._on_download("train-labels-idx1-ubyte.gz", 1000, 0)
     assert dialog.status.text() == "Downloading train-labels-idx1-ubyte.gz: 0.0 MB"
+
+
+def test_retrain_with_drawings_learns_pen_digits_and_non_digits(qtbot, shipped, loader,
+                                                                no_dialogs, monkeypatch):
+    from digitpad import training
+
+    monkeypatch.setattr(training, "DRAWINGS", (0, 40))      # 40 non-digits: a quick run
+    w = make_window(qtbot, loader, 300)
+    dialog = open_dialog(w, epochs=1, hidden=16)
+    dialog.apply_preset("Thorough")
+    assert dialog.drawings.isChecked()
+    dialog.epochs.setValue(1)
+    dialog.hidden.setValue(16)
+    dialog.augment.setChecked(False)
+    with qtbot.waitSignal(dialog.trained, timeout=60_000) as trained:
+        dialog.start()
+    network, meta = trained.args
+    assert meta["train_images"] == 300 + 40
+    dialog.apply_preset("Quick")
+    assert not dialog.drawings.isChecked()
