@@ -25,15 +25,11 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, Q
 
 from model import weights as weights_io
 
-from . import __version__, reading, store
+from . import __version__, corrections, reading, store, teaching
 from .canvas import DEFAULT_PEN_WIDTH, PEN_WIDTHS, Canvas
 from .images import ImageError, load_ink
 from .training import EvaluateWorker, Job, RetrainDialog, default_loader
 
-try:                      # teaching it your hand needs digitpad.corrections
-    from . import corrections, teaching
-except ImportError:       # pragma: no cover - only while that module is missing
-    corrections = teaching = None
 
 FRAME_MS = 16                       # read at most this often while drawing
 BAR = QColor(66, 133, 244)
@@ -239,7 +235,6 @@ class MainWindow(QMainWindow):
             self.teach_buttons.append(button)
         layout.addWidget(label)
         layout.addLayout(buttons)
-        row.setVisible(teaching is not None)
         return row
 
     def _action(self, text, slot, shortcuts=(), name=None, checkable=False, tip=None):
@@ -311,8 +306,6 @@ class MainWindow(QMainWindow):
                                          tip="Fine-tune the model on the drawings you corrected")
         self.corrections_action = self._action("My &corrections...", self.show_corrections,
                                                [], "correctionsAction")
-        for action in (self.learn_action, self.corrections_action):
-            action.setVisible(teaching is not None)
 
     def _create_menus(self):
         menu = self.menuBar().addMenu("&File")
@@ -341,7 +334,6 @@ class MainWindow(QMainWindow):
         menu.addAction(self.learn_action)
         menu.addAction(self.corrections_action)
         teach = menu.addMenu("&This drawing is a")
-        teach.menuAction().setVisible(teaching is not None)
         for action in self.teach_actions:
             teach.addAction(action)
 
@@ -387,9 +379,8 @@ class MainWindow(QMainWindow):
         elif prediction.digit is None:
             self.verdict.setText("?")
             text = f"not sure: looks most like {prediction.best}"
-            reason = getattr(prediction, "reason", None)
-            if reason and reason != getattr(reading, "NOT_SURE", None):
-                text += f"\n({reason})"
+            if prediction.reason not in (None, reading.NOT_SURE):
+                text += f"\n({prediction.reason})"
             self.caption.setText(text)
         else:
             p = prediction.probabilities[prediction.digit]
@@ -401,7 +392,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(self.canvas.can_redo())
         drawn = any(not s.erase for s in self.canvas.strokes)
         for action in self.teach_actions:
-            action.setEnabled(drawn and teaching is not None)
+            action.setEnabled(drawn)
 
     # -- edit --------------------------------------------------------------------------
 
@@ -605,8 +596,6 @@ class MainWindow(QMainWindow):
 
     def teach(self, digit):
         """Keep the drawing on the sheet as a ``digit``, then clear the sheet for the next."""
-        if teaching is None:
-            return None
         strokes = self.canvas.strokes
         if not any(not s.erase for s in strokes):
             self.statusBar().showMessage("Draw the digit first: only drawings are kept "
@@ -632,8 +621,6 @@ class MainWindow(QMainWindow):
     @Slot()
     def learn(self):
         """Open the Learn dialog: fine-tune the model in use on the corrections."""
-        if teaching is None:
-            return None
         if self.learn_dialog is None:
             self.learn_dialog = teaching.LearnDialog(self, loader=self.mnist_loader,
                                                      model_source=lambda: self.model)
@@ -650,8 +637,6 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_corrections(self):
-        if teaching is None:
-            return None
         if self.corrections_dialog is None:
             self.corrections_dialog = teaching.CorrectionsDialog(self)
             self.corrections_dialog.changed.connect(self._corrections_changed)
@@ -688,7 +673,10 @@ class MainWindow(QMainWindow):
                          f"Loaded from: {where}"
                          + (f" ({m.path})" if m.shipped and m.path else "") + "</p>")
         lines.append("<p>MNIST: Yann LeCun, Corinna Cortes, Christopher J.C. Burges "
-                     "(CC BY-SA 3.0).</p>")
+                     "(CC BY-SA 3.0).<br>Pen-written digits: UniPen train_r01_v07, category 1a "
+                     "(CC BY 4.0): I. Guyon, L. Schomaker, R. Plamondon, M. Liberman, S. Janet, "
+                     "UNIPEN project, ICPR 1994; Unipen Consortium, Zenodo, "
+                     "doi 10.5281/zenodo.1195803.</p>")
         return "".join(lines)
 
     # -- closing -----------------------------------------------------------------------
