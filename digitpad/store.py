@@ -38,21 +38,13 @@ class LoadedModel:
 
     def describe(self):
         """One line: the name, then layer sizes and accuracy as the metadata tell them."""
-        meta = dict(self.meta or {})
-        meta.setdefault("sizes", list(self.network.sizes))
-        try:
-            about = weights_io.describe(meta)
-        except Exception:        # metadata from an older or foreign file
-            about = "-".join(str(s) for s in self.network.sizes)
-        return f"{self.name()} ({about})"
+        meta = dict(self.meta, sizes=list(self.network.sizes))
+        return f"{self.name()} ({weights_io.describe(meta)})"
 
     def test_accuracy(self):
         """The MNIST test accuracy recorded in the metadata, or None."""
-        for key in ("mnist_test_accuracy", "test_accuracy"):
-            value = (self.meta or {}).get(key)
-            if isinstance(value, (int, float)):
-                return float(value)
-        return None
+        value = self.meta.get("mnist_test_accuracy")
+        return float(value) if isinstance(value, (int, float)) else None
 
 
 def shipped_path():
@@ -67,22 +59,10 @@ def is_shipped(path):
 
 
 def load(path):
-    """Read a model file; raises :class:`model.weights.WeightsError` with a clear message."""
+    """Read a model file; anything wrong with it raises :class:`model.weights.WeightsError`."""
     path = Path(path)
-    try:
-        network, meta = weights_io.load(path)
-    except weights_io.WeightsError:
-        raise
-    except FileNotFoundError:
-        raise weights_io.WeightsError(f"{path.name}: no such file") from None
-    except Exception as e:       # whatever else a strange file provokes is still a bad model
-        raise weights_io.WeightsError(f"{path.name}: not a digitpad model ({e})") from None
-    sizes = network.sizes
-    if sizes[0] != 784 or sizes[-1] != 10:
-        raise weights_io.WeightsError(
-            f"{path.name}: a network of shape {'-'.join(map(str, sizes))}; digitpad needs "
-            "784 inputs and 10 outputs")
-    return LoadedModel(network, dict(meta or {}), path, shipped=is_shipped(path))
+    network, meta = weights_io.load(path)        # checks shapes (784 in, 10 out) and values
+    return LoadedModel(network, meta, path, shipped=is_shipped(path))
 
 
 def load_shipped():
