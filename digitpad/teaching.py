@@ -19,15 +19,13 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, Q
                                QVBoxLayout)
 
 from . import corrections, preprocess
-from .training import TrainingDialog, Worker
+from .training import TrainingDialog, TrainingWorker
 
 THUMB = 56
 
 
-class LearnWorker(Worker):
+class LearnWorker(TrainingWorker):
     """Fine-tunes a network on the corrections mixed with MNIST; ``(network, meta)``."""
-    batch = Signal(object)
-    epoch = Signal(object)
 
     def __init__(self, network, meta, loader, seed=None):
         super().__init__()
@@ -47,7 +45,7 @@ class LearnWorker(Worker):
         self.status.emit(f"Learning from {len(items)} corrections...")
         rng = np.random.default_rng(self.seed)
         tuned = corrections.fine_tune(self.network, items, mnist, rng,
-                                      on_batch=self.batch.emit, on_epoch=self.epoch.emit,
+                                      on_batch=self._on_batch, on_epoch=self.epoch.emit,
                                       should_stop=self.should_stop)
         after = tuned.accuracy(mnist.test_images, mnist.test_labels)
         meta = dict(self.meta)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar,
                                QPushButton, QSpinBox, QVBoxLayout)
 
-from model.train import TrainConfig, TrainingDiverged, TrainingStopped, train
+from model.train import TrainConfig, TrainingStopped, train
 
 from . import datasets
 
@@ -120,10 +120,25 @@ class Worker(QObject):
         raise NotImplementedError
 
 
-class TrainWorker(Worker):
-    """Trains a network; ``succeeded`` carries ``(network, meta)``."""
+class TrainingWorker(Worker):
+    """Base of the jobs that train: progress per batch (at most every 50 ms) and per epoch."""
     batch = Signal(object)        # model.train.BatchProgress
     epoch = Signal(object)        # model.train.EpochReport
+
+    def __init__(self):
+        super().__init__()
+        self._last_progress = 0.0
+
+    def _on_batch(self, progress):
+        """model.train's on_batch: passed on as a signal, not more often than the eye sees."""
+        now = time.perf_counter()
+        if now - self._last_progress >= PROGRESS_INTERVAL or progress.batch == progress.batches:
+            self._last_progress = now
+            self.batch.emit(progress)
+
+
+class TrainWorker(TrainingWorker):
+    """Trains a network; ``succeeded`` carries ``(network, meta)``."""
 
     def __init__(self, config, dataset, *, init=None, meta=None):
         super().__init__()
@@ -131,13 +146,6 @@ class TrainWorker(Worker):
         self.dataset = dataset
         self.init = init
         self.meta = dict(meta or {})
-        self._last_progress = 0.0
-
-    def _on_batch(self, progress):
-        now = time.perf_counter()
-        if now - self._last_progress >= PROGRESS_INTERVAL or progress.batch == progress.batches:
-            self._last_progress = now
-            self.batch.emit(progress)
 
     def work(self):
         self.config.validate()
