@@ -27,6 +27,7 @@ import numpy as np
 from model import paths
 
 from . import pendigits, preprocess
+from .store import write_json
 
 FOLDER = "corrections"
 VERSION = 1
@@ -107,26 +108,8 @@ def add(strokes, label, pen_width=None, canvas=None, when=None, where=None):
                    tuple(canvas) if canvas else None)
     c.id = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(c.time))}-{label}-" \
            f"{uuid.uuid4().hex[:8]}"
-    _write_json(Path(where or folder()) / f"{c.id}.json", c.to_json())
+    write_json(Path(where or folder()) / f"{c.id}.json", c.to_json())
     return c
-
-
-def _write_json(path, data):
-    """Write atomically: a temporary file in the same folder, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def list_all(where=None):
@@ -227,7 +210,7 @@ def correction_images(corrections, rng, copies=40):
         for _ in range(copies):
             image = preprocess.to_mnist(render(c, rng))
             if image is not None:
-                images.append(np.round(np.clip(image, 0, 1) * 255).astype(np.uint8))
+                images.append(preprocess.to_uint8(image))
                 labels.append(c.label)
     return np.array(images, np.uint8).reshape(-1, 28, 28), np.array(labels, np.int64)
 

@@ -350,8 +350,7 @@ def _kinds(rng, n, families):
 
 def _image(ink):
     image = preprocess.to_mnist(ink)
-    return np.zeros((28, 28), np.uint8) if image is None else \
-        np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
+    return np.zeros((28, 28), np.uint8) if image is None else preprocess.to_uint8(image)
 
 
 @functools.lru_cache(maxsize=1)

@@ -246,7 +246,7 @@ def to_images(data, rng, copies=1, should_stop=None, **draw_options):
                 raise TrainingStopped("stopped while drawing the pen digits")
             image = preprocess.to_mnist(draw_sample(data.strokes(i), rng, **draw_options))
             if image is not None:
-                images[k] = np.round(np.clip(image, 0, 1) * 255)
+                images[k] = preprocess.to_uint8(image)
                 labels[k] = data.labels[i]
                 k += 1
     return images[:k], labels[:k]

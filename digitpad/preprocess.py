@@ -266,6 +266,6 @@ def _centre_of_mass(small):
     return out
 
 
-def ink_from_gray(gray):
-    """uint8 grey image with dark ink on white paper -> ink image (ink 1, paper 0)."""
-    return 1.0 - np.asarray(gray, dtype=np.float32) / 255.0
+def to_uint8(image):
+    """A 28x28 float image (ink 1) as uint8 (ink 255), the way MNIST's images are stored."""
+    return np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)

@@ -152,12 +152,20 @@ def write_settings(**changes):
             settings.pop(key, None)
         else:
             settings[key] = value
-    path = settings_path()
+    write_json(settings_path(), settings)
+
+
+def write_json(path, data):
+    """Write ``data`` as JSON to ``path`` atomically: a temporary file beside it, then
+    os.replace, so a crash leaves the old file whole."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(settings, f, indent=2)
+            json.dump(data, f, indent=2)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
