@@ -50,44 +50,18 @@ def draw_digit(widget, digit, size=0.6):
         stroke(widget, points)
 
 
-_trained = {}
-
 
 @pytest.fixture(scope="session")
-def test_model_path(tmp_path_factory):
-    """The shipped model when there is one, else a small one trained here once.
-
-    Each test module that imports this fixture gets its own session fixture;
-    ``_trained`` makes them share the one small model.
-    """
+def test_model_path():
+    """The model the window opens with: the shipped one (tests/test_weights.py checks it)."""
     import weights
 
-    if weights.SHIPPED.exists():
-        return weights.SHIPPED
-    if "path" in _trained:
-        return _trained["path"]
-    from model.data import load_mnist
-    from model.train import TrainConfig, train
-    from model import weights as weights_io
-    from conftest import SHARED_MNIST
-
-    mnist = load_mnist(SHARED_MNIST)
-    result = train(TrainConfig(hidden=(128,), epochs=3, augment=False, seed=0),
-                   mnist.train_images, mnist.train_labels)
-    path = tmp_path_factory.mktemp("model") / "small.npz"
-    weights_io.save(path, result.network,
-                    {"mnist_test_accuracy": result.network.accuracy(mnist.test_images,
-                                                                    mnist.test_labels)})
-    _trained["path"] = path
-    return path
+    return weights.SHIPPED
 
 
 @pytest.fixture
-def shipped(test_model_path, monkeypatch):
-    """Make the test model the shipped one (a no-op once weights/digitpad.npz exists)."""
-    import weights
-
-    monkeypatch.setattr(weights, "SHIPPED", test_model_path)
+def shipped(test_model_path):
+    """The shipped model's path, for tests that say they rely on it."""
     return test_model_path
 
 
