@@ -48,7 +48,7 @@ def default_loader(progress=None):
     return load_mnist(os.environ.get("DIGITPAD_MNIST") or None, progress=progress)
 
 
-def mnist_dataset(loader, limit=None, drawings=False):
+def training_dataset(loader, limit=None, drawings=False):
     """A dataset callable for :class:`TrainWorker`: MNIST's training set (its first
     ``limit`` images when given), with ``drawings`` the pen digits and non-digits
     of :mod:`digitpad.datasets` too, and MNIST's test set."""
@@ -160,7 +160,8 @@ class TrainWorker(TrainingWorker):
         accuracy = result.network.accuracy(test_x, test_y)
         meta = dict(self.meta)
         meta.update(config=self.config.to_dict(), mnist_test_accuracy=accuracy,
-                    train_images=int(len(train_x)), seconds=round(result.seconds, 1))
+                    training_images=int(len(train_x)),
+                    training_seconds=round(result.seconds, 1))
         meta.setdefault("source", "retrained in the app")
         return result.network, meta
 
@@ -427,5 +428,5 @@ class RetrainDialog(TrainingDialog):
         except ValueError as e:
             self.status.setText(f"Cannot train: {e}")
             return None
-        dataset = mnist_dataset(self.loader, self.limit, self.drawings.isChecked())
+        dataset = training_dataset(self.loader, self.limit, self.drawings.isChecked())
         return TrainWorker(config, dataset, init=self.init)

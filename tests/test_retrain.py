@@ -218,6 +218,6 @@ def test_retrain_with_drawings_learns_pen_digits_and_non_digits(qtbot, shipped, 
     with qtbot.waitSignal(dialog.trained, timeout=60_000) as trained:
         dialog.start()
     network, meta = trained.args
-    assert meta["train_images"] == 300 + 40
+    assert meta["training_images"] == 300 + 40
     dialog.apply_preset("Quick")
     assert not dialog.drawings.isChecked()
