@@ -301,6 +301,8 @@ class Canvas(QWidget):
                     Qt.RoundJoin)
 
     def _begin(self, pos, erase):
+        if self.is_empty():
+            self.update()                # the hint goes: the whole sheet, not just the pen
         self._undone.clear()
         self._current = Stroke([(pos.x(), pos.y())], self._pen_width, erase)
         self._draw_segment(pos, pos)

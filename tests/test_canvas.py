@@ -225,3 +225,15 @@ def test_a_tap_paints_a_round_dot_and_keeps_it_through_undo_and_redo(canvas):
     assert ink_total(canvas) == 0
     canvas.redo()                                   # repainted from the kept strokes
     assert canvas.ink(crop=False).sum() == pytest.approx(ink.sum(), rel=0.05)
+
+
+def test_the_hint_leaves_the_screen_with_the_first_stroke(canvas, qtbot):
+    """Only the pen's neighbourhood is repainted while drawing; the hint must go all the same."""
+    def darkest_in_the_middle():                     # what is on screen, not a fresh render
+        shot = canvas.screen().grabWindow(canvas.winId()).toImage()
+        return min(shot.pixelColor(x, 150).red() for x in range(60, 240))
+
+    assert darkest_in_the_middle() < 200            # the grey "Draw a digit here"
+    stroke(canvas, line((20, 20), (40, 30), 3))      # far from the hint
+    qtbot.wait(20)
+    assert darkest_in_the_middle() == 255
