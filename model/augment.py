@@ -7,8 +7,9 @@ the source image, which is then read with bilinear interpolation: a single
 gather per pixel, whatever the number of distortions.
 
 The elastic warp is a smooth random displacement field: random vectors on a
-coarse grid of control points, spread over the image by Gaussian weights
-(one small matrix product per batch instead of a convolution per image).
+coarse grid of control points, spread over the image by Gaussian weights.
+A bank of such fields is made once; each image draws one for x and one for
+y, with a random amplitude and sign (no convolution per image).
 """
 from __future__ import annotations
 
