@@ -23,9 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from digitpad import nondigits, pendigits, reading  # noqa: E402
-from model.data import load_mnist  # noqa: E402
-from model.network import as_input, average  # noqa: E402
-from model.weights import load  # noqa: E402
+from digitpad.model.data import load_mnist  # noqa: E402
+from digitpad.model.network import as_input, average  # noqa: E402
+from digitpad.model.weights import load  # noqa: E402
 
 
 def main():

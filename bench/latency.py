@@ -117,7 +117,7 @@ def stall_while_training(window, mnist_dir, seconds):
     """Worst and p99 lateness of a 10 ms timer while Retrain runs in its thread."""
     from functools import partial
 
-    from model.data import load_mnist
+    from digitpad.model.data import load_mnist
 
     mnist = load_mnist(mnist_dir)
     window.mnist_loader = lambda progress=None: mnist
@@ -162,10 +162,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from digitpad import store
-    from digitpad.window import MainWindow
+    from digitpad.gui.window import MainWindow
 
     if args.weights:
-        store.write_settings(model=str(args.weights.resolve()))
+        store.Settings().update(model=str(args.weights.resolve()))
     mnist_dir = args.mnist or os.environ.get("DIGITPAD_MNIST") or REPO.parent / "shared" / "mnist"
     mnist_dir = Path(mnist_dir) if Path(mnist_dir).exists() else None
 
@@ -201,7 +201,7 @@ def main(argv=None):
 
     if args.train_seconds > 0:
         if mnist_dir is None:
-            from model import paths
+            from digitpad.model import paths
             mnist_dir = None if not (paths.mnist_cache()).exists() else paths.mnist_cache()
         if mnist_dir is None:
             print("\nno MNIST folder found: give --mnist to measure the stall while training")

@@ -60,7 +60,7 @@ class Replayer:
         from PySide6.QtWidgets import QApplication
 
         from digitpad import store
-        from digitpad.window import MainWindow
+        from digitpad.gui.window import MainWindow
 
         self.app = QApplication.instance() or QApplication([])
         self.window = MainWindow()
@@ -177,7 +177,7 @@ def report_nondigits(kinds, declined):
 
 
 def mnist_accuracy(network, folder):
-    from model.data import load_mnist
+    from digitpad.model.data import load_mnist
 
     mnist = load_mnist(folder if folder and Path(folder).exists() else None)
     return network.accuracy(mnist.test_images, mnist.test_labels)

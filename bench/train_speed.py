@@ -27,8 +27,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model.data import load_mnist  # noqa: E402
-from model.train import TrainConfig, train  # noqa: E402
+from digitpad.model.data import load_mnist  # noqa: E402
+from digitpad.model.train import TrainConfig, train  # noqa: E402
 
 
 def blas_threads():

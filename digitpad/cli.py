@@ -24,13 +24,13 @@ from types import SimpleNamespace
 import numpy as np
 from tqdm import tqdm
 
-import weights
-from model.data import DataError, load_mnist
-from model.network import average
-from model.optim import SCHEDULES
-from model.paths import models_dir
-from model.train import TrainConfig, TrainingDiverged, train
-from model.weights import WeightsError, describe, load, save
+from digitpad import weights
+from digitpad.model.data import DataError, load_mnist
+from digitpad.model.network import average
+from digitpad.model.optim import SCHEDULES
+from digitpad.model.paths import models_dir
+from digitpad.model.train import TrainConfig, TrainingDiverged, train
+from digitpad.model.weights import WeightsError, describe, load, save
 
 from . import __version__, datasets
 
@@ -72,7 +72,7 @@ def fail(error, status):
 def open_window():
     """``digitpad`` alone: the drawing window (Qt is imported only here)."""
     try:
-        from digitpad.window import main as run_window
+        from digitpad.gui.window import main as run_window
     except ImportError as e:
         return fail(f"cannot open the window: {e}", EXIT_FAILED)
     return run_window()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model import paths
+from digitpad.model import paths
 
 from . import pendigits, preprocess
 from .store import write_json
@@ -85,7 +85,7 @@ def add(strokes, label, pen_width=None, canvas=None, when=None, where=None):
     """Keep a corrected drawing; returns the stored :class:`Correction`.
 
     ``strokes``: the canvas' strokes, either objects with ``.points``,
-    ``.width`` and ``.erase`` (``digitpad.canvas.Stroke``) or point sequences
+    ``.width`` and ``.erase`` (:class:`digitpad.strokes.Stroke`) or point sequences
     drawn with ``pen_width``.  ``canvas``: its (width, height), optional.
     """
     label = int(label)
@@ -230,7 +230,7 @@ def fine_tune(net, corrections, mnist, rng, *, copies=40, mnist_samples=10000,
     (``on_batch``, ``on_epoch``, ``should_stop``) go to :func:`model.train.train`.
     Returns the new :class:`model.network.MLP`; ``net`` is unchanged.
     """
-    from model.train import TrainConfig, train
+    from digitpad.model.train import TrainConfig, train
 
     corrections = list(corrections)
     if not corrections:

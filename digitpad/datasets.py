@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.train import TrainingStopped
+from digitpad.model.train import TrainingStopped
 
-# The recipe of the shipped model (see weights/README.md).
-PEN_COPIES = 10
-NOT_DIGITS = 20_000
 CHUNK = 250          # non-digits drawn between two stop checks
 
 

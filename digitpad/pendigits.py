@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from model.train import TrainingStopped
+from digitpad.model.train import TrainingStopped
 
 from . import preprocess
 

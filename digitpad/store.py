@@ -1,9 +1,9 @@
 """Which model the app uses, and where the user's models live.  Qt-free.
 
 The shipped model (``weights/digitpad.npz``) is read, never written.  Models
-the user trains or loads are saved under :func:`model.paths.models_dir`, and
+the user trains or loads are saved under :func:`digitpad.model.paths.models_dir`, and
 the one in use is remembered in ``settings.json`` under
-:func:`model.paths.data_dir`, so the next start opens it again.  A remembered
+:func:`digitpad.model.paths.data_dir`, so the next start opens it again.  A remembered
 model that fails to load falls back to the shipped one, with a message
 saying so.
 """
@@ -16,9 +16,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import weights as shipped_weights
-from model import paths
-from model import weights as weights_io
+from digitpad import weights as shipped_weights
+from digitpad.model import paths
+from digitpad.model import weights as weights_io
+
+from .strokes import DEFAULT_PEN_WIDTH, PEN_WIDTHS
 
 SETTINGS = "settings.json"
 
@@ -112,6 +114,16 @@ def save(path, network, meta):
     return weights_io.save(path, network, meta)
 
 
+def adopt(network, meta, stem="retrained"):
+    """Save a model made now under models_dir(); returns it as a :class:`LoadedModel`.
+
+    Raises WeightsError, OSError, ValueError or TypeError when it cannot be saved.
+    """
+    path = new_model_path(stem)
+    meta = save(path, network, meta) or meta
+    return LoadedModel(network, dict(meta), path)
+
+
 def keep(model):
     """Make sure a loaded model lives under models_dir(): copy it there if not.
 
@@ -136,23 +148,45 @@ def settings_path():
     return paths.data_dir() / SETTINGS
 
 
-def read_settings():
-    try:
-        data = json.loads(settings_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+class Settings:
+    """``settings.json``: the model to open, the pen width.  Read once, checked, saved whole.
 
+    A value that is missing or not valid reads as its default, so a damaged
+    file costs the setting, never the start.  :meth:`update` writes the file
+    atomically and keeps any keys it does not know.
+    """
 
-def write_settings(**changes):
-    """Update settings.json atomically with ``changes`` (None removes a key)."""
-    settings = read_settings()
-    for key, value in changes.items():
-        if value is None:
-            settings.pop(key, None)
-        else:
-            settings[key] = value
-    write_json(settings_path(), settings)
+    def __init__(self, path=None):
+        self.path = Path(path) if path else settings_path()
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            data = {}
+        self.data = data if isinstance(data, dict) else {}
+
+    @property
+    def pen_width(self):
+        value = self.data.get("pen_width")
+        return value if value in PEN_WIDTHS.values() else DEFAULT_PEN_WIDTH
+
+    @property
+    def model(self):
+        """The model file to open, or None for the shipped one."""
+        value = self.data.get("model")
+        return Path(value) if isinstance(value, str) and value and len(value) < 4096 else None
+
+    def update(self, **changes):
+        """Set (None: remove) keys and save; False if the file could not be written."""
+        for key, value in changes.items():
+            if value is None:
+                self.data.pop(key, None)
+            else:
+                self.data[key] = value
+        try:
+            write_json(self.path, self.data)
+        except OSError:
+            return False      # a read-only data folder costs the memory, not the session
+        return True
 
 
 def write_json(path, data):
@@ -173,14 +207,10 @@ def write_json(path, data):
 
 
 def remembered_model():
-    value = read_settings().get("model")
-    return Path(value) if isinstance(value, str) and value else None
+    return Settings().model
 
 
 def remember_model(model):
     """Remember ``model`` (a LoadedModel) for the next start; the shipped one is the default."""
     path = None if model is None or model.shipped or model.path is None else str(model.path)
-    try:
-        write_settings(model=path)
-    except OSError:
-        pass       # a read-only data folder costs the memory, not the session
+    Settings().update(model=path)

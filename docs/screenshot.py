@@ -43,10 +43,10 @@ def main():
     args = parser.parse_args()
 
     from digitpad import store
-    from digitpad.window import MainWindow
+    from digitpad.gui.window import MainWindow
 
     if args.weights:
-        store.write_settings(model=str(args.weights.resolve()))
+        store.Settings().update(model=str(args.weights.resolve()))
     app = QApplication.instance() or QApplication([])
     window = MainWindow()
     window.resize(860, 560)

@@ -28,13 +28,13 @@ def digitpad_home(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def no_downloads(monkeypatch):
     """Tests never download MNIST: without a folder, loading it fails at once."""
-    monkeypatch.setattr("model.data.MIRRORS", ())
+    monkeypatch.setattr("digitpad.model.data.MIRRORS", ())
 
 
 @pytest.fixture(scope="session")
 def mnist_dir():
     """The shared MNIST files beside the repo (never downloaded by a test)."""
-    from model.data import PARTS, find
+    from digitpad.model.data import PARTS, find
 
     if not all(find(SHARED_MNIST, part) for part in PARTS):
         pytest.skip(f"MNIST is not in {SHARED_MNIST} (the shared copy beside the repo)")
@@ -44,6 +44,6 @@ def mnist_dir():
 @pytest.fixture(scope="session")
 def mnist(mnist_dir):
     """MNIST, loaded once for the whole session; do not modify its arrays."""
-    from model.data import load_mnist
+    from digitpad.model.data import load_mnist
 
     return load_mnist(mnist_dir)

@@ -54,7 +54,7 @@ def draw_digit(widget, digit, size=0.6):
 @pytest.fixture(scope="session")
 def test_model_path():
     """The model the window opens with: the shipped one (tests/test_weights.py checks it)."""
-    import weights
+    from digitpad import weights
 
     return weights.SHIPPED
 
@@ -86,7 +86,7 @@ def no_dialogs(monkeypatch):
 @pytest.fixture
 def window(qtbot, shipped, no_dialogs):
     """The real window, shown offscreen, with the test model."""
-    from digitpad.window import MainWindow
+    from digitpad.gui.window import MainWindow
 
     w = MainWindow()
     qtbot.addWidget(w)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from model.augment import Distorter
+from digitpad.model.augment import Distorter
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from digitpad.canvas import Canvas, Stroke
+from digitpad.gui.canvas import Canvas, Stroke
 from qtdraw import ink_total, line, stroke
 
 
@@ -174,7 +174,7 @@ HIGH_DPI_SCRIPT = """
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from digitpad.canvas import Canvas
+from digitpad.gui.canvas import Canvas
 app = QApplication([])
 c = Canvas()
 c.resize(300, 300)

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-import weights
+from digitpad import weights
 from digitpad import cli
-from model import paths
-from model.network import MLP
-from model.train import TrainingDiverged
-from model.weights import load, save
+from digitpad.model import paths
+from digitpad.model.network import MLP
+from digitpad.model.train import TrainingDiverged
+from digitpad.model.weights import load, save
 
 
 def run(capsys, *argv):
@@ -246,9 +246,9 @@ def test_predict_goes_on_past_bad_images(capsys, folder, small_model):
 
 def test_no_command_opens_the_window(capsys, monkeypatch):
     calls = []
-    fake = types.ModuleType("digitpad.window")
+    fake = types.ModuleType("digitpad.gui.window")
     fake.main = lambda: calls.append("opened") or 0
-    monkeypatch.setitem(sys.modules, "digitpad.window", fake)
+    monkeypatch.setitem(sys.modules, "digitpad.gui.window", fake)
     assert cli.main([]) == 0 and calls == ["opened"]
 
 
@@ -267,7 +267,7 @@ def test_an_ensemble_is_saved_as_one_network_with_drawings(capsys, mnist_dir, fo
 
 def test_predict_reads_with_the_model_the_window_opens_with(capsys, folder):
     from digitpad import store
-    from model.weights import save
+    from digitpad.model.weights import save
 
     sevens = MLP.create([784, 4, 10])            # a model that reads everything as 7
     sevens.weights[1][:] = 0
@@ -277,10 +277,10 @@ def test_predict_reads_with_the_model_the_window_opens_with(capsys, folder):
     ImageDraw.Draw(one).line([(100, 30), (100, 170)], fill=0, width=14)
     one.save(folder / "one.png")
 
-    store.write_settings(model=str(folder / "sevens.npz"))
+    store.Settings().update(model=str(folder / "sevens.npz"))
     status, out, err = run(capsys, "predict", folder / "one.png")
     assert status == 0 and err == "" and ": 7 (100.0%)" in out
-    store.write_settings(model=str(folder / "gone.npz"))
+    store.Settings().update(model=str(folder / "gone.npz"))
     status, out, err = run(capsys, "predict", folder / "one.png")
     assert ": 7 (100.0%)" not in out                  # falls back to the shipped model, says so
     assert status == 0 and "gone.npz" in err and "using the shipped model" in err

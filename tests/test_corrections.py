@@ -10,8 +10,8 @@ from digitpad import corrections, pendigits, reading
 @pytest.fixture(scope="module")
 def base_net(mnist):
     """The shipped model, which takes a European 1 for a 7."""
-    import weights
-    from model import weights as weights_io
+    from digitpad import weights
+    from digitpad.model import weights as weights_io
 
     return weights_io.load(weights.SHIPPED)[0]
 

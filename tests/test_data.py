@@ -8,8 +8,8 @@ import threading
 import numpy as np
 import pytest
 
-from model import paths
-from model.data import PARTS, DataError, find, load_mnist, read_idx
+from digitpad.model import paths
+from digitpad.model.data import PARTS, DataError, find, load_mnist, read_idx
 
 LABELS = PARTS[3]            # t10k-labels: small, so cheap to damage in many ways
 

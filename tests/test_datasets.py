@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from digitpad import datasets
-from model.train import TrainingStopped
+from digitpad.model.train import TrainingStopped
 
 
 def tiny_mnist(n=50):

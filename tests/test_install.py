@@ -15,7 +15,9 @@ import pytest
 
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGE_DATA = ["weights/*.npz", "weights/*.md", "digitpad/data/*"]
+# Where each file of package data lies in the repository, and where it is installed.
+PACKAGE_DATA = {"weights/*.npz": "digitpad/weights", "weights/*.md": "digitpad/weights",
+                "digitpad/data/*": "digitpad/data"}
 
 pytestmark = pytest.mark.skipif(os.environ.get("DIGITPAD_INSTALL_TEST") != "1",
                                 reason="slow; set DIGITPAD_INSTALL_TEST=1 (.ci/run does)")
@@ -57,7 +59,7 @@ def installed(tmp_path_factory):
 def test_the_installed_packages_come_from_the_venv_not_the_source(installed):
     bin_dir, env, cwd, source = installed
     out = run([bin_dir / "python", "-c",
-               "import weights, model, digitpad.cli; "
+               "from digitpad import weights, model, cli; "
                "print(weights.SHIPPED.exists()); print(weights.SHIPPED); print(model.__file__)"],
               cwd, env)
     exists, shipped, model_file = out.split("\n")[:3]
@@ -68,11 +70,37 @@ def test_the_installed_packages_come_from_the_venv_not_the_source(installed):
 
 def test_package_data_is_installed(installed):
     bin_dir, env, cwd, source = installed
-    site = Path(run([bin_dir / "python", "-c", "import weights, pathlib; "
-                     "print(pathlib.Path(weights.__file__).parents[1])"], cwd, env).strip())
-    expected = {p.relative_to(source) for pattern in PACKAGE_DATA for p in source.glob(pattern)}
+    site = Path(run([bin_dir / "python", "-c", "import digitpad, pathlib; "
+                     "print(pathlib.Path(digitpad.__file__).parents[1])"], cwd, env).strip())
+    expected = {Path(target) / p.name for pattern, target in PACKAGE_DATA.items()
+                for p in source.glob(pattern)}
+    assert expected
     missing = sorted(str(p) for p in expected if not (site / p).is_file())
     assert not missing, f"not installed: {missing}"
+
+
+def test_digitpad_is_the_only_top_level_name(installed):
+    """Nothing generic (model, weights) lands in site-packages: only ``digitpad``."""
+    bin_dir, env, cwd, _ = installed
+    out = run([bin_dir / "python", "-c", "import importlib.metadata as m; "
+               "print(m.distribution('digitpad').read_text('top_level.txt') or ''); "
+               "print(*sorted({f.parts[0] for f in m.files('digitpad') "
+               "if f.parts[0] != 'bin' and not f.parts[0].endswith(('.dist-info', '.pth'))}))"],
+              cwd, env).split("\n")
+    assert out[0].split() == ["digitpad"]
+    assert out[-2].split() == ["digitpad"]
+
+
+def test_python_m_digitpad_ignores_a_model_py_in_the_current_folder(installed, tmp_path):
+    """An ML project's own model.py and weights.py beside the user do not shadow ours."""
+    bin_dir, env, _, _ = installed
+    for name in ("model.py", "weights.py"):
+        (tmp_path / name).write_text("raise SystemExit('the user\'s own module was imported')\n")
+    assert run([bin_dir / "python", "-m", "digitpad", "--version"], tmp_path, env) \
+        .startswith("digitpad ")
+    assert "WEIGHTS" in run([bin_dir / "python", "-m", "digitpad", "evaluate", "--help"],
+                            tmp_path, env)
+    run([bin_dir / "python", "-c", "import digitpad.cli, digitpad.gui.window"], tmp_path, env)
 
 
 def test_the_command_runs_from_another_folder(installed):

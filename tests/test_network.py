@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from model.network import MLP, as_input, average, cross_entropy, softmax
+from digitpad.model.network import MLP, as_input, average, cross_entropy, softmax
 
 
 def loss_of(net, x, labels):

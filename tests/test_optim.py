@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from model.optim import SCHEDULES, SGD, Adam, make_optimizer
+from digitpad.model.optim import SCHEDULES, SGD, Adam, make_optimizer
 
 GRAD = np.array([0.5, -2.0, 1e-3, 3.0, -1e-4], dtype=np.float64)
 

@@ -3,8 +3,8 @@ import pytest
 from PySide6.QtCore import QObject, QThread, Slot
 from PySide6.QtGui import QAction
 
-from digitpad.window import MainWindow
-from model import paths
+from digitpad.gui.window import MainWindow
+from digitpad.model import paths
 from qtdraw import draw_digit, no_dialogs, shipped, test_model_path  # noqa: F401
 
 
@@ -114,7 +114,7 @@ def test_closing_the_window_while_training_stops_the_thread(qtbot, shipped, load
 
 
 def test_training_failure_is_a_dialog(qtbot, shipped, no_dialogs):
-    from model.data import DataError
+    from digitpad.model.data import DataError
 
     def offline(progress=None):
         raise DataError("MNIST could not be obtained: no network")
@@ -130,13 +130,13 @@ def test_training_failure_is_a_dialog(qtbot, shipped, no_dialogs):
 
 
 def test_diverging_training_is_a_dialog(qtbot, shipped, loader, no_dialogs, monkeypatch):
-    from digitpad import training
-    from model.train import TrainingDiverged
+    from digitpad.gui import jobs
+    from digitpad.model.train import TrainingDiverged
 
     def diverge(config, *args, on_batch=None, **kwargs):
         raise TrainingDiverged("the loss became nan in epoch 1, batch 3: training diverged")
 
-    monkeypatch.setattr(training, "train", diverge)
+    monkeypatch.setattr(jobs, "train", diverge)
     w = make_window(qtbot, loader, 2000)
     old_model = w.model
     dialog = open_dialog(w, epochs=2, hidden=32)
@@ -170,7 +170,7 @@ class Recorder(QObject):
 
 
 def test_download_progress_is_shown(qtbot, shipped, mnist, monkeypatch):
-    from digitpad.training import RetrainDialog
+    from digitpad.gui.retrain import RetrainDialog
 
     def downloading(progress=None):
         for done in (0, 4_000_000, 9_912_422):
@@ -205,9 +205,9 @@ def test_download_progress_is_shown(qtbot, shipped, mnist, monkeypatch):
 
 def test_retrain_with_drawings_learns_pen_digits_and_non_digits(qtbot, shipped, loader,
                                                                 no_dialogs, monkeypatch):
-    from digitpad import training
+    from digitpad import learning
 
-    monkeypatch.setattr(training, "DRAWINGS", (0, 40))      # 40 non-digits: a quick run
+    monkeypatch.setattr(learning, "DRAWINGS", (0, 40))      # 40 non-digits: a quick run
     w = make_window(qtbot, loader, 300)
     dialog = open_dialog(w, epochs=1, hidden=16)
     dialog.apply_preset("Thorough")

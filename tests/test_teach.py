@@ -83,7 +83,7 @@ def test_learn_without_corrections_says_so(window):
 
 def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_dialogs,
                                                      digitpad_home):
-    from digitpad.window import MainWindow
+    from digitpad.gui.window import MainWindow
 
     w = MainWindow(mnist_loader=lambda progress=None: mnist)
     qtbot.addWidget(w)

@@ -4,8 +4,8 @@ import time
 import numpy as np
 import pytest
 
-from model.network import MLP
-from model.train import TrainConfig, TrainingDiverged, TrainingStopped, train
+from digitpad.model.network import MLP
+from digitpad.model.train import TrainConfig, TrainingDiverged, TrainingStopped, train
 
 
 def test_a_short_run_learns(mnist):

@@ -6,9 +6,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from model import weights
-from model.network import MLP
-from model.weights import FORMAT_VERSION, WeightsError, describe, load, save
+from digitpad.model import weights
+from digitpad.model.network import MLP
+from digitpad.model.weights import FORMAT_VERSION, WeightsError, describe, load, save
 
 SIZES = [784, 16, 10]
 
@@ -222,8 +222,8 @@ def test_weights_module_never_loads_with_pickles(monkeypatch, saved):
 
 
 def test_the_shipped_model_loads_and_meets_its_mnist_figure(mnist):
-    import weights
-    from model.weights import load
+    from digitpad import weights
+    from digitpad.model.weights import load
 
     net, meta = load(weights.SHIPPED)
     assert net.sizes[0] == 784 and net.sizes[-1] == 10

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
-from digitpad.canvas import Canvas
+from digitpad.gui.canvas import Canvas
 from qtdraw import (digit_strokes, draw_digit, ink_total, line, no_dialogs, shipped,  # noqa: F401
                     stroke, test_model_path, window)
 
@@ -220,8 +220,8 @@ def test_save_drawing(window, tmp_path):
 def bad_models(folder, good):
     import pickle
 
-    from model.network import MLP
-    from model import weights as weights_io
+    from digitpad.model.network import MLP
+    from digitpad.model import weights as weights_io
 
     (folder / "text.npz").write_text("hello")
     (folder / "empty.npz").write_bytes(b"")
@@ -249,8 +249,8 @@ def test_load_a_bad_model_keeps_the_one_in_use(window, no_dialogs, tmp_path, shi
 
 
 def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
-    from model.network import MLP
-    from model import weights as weights_io
+    from digitpad.model.network import MLP
+    from digitpad.model import weights as weights_io
 
     other = tmp_path / "other.npz"
     weights_io.save(other, MLP.create([784, 24, 10], seed=3), {"mnist_test_accuracy": 0.5})
@@ -259,7 +259,7 @@ def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
     # kept under models_dir(), remembered for the next start
     assert digitpad_home in window.model.path.parents
     assert "784-24-10" in window.model_label.text()
-    from digitpad.window import MainWindow
+    from digitpad.gui.window import MainWindow
     again = MainWindow()
     assert again.model.network.sizes == [784, 24, 10] and again.startup_message is None
     again.close()
@@ -267,7 +267,7 @@ def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
     saved = tmp_path / "saved.npz"
     assert window.save_model(saved)
     assert weights_io.load(saved)[0].sizes == [784, 24, 10]
-    import weights
+    from digitpad import weights
     assert not window.save_model(weights.SHIPPED)           # never over the shipped model
     assert "never overwritten" in no_dialogs[-1][2]
 
@@ -278,7 +278,7 @@ def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
 
 def test_broken_user_model_falls_back_at_start_without_a_dialog(qtbot, shipped, digitpad_home,
                                                                   no_dialogs):
-    from digitpad.window import MainWindow
+    from digitpad.gui.window import MainWindow
 
     broken = digitpad_home / "models" / "mine.npz"
     broken.parent.mkdir()
@@ -320,8 +320,8 @@ def test_twenty_thousand_segments(window):
 
 
 def test_no_model_at_all_still_opens(qtbot, monkeypatch, tmp_path, no_dialogs):
-    import weights
-    from digitpad.window import MainWindow
+    from digitpad import weights
+    from digitpad.gui.window import MainWindow
 
     monkeypatch.setattr(weights, "SHIPPED", tmp_path / "missing.npz")
     w = MainWindow()
@@ -342,7 +342,7 @@ def test_main_opens_the_window_and_runs(qtbot, shipped, no_dialogs, monkeypatch)
     """
     from PySide6.QtWidgets import QApplication
 
-    from digitpad.window import MainWindow, main
+    from digitpad.gui.window import MainWindow, main
 
     seen = []
 

@@ -1,7 +1,8 @@
 """Teach it your hand, in the window: learn from the corrections, and manage them.
 
 The collection itself (storing, listing, deleting, exporting, fine-tuning) is
-the Qt-free :mod:`digitpad.corrections`; here are its dialogs.
+the Qt-free :mod:`digitpad.corrections` and :mod:`digitpad.learning`; here are
+its dialogs.
 :class:`LearnDialog` fine-tunes the model in use in a worker thread, like
 Retrain; :class:`CorrectionsDialog` shows the kept drawings, deletes them one
 by one and exports them.
@@ -18,52 +19,22 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, Q
                                QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout)
 
-from . import corrections, preprocess
-from .training import TrainingDialog, TrainingWorker
+from digitpad import corrections, preprocess
+
+from .jobs import LearnWorker
+from .retrain import TrainingDialog
 
 THUMB = 56
-
-
-class LearnWorker(TrainingWorker):
-    """Fine-tunes a network on the corrections mixed with MNIST; ``(network, meta)``."""
-
-    def __init__(self, network, meta, loader, seed=None):
-        super().__init__()
-        self.network = network
-        self.meta = dict(meta or {})
-        self.loader = loader
-        self.seed = seed
-
-    def work(self):
-        items = corrections.list_all()
-        if not items:
-            raise ValueError("there are no corrections yet: when a reading is wrong, click "
-                             "the right digit under the bars (or type it) to keep the drawing")
-        self.status.emit("Loading MNIST...")
-        mnist = self.loader(self._progress)
-        before = self.network.accuracy(mnist.test_images, mnist.test_labels)
-        self.status.emit(f"Learning from {len(items)} corrections...")
-        rng = np.random.default_rng(self.seed)
-        tuned = corrections.fine_tune(self.network, items, mnist, rng,
-                                      on_batch=self._on_batch, on_epoch=self.epoch.emit,
-                                      should_stop=self.should_stop)
-        after = tuned.accuracy(mnist.test_images, mnist.test_labels)
-        meta = dict(self.meta)
-        for key in ("sizes", "format_version", "activation", "output", "input", "date"):
-            meta.pop(key, None)
-        meta.update(mnist_test_accuracy=after, mnist_test_accuracy_before=before,
-                    corrections=len(items), fine_tuned=time.strftime("%Y-%m-%d %H:%M:%S"))
-        meta["source"] = f"fine-tuned on {len(items)} corrections"
-        return tuned, meta
 
 
 class LearnDialog(TrainingDialog):
     """Model > Learn from my corrections: fine-tune the model in use, in the background."""
     start_text = "Learn"
 
-    def __init__(self, parent=None, *, loader=None, model_source=None):
-        super().__init__(parent, loader=loader)
+    def __init__(self, parent=None, *, loader=None, jobs=None, model_source=None):
+        super().__init__(parent, loader=loader, jobs=jobs)
         self.model_source = model_source      # () -> store.LoadedModel in use, or None
+        self.count = 0                        # corrections kept, as last counted
         self.setWindowTitle("Learn from my corrections")
         self.setObjectName("learnDialog")
         self.refresh()
@@ -72,13 +43,16 @@ class LearnDialog(TrainingDialog):
     def refresh(self):
         if self.is_running():
             return
-        n = len(corrections.list_all())
+        n = self.count = len(corrections.list_all())
         self.status.setText(
             f"{n} correction{'s' if n != 1 else ''} kept. Learning fine-tunes the model in use "
             "on them, mixed with MNIST so that it does not forget, and takes under a minute."
             if n else "No corrections yet: when a reading is wrong, click the right digit "
                       "under the bars (or type it) to keep the drawing.")
-        self.start_button.setEnabled(n > 0)
+        self._update_start()
+
+    def can_start(self):
+        return self.count > 0 and super().can_start()
 
     def make_worker(self):
         model = self.model_source() if self.model_source else None

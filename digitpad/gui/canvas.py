@@ -2,7 +2,7 @@
 
 Draw with the left button (or a tablet pen), erase with the right button, the
 tablet's eraser end, or in eraser mode.  Every stroke is kept as well as
-painted, as a :class:`Stroke` (its points in canvas coordinates, the pen width
+painted, as a :class:`digitpad.strokes.Stroke` (its points in canvas coordinates, the pen width
 and whether it erased), which gives Undo and Redo per stroke and lets the
 corrections feature store exactly what a person drew.
 
@@ -16,33 +16,16 @@ image).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitpad.strokes import DEFAULT_PEN_WIDTH, Stroke
+
 PAPER = QColor(Qt.white)
 INK = QColor(Qt.black)
-DEFAULT_PEN_WIDTH = 18
-PEN_WIDTHS = {"Thin": 10, "Medium": DEFAULT_PEN_WIDTH, "Thick": 28, "Very thick": 40}
-
-
-@dataclass
-class Stroke:
-    """One stroke: the points the pen went through, in canvas pixels."""
-    points: list = field(default_factory=list)     # [(x, y), ...] floats
-    width: float = DEFAULT_PEN_WIDTH
-    erase: bool = False
-
-    def bounds(self):
-        """The rectangle this stroke can have painted, pen width included."""
-        xs = [p[0] for p in self.points]
-        ys = [p[1] for p in self.points]
-        r = self.width / 2 + 2
-        return QRectF(min(xs) - r, min(ys) - r, max(xs) - min(xs) + 2 * r,
-                      max(ys) - min(ys) + 2 * r).toAlignedRect()
 
 
 class Canvas(QWidget):
@@ -344,7 +327,9 @@ class Canvas(QWidget):
             _draw(painter, a, b)
         painter.end()
         if not stroke.erase:
-            self._ink_rect = self._ink_rect.united(stroke.bounds())
+            x0, y0, x1, y1 = stroke.bounds()
+            self._ink_rect = self._ink_rect.united(QRectF(x0, y0, x1 - x0, y1 - y0)
+                                                   .toAlignedRect())
 
     def _repaint_all(self):
         """Paint the sheet afresh from the opened image and the strokes."""

@@ -1,0 +1,278 @@
+"""Background jobs: a worker in its own QThread, and one job at a time for the window.
+
+The pattern is that of PySide6's Mandelbrot example: the work runs in a
+:class:`QThread`, reports through signals only and never touches a widget; the
+UI thread asks it to stop (:meth:`Job.cancel`, a flag the work checks between
+mini-batches and download chunks) and reacts to its ``finished`` signal.  The
+UI thread never waits for a worker, except when the window closes, and then
+only briefly (:meth:`Job.shutdown`): a worker still busy after that is left to
+end on its own, disconnected from the window.
+
+Every method that receives a worker's signal is decorated with ``@Slot`` in
+its class body.  PySide6 delivers a signal from the worker thread to such a
+method in the receiver's (GUI) thread; a method that overrides or replaces a
+decorated slot without being one itself is called in the worker thread, where
+touching a widget crashes.
+
+:class:`Jobs` is the one place that decides which job may run: Retrain, Learn
+and Evaluate all start through it, and it refuses a second job while one runs.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from digitpad import learning
+from digitpad.model.train import TrainingStopped, train
+
+PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
+CLOSE_WAIT_MS = 1000          # how long closing the window waits for a worker
+
+
+def _message(error):
+    text = str(error).strip()
+    return text or type(error).__name__
+
+
+class Worker(QObject):
+    """Base of the background jobs: ``run`` in the worker thread, signals out.
+
+    Exactly one of ``succeeded``, ``failed`` or ``stopped`` is emitted, then
+    ``done``.
+    """
+    status = Signal(str)
+    download = Signal(str, int, int)     # file name, bytes so far, bytes in all (0: unknown)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    stopped = Signal()
+    done = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self._cancel = threading.Event()
+
+    def cancel(self):
+        """Ask the job to stop (safe from any thread)."""
+        self._cancel.set()
+
+    def should_stop(self):
+        thread = QThread.currentThread()
+        return self._cancel.is_set() or (thread is not None and thread.isInterruptionRequested())
+
+    def _progress(self, name, done, total):
+        """A download callback: report it, and abort when asked to stop."""
+        if self.should_stop():
+            raise TrainingStopped("stopped during the download")
+        self.download.emit(str(name), int(done), int(total or 0))
+
+    @Slot()
+    def run(self):
+        try:
+            result = self.work()
+        except TrainingStopped:
+            self.stopped.emit()
+        except Exception as e:       # every failure becomes a message, never a crash
+            if self.should_stop():
+                self.stopped.emit()
+            else:
+                self.failed.emit(_message(e))
+        else:
+            if self.should_stop():
+                self.stopped.emit()
+            else:
+                self.succeeded.emit(result)
+        finally:
+            self.done.emit()
+
+    def work(self):
+        raise NotImplementedError
+
+
+class TrainingWorker(Worker):
+    """Base of the jobs that train: progress per batch (at most every 50 ms) and per epoch."""
+    batch = Signal(object)        # model.train.BatchProgress
+    epoch = Signal(object)        # model.train.EpochReport
+
+    def __init__(self):
+        super().__init__()
+        self._last_progress = 0.0
+
+    def _on_batch(self, progress):
+        """model.train's on_batch: passed on as a signal, not more often than the eye sees."""
+        now = time.perf_counter()
+        if now - self._last_progress >= PROGRESS_INTERVAL or progress.batch == progress.batches:
+            self._last_progress = now
+            self.batch.emit(progress)
+
+    def callbacks(self):
+        return dict(on_batch=self._on_batch, on_epoch=self.epoch.emit,
+                    should_stop=self.should_stop)
+
+
+class TrainWorker(TrainingWorker):
+    """Trains a network; ``succeeded`` carries ``(network, meta)``."""
+
+    def __init__(self, config, dataset, *, init=None, source="retrained in the app"):
+        super().__init__()
+        self.config = config
+        self.dataset = dataset
+        self.init = init
+        self.source = source
+
+    def work(self):
+        self.config.validate()
+        self.status.emit("Loading MNIST and drawing the training digits...")
+        train_x, train_y, test_x, test_y = self.dataset(self._progress, self.should_stop)
+        if self.should_stop():
+            raise TrainingStopped("stopped before training")
+        self.status.emit(f"Training on {len(train_x):,} images...")
+        result = train(self.config, train_x, train_y, test_x, test_y, init=self.init,
+                       **self.callbacks())
+        accuracy = result.network.accuracy(test_x, test_y)
+        return result.network, learning.model_meta(
+            accuracy=accuracy, source=self.source, config=self.config,
+            images=len(train_x), seconds=result.seconds)
+
+
+class LearnWorker(TrainingWorker):
+    """Fine-tunes a network on the corrections mixed with MNIST; ``(network, meta)``."""
+
+    def __init__(self, network, meta, loader, seed=None):
+        super().__init__()
+        self.network, self.meta, self.loader, self.seed = network, meta, loader, seed
+
+    def work(self):
+        return learning.learn_from_corrections(self.network, self.meta, self.loader,
+                                               seed=self.seed, status=self.status.emit,
+                                               progress=self._progress, **self.callbacks())
+
+
+class EvaluateWorker(Worker):
+    """Measures a model on the MNIST test set.
+
+    ``succeeded`` carries ``(model, accuracy, n)``: the model it measured, not
+    whichever is in use when it ends.
+    """
+
+    def __init__(self, model, loader):
+        super().__init__()
+        self.model = model
+        self.loader = loader
+
+    def work(self):
+        self.status.emit("Loading MNIST...")
+        mnist = self.loader(self._progress)
+        self.status.emit("Evaluating...")
+        accuracy = self.model.network.accuracy(mnist.test_images, mnist.test_labels)
+        return self.model, accuracy, len(mnist.test_labels)
+
+
+# Jobs left running when their window closed: kept referenced until they end,
+# so that their QThread is never destroyed while it runs.
+_ABANDONED = set()
+
+
+class Job(QObject):
+    """One worker running in its own QThread, until it is done or stopped."""
+    finished = Signal()
+
+    def __init__(self, worker, parent=None):
+        super().__init__(parent)
+        self.worker = worker
+        self.thread = QThread(self)
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.run)
+        # Quit from the worker's own thread: no round trip through a busy UI thread.
+        worker.done.connect(self.thread.quit, Qt.DirectConnection)
+        self.thread.finished.connect(self.finished)
+
+    def start(self):
+        self.thread.start()
+
+    def is_running(self):
+        return self.thread.isRunning()
+
+    def cancel(self):
+        """Ask the worker to stop; returns at once (``finished`` follows when it has)."""
+        self.worker.cancel()
+        self.thread.requestInterruption()
+
+    def shutdown(self, timeout_ms=CLOSE_WAIT_MS):
+        """For closing: ask the worker to stop and wait at most ``timeout_ms``.
+
+        A worker still busy then is cut off from its receivers and left to end
+        on its own.  Returns True when the thread has ended.
+        """
+        self.cancel()
+        self.thread.quit()
+        if self.thread.wait(timeout_ms):
+            return True
+        for signal in (self.worker.status, self.worker.download, self.worker.succeeded,
+                       self.worker.failed, self.worker.stopped):
+            try:
+                signal.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+        for signal in (getattr(self.worker, "batch", None), getattr(self.worker, "epoch", None)):
+            if signal is not None:
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+        self.setParent(None)
+        _ABANDONED.add(self)
+        self.thread.finished.connect(lambda job=self: _ABANDONED.discard(job))
+        return False
+
+
+def abandoned_jobs():
+    """Jobs whose window closed while they ran and that have not ended yet."""
+    return [job for job in _ABANDONED if job.is_running()]
+
+
+class Jobs(QObject):
+    """The one place that decides which background job may run: one at a time.
+
+    ``changed`` is emitted when a job starts and when it has ended, so that
+    actions and start buttons can follow :meth:`busy`.
+    """
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.job = None
+        self.owner = None
+
+    def busy(self):
+        return self.job is not None
+
+    def start(self, worker, owner=None):
+        """Run ``worker`` in the background; None (and nothing started) if a job runs."""
+        if self.job is not None:
+            return None
+        self.job = Job(worker, self)
+        self.owner = owner
+        self.job.finished.connect(self._on_finished)
+        self.job.start()
+        self.changed.emit()
+        return self.job
+
+    def cancel(self):
+        if self.job is not None:
+            self.job.cancel()
+
+    def shutdown(self, timeout_ms=CLOSE_WAIT_MS):
+        """For closing the window: stop the running job, waiting at most ``timeout_ms``."""
+        if self.job is not None:
+            job, self.job, self.owner = self.job, None, None
+            job.finished.disconnect(self._on_finished)
+            job.shutdown(timeout_ms)
+
+    @Slot()
+    def _on_finished(self):
+        job, self.job, self.owner = self.job, None, None
+        if job is not None:
+            job.deleteLater()
+        self.changed.emit()

@@ -1,0 +1,250 @@
+"""Retraining from the window: the dialog that trains a network in the background.
+
+:class:`TrainingDialog` shows a run's progress (Learn's dialog is one too);
+:class:`RetrainDialog` adds the settings and the named recipes of
+:mod:`digitpad.learning`.  The work runs in a worker thread started through
+the window's :class:`~digitpad.gui.jobs.Jobs`, which runs one job at a time.
+
+Where the data comes from is injectable: a *loader* is a callable
+``loader(progress) -> Mnist`` (``progress(name, done, total)`` reports a
+download); the default is :func:`digitpad.learning.default_loader`.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
+                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
+
+from digitpad import learning
+from digitpad.model.train import TrainConfig
+
+from .jobs import Jobs, TrainWorker
+
+
+def format_seconds(seconds):
+    if seconds != seconds or seconds == float("inf"):     # NaN: not known yet
+        return "--:--"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class TrainingDialog(QDialog):
+    """A run in the background with its progress; ``trained(network, meta)`` on success.
+
+    It is not modal: the window goes on reading drawings with the model in use
+    while the network trains.  Subclasses add their settings above the
+    progress and say which worker to run (:meth:`make_worker`).
+    """
+    trained = Signal(object, object)
+    runningChanged = Signal(bool)
+    start_text = "Train"
+
+    def __init__(self, parent=None, *, loader=None, jobs=None):
+        super().__init__(parent)
+        self.loader = loader or learning.default_loader
+        self.jobs = jobs or Jobs(self)       # the window's, shared by every job
+        self.job = None
+        self._epochs = []
+        self.jobs.changed.connect(self._update_start)
+
+        self.status = QLabel(" ", wordWrap=True, objectName="status")
+        self.progress = QProgressBar(minimum=0, maximum=1000, value=0, objectName="progress")
+        self.progress.setFormat("%p%")
+        self.detail = QLabel(" ", objectName="detail")
+        self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.history = QLabel("", wordWrap=True, objectName="history")
+
+        self.buttons = QDialogButtonBox()
+        self.start_button = self.buttons.addButton(self.start_text, QDialogButtonBox.AcceptRole)
+        self.start_button.setObjectName("startButton")
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.Cancel)
+        self.cancel_button.setObjectName("cancelButton")
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.reject)
+
+        self.settings = self.make_settings()
+        layout = QVBoxLayout(self)
+        if self.settings is not None:
+            layout.addWidget(self.settings)
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.history)
+        layout.addWidget(self.buttons)
+
+    def make_settings(self):
+        """A widget with the run's settings, or None."""
+        return None
+
+    def make_worker(self):
+        """The worker for one run, or None (with the reason in the status line)."""
+        raise NotImplementedError
+
+    # -- running -------------------------------------------------------------------
+
+    def is_running(self):
+        """From Start until the end of the run has been shown (the thread may end first)."""
+        return self.job is not None
+
+    def can_start(self):
+        return not self.jobs.busy()
+
+    @Slot()
+    def _update_start(self):
+        """Start waits while any job runs (this dialog's or another's)."""
+        self.start_button.setEnabled(self.can_start())
+
+    def start(self):
+        if self.is_running() or not self.can_start():
+            return
+        worker = self.make_worker()
+        if worker is None:
+            return
+        worker.status.connect(self.status.setText)
+        worker.download.connect(self._on_download)
+        worker.batch.connect(self._on_batch)
+        worker.epoch.connect(self._on_epoch)
+        worker.succeeded.connect(self._on_succeeded)
+        worker.failed.connect(self._on_failed)
+        worker.stopped.connect(self._on_stopped)
+        self._epochs = []
+        self.history.setText("")
+        self.detail.setText(" ")
+        self.progress.setValue(0)
+        if self.settings is not None:
+            self.settings.setEnabled(False)
+        self.job = self.jobs.start(worker, owner=self)
+        self.job.finished.connect(self._on_finished)
+        self.runningChanged.emit(True)
+
+    def cancel(self):
+        """Ask a running job to stop, without waiting: the model in use is kept, and the
+        dialog shows the end of the run when the worker has stopped."""
+        if self.job is not None:
+            self.status.setText("Stopping...")
+            self.job.cancel()
+
+    def reject(self):
+        """Cancel (the button, Escape, closing the dialog) stops a run first."""
+        self.cancel()
+        super().reject()
+
+    # -- what the worker reports (in this, the GUI thread) ---------------------------
+
+    @Slot(str, int, int)
+    def _on_download(self, name, done, total):
+        if total > 0:
+            self.status.setText(f"Downloading {name}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+            self.progress.setValue(int(1000 * done / total))
+        else:
+            self.status.setText(f"Downloading {name}: {done / 1e6:.1f} MB")
+
+    @Slot(object)
+    def _on_batch(self, p):
+        self.progress.setValue(int(1000 * p.fraction))
+        self.detail.setText(
+            f"Epoch {p.epoch}/{p.epochs} · batch {p.batch}/{p.batches} · loss {p.loss:.3f} · "
+            f"accuracy {100 * p.accuracy:.1f}% · {format_seconds(p.eta)} left")
+
+    @Slot(object)
+    def _on_epoch(self, report):
+        line = f"epoch {report.epoch}: loss {report.loss:.3f}"
+        if report.val_accuracy is not None:
+            line += f", test accuracy {100 * report.val_accuracy:.2f}%"
+        self._epochs.append(line)
+        self.history.setText("\n".join(self._epochs[-4:]))
+
+    @Slot(object)
+    def _on_succeeded(self, result):
+        network, meta = result
+        self.progress.setValue(1000)
+        self.status.setText(self.success_text(meta))
+        self.trained.emit(network, meta)
+
+    def success_text(self, meta):
+        return (f"Done: {100 * meta['mnist_test_accuracy']:.2f}% on the MNIST test set. "
+                "The new model is in use.")
+
+    @Slot(str)
+    def _on_failed(self, message):
+        self.status.setText("Training failed. The model in use is unchanged.")
+        QMessageBox.warning(self, "Training failed",
+                            f"{message}\n\nThe model in use is unchanged.")
+
+    @Slot()
+    def _on_stopped(self):
+        self.status.setText("Training cancelled. The model in use is unchanged.")
+
+    @Slot()
+    def _on_finished(self):
+        self.job = None
+        self.runningChanged.emit(False)
+        if self.settings is not None:
+            self.settings.setEnabled(True)
+        self.start_button.setText(f"{self.start_text} again")
+        self._update_start()
+
+
+class RetrainDialog(TrainingDialog):
+    """Model > Retrain...: epochs, hidden units, learning rate, augmentation, presets."""
+
+    def __init__(self, parent=None, *, loader=None, jobs=None, limit=None, init=None):
+        self.limit = limit
+        self.init = init
+        super().__init__(parent, loader=loader, jobs=jobs)
+        self.setWindowTitle("Retrain the network")
+        self.setObjectName("retrainDialog")
+        self.status.setText("Training uses the 60,000 MNIST images (downloaded once, 11 MB), "
+                            "and with drawings the pen digits that ship with digitpad.")
+        self.apply_preset("Quick")
+        self.resize(460, self.sizeHint().height())
+
+    def make_settings(self):
+        self.epochs = QSpinBox(minimum=1, maximum=200, objectName="epochs")
+        self.hidden = QSpinBox(minimum=8, maximum=4096, singleStep=32, objectName="hidden")
+        self.lr = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=1.0, singleStep=0.0005,
+                                 objectName="learningRate")
+        self.augment = QCheckBox("Distort the training images (rotation, scale, thickness...)",
+                                 objectName="augment")
+        self.drawings = QCheckBox("Also learn from pen-written digits and from non-digits\n"
+                                  "(reads drawings better and knows when to say \"not sure\")",
+                                  objectName="drawings")
+        presets = QHBoxLayout()
+        for name in learning.PRESETS:
+            button = QPushButton(name, objectName=f"preset{name}")
+            button.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
+            presets.addWidget(button)
+        presets.addStretch()
+        form = QFormLayout()
+        form.addRow("Preset:", presets)
+        form.addRow("Epochs:", self.epochs)
+        form.addRow("Hidden units:", self.hidden)
+        form.addRow("Learning rate:", self.lr)
+        form.addRow("", self.augment)
+        form.addRow("", self.drawings)
+        box = QGroupBox("Settings")
+        box.setLayout(form)
+        return box
+
+    def apply_preset(self, name):
+        p = learning.PRESETS[name]
+        self.epochs.setValue(p["epochs"])
+        self.hidden.setValue(p["hidden"])
+        self.lr.setValue(p["lr"])
+        self.augment.setChecked(p["augment"])
+        self.drawings.setChecked(p["drawings"])
+
+    def config(self):
+        return TrainConfig(hidden=(self.hidden.value(),), epochs=self.epochs.value(),
+                           lr=self.lr.value(), augment=self.augment.isChecked())
+
+    def make_worker(self):
+        config = self.config()
+        try:
+            config.validate()
+        except ValueError as e:
+            self.status.setText(f"Cannot train: {e}")
+            return None
+        dataset = learning.training_dataset(self.loader, self.limit, self.drawings.isChecked())
+        return TrainWorker(config, dataset, init=self.init)

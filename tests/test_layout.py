@@ -1,0 +1,67 @@
+"""The plan of the house: Qt only in digitpad.gui, dependencies pointing one way."""
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+QT_FREE = sorted(
+    [f"digitpad.{p.stem}" for p in (REPO / "digitpad").glob("*.py") if p.stem != "__main__"]
+    + [f"digitpad.model.{p.stem}" for p in (REPO / "model").glob("*.py")]
+    + ["digitpad.weights"])
+
+
+def test_every_qt_free_module_imports_without_qt():
+    """Import every module outside digitpad.gui in a fresh interpreter: PySide6 stays out."""
+    assert "digitpad.preprocess" in QT_FREE and "digitpad.model.train" in QT_FREE
+    code = ("import sys\n"
+            f"for name in {QT_FREE!r}:\n"
+            "    __import__(name)\n"
+            "qt = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
+            "gui = sorted(m for m in sys.modules if m.startswith('digitpad.gui'))\n"
+            "print(qt, gui)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[] []"
+
+
+def _imports(path):
+    """The absolute names a module imports (relative imports resolved)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(REPO).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                names.add(".".join(base + ([node.module] if node.module else [])))
+            else:
+                names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("folder", ["model", "weights"])
+def test_the_network_imports_nothing_of_the_app(folder):
+    """model/ (digitpad.model) never imports the app, Qt or the gui: dependencies point one way."""
+    for path in (REPO / folder).glob("*.py"):
+        for name in _imports(path):
+            assert not name.startswith(("PySide6", "digitpad")) or name.startswith(
+                f"digitpad.{folder}"), f"{path.name} imports {name}"
+
+
+# The one door: `digitpad` with no command opens the window (imported only then).
+ENTRY = {("cli.py", "digitpad.gui.window")}
+
+
+def test_only_the_gui_imports_qt():
+    for path in (REPO / "digitpad").rglob("*.py"):
+        inside_gui = "gui" in path.relative_to(REPO / "digitpad").parts
+        for name in _imports(path):
+            if not inside_gui and (path.name, name) not in ENTRY:
+                assert not name.startswith(("PySide6", "pyqtgraph", "digitpad.gui")), \
+                    f"{path.relative_to(REPO)} imports {name}"
