@@ -115,7 +115,6 @@ def ms(seconds):
 
 def stall_while_training(window, mnist_dir, seconds):
     """Worst and p99 lateness of a 10 ms timer while Retrain runs in its thread."""
-    from functools import partial
 
     from digitpad.model.data import load_mnist
 

@@ -75,18 +75,9 @@ class Replayer:
 
     def draw(self, strokes):
         """Press, move through the points, release: one stroke after another."""
-        from PySide6.QtCore import QPoint, Qt
-        from PySide6.QtTest import QTest
+        from digitpad.gui.replay import draw
 
-        for stroke in strokes:
-            pts = []
-            for x, y in np.rint(stroke).astype(int):
-                if not pts or pts[-1] != (x, y):
-                    pts.append((int(x), int(y)))
-            QTest.mousePress(self.canvas, Qt.LeftButton, Qt.NoModifier, QPoint(*pts[0]))
-            for p in pts[1:-1]:
-                QTest.mouseMove(self.canvas, QPoint(*p))
-            QTest.mouseRelease(self.canvas, Qt.LeftButton, Qt.NoModifier, QPoint(*pts[-1]))
+        draw(self.canvas, strokes)
         self.app.processEvents()
         return self.window.prediction
 
@@ -96,18 +87,11 @@ class Replayer:
 
     def replay(self, strokes, rng, unit=False):
         """Fit ``strokes`` to the canvas at random, draw them, read, clear."""
-        pen = self.canvas.pen_width()
-        placed = fit(strokes, self.canvas, rng, pen, unit)
-        prediction = self.draw(placed)
+        from digitpad.gui.replay import fit
+
+        prediction = self.draw(fit(strokes, self.canvas, rng, unit=unit))
         self.clear()
         return prediction
-
-
-def fit(strokes, canvas, rng, pen, unit=False):
-    from digitpad import pendigits
-
-    return pendigits.fit_to_canvas(strokes, canvas.width(), canvas.height(), rng,
-                                   span=(0.4, 0.8), margin=pen / 2 + 1, unit=unit)
 
 
 def replay_heldout(replayer, data, rng, limit=None, progress=True):

@@ -15,11 +15,9 @@ knew, and trains briefly from the current weights at a low learning rate.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +26,7 @@ from digitpad.model import paths
 
 from . import pendigits, preprocess
 from .store import write_json
+from .strokes import DEFAULT_PEN_WIDTH, Stroke, render as render_strokes
 
 FOLDER = "corrections"
 VERSION = 1
@@ -35,11 +34,9 @@ VERSION = 1
 
 @dataclass
 class Correction:
-    """One corrected drawing."""
-    strokes: list                   # (m, 2) float arrays, canvas pixels, y down
+    """One corrected drawing: its strokes as drawn (canvas pixels), and the right digit."""
+    strokes: list                   # [Stroke], oldest first
     label: int                      # the right digit
-    widths: list                    # pen width of each stroke, pixels
-    erase: list = field(default_factory=list)   # True for eraser strokes
     time: float = 0.0               # seconds since the epoch
     canvas: tuple | None = None     # (width, height) of the canvas, if known
     id: str = ""                    # the file's stem; set when stored
@@ -47,17 +44,14 @@ class Correction:
     @property
     def pen_width(self):
         """The width of the first drawing stroke."""
-        for w, e in zip(self.widths, self.erase or [False] * len(self.widths)):
-            if not e:
-                return w
-        return self.widths[0] if self.widths else 18.0
+        drawn = [s.width for s in self.strokes if not s.erase]
+        return drawn[0] if drawn else DEFAULT_PEN_WIDTH
 
     def to_json(self):
         return {"version": VERSION, "label": int(self.label), "time": float(self.time),
                 "canvas": list(self.canvas) if self.canvas else None,
-                "strokes": [{"points": np.asarray(s, float).round(2).tolist(),
-                             "width": float(w), "erase": bool(e)}
-                            for s, w, e in zip(self.strokes, self.widths, self._erase())]}
+                "strokes": [{"points": s.array().round(2).tolist(), "width": float(s.width),
+                             "erase": bool(s.erase)} for s in self.strokes]}
 
     @classmethod
     def from_json(cls, d, id=""):
@@ -66,14 +60,10 @@ class Correction:
         label = int(d["label"])
         if not 0 <= label <= 9:
             raise ValueError(f"label {label} is not a digit")
-        strokes = [np.asarray(s["points"], dtype=np.float64).reshape(-1, 2)
-                   for s in d["strokes"]]
-        return cls(strokes, label, [float(s["width"]) for s in d["strokes"]],
-                   [bool(s.get("erase", False)) for s in d["strokes"]], float(d["time"]),
+        strokes = [Stroke(np.asarray(s["points"], dtype=np.float64).reshape(-1, 2),
+                          float(s["width"]), bool(s.get("erase", False))) for s in d["strokes"]]
+        return cls(strokes, label, float(d["time"]),
                    tuple(d["canvas"]) if d.get("canvas") else None, id)
-
-    def _erase(self):
-        return list(self.erase) if self.erase else [False] * len(self.strokes)
 
 
 def folder():
@@ -81,30 +71,24 @@ def folder():
     return paths.data_dir() / FOLDER
 
 
-def add(strokes, label, pen_width=None, canvas=None, when=None, where=None):
+def add(strokes, label, pen_width=DEFAULT_PEN_WIDTH, canvas=None, when=None, where=None):
     """Keep a corrected drawing; returns the stored :class:`Correction`.
 
-    ``strokes``: the canvas' strokes, either objects with ``.points``,
-    ``.width`` and ``.erase`` (:class:`digitpad.strokes.Stroke`) or point sequences
-    drawn with ``pen_width``.  ``canvas``: its (width, height), optional.
+    ``strokes``: the canvas' :class:`~digitpad.strokes.Stroke` objects, or point
+    sequences drawn with ``pen_width``.  ``canvas``: its (width, height), optional.
     """
     label = int(label)
     if not 0 <= label <= 9:
         raise ValueError(f"label must be a digit 0-9, got {label}")
-    points, widths, erase = [], [], []
+    kept = []
     for s in strokes:
-        if hasattr(s, "points"):
-            pts, w, e = s.points, getattr(s, "width", pen_width), getattr(s, "erase", False)
-        else:
-            pts, w, e = s, pen_width, False
-        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
-        if len(pts):
-            points.append(pts)
-            widths.append(float(w if w is not None else 18.0))
-            erase.append(bool(e))
-    if not any(not e for e in erase):
+        s = s if isinstance(s, Stroke) else Stroke(s, pen_width)
+        s = Stroke(s.array(), float(s.width), bool(s.erase))
+        if len(s.points):
+            kept.append(s)
+    if not any(not s.erase for s in kept):
         raise ValueError("a correction needs at least one drawn stroke")
-    c = Correction(points, label, widths, erase, time.time() if when is None else when,
+    c = Correction(kept, label, time.time() if when is None else when,
                    tuple(canvas) if canvas else None)
     c.id = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(c.time))}-{label}-" \
            f"{uuid.uuid4().hex[:8]}"
@@ -117,8 +101,6 @@ def list_all(where=None):
     base = Path(where or folder())
     out = []
     for path in sorted(base.glob("*.json")) if base.is_dir() else []:
-        if path.name.startswith(".tmp-"):
-            continue
         try:
             out.append(Correction.from_json(json.loads(path.read_text("utf-8")), path.stem))
         except (OSError, ValueError, KeyError, TypeError):
@@ -149,26 +131,19 @@ def export(path, corrections=None, where=None):
     items = list_all(where) if corrections is None else list(corrections)
     points, strokes, samples, widths, erase = [], [0], [0], [], []
     for c in items:
-        for s, w, e in zip(c.strokes, c.widths, c._erase()):
-            points.append(np.asarray(s, np.float32))
-            strokes.append(strokes[-1] + len(s))
-            widths.append(w)
-            erase.append(e)
+        for s in c.strokes:
+            points.append(s.array().astype(np.float32))
+            strokes.append(strokes[-1] + len(s.points))
+            widths.append(s.width)
+            erase.append(s.erase)
         samples.append(len(strokes) - 1)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent or ".")
-    os.close(fd)
-    try:
+    with paths.atomic_write(path) as f:
         np.savez_compressed(
-            tmp, points=np.concatenate(points) if points else np.zeros((0, 2), np.float32),
+            f, points=np.concatenate(points) if points else np.zeros((0, 2), np.float32),
             stroke_offsets=np.array(strokes, np.int64), sample_offsets=np.array(samples, np.int64),
             labels=np.array([c.label for c in items], np.uint8),
             widths=np.array(widths, np.float32), erase=np.array(erase, bool),
             times=np.array([c.time for c in items], np.float64))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return len(items)
 
 
@@ -180,27 +155,21 @@ def render(correction, rng=None, pen_width=None, supersample=2):
     With ``rng``, it is redrawn at a random size with a random pen, as the
     pen digits are for training; else at its own size with its own pens.
     """
-    strokes = [np.asarray(s, np.float64) for s in correction.strokes]
-    x0, y0, x1, y1 = pendigits.bounds(strokes)
-    longer = max(x1 - x0, y1 - y0, 1.0)
+    x0, y0, x1, y1 = pendigits.bounds([s.array() for s in correction.strokes])
     if rng is None:
-        scale, widths = 1.0, list(correction.widths)
+        scale, ratio = 1.0, 1.0
     else:
         size = rng.uniform(*pendigits.DIGIT_PIXELS)
-        scale = size / longer
+        scale = size / max(x1 - x0, y1 - y0, 1.0)
         pen = pen_width or size * np.exp(rng.uniform(*np.log(pendigits.PEN_FRACTION)))
-        ratio = pen / max(correction.pen_width, 1e-6)
-        widths = [w * ratio for w in correction.widths]     # eraser keeps its proportion
-        widths = [w / scale for w in widths]                # in source units
+        ratio = pen / max(correction.pen_width, 1e-6)        # eraser keeps its proportion
+    widths = [s.width * ratio for s in correction.strokes]   # in pixels of the result
     pad = max(widths) / 2 + 2
-    placed = [(s - (x0, y0) + pad) * scale for s in strokes]
-    size = (int(np.ceil((x1 - x0 + 2 * pad) * scale)) + 1,
-            int(np.ceil((y1 - y0 + 2 * pad) * scale)) + 1)
-    ink = np.zeros((size[1], size[0]), np.float32)
-    for s, w, e in zip(placed, widths, correction._erase()):
-        layer = pendigits.render([s], w * scale, size, supersample)
-        ink = np.minimum(ink, 1 - layer) if e else np.maximum(ink, layer)
-    return ink
+    placed = [Stroke((s.array() - (x0, y0)) * scale + pad, w, s.erase)
+              for s, w in zip(correction.strokes, widths)]
+    size = (int(np.ceil((x1 - x0) * scale + 2 * pad)) + 1,
+            int(np.ceil((y1 - y0) * scale + 2 * pad)) + 1)
+    return render_strokes(placed, size, supersample)
 
 
 def correction_images(corrections, rng, copies=40):

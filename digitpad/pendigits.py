@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
 
 from digitpad.model.train import TrainingStopped
 
 from . import preprocess
+from .strokes import Stroke, render as render_strokes
 
 SHIPPED = Path(__file__).with_name("data") / "pen-digits-train.npz"
 SHARED_ENV = "DIGITPAD_PEN_DIGITS"          # overrides where the full set is read
@@ -177,28 +177,8 @@ def fit_to_canvas(strokes, width, height, rng, span=(0.4, 0.8), margin=0.0, unit
 
 
 def render(strokes, pen_width, size, supersample=4):
-    """Draw strokes as the canvas does: antialiased lines with round caps and joins.
-
-    ``strokes`` are in pixels of a canvas of ``size`` = (width, height);
-    returns the ink image ``(height, width)`` float32, ink 1 and paper 0.  It is
-    drawn ``supersample`` times larger with Pillow, then box-averaged down,
-    which gives the same grey edges as an antialiased painter.
-    """
-    width, height = int(size[0]), int(size[1])
-    ss = int(supersample)
-    canvas = Image.new("L", (width * ss, height * ss), 0)
-    draw = ImageDraw.Draw(canvas)
-    r = pen_width * ss / 2
-    for stroke in strokes:
-        # Pixel centres: canvas point (x, y) is at (x * ss + ss/2 - 0.5) when enlarged.
-        pts = np.asarray(stroke, np.float64) * ss + (ss - 1) / 2
-        if len(pts) > 1:
-            draw.line([tuple(p) for p in pts], fill=255, width=max(1, round(2 * r)))
-        for x, y in pts:   # round caps and joins
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=255)
-    if ss > 1:
-        canvas = canvas.reduce(ss)
-    return np.asarray(canvas, dtype=np.float32) * (1 / 255)
+    """Point arrays drawn with one pen of ``pen_width`` pixels: :func:`digitpad.strokes.render`."""
+    return render_strokes([Stroke(s, pen_width) for s in strokes], size, supersample)
 
 
 def draw_sample(strokes, rng, pen_fraction=PEN_FRACTION, digit_pixels=DIGIT_PIXELS,

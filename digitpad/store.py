@@ -10,8 +10,6 @@ saying so.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,20 +188,9 @@ class Settings:
 
 
 def write_json(path, data):
-    """Write ``data`` as JSON to ``path`` atomically: a temporary file beside it, then
-    os.replace, so a crash leaves the old file whole."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` as JSON to ``path`` atomically (a crash leaves the old file whole)."""
+    with paths.atomic_write(path) as f:
+        f.write(json.dumps(data, indent=2).encode("utf-8"))
 
 
 def remembered_model():

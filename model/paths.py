@@ -8,6 +8,8 @@ data folder, as platformdirs names them.
 from __future__ import annotations
 
 import os
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
@@ -37,3 +39,28 @@ def mnist_cache():
 
 def models_dir():
     return data_dir() / "models"
+
+
+@contextmanager
+def atomic_write(path):
+    """Write ``path`` whole or not at all: ``with atomic_write(p) as f: f.write(...)``.
+
+    ``f`` is a binary file beside ``path`` named ``.<name>.<random>.tmp``; when the
+    block ends it is flushed to disk and moved over ``path`` in one step
+    (``os.replace``), keeping the old file's permissions.  On any error, Ctrl-C
+    included, it is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

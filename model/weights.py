@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .network import CLASSES, INPUTS, MLP
+from .paths import atomic_write
 
 FORMAT_VERSION = 1
 ACTIVATION = "relu"
@@ -65,20 +64,8 @@ def save(path, net, meta=None):
     text = json.dumps(info, default=_to_json)
     arrays["meta"] = np.array(text)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # A file object, not a name: np.savez would add ".npz" to a name.
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as f:      # a file, not a name: np.savez would add ".npz"
+        np.savez(f, **arrays)
     return json.loads(text)
 
 

@@ -1,4 +1,5 @@
-"""Shared test set-up: a private DIGITPAD_HOME per test, Qt offscreen, MNIST from ../shared."""
+"""Shared test set-up: a private DIGITPAD_HOME per test, Qt offscreen, MNIST from ../shared,
+the shipped model, and the real window."""
 import os
 
 # Before anything imports Qt: tests never open a real window.
@@ -47,3 +48,41 @@ def mnist(mnist_dir):
     from digitpad.model.data import load_mnist
 
     return load_mnist(mnist_dir)
+
+
+@pytest.fixture
+def shipped():
+    """The shipped model's path: the model the window opens with (for tests that rely on it)."""
+    from digitpad import weights
+
+    return weights.SHIPPED
+
+
+@pytest.fixture
+def no_dialogs(monkeypatch):
+    """Record QMessageBox calls instead of showing (and blocking on) them."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+
+    def record(kind):
+        def show(parent, title, text, *args, **kwargs):
+            shown.append((kind, title, text))
+            return QMessageBox.Ok
+        return show
+
+    for kind in ("warning", "critical", "information", "question", "about"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(record(kind)))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, shipped, no_dialogs):
+    """The real window, shown offscreen, with the test model."""
+    from digitpad.gui.window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

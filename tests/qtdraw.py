@@ -1,27 +1,10 @@
-"""Helpers for the window tests: real mouse strokes with QTest, and a model to read with.
-
-Imported by the test modules (``from qtdraw import ...``); the fixtures here
-are brought in the same way.
-"""
+"""Shapes to draw in the window tests (a plain 0, 1 or 7, a line), drawn with real QTest mouse
+events by :mod:`digitpad.gui.replay`; the fixtures are in conftest.py."""
 import math
 
 import numpy as np
-import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtTest import QTest
 
-
-def stroke(widget, points, button=Qt.LeftButton):
-    """Press at the first point, move through the others, release at the last.
-
-    Qt 6's QTest keeps the pressed button for the moves that follow a press,
-    so the widget sees ``buttons() & LeftButton`` as with a real mouse.
-    """
-    pts = [QPoint(round(x), round(y)) for x, y in points]
-    QTest.mousePress(widget, button, Qt.NoModifier, pts[0])
-    for p in pts[1:-1]:
-        QTest.mouseMove(widget, p)
-    QTest.mouseRelease(widget, button, Qt.NoModifier, pts[-1])
+from digitpad.gui.replay import stroke
 
 
 def line(a, b, steps=20):
@@ -49,50 +32,6 @@ def draw_digit(widget, digit, size=0.6):
     for points in digit_strokes(digit, widget, size):
         stroke(widget, points)
 
-
-
-@pytest.fixture(scope="session")
-def test_model_path():
-    """The model the window opens with: the shipped one (tests/test_weights.py checks it)."""
-    from digitpad import weights
-
-    return weights.SHIPPED
-
-
-@pytest.fixture
-def shipped(test_model_path):
-    """The shipped model's path, for tests that say they rely on it."""
-    return test_model_path
-
-
-@pytest.fixture
-def no_dialogs(monkeypatch):
-    """Record QMessageBox calls instead of showing (and blocking on) them."""
-    from PySide6.QtWidgets import QMessageBox
-
-    shown = []
-
-    def record(kind):
-        def show(parent, title, text, *args, **kwargs):
-            shown.append((kind, title, text))
-            return QMessageBox.Ok
-        return show
-
-    for kind in ("warning", "critical", "information", "question", "about"):
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(record(kind)))
-    return shown
-
-
-@pytest.fixture
-def window(qtbot, shipped, no_dialogs):
-    """The real window, shown offscreen, with the test model."""
-    from digitpad.gui.window import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def ink_total(canvas):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from digitpad import corrections, pendigits, reading
+from digitpad.strokes import Stroke  # what the canvas hands over
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +42,6 @@ def test_store_list_delete_export(tmp_path):
     c1 = corrections.add(european_one(200, 200, 120), 1, pen_width=18, canvas=(420, 420),
                          when=1000.0)
 
-    class Stroke:           # what the canvas hands over
-        def __init__(self, points, width, erase=False):
-            self.points, self.width, self.erase = points, width, erase
-
     c2 = corrections.add([Stroke([(10.0, 10.0), (50.0, 90.0)], 12),
                           Stroke([(30.0, 50.0), (31.0, 52.0)], 30, True)], 7, when=2000.0)
     files = sorted(corrections.folder().glob("*.json"))
@@ -53,8 +50,8 @@ def test_store_list_delete_export(tmp_path):
     (corrections.folder() / "broken.json").write_text("{not json")
     items = corrections.list_all()
     assert [c.id for c in items] == [c1.id, c2.id]
-    assert items[1].widths == [12.0, 30.0] and items[1].erase == [False, True]
-    assert np.allclose(items[0].strokes[0], c1.strokes[0], atol=0.01)
+    assert [(s.width, s.erase) for s in items[1].strokes] == [(12.0, False), (30.0, True)]
+    assert np.allclose(items[0].strokes[0].array(), c1.strokes[0].array(), atol=0.01)
 
     assert corrections.export(tmp_path / "mine.npz") == 2
     with np.load(tmp_path / "mine.npz", allow_pickle=False) as d:

@@ -4,22 +4,10 @@ import numpy as np
 import pytest
 
 from digitpad import pendigits
-from qtdraw import no_dialogs, shipped, stroke, test_model_path, window  # noqa: F401
+from digitpad.gui.replay import replay
 
 needs_shared = pytest.mark.skipif(not pendigits.shared_path().exists(),
                                   reason="../shared/pen-digits is not there")
-
-
-def replay(window, strokes, rng, unit=False):
-    """Draw ``strokes`` scaled to 40-80% of the canvas at a random place, stroke by stroke."""
-    canvas = window.canvas
-    placed = pendigits.fit_to_canvas(strokes, canvas.width(), canvas.height(), rng,
-                                     margin=canvas.pen_width() / 2 + 1, unit=unit)
-    for s in placed:
-        pts = [tuple(p) for p in np.rint(s).astype(int)]
-        pts = [p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]]
-        stroke(canvas, pts if len(pts) > 1 else pts * 2)
-    return window.prediction
 
 
 @needs_shared

@@ -5,7 +5,7 @@ from PySide6.QtGui import QAction
 
 from digitpad.gui.window import MainWindow
 from digitpad.model import paths
-from qtdraw import draw_digit, no_dialogs, shipped, test_model_path  # noqa: F401
+from qtdraw import draw_digit
 
 
 @pytest.fixture

@@ -2,15 +2,14 @@
 import math
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
 
-from qtdraw import draw_digit, no_dialogs, shipped, stroke, test_model_path, window  # noqa: F401
+from digitpad import corrections
+from qtdraw import draw_digit, stroke
 
-corrections = pytest.importorskip("digitpad.corrections")
 
 
 def european_one(canvas, k=0):
@@ -43,8 +42,8 @@ def test_a_digit_button_keeps_the_drawing(window, qtbot):
     qtbot.mouseClick(button(window, 7), Qt.LeftButton)
     (kept,) = corrections.list_all()
     assert kept.label == 7
-    assert [list(map(tuple, s)) for s in kept.strokes] == [s.points for s in strokes]
-    assert kept.widths == [s.width for s in strokes]
+    assert [list(map(tuple, s.array())) for s in kept.strokes] == [s.points for s in strokes]
+    assert [(s.width, s.erase) for s in kept.strokes] == [(s.width, s.erase) for s in strokes]
     assert window.canvas.is_empty() and window.prediction is None
     assert "Kept as a 7" in window.statusBar().currentMessage()
 

@@ -5,14 +5,13 @@ import zlib
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
 from digitpad.gui.canvas import Canvas
-from qtdraw import (digit_strokes, draw_digit, ink_total, line, no_dialogs, shipped,  # noqa: F401
-                    stroke, test_model_path, window)
+from qtdraw import digit_strokes, draw_digit, ink_total, line, stroke
 
 
 def action(window, name):

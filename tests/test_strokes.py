@@ -1,0 +1,21 @@
+"""digitpad.strokes: the one stroke type, and drawing strokes as the canvas does."""
+import numpy as np
+
+from digitpad.strokes import Stroke, render
+
+
+def test_render_draws_ink_and_an_eraser_takes_it_away():
+    line = Stroke([(10, 20), (50, 20)], width=6)
+    ink = render([line], (60, 40))
+    assert ink.shape == (40, 60) and ink.dtype == np.float32
+    assert ink[20, 30] > 0.99 and ink[5, 30] == 0 and ink.max() <= 1
+    rubbed = render([line, Stroke([(30, 10), (30, 30)], width=10, erase=True)], (60, 40))
+    assert rubbed[20, 30] == 0 and rubbed[20, 15] > 0.99      # erased in the middle only
+
+
+def test_a_tap_is_a_round_dot_and_bounds_include_the_pen():
+    dot = Stroke([(20.0, 20.0)], width=10)
+    ink = render([dot], (40, 40))
+    assert ink[20, 20] > 0.99 and ink[20, 26] == 0
+    assert np.allclose((ink > 0.5).sum(), np.pi * 5 ** 2, rtol=0.2)
+    assert dot.bounds() == (13.0, 13.0, 27.0, 27.0)
