@@ -30,9 +30,9 @@ from digitpad.model.network import average
 from digitpad.model.optim import SCHEDULES
 from digitpad.model.paths import models_dir
 from digitpad.model.train import TrainConfig, TrainingDiverged, train
-from digitpad.model.weights import WeightsError, describe, load, save
+from digitpad.model.weights import WeightsError, describe, load
 
-from . import __version__, datasets
+from . import __version__, datasets, learning, store
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -241,18 +241,17 @@ def run_train(args):
     test_images, test_labels = data.test_images, data.test_labels
     network = members[0] if len(members) == 1 else average(members)
     accuracy = network.accuracy(test_images, test_labels)
-    meta = {"config": config.to_dict(), "mnist_test_accuracy": accuracy,
-            "pen_digit_copies": args.pen_digits, "not_digits": args.not_digits,
-            "training_images": data.count, "training_seconds": round(seconds, 1),
-            "command": shlex.join(["digitpad", *args.argv]),
-            "digitpad_version": __version__}
+    meta = learning.model_meta(accuracy=accuracy, source="digitpad train", config=config,
+                               images=data.count, seconds=seconds,
+                               pen_digit_copies=args.pen_digits, not_digits=args.not_digits,
+                               command=shlex.join(["digitpad", *args.argv]))
     if len(members) > 1:
         meta["ensemble"] = {"members": len(members),
                             "seeds": [args.seed + k for k in range(len(members))],
                             "member_mnist_test_accuracy": [
                                 m.accuracy(test_images, test_labels) for m in members]}
     try:
-        save(out, network, meta)
+        store.save(out, network, meta)
     except OSError as e:
         raise UsageError(f"cannot save the model to {out}: {e.strerror or e}") from None
     what = "" if len(members) == 1 else f" (the average of {len(members)} networks)"
@@ -300,6 +299,9 @@ def output_path(out):
         raise UsageError(f"--out {out} is a folder; name a .npz file in it")
     if out.suffix != ".npz":
         raise UsageError(f"--out must name a .npz file, got {str(out)!r}")
+    if store.is_shipped(out):
+        raise UsageError(f"--out {out} is the shipped model, which is never overwritten; "
+                         "name another file")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -420,7 +422,6 @@ def predict_model(path):
     """The network ``predict`` reads with: ``path``, else the model the window would open."""
     if path is not None:
         return load_model(path)[1]
-    from . import store
     model, problem = store.startup()
     if problem:
         print(f"digitpad: {problem}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """digitpad's command line, called in-process: its outputs, exit statuses and error lines."""
 import sys
+from pathlib import Path
 import types
 
 import numpy as np
@@ -284,3 +285,15 @@ def test_predict_reads_with_the_model_the_window_opens_with(capsys, folder):
     status, out, err = run(capsys, "predict", folder / "one.png")
     assert ": 7 (100.0%)" not in out                  # falls back to the shipped model, says so
     assert status == 0 and "gone.npz" in err and "using the shipped model" in err
+
+
+def test_train_never_overwrites_the_shipped_model(capsys, monkeypatch, tmp_path):
+    """Relative or absolute, --out naming the shipped model is refused before training."""
+    from digitpad import weights
+
+    before = weights.SHIPPED.stat().st_mtime_ns
+    monkeypatch.chdir(weights.SHIPPED.parent.parent)
+    for out in (weights.SHIPPED, Path("weights") / "digitpad.npz"):
+        status, _, err = run(capsys, "train", "--out", out, "--data", tmp_path)
+        assert status == 2 and "shipped model" in err and "Traceback" not in err
+    assert weights.SHIPPED.stat().st_mtime_ns == before
