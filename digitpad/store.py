@@ -21,6 +21,8 @@ from digitpad.model import weights as weights_io
 from .strokes import DEFAULT_PEN_WIDTH, PEN_WIDTHS
 
 SETTINGS = "settings.json"
+# The insight views the window can show (digitpad.gui.views), by their settings names.
+VIEWS = ("why", "flip", "units", "grid")
 
 
 @dataclass
@@ -147,7 +149,8 @@ def settings_path():
 
 
 class Settings:
-    """``settings.json``: the model to open, the pen width.  Read once, checked, saved whole.
+    """``settings.json``: the model to open, the pen width, the open views.  Read once,
+    checked, saved whole.
 
     A value that is missing or not valid reads as its default, so a damaged
     file costs the setting, never the start.  :meth:`update` writes the file
@@ -166,6 +169,14 @@ class Settings:
     def pen_width(self):
         value = self.data.get("pen_width")
         return value if value in PEN_WIDTHS.values() else DEFAULT_PEN_WIDTH
+
+    @property
+    def views(self):
+        """The names of the insight views that were open (known names only, in order)."""
+        value = self.data.get("views")
+        if not isinstance(value, list):
+            return []
+        return [name for name in VIEWS if name in value]
 
     @property
     def model(self):

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
+
+import numpy as np
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from digitpad import learning
+from digitpad import corrections, insight, learning
 from digitpad.model.train import TrainingStopped, train
 
 PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
@@ -149,24 +152,63 @@ class LearnWorker(TrainingWorker):
                                                progress=self._progress, **self.callbacks())
 
 
-class EvaluateWorker(Worker):
-    """Measures a model on the MNIST test set.
+@dataclass(frozen=True)
+class EvaluationResult:
+    """What Evaluate measured: the model, its readings of MNIST's test set and of the
+    person's corrections (and, after Learn, the readings of the model before it)."""
+    model: object                       # store.LoadedModel measured
+    test: insight.Evaluation            # MNIST's 10,000 test images
+    test_images: np.ndarray             # (n, 28, 28) uint8
+    mine: insight.Evaluation | None = None          # the corrections, read by ``model``
+    mine_before: insight.Evaluation | None = None   # ... by the model before Learn
+    mine_images: np.ndarray | None = None           # (k, 28, 28) float
 
-    ``succeeded`` carries ``(model, accuracy, n)``: the model it measured, not
-    whichever is in use when it ends.
+    @property
+    def accuracy(self):
+        return self.test.accuracy
+
+
+class EvaluateWorker(Worker):
+    """Measures a model on the MNIST test set and on the person's corrections.
+
+    ``succeeded`` carries an :class:`EvaluationResult` for the model it
+    measured, not whichever is in use when it ends.  ``before``: the model
+    that Learn started from, to read the corrections with too.
     """
 
-    def __init__(self, model, loader):
+    def __init__(self, model, loader, before=None):
         super().__init__()
         self.model = model
         self.loader = loader
+        self.before = before
 
     def work(self):
         self.status.emit("Loading MNIST...")
         mnist = self.loader(self._progress)
         self.status.emit("Evaluating...")
-        accuracy = self.model.network.accuracy(mnist.test_images, mnist.test_labels)
-        return self.model, accuracy, len(mnist.test_labels)
+        network = self.model.network
+        test = insight.evaluate(network, mnist.test_images, mnist.test_labels,
+                                should_stop=self.should_stop)
+        images, labels = insight.correction_images(corrections.list_all())
+        mine = before = None
+        if len(labels):
+            mine = insight.evaluate(network, images, labels)
+            if self.before is not None:
+                before = insight.evaluate(self.before.network, images, labels)
+        return EvaluationResult(self.model, test, mnist.test_images, mine, before, images)
+
+
+class TestSetWorker(Worker):
+    """Loads MNIST; ``succeeded`` carries its test set, ``(images, labels)``."""
+
+    def __init__(self, loader):
+        super().__init__()
+        self.loader = loader
+
+    def work(self):
+        self.status.emit("Loading the MNIST test images...")
+        mnist = self.loader(self._progress)
+        return mnist.test_images, mnist.test_labels
 
 
 # Jobs left running when their window closed: kept referenced until they end,

@@ -34,7 +34,9 @@ from . import teaching
 from .canvas import Canvas
 from .jobs import EvaluateWorker, Jobs, abandoned_jobs
 from .panels import ReadingPanel
+from .results import ResultsWindow
 from .retrain import RetrainDialog
+from .views import Views
 
 FRAME_MS = 16                       # read at most this often while drawing
 SAVE_ERRORS = (WeightsError, OSError, ValueError, TypeError)
@@ -66,6 +68,9 @@ class MainWindow(QMainWindow):
         self.retrain_dialog = self.learn_dialog = self.corrections_dialog = None
         self.evaluation = None           # the Job while evaluating
         self.last_evaluation = None      # the accuracy the last evaluation measured
+        self.results_window = None       # the last evaluation's ResultsWindow
+        self.test_set = None             # MNIST's (test images, labels), once loaded
+        self.before_learn = None         # (model Learn made, the model it started from)
         self._last_reading = 0.0
 
         self.canvas = Canvas()
@@ -75,6 +80,7 @@ class MainWindow(QMainWindow):
         self.verdict, self.caption = self.panel.verdict, self.panel.caption
         self.model_label = QLabel(objectName="modelLabel")
         self._build_layout()
+        self.views = Views(self, FRAME_MS)
         self._create_menus()
         self.statusBar().addPermanentWidget(self.model_label)
 
@@ -92,6 +98,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.startup_message)
         self.update_reading()
         self.resize(820, 560)
+        if self.views.open():
+            self.views.make_room()
 
     # -- layout, actions and menus -------------------------------------------------
 
@@ -186,6 +194,7 @@ class MainWindow(QMainWindow):
              self.eraser_action, ("&Pen width", self.pen_actions.actions()))
         menu("&Model", self.retrain_action, self.evaluate_action, None, self.learn_action,
              self.corrections_action, ("&This drawing is a", self.teach_actions))
+        menu("&View", *self.views.actions())
         menu("&Help", self.about_action)
 
     # -- reading ---------------------------------------------------------------------
@@ -383,14 +392,18 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _adopt_learnt(self, network, meta):
+        before = self.model
         self.adopt_trained(network, meta, stem="personal")
+        self.before_learn = (self.model, before)
 
     @Slot()
     def evaluate(self):
         """Measure the model in use on the 10,000 MNIST test images, in the background."""
         if self.model is None:
             return
-        worker = EvaluateWorker(self.model, self.mnist_loader)
+        learnt, before = self.before_learn or (None, None)
+        worker = EvaluateWorker(self.model, self.mnist_loader,
+                                before=before if learnt is self.model else None)
         worker.status.connect(self.statusBar().showMessage)
         worker.succeeded.connect(self._on_evaluated)
         worker.failed.connect(self._on_evaluation_failed)
@@ -400,11 +413,16 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_evaluated(self, result):
-        model, accuracy, n = result
-        self.last_evaluation = accuracy
-        text = f"{100 * accuracy:.2f}% of the {n:,} MNIST test images read right."
-        self.statusBar().showMessage(f"Evaluation of {model.name()}: {text}", 10000)
-        QMessageBox.information(self, "Evaluation", f"{model.name().capitalize()}: {text}")
+        """Show the results (jobs.EvaluationResult) in their own window."""
+        self.last_evaluation = result.accuracy
+        self.test_set = (result.test_images, result.test.labels)
+        self.statusBar().showMessage(
+            f"Evaluation of {result.model.name()}: {100 * result.accuracy:.2f}% of the "
+            f"{len(result.test):,} MNIST test images read right.", 10000)
+        if self.results_window is not None:
+            self.results_window.close()
+        self.results_window = ResultsWindow(result, self)
+        self.results_window.show()
 
     @Slot(str)
     def _on_evaluation_failed(self, message):
@@ -493,7 +511,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         """Stop any background work (waiting briefly) and close the dialogs."""
         self.jobs.shutdown()
-        for dialog in (self.retrain_dialog, self.learn_dialog, self.corrections_dialog):
+        for dialog in (self.retrain_dialog, self.learn_dialog, self.corrections_dialog,
+                       self.results_window):
             if dialog is not None:
                 dialog.close()
         self._timer.stop()

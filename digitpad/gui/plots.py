@@ -1,0 +1,165 @@
+"""pyqtgraph for the insight views: a grid of small pictures with captions, and a bar chart.
+
+pyqtgraph is imported here only, after making sure it uses PySide6 (it would
+otherwise take whichever Qt binding it finds first).  :class:`PictureGrid`
+shows many 28x28 pictures as one image (one texture, however many tiles),
+with a caption under each, a tooltip per tile, and ``clicked(index)``.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+import numpy as np  # noqa: E402
+import pyqtgraph as pg  # noqa: E402
+from PySide6.QtCore import Qt, Signal  # noqa: E402
+from PySide6.QtGui import QFont  # noqa: E402
+
+if pg.Qt.QT_LIB != "PySide6":          # pragma: no cover - a second binding imported first
+    raise ImportError(f"pyqtgraph uses {pg.Qt.QT_LIB}; digitpad needs PySide6")
+
+BACKGROUND = (246, 246, 246)
+TEXT = (60, 60, 60)
+
+
+class _Tiles(pg.ImageItem):
+    """The mosaic: tells which tile the mouse is over and which was clicked."""
+
+    def __init__(self, grid):
+        super().__init__(axisOrder="row-major")
+        self.grid = grid
+
+    def hoverEvent(self, ev):
+        if ev.isExit():
+            return
+        ev.acceptClicks(Qt.LeftButton)
+        index = self.grid.tile_at(ev.pos())
+        tips = self.grid.tooltips
+        self.setToolTip(tips[index] if index is not None and index < len(tips) else "")
+
+    def mouseClickEvent(self, ev):
+        if ev.button() != Qt.LeftButton:
+            return
+        index = self.grid.tile_at(ev.pos())
+        if index is not None:
+            ev.accept()
+            self.grid.clicked.emit(index)
+
+
+class PictureGrid(pg.GraphicsView):
+    """Pictures ``(n, h, w, 3)`` uint8 in ``columns`` columns, each with an optional caption.
+
+    The view scales the grid to fit (keeping square pixels); with ``zoom``
+    the wheel zooms and dragging pans, for grids of hundreds of tiles.
+    """
+    clicked = Signal(int)
+
+    def __init__(self, columns=4, captions=True, zoom=False, gap=2, parent=None):
+        super().__init__(parent, background=BACKGROUND)
+        self.columns, self.gap = columns, gap
+        self.caption_rows = captions
+        self.box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False,
+                              defaultPadding=0.01)
+        self.box.setMouseEnabled(zoom, zoom)
+        self.setCentralItem(self.box)
+        self.tiles = _Tiles(self)
+        self.box.addItem(self.tiles)
+        self.labels = []
+        self.tooltips = []
+        self.count = 0
+        self.shape = (28, 28)
+        self.font = QFont(self.font())
+        self.font.setPointSizeF(max(6.0, self.font.pointSizeF() * 0.8))
+
+    def _cell(self):
+        h, w = self.shape
+        return w + self.gap, h + self.gap + (round(0.5 * h) if self.caption_rows else 0)
+
+    def tile_at(self, pos):
+        """The index of the tile under ``pos`` (image coordinates), or None."""
+        cw, ch = self._cell()
+        col, row = int(pos.x() // cw), int(pos.y() // ch)
+        x, y = pos.x() - col * cw, pos.y() - row * ch
+        index = row * self.columns + col
+        inside = 0 <= col < self.columns and x < self.shape[1] and y < self.shape[0]
+        return index if inside and 0 <= row and index < self.count else None
+
+    def tile_center(self, index):
+        """Where tile ``index``'s centre is on the widget (for tests and screenshots)."""
+        cw, ch = self._cell()
+        row, col = divmod(index, self.columns)
+        point = self.tiles.mapToScene(pg.Point(col * cw + self.shape[1] / 2,
+                                               row * ch + self.shape[0] / 2))
+        return self.mapFromScene(point)
+
+    def set_tiles(self, pictures, captions=None, tooltips=None, columns=None):
+        """Show ``pictures`` (n, h, w, 3) uint8 (n may be 0)."""
+        pictures = np.asarray(pictures, np.uint8)
+        if columns:
+            self.columns = columns
+        n = len(pictures)
+        relayout = n != self.count or pictures.shape[1:3] != self.shape
+        self.count = n
+        if n:
+            self.shape = pictures.shape[1:3]
+        cw, ch = self._cell()
+        rows = max(1, -(-n // self.columns))
+        mosaic = np.empty((rows * ch, self.columns * cw, 3), np.uint8)
+        mosaic[:] = BACKGROUND
+        h, w = self.shape
+        for i, picture in enumerate(pictures):
+            r, c = divmod(i, self.columns)
+            mosaic[r * ch:r * ch + h, c * cw:c * cw + w] = picture
+        self.tiles.setImage(mosaic, levels=(0, 255), autoLevels=False)
+        self.tooltips = list(tooltips or captions or [])
+        self._set_captions(captions or [], relayout)
+        if relayout:
+            self.box.autoRange(padding=0.01)
+
+    def _set_captions(self, captions, relayout):
+        if relayout or len(captions) != len(self.labels):
+            for label in self.labels:
+                self.box.removeItem(label)
+            self.labels = []
+            cw, ch = self._cell()
+            for i in range(len(captions) if self.caption_rows else 0):
+                r, c = divmod(i, self.columns)
+                label = pg.TextItem(color=TEXT, anchor=(0.5, 0))
+                label.setFont(self.font)
+                label.setPos(c * cw + self.shape[1] / 2, r * ch + self.shape[0])
+                self.box.addItem(label)
+                self.labels.append(label)
+        for label, text in zip(self.labels, captions):
+            if label.toPlainText() != text:
+                label.setText(text)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if getattr(self, "count", 0):
+            self.box.autoRange(padding=0.01)
+
+
+class BarChart(pg.PlotWidget):
+    """Ten bars (one per digit) with values 0..1; bars at NaN are left out."""
+
+    def __init__(self, title=None, parent=None):
+        super().__init__(parent, background=BACKGROUND, title=title)
+        self.setMouseEnabled(False, False)
+        self.setMenuEnabled(False)
+        self.hideButtons()
+        self.getAxis("bottom").setTicks([[(d, str(d)) for d in range(10)]])
+        self.bars = None
+
+    def set_values(self, values, low=None):
+        values = np.asarray(values, np.float64)
+        if self.bars is not None:
+            self.removeItem(self.bars)
+        keep = ~np.isnan(values)
+        bottom = low if low is not None else 0.0
+        self.bars = pg.BarGraphItem(x=np.arange(len(values))[keep], height=values[keep] - bottom,
+                                    y0=bottom, width=0.7, brush=(66, 133, 244), pen=None)
+        self.addItem(self.bars)
+        top = 1.0 if not keep.any() else max(1.0, float(values[keep].max()))
+        self.setYRange(bottom, top, padding=0.02)
+        self.setXRange(-0.6, len(values) - 0.4, padding=0)

@@ -1,0 +1,416 @@
+"""The insight views: docks beside the sheet that show what the network does with a drawing.
+
+* :class:`WhyView`, *Why this, not that*: each pixel's share of the margin of
+  the digit read over another (red for, blue against);
+* :class:`FlipView`, *What would change its mind*: where ink would have to be
+  added or taken away for the other digit to win;
+* :class:`UnitsView`, *Hidden units*: the first-layer units that fire most,
+  each as the picture of its incoming weights;
+* :class:`UnitGridView`, *All units*: every first-layer unit, sorted by how
+  strongly it votes for a chosen digit; a click shows the MNIST test images
+  that excite it most.
+
+The maths is :mod:`digitpad.insight`; here are only pictures and words.
+:class:`Views` makes the docks, gives the window its View menu, remembers in
+``settings.json`` which views are open, and updates the open ones from the
+window's own reading (``predictionChanged``): never a second read, at most
+once per display frame, after the probabilities are on screen.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout,
+                               QWidget)
+
+from digitpad import insight
+
+from .jobs import TestSetWorker
+from .plots import PictureGrid
+
+TOP_UNITS = 12
+EXCITING = 15
+
+
+def ink_picture(image):
+    """A 28x28 input as dark ink on white, RGB."""
+    return insight.tint(image, np.zeros(np.shape(image)), fade=1.0)
+
+
+def weight_pictures(network, units=None):
+    """First-layer units' incoming weights, red where ink excites, blue where it inhibits,
+    each scaled to its own largest weight."""
+    w = insight.unit_pictures(network, units).astype(np.float64)
+    w /= np.maximum(np.abs(w).max(axis=(1, 2), keepdims=True), 1e-12)
+    return insight.tint(None, w, scale=1.0)
+
+
+class InsightView(QWidget):
+    """A view of the window's current reading, drawn by :meth:`refresh`."""
+    name = title = ""
+    area = Qt.RightDockWidgetArea
+
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+        self.caption = QLabel(wordWrap=True, objectName=f"{self.name}Caption")
+        self.caption.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(6, 4, 6, 4)
+
+    def network(self):
+        model = self.window.model
+        return None if model is None else model.network
+
+    def model_changed(self):
+        """The model in use changed (caches that depend on it are dropped)."""
+
+    def refresh(self):
+        raise NotImplementedError
+
+
+class ContrastView(InsightView):
+    """A view of the digit read against another: the runner-up, or one the person picks."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.against_box = QComboBox(objectName=f"{self.name}Against")
+        self.against_box.addItem("the runner-up", None)
+        for d in range(10):
+            self.against_box.addItem(str(d), d)
+        self.against_box.currentIndexChanged.connect(self.refresh)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.against_label))
+        row.addWidget(self.against_box)
+        row.addStretch()
+        self.grid = PictureGrid(columns=self.columns, captions=self.columns > 1)
+        self.grid.setObjectName(f"{self.name}Grid")
+        self.grid.setMinimumSize(180, 150)
+        self.layout_.addLayout(row)
+        self.layout_.addWidget(self.grid, 1)
+        self.layout_.addWidget(self.caption)
+        self.pair = None
+
+    def choose(self, prediction):
+        """``(digit, against)``: the digit read (even when unsure), and the other one."""
+        digit = prediction.best
+        chosen = self.against_box.currentData()
+        if chosen is None or chosen == digit:
+            chosen = insight.runner_up(prediction.probabilities, digit)
+        return digit, chosen
+
+    @Slot()
+    def refresh(self):
+        prediction, network = self.window.prediction, self.network()
+        if prediction is None or network is None:
+            self.pair = None
+            self.grid.set_tiles(np.zeros((0, 28, 28, 3), np.uint8))
+            self.caption.setText("Draw a digit on the sheet." if network is not None
+                                 else "No model.")
+            return
+        self.pair = self.choose(prediction)
+        self.show_pair(network, prediction.image, *self.pair)
+
+
+class WhyView(ContrastView):
+    name, title = "why", "Why this, not that"
+    against_label = "Why this digit and not"
+    columns = 1
+
+    def show_pair(self, network, image, digit, against):
+        self.pixel_map, self.bias_share = insight.contributions(network, image, digit, against)
+        ink = float(self.pixel_map.sum())
+        self.grid.set_tiles(insight.tint(image, self.pixel_map)[None])
+        self.caption.setText(
+            f"<b>{digit}</b> beats <b>{against}</b> by {ink + self.bias_share:.2f} (logits) = "
+            f"{ink:+.2f} from the ink {self.bias_share:+.2f} from the biases. "
+            f"<span style='color:rgb{insight.FOR}'>Red</span> ink pushed toward {digit}, "
+            f"<span style='color:rgb{insight.AGAINST}'>blue</span> toward {against}.")
+
+
+class FlipView(ContrastView):
+    name, title = "flip", "What would change its mind"
+    against_label = "What would make it read"
+    columns = 2
+
+    def show_pair(self, network, image, digit, against):
+        self.flip = f = insight.flip(network, image, digit, against)
+        after = np.clip(np.asarray(image) + f.change, 0, 1)
+        self.grid.set_tiles(np.stack([insight.tint(image, f.change, insight.ADD, insight.REMOVE),
+                                      ink_picture(after)]),
+                            captions=["where", f"after: reads {f.read_after}"])
+        add = f"<span style='color:rgb{insight.ADD}'>green</span>"
+        remove = f"<span style='color:rgb{insight.REMOVE}'>orange</span>"
+        if f.flipped:
+            self.caption.setText(
+                f"Add ink at the {add} pixels and take it away at the {remove} ones "
+                f"({f.pixels} of the 784) and it reads <b>{against}</b>: the margin of "
+                f"{digit} over {against} goes from {f.margin_before:.2f} to "
+                f"{f.margin_after:.2f}.")
+        else:
+            self.caption.setText(
+                f"No small change found that makes it read {against}: after changing "
+                f"{f.pixels} pixels it reads {f.read_after}.")
+
+
+class UnitsView(InsightView):
+    name, title = "units", "Hidden units"
+    area = Qt.BottomDockWidgetArea
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.grid = PictureGrid(columns=6, captions=True)
+        self.grid.setObjectName("unitsGrid")
+        self.grid.setMinimumSize(260, 140)
+        self.layout_.addWidget(self.grid, 1)
+        self.layout_.addWidget(self.caption)
+        self.pictures = None
+        self.units, self.activations = np.zeros(0, int), np.zeros(0)
+
+    def model_changed(self):
+        self.pictures = None
+
+    @Slot()
+    def refresh(self):
+        prediction, network = self.window.prediction, self.network()
+        if network is None or len(network.weights) < 2:
+            self.units = np.zeros(0, int)
+            self.grid.set_tiles(np.zeros((0, 28, 28, 3), np.uint8))
+            self.caption.setText("No model." if network is None else "This network has no "
+                                 "hidden layer.")
+            return
+        if self.pictures is None:
+            self.pictures = weight_pictures(network)
+        if prediction is None:
+            self.units, self.activations = np.zeros(0, int), np.zeros(0)
+            firing = 0
+        else:
+            self.units, self.activations = insight.top_units(network, prediction.image,
+                                                             TOP_UNITS)
+            firing = int(np.count_nonzero(insight.hidden_activations(network,
+                                                                     prediction.image)[0]))
+        self.grid.set_tiles(self.pictures[self.units],
+                            captions=[f"#{u}: {a:.1f}" for u, a in zip(self.units,
+                                                                        self.activations)],
+                            tooltips=[f"unit {u}: activation {a:.2f}" for u, a in
+                                      zip(self.units, self.activations)])
+        total = network.sizes[1]
+        self.caption.setText(
+            "Draw a digit to see which units fire." if prediction is None else
+            f"{firing} of the {total} units of the first hidden layer fire; the {len(self.units)}"
+            f" strongest, each as its incoming weights (red: ink there excites it, blue: "
+            f"inhibits it) with its activation.")
+
+
+class UnitGridView(InsightView):
+    name, title = "grid", "All units"
+    area = Qt.BottomDockWidgetArea
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.digit_box = QComboBox(objectName="gridDigit")
+        for d in range(10):
+            self.digit_box.addItem(str(d), d)
+        self.digit_box.currentIndexChanged.connect(self.refresh)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Units sorted by their vote for"))
+        row.addWidget(self.digit_box)
+        row.addStretch()
+        self.grid = PictureGrid(columns=32, captions=False, zoom=True)
+        self.grid.setObjectName("allUnitsGrid")
+        self.grid.setMinimumSize(260, 200)
+        self.grid.clicked.connect(self.choose)
+        self.detail = PictureGrid(columns=8, captions=True)
+        self.detail.setObjectName("excitingGrid")
+        self.detail.setMinimumHeight(110)
+        self.detail_caption = QLabel("Click a unit to see the MNIST test images that excite it "
+                                     "most.", wordWrap=True, objectName="excitingCaption")
+        self.layout_.addLayout(row)
+        self.layout_.addWidget(self.grid, 3)
+        self.layout_.addWidget(self.caption)
+        self.layout_.addWidget(self.detail, 2)
+        self.layout_.addWidget(self.detail_caption)
+        self.order = self.scores = None
+        self.shown = None               # (network, digit) the grid shows
+        self.unit = None                # the unit whose images are shown (or asked for)
+        self.exciting = np.zeros(0, int)
+        self._waiting = False
+
+    def model_changed(self):
+        self.shown = None
+        self.unit = None
+        self.exciting = np.zeros(0, int)
+        self.detail.set_tiles(np.zeros((0, 28, 28, 3), np.uint8))
+
+    @Slot()
+    def refresh(self):
+        """The grid depends on the model and the digit, not on the drawing."""
+        network, digit = self.network(), self.digit_box.currentData()
+        if network is None or len(network.weights) < 2:
+            self.grid.set_tiles(np.zeros((0, 28, 28, 3), np.uint8))
+            self.caption.setText("No hidden layer to show.")
+            return
+        if self.shown == (id(network), digit):
+            return
+        self.shown = (id(network), digit)
+        self.order, self.scores = insight.units_for(network, digit)
+        self.grid.set_tiles(weight_pictures(network, self.order), columns=32,
+                            tooltips=[f"unit {u}: vote for {digit} {s:+.3f}; click for the "
+                                      f"images that excite it" for u, s in
+                                      zip(self.order, self.scores)])
+        deeper = "" if len(network.weights) == 2 else (
+            " (through the deeper layers as if all their units were active)")
+        self.caption.setText(
+            f"All {len(self.order)} first-layer units, the strongest vote for {digit} first "
+            f"(top left) and the strongest against it last: a unit's vote is what one unit of "
+            f"its activation adds to {digit}'s logit over the average of all ten{deeper}.")
+
+    @Slot(int)
+    def choose(self, index):
+        """Show the test images that excite the unit at ``index`` of the grid most."""
+        if self.order is None or not 0 <= index < len(self.order):
+            return
+        self.unit = int(self.order[index])
+        self.show_unit()
+
+    def show_unit(self):
+        network, test_set = self.network(), self.window.test_set
+        if self.unit is None or network is None:
+            return
+        if test_set is None:
+            self.load_test_set()
+            return
+        images, labels = test_set
+        self.exciting, values = insight.exciting(network, images, self.unit, EXCITING)
+        tiles = np.concatenate([weight_pictures(network, [self.unit]),
+                                np.stack([ink_picture(images[i] / 255.0) for i in self.exciting])])
+        self.detail.set_tiles(tiles, captions=[f"unit {self.unit}"] + [
+            f"{labels[i]}: {v:.1f}" for i, v in zip(self.exciting, values)])
+        self.detail_caption.setText(
+            f"Unit {self.unit} and the {len(self.exciting)} of the {len(images):,} MNIST test "
+            f"images that excite it most (their digit, and the unit's activation).")
+
+    def load_test_set(self):
+        """Load MNIST's test set in the background (one job at a time), then show the unit."""
+        worker = TestSetWorker(self.window.mnist_loader)
+        worker.succeeded.connect(self._on_loaded)
+        worker.failed.connect(self._on_failed)
+        worker.status.connect(self.detail_caption.setText)
+        if self.window.jobs.start(worker, owner=self) is None:
+            self.detail_caption.setText("Another job is running; the MNIST test images load "
+                                        "when it ends.")
+            if not self._waiting:
+                self._waiting = True
+                self.window.jobs.changed.connect(self._retry)
+
+    @Slot()
+    def _retry(self):
+        if not self.window.jobs.busy():
+            self.window.jobs.changed.disconnect(self._retry)
+            self._waiting = False
+            self.show_unit()
+
+    @Slot(object)
+    def _on_loaded(self, test_set):
+        self.window.test_set = test_set
+        self.show_unit()
+
+    @Slot(str)
+    def _on_failed(self, message):
+        self.detail_caption.setText(f"Could not load the MNIST test images: {message}")
+
+
+VIEWS = (WhyView, FlipView, UnitsView, UnitGridView)
+NAMES = tuple(v.name for v in VIEWS)
+
+
+class Views(QObject):
+    """The insight docks of ``window``: made, restored, remembered, and kept up to date.
+
+    ``updated`` is emitted after every refresh of the open views.
+    """
+    updated = Signal()
+
+    def __init__(self, window, frame_ms=16):
+        super().__init__(window)
+        self.window, self.frame_ms = window, frame_ms
+        self.views, self.docks = {}, {}
+        wanted = set(window.settings.views)
+        for cls in VIEWS:
+            view = cls(window)
+            dock = QDockWidget(cls.title, window, objectName=f"{cls.name}Dock")
+            dock.setWidget(view)
+            window.addDockWidget(cls.area, dock)
+            dock.toggleViewAction().setObjectName(f"{cls.name}ViewAction")
+            dock.setVisible(cls.name in wanted)
+            dock.visibilityChanged.connect(self._schedule)
+            dock.toggleViewAction().toggled.connect(self._remember)
+            self.views[cls.name], self.docks[cls.name] = view, dock
+        window.splitDockWidget(self.docks["units"], self.docks["grid"], Qt.Horizontal)
+        self._stale = set(NAMES)
+        self._last = 0.0
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self.refresh)
+        window.predictionChanged.connect(self._changed)
+        window.modelChanged.connect(self._model_changed)
+
+    def actions(self):
+        """The View menu's check items, one per view."""
+        return [self.docks[name].toggleViewAction() for name in NAMES]
+
+    def open(self):
+        """The names of the views the person has open (shown, not closed)."""
+        return [name for name in NAMES if self.docks[name].toggleViewAction().isChecked()]
+
+    def set_open(self, names):
+        for name in NAMES:
+            self.docks[name].setVisible(name in names)
+
+    @Slot(bool)
+    def _remember(self, shown):
+        self.window.settings.update(views=self.open())
+        if shown:
+            self.make_room()
+
+    def make_room(self):
+        """Make room for the docks when the window is small (never past the screen)."""
+        w = self.window
+        if w.isMaximized() or w.isFullScreen() or w.screen() is None:
+            return
+        room = w.screen().availableGeometry()
+        width, height = min(max(w.width(), 1200), room.width()), min(max(w.height(), 820),
+                                                                       room.height())
+        if (width, height) != (w.width(), w.height()):
+            w.resize(width, height)
+
+    @Slot()
+    def _changed(self, *_):
+        self._stale.update(NAMES)
+        self._schedule()
+
+    @Slot()
+    def _model_changed(self):
+        for view in self.views.values():
+            view.model_changed()
+        self._changed()
+
+    @Slot()
+    def _schedule(self, *_):
+        """Refresh the open views soon: not before the next frame, once for many readings."""
+        if self._timer.isActive() or not any(self.docks[n].isVisible() for n in self._stale):
+            return
+        since = (time.perf_counter() - self._last) * 1000
+        self._timer.start(max(0, int(self.frame_ms - since)))
+
+    @Slot()
+    def refresh(self):
+        """Bring every open, visible view up to the window's current reading."""
+        self._timer.stop()
+        self._last = time.perf_counter()
+        for name in NAMES:
+            if name in self._stale and self.docks[name].isVisible():
+                self.views[name].refresh()
+                self._stale.discard(name)
+        self.updated.emit()

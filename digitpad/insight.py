@@ -1,0 +1,348 @@
+"""What the network looks at, which units fire, and where it goes wrong.  Qt-free.
+
+The maths behind the window's insight views, ``digitpad predict --explain``
+and the Evaluate results.  Everything takes the network the app uses (a
+:class:`digitpad.model.network.MLP`, any number of ReLU hidden layers) and a
+28x28 input as the network sees it (floats, ink 1, paper 0).
+
+*Why this, not that* (:func:`contributions`).  A ReLU network is piecewise
+linear: with the set of hidden units that fire for an image held fixed, every
+logit is a linear function of the pixels.  So the margin of one digit over
+another, ``logit[digit] - logit[against]``, splits exactly into one share per
+pixel (its ink times its weight along the active paths) plus one share for all
+the biases.
+
+*The smallest change that would flip it* (:func:`flip`).  The same weights
+say how much a unit of ink at each pixel moves the margin; changing the pixels
+with the largest effect per unit of ink first, and checking with the real
+network after each round, finds a small edit that makes the other digit win.
+
+*Hidden units* (:func:`top_units`, :func:`units_for`, :func:`exciting`): the
+first hidden layer's units, whose incoming weights are 28x28 pictures.
+
+*Evaluation* (:func:`evaluate`, :class:`Evaluation`): accuracy per digit, the
+confusion matrix, and which images sit behind each of its cells.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from digitpad.model.network import CLASSES, INPUTS, as_input
+
+SIDE = 28
+
+# Colours of the maps (RGB): for and against a digit; ink to add and to remove.
+FOR = (214, 39, 40)
+AGAINST = (31, 119, 180)
+ADD = (0, 158, 115)
+REMOVE = (230, 140, 0)
+
+
+def _vector(image, dtype):
+    x = np.asarray(image, dtype=dtype).reshape(-1)
+    if x.size != INPUTS:
+        raise ValueError(f"need a 28x28 image, got {np.shape(image)}")
+    return x
+
+
+def _digit(d):
+    if not isinstance(d, (int, np.integer)) or not 0 <= d < CLASSES:
+        raise ValueError(f"not a digit: {d!r}")
+    return int(d)
+
+
+def hidden_activations(network, image, dtype=None):
+    """The activations of every hidden layer for one image, a list of 1-D arrays."""
+    dtype = dtype or network.weights[0].dtype
+    a = _vector(image, dtype)
+    out = []
+    for w, b in zip(network.weights[:-1], network.biases[:-1]):
+        a = np.maximum(a @ w.astype(dtype, copy=False) + b.astype(dtype, copy=False), 0)
+        out.append(a)
+    return out
+
+
+def logits(network, image):
+    """The ten logits of one image, as the network computes them."""
+    return network.logits(_vector(image, network.weights[0].dtype)[None])[0].astype(np.float64)
+
+
+def runner_up(scores, digit):
+    """The most likely digit other than ``digit`` (by logits or probabilities)."""
+    scores = np.array(scores, dtype=np.float64)
+    scores[_digit(digit)] = -np.inf
+    return int(np.argmax(scores))
+
+
+def linear_map(network, image, digit, against, dtype=np.float64):
+    """``(weights, bias)``: with the units that fire for ``image`` held fixed,
+    ``logit[digit] - logit[against] == image . weights + bias`` exactly.
+
+    ``weights`` (784,) is the gradient of the margin with respect to the
+    pixels: the output weights' difference, carried back through every
+    hidden layer, where only the active units pass it on.
+    """
+    digit, against = _digit(digit), _digit(against)
+    hidden = hidden_activations(network, image, dtype)
+    out_w, out_b = network.weights[-1], network.biases[-1]
+    v = out_w[:, digit].astype(dtype) - out_w[:, against].astype(dtype)
+    bias = float(out_b[digit]) - float(out_b[against])
+    for k in range(len(hidden) - 1, -1, -1):
+        v = v * (hidden[k] > 0)
+        bias += float(v @ network.biases[k].astype(dtype, copy=False))
+        v = network.weights[k].astype(dtype, copy=False) @ v
+    return v, bias
+
+
+def contributions(network, image, digit, against):
+    """How much each pixel pushed ``digit`` against ``against``: ``(pixel_map, bias_share)``.
+
+    ``pixel_map`` is (28, 28): positive where the ink there argues for
+    ``digit``, negative where it argues for ``against`` (zero on paper, which
+    carries no ink); ``pixel_map.sum() + bias_share`` equals
+    ``logit[digit] - logit[against]``.  Computed in float64.
+    """
+    weights, bias = linear_map(network, image, digit, against)
+    return (_vector(image, np.float64) * weights).reshape(SIDE, SIDE), bias
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A small edit of the input after which ``against`` beats ``digit``."""
+    digit: int
+    against: int
+    change: np.ndarray          # (28, 28): ink to add (> 0) or to take away (< 0)
+    margin_before: float        # logit[digit] - logit[against], before and after the edit
+    margin_after: float
+    read_after: int             # the digit the network reads after the edit
+
+    @property
+    def flipped(self):
+        """``against`` is the digit read after the edit."""
+        return self.read_after == self.against
+
+    @property
+    def pixels(self):
+        return int(np.count_nonzero(self.change))
+
+    @property
+    def ink(self):
+        """The ink moved, in pixels' worth (a full pixel is 1)."""
+        return float(np.abs(self.change).sum())
+
+
+def suggestion(weights, image):
+    """Pixels in the order a change of their ink lowers the margin most per unit of ink.
+
+    Returns ``(order, target)``: pixel indices (only those with room to
+    change in the helpful direction) and the value each would be set to: 0
+    where the ink argues for the digit (remove it), 1 where it argues
+    against (add ink).
+    """
+    x = _vector(image, np.float64)
+    target = (weights < 0).astype(np.float64)
+    room = np.abs(target - x)
+    order = np.argsort(-np.abs(weights), kind="stable")
+    order = order[(room[order] > 0) & (weights[order] != 0)]
+    return order, target
+
+
+def flip(network, image, digit, against, rounds=12):
+    """The smallest change the margin's weights suggest for ``against`` to win.
+
+    Each round takes the digit that ``against`` has to beat now (``digit``
+    at first, or whichever else leads), and the pixels with the largest
+    effect on that margin per unit of ink (:func:`suggestion`), as many as
+    the linear estimate needs to cross zero; sets them to paper or to full
+    ink, and re-reads with the network (which switches units on and off as
+    the image changes).  Stops when ``against`` is read, or after ``rounds``.
+    """
+    digit, against = _digit(digit), _digit(against)
+    dtype = network.weights[0].dtype
+    x0 = np.clip(_vector(image, np.float64), 0, 1)
+    x = x0.copy()
+    before = float(np.subtract(*logits(network, x)[[digit, against]]))
+    for _ in range(rounds):
+        rival = runner_up(logits(network, x), against)
+        weights, bias = linear_map(network, x, rival, against, dtype)
+        weights = weights.astype(np.float64)
+        margin = float(x @ weights + bias)
+        if margin < 0:
+            break
+        order, target = suggestion(weights, x)
+        if not len(order):
+            break
+        gain = np.abs(weights[order] * (target[order] - x[order]))
+        n = int(np.searchsorted(np.cumsum(gain), margin * 1.05 + 1e-6)) + 1
+        pick = order[:n]
+        x[pick] = target[pick]
+    scores = logits(network, x)
+    return Flip(digit, against, (x - x0).reshape(SIDE, SIDE), before,
+                float(scores[digit] - scores[against]), int(np.argmax(scores)))
+
+
+# -- hidden units ---------------------------------------------------------------
+
+def top_units(network, image, n=12):
+    """The ``n`` first-layer units that fire most for ``image``: ``(units, activations)``,
+    strongest first (units that do not fire are left out)."""
+    a = hidden_activations(network, image)[0] if len(network.weights) > 1 else np.zeros(0)
+    order = np.argsort(-a, kind="stable")[:n]
+    order = order[a[order] > 0]
+    return order, a[order]
+
+
+def unit_pictures(network, units=None):
+    """The incoming weights of first-layer units as (k, 28, 28) pictures."""
+    w = network.weights[0]
+    w = w if units is None else w[:, np.asarray(units)]
+    return np.ascontiguousarray(w.T).reshape(-1, SIDE, SIDE)
+
+
+def unit_votes(network):
+    """(units, 10): how much one unit of a first-layer unit's activation adds to each logit.
+
+    Exact for one hidden layer (the output weights); with more, the product
+    of the weight matrices above it, as if every deeper unit were active.
+    """
+    votes = network.weights[-1].astype(np.float64)
+    for w in reversed(network.weights[1:-1]):
+        votes = w.astype(np.float64) @ votes
+    return votes
+
+
+def units_for(network, digit):
+    """First-layer units by how much they vote for ``digit`` over the other digits:
+    ``(units, scores)``, the strongest vote for it first, the strongest against last.
+
+    The score is the unit's vote for the digit minus its mean vote for all
+    ten: softmax ignores what raises every logit alike.
+    """
+    votes = unit_votes(network)
+    scores = votes[:, _digit(digit)] - votes.mean(axis=1)
+    order = np.argsort(-scores, kind="stable")
+    return order, scores[order]
+
+
+def exciting(network, images, unit, n=16, batch_size=2000):
+    """The ``n`` images (uint8 or float, ``(m, 28, 28)``) that excite first-layer
+    ``unit`` most: ``(indices, activations)``, strongest first."""
+    w = network.weights[0][:, unit]
+    b = network.biases[0][unit]
+    a = np.concatenate([np.maximum(as_input(images[i:i + batch_size]) @ w + b, 0)
+                        for i in range(0, len(images), batch_size)])
+    order = np.argsort(-a, kind="stable")[:n]
+    return order, a[order]
+
+
+# -- evaluation ---------------------------------------------------------------------
+
+def confusion(truth, predicted):
+    """(10, 10) counts: rows the true digit, columns what the network read."""
+    truth = np.asarray(truth, np.int64)
+    predicted = np.asarray(predicted, np.int64)
+    return np.bincount(truth * CLASSES + predicted, minlength=CLASSES ** 2).reshape(CLASSES,
+                                                                                    CLASSES)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A network's readings of labelled images."""
+    labels: np.ndarray            # (n,) the true digits
+    probabilities: np.ndarray     # (n, 10)
+
+    @property
+    def predicted(self):
+        return self.probabilities.argmax(axis=1)
+
+    @property
+    def confidence(self):
+        return self.probabilities.max(axis=1)
+
+    def __len__(self):
+        return len(self.labels)
+
+    @property
+    def confusion(self):
+        return confusion(self.labels, self.predicted)
+
+    @property
+    def right(self):
+        return int(np.sum(self.predicted == self.labels))
+
+    @property
+    def accuracy(self):
+        return self.right / len(self.labels) if len(self.labels) else float("nan")
+
+    def per_digit(self):
+        """Accuracy per true digit, (10,); NaN for a digit with no images."""
+        c = self.confusion
+        totals = c.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(totals > 0, np.diag(c) / np.maximum(totals, 1), np.nan)
+
+    def cell(self, truth, read):
+        """Indices of the images of ``truth`` read as ``read``, the surest reading first."""
+        hits = np.flatnonzero((self.labels == truth) & (self.predicted == read))
+        return hits[np.argsort(-self.confidence[hits], kind="stable")]
+
+    def mistakes(self):
+        """Indices of the misread images, the surest wrong reading first."""
+        wrong = np.flatnonzero(self.predicted != self.labels)
+        return wrong[np.argsort(-self.confidence[wrong], kind="stable")]
+
+
+def evaluate(network, images, labels, batch_size=2000, should_stop=None):
+    """Read every image (uint8 or float, ``(n, 28, 28)`` or ``(n, 784)``) with ``network``.
+
+    ``should_stop()`` is asked between batches; True raises
+    :class:`digitpad.model.train.TrainingStopped`.
+    """
+    from digitpad.model.network import softmax
+    from digitpad.model.train import TrainingStopped
+
+    labels = np.asarray(labels, np.int64)
+    probabilities = np.empty((len(labels), CLASSES), np.float32)
+    for i in range(0, len(labels), batch_size):
+        if should_stop is not None and should_stop():
+            raise TrainingStopped("stopped during the evaluation")
+        probabilities[i:i + batch_size] = softmax(network.logits(as_input(
+            images[i:i + batch_size], network.weights[0].dtype)))
+    return Evaluation(labels, probabilities)
+
+
+def correction_images(items):
+    """The kept corrections as the network sees them: ``(images (n, 28, 28), labels)``.
+
+    Each drawing is rendered at its own size with its own pens and prepared
+    as the window prepares a drawing; one that leaves no ink is left out.
+    """
+    from . import corrections, preprocess
+
+    images, labels = [], []
+    for c in items:
+        image = preprocess.to_mnist(corrections.render(c))
+        if image is not None:
+            images.append(image.astype(np.float32))
+            labels.append(c.label)
+    return np.array(images, np.float32).reshape(-1, SIDE, SIDE), np.array(labels, np.int64)
+
+
+# -- pictures -------------------------------------------------------------------------
+
+def tint(image, values, positive=FOR, negative=AGAINST, scale=None, fade=0.35):
+    """An RGB picture (h, w, 3) uint8: ``image`` faint gray on white, ``values`` in
+    colour over it (``positive`` where above zero, ``negative`` below), as strong as
+    ``|values| / scale`` (default: the largest ``|values|``)."""
+    image = np.zeros(np.shape(values)) if image is None else np.asarray(image, np.float64)
+    values = np.asarray(values, np.float64)
+    base = np.repeat((255 * (1 - fade * np.clip(image, 0, 1)))[..., None], 3, axis=-1)
+    scale = float(np.abs(values).max()) if scale is None else float(scale)
+    if not scale > 0:
+        return base.astype(np.uint8)
+    alpha = np.clip(np.abs(values) / scale, 0, 1)[..., None] ** 0.7
+    colour = np.where(values[..., None] >= 0, np.array(positive, np.float64),
+                      np.array(negative, np.float64))
+    return (base * (1 - alpha) + colour * alpha).round().astype(np.uint8)
