@@ -297,3 +297,65 @@ def test_train_never_overwrites_the_shipped_model(capsys, monkeypatch, tmp_path)
         status, _, err = run(capsys, "train", "--out", out, "--data", tmp_path)
         assert status == 2 and "shipped model" in err and "Traceback" not in err
     assert weights.SHIPPED.stat().st_mtime_ns == before
+
+
+def seven_png(path):
+    seven = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(seven).line([(50, 40), (150, 40), (90, 170)], fill=0, width=14)
+    seven.save(path)
+    return path
+
+
+def test_predict_explain_prints_the_margin_and_saves_the_map(capsys, folder, shipped_net):
+    from digitpad import insight, preprocess
+    from digitpad.images import load_ink
+
+    image = seven_png(folder / "seven.png")
+    status, out, err = run(capsys, "predict", "--explain", image)
+    assert status == 0 and err == ""
+    first, why, saved = out.splitlines()
+    assert first.startswith(f"{image}: 7 (")
+    prepared = preprocess.prepare(load_ink(image)).image
+    z = shipped_net.logits(prepared.reshape(1, -1))[0]
+    runner = insight.runner_up(z, 7)
+    assert why.startswith(f"  why 7, not {runner}: margin {z[7] - z[runner]:.2f} (logits) = ")
+    pixels, bias = insight.contributions(shipped_net, prepared, 7, runner)
+    assert f"{pixels.sum():+.2f} from the ink {bias:+.2f} from the biases" in why
+    explained = folder / "seven-explained.png"
+    assert saved == f"  map saved to {explained} (red: ink for 7, blue: ink for {runner})"
+    picture = np.asarray(Image.open(explained))
+    assert picture.shape == (280, 280, 3)
+    expected = insight.tint(prepared, pixels)
+    assert np.array_equal(picture[::10, ::10], expected)
+
+    # Again, against a digit of our choice: the first map is kept, the new one beside it.
+    before = explained.read_bytes()
+    status, out, err = run(capsys, "predict", "--explain", "--against", 2, image)
+    assert status == 0 and "why 7, not 2" in out
+    assert "seven-explained.png exists and was kept" in out
+    assert explained.read_bytes() == before and (folder / "seven-explained-2.png").exists()
+
+
+def test_predict_explain_never_writes_beside_the_shipped_model(capsys, folder, monkeypatch):
+    from digitpad import store
+
+    shipped_folder = folder / "shipped"
+    shipped_folder.mkdir()
+    real = store.shipped_path()
+    (shipped_folder / "digitpad.npz").write_bytes(real.read_bytes())
+    monkeypatch.setattr(weights, "SHIPPED", shipped_folder / "digitpad.npz")
+    image = seven_png(shipped_folder / "seven.png")
+    status, out, err = run(capsys, "predict", "--explain", image)
+    assert status == 2 and "why 7" in out
+    assert_one_line_error(err, "the map was not saved", "shipped model")
+    assert sorted(p.name for p in shipped_folder.iterdir()) == ["digitpad.npz", "seven.png"]
+
+
+def test_predict_against_must_be_a_digit(capsys, folder):
+    status, _, err = run(capsys, "predict", "--explain", "--against", 12, folder / "x.png")
+    assert status == 2 and "a digit 0-9" in err
+
+
+@pytest.fixture
+def shipped_net():
+    return load(weights.SHIPPED)[0]

@@ -87,6 +87,7 @@ class PictureGrid(pg.GraphicsView):
 
     def tile_center(self, index):
         """Where tile ``index``'s centre is on the widget (for tests and screenshots)."""
+        self.box.updateMatrix()             # pyqtgraph defers it to the next paint
         cw, ch = self._cell()
         row, col = divmod(index, self.columns)
         point = self.tiles.mapToScene(pg.Point(col * cw + self.shape[1] / 2,

@@ -351,6 +351,7 @@ class Views(QObject):
         window.splitDockWidget(self.docks["units"], self.docks["grid"], Qt.Horizontal)
         self._stale = set(NAMES)
         self._last = 0.0
+        self._closing = False
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.refresh)
         window.predictionChanged.connect(self._changed)
@@ -368,8 +369,14 @@ class Views(QObject):
         for name in NAMES:
             self.docks[name].setVisible(name in names)
 
+    def closing(self):
+        """The window is closing: its docks hide with it, but the person did not close them."""
+        self._closing = True
+
     @Slot(bool)
     def _remember(self, shown):
+        if self._closing:
+            return
         self.window.settings.update(views=self.open())
         if shown:
             self.make_room()

@@ -511,6 +511,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         """Stop any background work (waiting briefly) and close the dialogs."""
         self.jobs.shutdown()
+        self.views.closing()
         for dialog in (self.retrain_dialog, self.learn_dialog, self.corrections_dialog,
                        self.results_window):
             if dialog is not None:
