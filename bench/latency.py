@@ -1,8 +1,11 @@
 """How quickly the window reads a drawing, and how long the UI stalls while retraining.
 
-    python bench/latency.py [--strokes 30] [--train-seconds 10] [--weights FILE] [--mnist DIR]
+    python bench/latency.py [--strokes 30] [--views both] [--train-seconds 10]
+                            [--weights FILE] [--mnist DIR]
 
-1. Reading latency.  Strokes (0s, 1s, 7s and loops, at random sizes and
+1. Reading latency, with no insight view open and with every one open (View
+   menu; ``--views none|all|both``, both by default, the same strokes each way, in
+   one run).  Strokes (0s, 1s, 7s and loops, at random sizes and
    places) are replayed into the real window, offscreen, with QTest mouse
    events.  For every press, move and release the clock runs from just before
    the event is sent until ``MainWindow.predictionChanged`` has fired: event
@@ -10,7 +13,10 @@
    preprocessing and the forward pass; and until the bars, labels and preview
    have been repainted (one more pass of the event loop).  Events are spaced 17 ms apart, as from a
    60 Hz pointer, so that the window's one-reading-per-frame throttle adds no
-   wait of its own.  The read step alone (ink + to_mnist + forward) is timed too.
+   wait of its own.  With the views open, the clock also runs until every open
+   view has been brought up to the new reading (``Views.updated``): the views
+   work after the probabilities are out, once per frame at most.  The read step
+   alone (ink + to_mnist + forward) is timed too.
 2. UI stall while retraining.  Retrain (the Thorough preset: 800 hidden units,
    augmentation) runs in its worker thread for ``--train-seconds``; meanwhile a
    10 ms QTimer ticks in the GUI thread, and the worst lateness of a tick is the
@@ -21,6 +27,7 @@ Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import sys
@@ -30,7 +37,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, on a virtual screen large enough for the window with every view open.
+_screen = Path(tempfile.mkdtemp(prefix="digitpad-screen-")) / "screen.json"
+_screen.write_text(json.dumps({"screens": [{"name": "bench", "x": 0, "y": 0, "width": 1600,
+                                            "height": 1200, "logicalDpi": 96}]}))
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
 os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
 
 import numpy as np  # noqa: E402
@@ -63,16 +74,20 @@ def shapes(rng, w, h):
 
 
 def replay(window, strokes, samples):
-    """Send each stroke as press/move/release; time every event to the new reading."""
+    """Send each stroke as press/move/release; time every event to the new reading,
+    to the repaint, and (with views open) to the views updated."""
     canvas = window.canvas
-    seen = []
+    seen, views = [], []
     window.predictionChanged.connect(seen.append)
+    window.views.updated.connect(lambda: views.append(time.perf_counter()))
+    watching = bool(window.views.open())
     app = QApplication.instance()
     for points in strokes:
         for i, (x, y) in enumerate(points):
             pos = QPoint(round(x), round(y))
             time.sleep(max(0.0, SPACING - (time.perf_counter() - getattr(replay, "last", 0))))
             seen.clear()
+            views.clear()
             start = time.perf_counter()
             if i == 0:
                 QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, pos)
@@ -84,9 +99,14 @@ def replay(window, strokes, samples):
                 app.processEvents()
             read = time.perf_counter()
             app.processEvents()               # the repaint of the bars, preview and labels
-            samples.append((read - start, time.perf_counter() - start))
+            painted = time.perf_counter()
+            while watching and not views:
+                app.processEvents()
+            samples.append((read - start, painted - start,
+                            (views[0] if views else painted) - start))
             replay.last = time.perf_counter()
     window.predictionChanged.disconnect(seen.append)
+    window.views.updated.disconnect()
 
 
 def read_step(window, repeats=200):
@@ -158,9 +178,13 @@ def main(argv=None):
     parser.add_argument("--mnist", type=Path, help="MNIST folder (default: $DIGITPAD_MNIST, "
                         "else ../shared/mnist beside the repo, else the cache)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--views", choices=("none", "all", "both"), default="both",
+                        help="which insight views are open while drawing (default: both "
+                             "ways, one after the other)")
     args = parser.parse_args(argv)
 
     from digitpad import store
+    from digitpad.gui.views import NAMES
     from digitpad.gui.window import MainWindow
 
     if args.weights:
@@ -170,7 +194,7 @@ def main(argv=None):
 
     app = QApplication.instance() or QApplication([])
     window = MainWindow()
-    window.resize(820, 560)
+    window.resize(1200, 820)
     window.show()
     QTest.qWaitForWindowExposed(window)
     if window.model is None:
@@ -182,19 +206,33 @@ def main(argv=None):
     print(f"canvas {canvas.width()}x{canvas.height()}, pen {canvas.pen_width()} px, "
           f"PySide6 {__import__('PySide6').__version__}, NumPy {np.__version__}")
 
+    # The same strokes each way, placed on the sheet as it is with the views open (smaller).
+    window.views.set_open(NAMES)
+    app.processEvents()
     rng = np.random.default_rng(args.seed)
-    samples = []
-    for _ in range(args.strokes):
-        window.clear()
-        replay(window, shapes(rng, canvas.width(), canvas.height()), samples)
+    strokes = [shapes(rng, canvas.width(), canvas.height()) for _ in range(args.strokes)]
+    print(f"canvas with every view open {canvas.width()}x{canvas.height()}")
+    settings = {"none": [[]], "all": [list(NAMES)], "both": [[], list(NAMES)]}[args.views]
+    for names in settings:
+        window.views.set_open(names)
+        app.processEvents()
+        samples = []
+        for one in strokes:
+            window.clear()
+            replay(window, one, samples)
+        s = np.array(samples)
+        print(f"\nreading latency over {len(s)} mouse events in {args.strokes} strokes, "
+              f"views open: {', '.join(names) or 'none'}:")
+        columns = [(0, "event -> new probabilities"), (1, "event -> bars repainted")]
+        if names:
+            columns.append((2, "event -> views updated"))
+        for column, what in columns:
+            v = s[:, column]
+            print(f"  {what:27} median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "
+                  f"max {ms(v.max())}")
+    window.views.set_open([])
     parts, shape = read_step(window)
-    s = np.array(samples)
-    print(f"\nreading latency over {len(s)} mouse events in {args.strokes} strokes:")
-    for column, what in ((0, "event -> new probabilities"), (1, "event -> bars repainted")):
-        v = s[:, column]
-        print(f"  {what:27} median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "
-              f"max {ms(v.max())}")
-    print(f"  the read step alone on a {shape[1]}x{shape[0]} ink crop: ink array "
+    print(f"\n  the read step alone on a {shape[1]}x{shape[0]} ink crop: ink array "
           f"{ms(parts['ink'])}, to_mnist {ms(parts['to_mnist'])}, forward "
           f"{ms(parts['forward'])}")
 

@@ -84,8 +84,11 @@ def linear_map(network, image, digit, against, dtype=np.float64):
     pixels: the output weights' difference, carried back through every
     hidden layer, where only the active units pass it on.
     """
-    digit, against = _digit(digit), _digit(against)
-    hidden = hidden_activations(network, image, dtype)
+    return _backward(network, hidden_activations(network, image, dtype), _digit(digit),
+                     _digit(against), dtype)
+
+
+def _backward(network, hidden, digit, against, dtype):
     out_w, out_b = network.weights[-1], network.biases[-1]
     v = out_w[:, digit].astype(dtype) - out_w[:, against].astype(dtype)
     bias = float(out_b[digit]) - float(out_b[against])
@@ -163,14 +166,18 @@ def flip(network, image, digit, against, rounds=12):
     dtype = network.weights[0].dtype
     x0 = np.clip(_vector(image, np.float64), 0, 1)
     x = x0.copy()
-    before = float(np.subtract(*logits(network, x)[[digit, against]]))
-    for _ in range(rounds):
-        rival = runner_up(logits(network, x), against)
-        weights, bias = linear_map(network, x, rival, against, dtype)
+    before = None
+    for _ in range(rounds + 1):
+        hidden = hidden_activations(network, x, dtype)
+        last = hidden[-1] if hidden else x.astype(dtype)
+        scores = (last @ network.weights[-1] + network.biases[-1]).astype(np.float64)
+        before = scores[digit] - scores[against] if before is None else before
+        rival = runner_up(scores, against)
+        if scores[rival] < scores[against] or _ == rounds:
+            break
+        weights, bias = _backward(network, hidden, rival, against, dtype)
         weights = weights.astype(np.float64)
         margin = float(x @ weights + bias)
-        if margin < 0:
-            break
         order, target = suggestion(weights, x)
         if not len(order):
             break
@@ -178,8 +185,7 @@ def flip(network, image, digit, against, rounds=12):
         n = int(np.searchsorted(np.cumsum(gain), margin * 1.05 + 1e-6)) + 1
         pick = order[:n]
         x[pick] = target[pick]
-    scores = logits(network, x)
-    return Flip(digit, against, (x - x0).reshape(SIDE, SIDE), before,
+    return Flip(digit, against, (x - x0).reshape(SIDE, SIDE), float(before),
                 float(scores[digit] - scores[against]), int(np.argmax(scores)))
 
 
@@ -213,26 +219,41 @@ def unit_votes(network):
     return votes
 
 
-def units_for(network, digit):
-    """First-layer units by how much they vote for ``digit`` over the other digits:
-    ``(units, scores)``, the strongest vote for it first, the strongest against last.
+def units_for(network, digit, images=None, labels=None):
+    """First-layer units by how much they matter to ``digit``: ``(units, scores)``, the
+    most for it first, the most against it last.
 
-    The score is the unit's vote for the digit minus its mean vote for all
-    ten: softmax ignores what raises every logit alike.
+    A unit's vote is what one unit of its activation adds to the digit's logit
+    over the mean of all ten (softmax ignores what raises every logit alike).
+    With ``images`` and ``labels`` (MNIST's test set, say) the score is the
+    vote times the unit's mean activation on the images of ``digit``: its
+    average share of the network's case for the digit on real examples of it
+    (exactly so for one hidden layer).  Without them, the vote alone.
     """
+    digit = _digit(digit)
     votes = unit_votes(network)
-    scores = votes[:, _digit(digit)] - votes.mean(axis=1)
+    scores = votes[:, digit] - votes.mean(axis=1)
+    if images is not None:
+        mine = images[np.asarray(labels) == digit]
+        if len(mine):
+            scores = scores * first_layer(network, mine).mean(axis=0)
     order = np.argsort(-scores, kind="stable")
     return order, scores[order]
 
 
-def exciting(network, images, unit, n=16, batch_size=2000):
+def first_layer(network, images, units=None, batch_size=2000):
+    """First-layer activations of ``images`` (uint8 or float, ``(m, 28, 28)``): (m, units)."""
+    w, b = network.weights[0], network.biases[0]
+    if units is not None:
+        w, b = w[:, units], b[units]
+    return np.concatenate([np.maximum(as_input(images[i:i + batch_size], w.dtype) @ w + b, 0)
+                           for i in range(0, len(images), batch_size)])
+
+
+def exciting(network, images, unit, n=16):
     """The ``n`` images (uint8 or float, ``(m, 28, 28)``) that excite first-layer
     ``unit`` most: ``(indices, activations)``, strongest first."""
-    w = network.weights[0][:, unit]
-    b = network.biases[0][unit]
-    a = np.concatenate([np.maximum(as_input(images[i:i + batch_size]) @ w + b, 0)
-                        for i in range(0, len(images), batch_size)])
+    a = first_layer(network, images, [unit])[:, 0]
     order = np.argsort(-a, kind="stable")[:n]
     return order, a[order]
 

@@ -144,6 +144,22 @@ def test_units_for_a_digit_are_sorted_by_their_vote():
     assert np.array_equal(pictures[0].reshape(-1), net.weights[0][:, units[0]])
 
 
+def test_units_for_a_digit_on_its_images(shipped_net, mnist):
+    images, labels = mnist.test_images[:2000], mnist.test_labels[:2000]
+    units, scores = insight.units_for(shipped_net, 4, images, labels)
+    w = shipped_net.weights[-1].astype(np.float64)
+    fours = (images[labels == 4].reshape(-1, 784) / 255.0).astype(np.float32)
+    mean = shipped_net.forward(fours)[1].mean(axis=0)
+    expected = (w[:, 4] - w.mean(axis=1)) * mean
+    assert np.allclose(scores, expected[units], rtol=1e-4, atol=1e-6)
+    assert np.all(np.diff(scores) <= 0)
+    # Summed over every unit, the shares are the network's case for 4 on its 4s (less biases).
+    z = shipped_net.logits(fours)
+    case = (z[:, 4] - z.mean(axis=1)).mean()
+    b = shipped_net.biases[-1].astype(np.float64)
+    assert scores.sum() + b[4] - b.mean() == pytest.approx(case, rel=1e-4)
+
+
 def test_unit_votes_go_through_deeper_layers():
     net = random_network((784, 20, 15, 10), 4)
     votes = insight.unit_votes(net)

@@ -1,4 +1,6 @@
 """The insight views and Evaluate's results, in the real window with real QTest strokes."""
+import threading
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -147,15 +149,27 @@ def click_tile(grid, index):
 
 
 def test_clicking_a_unit_shows_the_images_that_excite_it(window, qtbot, mnist):
-    window.mnist_loader = lambda progress=None: mnist
-    open_views(window, qtbot, ["grid"])
+    release = threading.Event()
+
+    def slow_loader(progress=None):
+        release.wait(20)
+        return mnist
+
+    window.mnist_loader = slow_loader
+    assert window.test_set is None
+    open_views(window, qtbot, ["grid"])        # loads the test set in the background
     grid = window.views.views["grid"]
     qtbot.waitUntil(lambda: grid.order is not None, timeout=5000)
+    assert "until the MNIST test images are loaded" in grid.caption.text()
+    assert list(grid.order) == list(insight.units_for(window.model.network, 0)[0])
+    release.set()
+    qtbot.waitUntil(lambda: window.test_set is not None, timeout=20_000)
+    assert "mean activation on the MNIST test images" in grid.caption.text()
     grid.digit_box.setCurrentIndex(grid.digit_box.findData(3))
-    units, _ = insight.units_for(window.model.network, 3)
+    units, _ = insight.units_for(window.model.network, 3, mnist.test_images,
+                                 mnist.test_labels)
     assert list(grid.order) == list(units)
-    assert window.test_set is None
-    click_tile(grid.grid, 5)                    # loads the test set in the background
+    click_tile(grid.grid, 5)
     qtbot.waitUntil(lambda: len(grid.exciting) > 0, timeout=20_000)
     assert grid.unit == units[5]
     expected, _ = insight.exciting(window.model.network, mnist.test_images, units[5],

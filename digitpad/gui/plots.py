@@ -21,6 +21,7 @@ if pg.Qt.QT_LIB != "PySide6":          # pragma: no cover - a second binding imp
 
 BACKGROUND = (246, 246, 246)
 TEXT = (60, 60, 60)
+CAPTION_MIN_PX = 40          # captions show under tiles at least this wide on screen
 
 
 class _Tiles(pg.ImageItem):
@@ -48,16 +49,21 @@ class _Tiles(pg.ImageItem):
 
 
 class PictureGrid(pg.GraphicsView):
-    """Pictures ``(n, h, w, 3)`` uint8 in ``columns`` columns, each with an optional caption.
+    """Pictures ``(n, h, w, 3)`` uint8 in ``columns`` columns (None: as many as show them
+    largest in the widget), each with an optional caption.
 
     The view scales the grid to fit (keeping square pixels); with ``zoom``
-    the wheel zooms and dragging pans, for grids of hundreds of tiles.
+    the wheel zooms and dragging pans, for grids of hundreds of tiles; with ``scroll``
+    the tiles fill the width and the wheel scrolls through the rows.
     """
     clicked = Signal(int)
 
-    def __init__(self, columns=4, captions=True, zoom=False, gap=2, parent=None):
+    def __init__(self, columns=4, captions=True, zoom=False, gap=2, centered=False,
+                 scroll=False, parent=None):
         super().__init__(parent, background=BACKGROUND)
-        self.columns, self.gap = columns, gap
+        self.auto = columns is None
+        self.columns, self.gap, self.centered, self.scroll = columns or 1, gap, centered, scroll
+        self.top = 0.0                  # with ``scroll``: the first row shown, in pixels
         self.caption_rows = captions
         self.box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False,
                               defaultPadding=0.01)
@@ -66,7 +72,8 @@ class PictureGrid(pg.GraphicsView):
         self.tiles = _Tiles(self)
         self.box.addItem(self.tiles)
         self.labels = []
-        self.tooltips = []
+        self.tooltips, self.captions = [], []
+        self.pictures = np.zeros((0, 28, 28, 3), np.uint8)
         self.count = 0
         self.shape = (28, 28)
         self.font = QFont(self.font())
@@ -94,29 +101,71 @@ class PictureGrid(pg.GraphicsView):
                                                row * ch + self.shape[0] / 2))
         return self.mapFromScene(point)
 
-    def set_tiles(self, pictures, captions=None, tooltips=None, columns=None):
+    def set_tiles(self, pictures, captions=None, tooltips=None):
         """Show ``pictures`` (n, h, w, 3) uint8 (n may be 0)."""
         pictures = np.asarray(pictures, np.uint8)
-        if columns:
-            self.columns = columns
-        n = len(pictures)
-        relayout = n != self.count or pictures.shape[1:3] != self.shape
-        self.count = n
-        if n:
+        relayout = len(pictures) != self.count or (len(pictures) and
+                                                   pictures.shape[1:3] != self.shape)
+        self.pictures, self.count = pictures, len(pictures)
+        if relayout:
+            self.top = 0.0
+        if self.count:
             self.shape = pictures.shape[1:3]
+        if self.auto:
+            self.columns = self._best_columns()
+        self.tooltips = list(tooltips or captions or [])
+        self.captions = list(captions or [])
+        self._draw(relayout)
+
+    def _best_columns(self):
+        """With ``columns=None``: the number of columns that shows the tiles largest."""
+        view = self.viewport().size()
+        if self.count < 2 or view.width() < 2 or view.height() < 2:
+            return max(1, self.count)
         cw, ch = self._cell()
-        rows = max(1, -(-n // self.columns))
+        columns = np.arange(1, self.count + 1)
+        rows = -(-self.count // columns)
+        scale = np.minimum(view.width() / (columns * cw), view.height() / (rows * ch))
+        return int(columns[np.argmax(scale)])
+
+    def _draw(self, relayout):
+        cw, ch = self._cell()
+        rows = max(1, -(-self.count // self.columns))
         mosaic = np.empty((rows * ch, self.columns * cw, 3), np.uint8)
         mosaic[:] = BACKGROUND
         h, w = self.shape
-        for i, picture in enumerate(pictures):
+        for i, picture in enumerate(self.pictures):
             r, c = divmod(i, self.columns)
             mosaic[r * ch:r * ch + h, c * cw:c * cw + w] = picture
         self.tiles.setImage(mosaic, levels=(0, 255), autoLevels=False)
-        self.tooltips = list(tooltips or captions or [])
-        self._set_captions(captions or [], relayout)
+        self._set_captions(self.captions, relayout)
         if relayout:
-            self.box.autoRange(padding=0.01)
+            self.fit()
+
+    def fit(self):
+        """Show the whole grid, centred or from the top left corner; captions only when
+        the tiles are wide enough on screen for them."""
+        cw, ch = self._cell()
+        rows = max(1, -(-self.count // self.columns))
+        width, height = self.columns * cw, rows * ch
+        view = self.viewport().size()
+        scale = None
+        if view.width() > 1 and view.height() > 1:
+            scale = min(view.width() / width, view.height() / height)
+        if scale is not None and self.scroll:
+            scale = view.width() / width
+            shown = view.height() / scale
+            self.top = min(max(0.0, self.top), max(0.0, height - shown))
+            self.box.setRange(xRange=(0, width), yRange=(self.top, self.top + shown),
+                              padding=0)
+        elif scale is None or self.centered:
+            self.box.setRange(xRange=(0, width), yRange=(0, height), padding=0.01)
+        else:
+            self.box.setRange(xRange=(0, view.width() / scale),
+                              yRange=(0, view.height() / scale), padding=0)
+        wide = scale is not None and self.shape[1] * scale >= CAPTION_MIN_PX
+        for label in self.labels:
+            label.setVisible(wide)
 
     def _set_captions(self, captions, relayout):
         if relayout or len(captions) != len(self.labels):
@@ -135,10 +184,22 @@ class PictureGrid(pg.GraphicsView):
             if label.toPlainText() != text:
                 label.setText(text)
 
+    def wheelEvent(self, event):
+        if not self.scroll:
+            return super().wheelEvent(event)
+        self.top -= event.angleDelta().y() / 120 * self._cell()[1]
+        self.fit()
+        event.accept()
+
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        if getattr(self, "count", 0):
-            self.box.autoRange(padding=0.01)
+        if not getattr(self, "count", 0):
+            return
+        if self.auto and self._best_columns() != self.columns:
+            self.columns = self._best_columns()
+            self._draw(relayout=True)
+        else:
+            self.fit()
 
 
 class BarChart(pg.PlotWidget):

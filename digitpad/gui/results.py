@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QWidget)
 
 from .plots import BarChart, PictureGrid
-from .views import ink_picture
+from .views import NO_TILES, ink_picture
 
 GALLERY = 240        # tiles shown at most (the surest first)
 
@@ -91,7 +91,7 @@ class ResultsView(QWidget):
         self.table = ConfusionTable()
         self.table.set_counts(e.confusion)
         self.table.cellClicked.connect(self.open_cell)
-        self.gallery = PictureGrid(columns=12, captions=True, zoom=True)
+        self.gallery = PictureGrid(columns=12, captions=True, scroll=True)
         self.gallery.setObjectName("gallery")
         self.gallery.setMinimumHeight(220)
         self.gallery_caption = QLabel(objectName="galleryCaption", wordWrap=True)
@@ -136,7 +136,7 @@ class ResultsView(QWidget):
         images = self.images[page]
         scale = 255.0 if images.dtype == np.uint8 else 1.0
         pictures = np.stack([ink_picture(im / scale) for im in images]) if len(page) else \
-            np.zeros((0, 28, 28, 3), np.uint8)
+            NO_TILES
         p, predicted, labels = e.probabilities, e.predicted, e.labels
         if self.before is not None:
             b = self.before.predicted
@@ -154,7 +154,6 @@ class ResultsWindow(QWidget):
     def __init__(self, result, parent=None):
         super().__init__(parent, Qt.Window)
         self.setObjectName("results")
-        self.setAttribute(Qt.WA_DeleteOnClose, False)
         name = result.model.name()
         self.setWindowTitle(f"Evaluation of {name}")
         self.tabs = QTabWidget(objectName="tabs")

@@ -13,15 +13,17 @@
 The maths is :mod:`digitpad.insight`; here are only pictures and words.
 :class:`Views` makes the docks, gives the window its View menu, remembers in
 ``settings.json`` which views are open, and updates the open ones from the
-window's own reading (``predictionChanged``): never a second read, at most
-once per display frame, after the probabilities are on screen.
+window's own reading (``predictionChanged``): never a second read, each view
+at most once per display frame, after the probabilities are on screen, and
+one view per pass of the event loop so that mouse events get in between.
+Closed views cost nothing.
 """
 from __future__ import annotations
 
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout,
                                QWidget)
 
@@ -31,7 +33,8 @@ from .jobs import TestSetWorker
 from .plots import PictureGrid
 
 TOP_UNITS = 12
-EXCITING = 15
+EXCITING = 9
+NO_TILES = np.zeros((0, 28, 28, 3), np.uint8)
 
 
 def ink_picture(image):
@@ -51,6 +54,10 @@ class InsightView(QWidget):
     """A view of the window's current reading, drawn by :meth:`refresh`."""
     name = title = ""
     area = Qt.RightDockWidgetArea
+    size = (320, 260)           # what it asks for; the sheet gets the rest
+
+    def sizeHint(self):
+        return QSize(*self.size)
 
     def __init__(self, window):
         super().__init__()
@@ -85,9 +92,9 @@ class ContrastView(InsightView):
         row.addWidget(QLabel(self.against_label))
         row.addWidget(self.against_box)
         row.addStretch()
-        self.grid = PictureGrid(columns=self.columns, captions=self.columns > 1)
+        self.grid = PictureGrid(columns=self.columns, captions=self.columns > 1, centered=True)
         self.grid.setObjectName(f"{self.name}Grid")
-        self.grid.setMinimumSize(180, 150)
+        self.grid.setMinimumSize(160, 110)
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.grid, 1)
         self.layout_.addWidget(self.caption)
@@ -106,7 +113,7 @@ class ContrastView(InsightView):
         prediction, network = self.window.prediction, self.network()
         if prediction is None or network is None:
             self.pair = None
-            self.grid.set_tiles(np.zeros((0, 28, 28, 3), np.uint8))
+            self.grid.set_tiles(NO_TILES)
             self.caption.setText("Draw a digit on the sheet." if network is not None
                                  else "No model.")
             return
@@ -158,12 +165,13 @@ class FlipView(ContrastView):
 class UnitsView(InsightView):
     name, title = "units", "Hidden units"
     area = Qt.BottomDockWidgetArea
+    size = (520, 250)
 
     def __init__(self, window):
         super().__init__(window)
         self.grid = PictureGrid(columns=6, captions=True)
         self.grid.setObjectName("unitsGrid")
-        self.grid.setMinimumSize(260, 140)
+        self.grid.setMinimumSize(240, 110)
         self.layout_.addWidget(self.grid, 1)
         self.layout_.addWidget(self.caption)
         self.pictures = None
@@ -177,7 +185,7 @@ class UnitsView(InsightView):
         prediction, network = self.window.prediction, self.network()
         if network is None or len(network.weights) < 2:
             self.units = np.zeros(0, int)
-            self.grid.set_tiles(np.zeros((0, 28, 28, 3), np.uint8))
+            self.grid.set_tiles(NO_TILES)
             self.caption.setText("No model." if network is None else "This network has no "
                                  "hidden layer.")
             return
@@ -207,6 +215,7 @@ class UnitsView(InsightView):
 class UnitGridView(InsightView):
     name, title = "grid", "All units"
     area = Qt.BottomDockWidgetArea
+    size = (520, 250)
 
     def __init__(self, window):
         super().__init__(window)
@@ -215,16 +224,16 @@ class UnitGridView(InsightView):
             self.digit_box.addItem(str(d), d)
         self.digit_box.currentIndexChanged.connect(self.refresh)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Units sorted by their vote for"))
+        row.addWidget(QLabel("Units sorted by how much they matter to"))
         row.addWidget(self.digit_box)
         row.addStretch()
-        self.grid = PictureGrid(columns=32, captions=False, zoom=True)
+        self.grid = PictureGrid(columns=None, captions=False, zoom=True)
         self.grid.setObjectName("allUnitsGrid")
-        self.grid.setMinimumSize(260, 200)
+        self.grid.setMinimumSize(240, 110)
         self.grid.clicked.connect(self.choose)
-        self.detail = PictureGrid(columns=8, captions=True)
+        self.detail = PictureGrid(columns=1 + EXCITING, captions=True)
         self.detail.setObjectName("excitingGrid")
-        self.detail.setMinimumHeight(110)
+        self.detail.setMinimumHeight(60)
         self.detail_caption = QLabel("Click a unit to see the MNIST test images that excite it "
                                      "most.", wordWrap=True, objectName="excitingCaption")
         self.layout_.addLayout(row)
@@ -236,36 +245,43 @@ class UnitGridView(InsightView):
         self.shown = None               # (network, digit) the grid shows
         self.unit = None                # the unit whose images are shown (or asked for)
         self.exciting = np.zeros(0, int)
-        self._waiting = False
+        self._waiting = self._loading = False
 
     def model_changed(self):
         self.shown = None
         self.unit = None
         self.exciting = np.zeros(0, int)
-        self.detail.set_tiles(np.zeros((0, 28, 28, 3), np.uint8))
+        self.detail.set_tiles(NO_TILES)
 
     @Slot()
     def refresh(self):
-        """The grid depends on the model and the digit, not on the drawing."""
-        network, digit = self.network(), self.digit_box.currentData()
+        """The grid depends on the model, the digit and the test set, not on the drawing."""
+        network, digit, test_set = self.network(), self.digit_box.currentData(), \
+            self.window.test_set
         if network is None or len(network.weights) < 2:
-            self.grid.set_tiles(np.zeros((0, 28, 28, 3), np.uint8))
+            self.grid.set_tiles(NO_TILES)
             self.caption.setText("No hidden layer to show.")
             return
-        if self.shown == (id(network), digit):
+        if self.shown == (id(network), digit, test_set is not None):
             return
-        self.shown = (id(network), digit)
-        self.order, self.scores = insight.units_for(network, digit)
-        self.grid.set_tiles(weight_pictures(network, self.order), columns=32,
-                            tooltips=[f"unit {u}: vote for {digit} {s:+.3f}; click for the "
+        self.shown = (id(network), digit, test_set is not None)
+        self.order, self.scores = insight.units_for(network, digit, *(test_set or ()))
+        self.grid.set_tiles(weight_pictures(network, self.order),
+                            tooltips=[f"unit {u}: {s:+.3f} for {digit}; click for the "
                                       f"images that excite it" for u, s in
                                       zip(self.order, self.scores)])
         deeper = "" if len(network.weights) == 2 else (
             " (through the deeper layers as if all their units were active)")
+        how = (f"its vote (what one unit of its activation adds to {digit}'s logit over the "
+               f"mean of all ten{deeper}) times its mean activation on the MNIST test images "
+               f"of {digit}") if test_set is not None else (
+            f"its vote alone until the MNIST test images are loaded (what one unit of its "
+            f"activation adds to {digit}'s logit over the mean of all ten{deeper})")
         self.caption.setText(
-            f"All {len(self.order)} first-layer units, the strongest vote for {digit} first "
-            f"(top left) and the strongest against it last: a unit's vote is what one unit of "
-            f"its activation adds to {digit}'s logit over the average of all ten{deeper}.")
+            f"All {len(self.order)} first-layer units, the most for {digit} first (top left), "
+            f"the most against it last. A unit's score is {how}.")
+        if test_set is None:
+            self.load_test_set()
 
     @Slot(int)
     def choose(self, index):
@@ -277,10 +293,7 @@ class UnitGridView(InsightView):
 
     def show_unit(self):
         network, test_set = self.network(), self.window.test_set
-        if self.unit is None or network is None:
-            return
-        if test_set is None:
-            self.load_test_set()
+        if self.unit is None or network is None or test_set is None:
             return
         images, labels = test_set
         self.exciting, values = insight.exciting(network, images, self.unit, EXCITING)
@@ -293,12 +306,16 @@ class UnitGridView(InsightView):
             f"images that excite it most (their digit, and the unit's activation).")
 
     def load_test_set(self):
-        """Load MNIST's test set in the background (one job at a time), then show the unit."""
+        """Load MNIST's test set in the background (one job at a time), then use it."""
+        if self._loading:
+            return
+        self._loading = True
         worker = TestSetWorker(self.window.mnist_loader)
         worker.succeeded.connect(self._on_loaded)
         worker.failed.connect(self._on_failed)
         worker.status.connect(self.detail_caption.setText)
         if self.window.jobs.start(worker, owner=self) is None:
+            self._loading = False
             self.detail_caption.setText("Another job is running; the MNIST test images load "
                                         "when it ends.")
             if not self._waiting:
@@ -310,15 +327,18 @@ class UnitGridView(InsightView):
         if not self.window.jobs.busy():
             self.window.jobs.changed.disconnect(self._retry)
             self._waiting = False
-            self.show_unit()
+            self.load_test_set()
 
     @Slot(object)
     def _on_loaded(self, test_set):
+        self._loading = False
         self.window.test_set = test_set
+        self.refresh()
         self.show_unit()
 
     @Slot(str)
     def _on_failed(self, message):
+        self._loading = False
         self.detail_caption.setText(f"Could not load the MNIST test images: {message}")
 
 
@@ -329,7 +349,7 @@ NAMES = tuple(v.name for v in VIEWS)
 class Views(QObject):
     """The insight docks of ``window``: made, restored, remembered, and kept up to date.
 
-    ``updated`` is emitted after every refresh of the open views.
+    ``updated`` is emitted when every open view shows the current reading.
     """
     updated = Signal()
 
@@ -350,10 +370,10 @@ class Views(QObject):
             self.views[cls.name], self.docks[cls.name] = view, dock
         window.splitDockWidget(self.docks["units"], self.docks["grid"], Qt.Horizontal)
         self._stale = set(NAMES)
-        self._last = 0.0
+        self._last = dict.fromkeys(NAMES, 0.0)      # when each view was last refreshed
         self._closing = False
         self._timer = QTimer(self, singleShot=True)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._refresh_one)
         window.predictionChanged.connect(self._changed)
         window.modelChanged.connect(self._model_changed)
 
@@ -391,6 +411,8 @@ class Views(QObject):
                                                                        room.height())
         if (width, height) != (w.width(), w.height()):
             w.resize(width, height)
+        bottom = [self.docks[n] for n in ("units", "grid")]
+        w.resizeDocks(bottom, [width // 2, width // 2], Qt.Horizontal)
 
     @Slot()
     def _changed(self, *_):
@@ -403,21 +425,39 @@ class Views(QObject):
             view.model_changed()
         self._changed()
 
-    @Slot()
-    def _schedule(self, *_):
-        """Refresh the open views soon: not before the next frame, once for many readings."""
-        if self._timer.isActive() or not any(self.docks[n].isVisible() for n in self._stale):
-            return
-        since = (time.perf_counter() - self._last) * 1000
-        self._timer.start(max(0, int(self.frame_ms - since)))
+    def _due(self):
+        return [n for n in NAMES if n in self._stale and self.docks[n].isVisible()]
 
     @Slot()
+    def _schedule(self, *_):
+        """Refresh the open views soon: each not again within a frame, one per pass of the
+        event loop (so that mouse events get in between), once for many readings."""
+        due = self._due()
+        if self._timer.isActive() or not due:
+            return
+        now = time.perf_counter()
+        wait = min(self.frame_ms - (now - self._last[n]) * 1000 for n in due)
+        self._timer.start(max(0, int(np.ceil(wait))))
+
+    @Slot()
+    def _refresh_one(self):
+        now = time.perf_counter()
+        ready = [n for n in self._due() if (now - self._last[n]) * 1000 >= self.frame_ms]
+        if ready:
+            self._refresh(ready[0], now)
+        if self._due():
+            self._schedule()
+        else:
+            self.updated.emit()
+
+    def _refresh(self, name, now):
+        self.views[name].refresh()
+        self._last[name] = now
+        self._stale.discard(name)
+
     def refresh(self):
-        """Bring every open, visible view up to the window's current reading."""
+        """Bring every open, visible view up to the window's current reading now."""
         self._timer.stop()
-        self._last = time.perf_counter()
-        for name in NAMES:
-            if name in self._stale and self.docks[name].isVisible():
-                self.views[name].refresh()
-                self._stale.discard(name)
+        for name in self._due():
+            self._refresh(name, time.perf_counter())
         self.updated.emit()

@@ -421,6 +421,7 @@ class MainWindow(QMainWindow):
             f"{len(result.test):,} MNIST test images read right.", 10000)
         if self.results_window is not None:
             self.results_window.close()
+            self.results_window.deleteLater()
         self.results_window = ResultsWindow(result, self)
         self.results_window.show()
 

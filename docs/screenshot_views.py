@@ -1,0 +1,145 @@
+"""Take the README's pictures of the insight views, on a digit drawn with real mouse events.
+
+    python docs/screenshot_views.py [--mnist DIR] [--learn] [--out docs/]
+
+The real window runs offscreen (on a virtual screen large enough for every
+view).  It draws a 4 whose top nearly closes, opens each view (View menu) and
+saves each dock as ``docs/view-<name>.png``; clicks a unit of the All units
+grid; runs Model > Evaluate and saves its window (``docs/view-evaluate.png``);
+and, with ``--learn``, keeps three drawings as corrections, runs Learn from my
+corrections for real and saves the report card (``docs/view-report-card.png``).
+MNIST comes from ``--mnist`` (default: ``../shared/mnist`` beside the repo).
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+_screen = Path(tempfile.mkdtemp(prefix="digitpad-screen-")) / "screen.json"
+_screen.write_text(json.dumps({"screens": [{"name": "docs", "x": 0, "y": 0, "width": 1600,
+                                            "height": 1200, "logicalDpi": 96}]}))
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
+os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-shot-")
+
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+SIZES = {"why": (380, 440), "flip": (440, 320), "units": (660, 360), "grid": (660, 600)}
+
+
+def four(cx, cy, h):
+    """A 4 drawn fast: down and across in one stroke, then the upright, leaning in at the top."""
+    first = [(cx - 0.1 * h - 0.35 * h * t / 10, cy - h + 1.1 * h * t / 10) for t in range(11)]
+    x, y = first[-1]
+    first += [(x + 1.0 * h * t / 10, y) for t in range(1, 11)]
+    second = [(cx + 0.25 * h - 0.12 * h * (1 - t / 16), cy - 0.95 * h + 1.95 * h * t / 16)
+              for t in range(17)]
+    return [first, second]
+
+
+def draw(canvas, strokes):
+    for points in strokes:
+        pts = [QPoint(round(x), round(y)) for x, y in points]
+        QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, pts[0])
+        for p in pts[1:-1]:
+            QTest.mouseMove(canvas, p)
+        QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, pts[-1])
+
+
+def wait(app, done, seconds=300):
+    import time
+    end = time.time() + seconds
+    while not done():
+        if time.time() > end:
+            sys.exit("timed out")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
+    parser.add_argument("--learn", action="store_true")
+    parser.add_argument("--out", type=Path, default=REPO / "docs")
+    args = parser.parse_args()
+
+    from digitpad.gui.views import NAMES
+    from digitpad.gui.window import MainWindow
+    from digitpad.model.data import load_mnist
+
+    mnist = load_mnist(args.mnist)
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(mnist_loader=lambda progress=None: mnist)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    for name in NAMES:
+        window.findChild(QAction, f"{name}ViewAction").trigger()
+    window.resize(1400, 980)
+    app.processEvents()
+    canvas = window.canvas
+    draw(canvas, four(canvas.width() / 2, canvas.height() / 2, 0.38 * canvas.height()))
+    window.views.refresh()
+    p = window.prediction
+    print(f"read {p.best} ({max(p.probabilities):.1%}), runner-up "
+          f"{window.views.views['why'].pair[1]}")
+
+    grid = window.views.views["grid"]
+    grid.digit_box.setCurrentIndex(grid.digit_box.findData(p.best))
+    app.processEvents()
+    QTest.mouseClick(grid.grid.viewport(), Qt.LeftButton, Qt.NoModifier,
+                     grid.grid.tile_center(0))
+    wait(app, lambda: len(grid.exciting) > 0)
+    app.processEvents()
+    window.statusBar().clearMessage()
+    window.grab().save(str(args.out / "view-all.png"))
+    for name in NAMES:                  # each view on its own, at a size that shows it well
+        dock = window.views.docks[name]
+        dock.setFloating(True)
+        dock.resize(*SIZES[name])
+        app.processEvents()
+        dock.grab().save(str(args.out / f"view-{name}.png"))
+        dock.setFloating(False)
+
+    if args.learn:
+        for digit in (4, 4, 7):
+            strokes = four(canvas.width() / 2, canvas.height() / 2, 0.38 * canvas.height()) \
+                if digit == 4 else [[(canvas.width() / 2 - 60, canvas.height() / 2 - 120),
+                                     (canvas.width() / 2 + 60, canvas.height() / 2 - 120),
+                                     (canvas.width() / 2 - 30, canvas.height() / 2 + 130)]]
+            window.clear()
+            draw(canvas, strokes)
+            window.teach(digit)
+        dialog = window.learn()
+        dialog.start()
+        wait(app, lambda: not dialog.is_running(), seconds=900)
+        dialog.close()
+        print(dialog.status.text())
+
+    window.findChild(QAction, "evaluateAction").trigger()
+    wait(app, lambda: window.results_window is not None and window.evaluation is None)
+    results = window.results_window
+    results.resize(980, 780)
+    view = results.test
+    table = view.table
+    rect = table.visualItemRect(table.item(4, 9))
+    QTest.mouseClick(table.viewport(), Qt.LeftButton, Qt.NoModifier, rect.center())
+    app.processEvents()
+    results.grab().save(str(args.out / "view-evaluate.png"))
+    print(f"evaluation: {results.test.summary.text()}")
+    if results.mine is not None:
+        results.tabs.setCurrentWidget(results.mine)
+        app.processEvents()
+        results.grab().save(str(args.out / "view-report-card.png"))
+        print(f"report card: {results.mine.summary.text()}")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
