@@ -25,7 +25,7 @@ _screen.write_text(json.dumps({"screens": [{"name": "docs", "x": 0, "y": 0, "wid
 os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
 os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-shot-")
 
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -42,15 +42,6 @@ def four(cx, cy, h):
     second = [(cx + 0.25 * h - 0.12 * h * (1 - t / 16), cy - 0.95 * h + 1.95 * h * t / 16)
               for t in range(17)]
     return [first, second]
-
-
-def draw(canvas, strokes):
-    for points in strokes:
-        pts = [QPoint(round(x), round(y)) for x, y in points]
-        QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, pts[0])
-        for p in pts[1:-1]:
-            QTest.mouseMove(canvas, p)
-        QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, pts[-1])
 
 
 def wait(app, done, seconds=300):
@@ -70,6 +61,7 @@ def main():
     parser.add_argument("--out", type=Path, default=REPO / "docs")
     args = parser.parse_args()
 
+    from digitpad.gui.replay import draw
     from digitpad.gui.views import NAMES
     from digitpad.gui.window import MainWindow
     from digitpad.model.data import load_mnist

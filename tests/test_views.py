@@ -10,8 +10,7 @@ from PySide6.QtTest import QTest
 from digitpad import corrections, insight, store
 from digitpad.gui import views as views_module
 from digitpad.gui.window import MainWindow
-from qtdraw import (digit_strokes, draw_digit, no_dialogs, shipped, stroke,  # noqa: F401
-                    test_model_path, window)
+from qtdraw import digit_strokes, draw_digit, stroke
 
 ALL = list(views_module.NAMES)
 
