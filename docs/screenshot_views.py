@@ -6,12 +6,14 @@ The real window runs offscreen (on a virtual screen large enough for every
 view).  It draws a 4 whose top nearly closes, opens each view (View menu) and
 saves each dock as ``docs/view-<name>.png``; clicks a unit of the All units
 grid; runs Model > Evaluate and saves its window (``docs/view-evaluate.png``);
-and, with ``--learn``, keeps three drawings as corrections, runs Learn from my
-corrections for real and saves the report card (``docs/view-report-card.png``).
+and, with ``--learn``, keeps three drawings it misreads or doubts (European 1s
+with a long flag, a 7 with a curved leg) as corrections, runs Learn from my
+corrections for real, and saves the report card (``docs/view-report-card.png``).
 MNIST comes from ``--mnist`` (default: ``../shared/mnist`` beside the repo).
 """
 import argparse
 import json
+import math
 import os
 import sys
 import tempfile
@@ -42,6 +44,20 @@ def four(cx, cy, h):
     second = [(cx + 0.25 * h - 0.12 * h * (1 - t / 16), cy - 0.95 * h + 1.95 * h * t / 16)
               for t in range(17)]
     return [first, second]
+
+
+def segment(a, b, n=12):
+    return [(a[0] + (b[0] - a[0]) * t / n, a[1] + (b[1] - a[1]) * t / n) for t in range(n + 1)]
+
+
+def hard_cases(cx, cy, h):
+    """European 1s with a long flag, and a 7 with a curved leg: ``(digit, strokes)``."""
+    ones = [[segment((cx - f * h, cy - (1 - f) * h), (cx + 0.1 * h, cy - h))
+             + segment((cx + 0.1 * h, cy - h), (cx, cy + h))[1:]] for f in (0.9, 0.8)]
+    leg = [(cx - 0.4 * h + h * math.cos(0.6 * math.pi * t / 16),
+            cy - h + h * math.sin(0.6 * math.pi * t / 16)) for t in range(1, 17)]
+    seven = [segment((cx - 0.6 * h, cy - h), (cx + 0.6 * h, cy - h)) + leg]
+    return [(1, ones[0]), (1, ones[1]), (7, seven)]
 
 
 def wait(app, done, seconds=300):
@@ -99,14 +115,13 @@ def main():
         dock.grab().save(str(args.out / f"view-{name}.png"))
         dock.setFloating(False)
 
-    if args.learn:
-        for digit in (4, 4, 7):
-            strokes = four(canvas.width() / 2, canvas.height() / 2, 0.38 * canvas.height()) \
-                if digit == 4 else [[(canvas.width() / 2 - 60, canvas.height() / 2 - 120),
-                                     (canvas.width() / 2 + 60, canvas.height() / 2 - 120),
-                                     (canvas.width() / 2 - 30, canvas.height() / 2 + 130)]]
+    if args.learn:                      # three drawings it misreads or doubts, corrected
+        for digit, strokes in hard_cases(canvas.width() / 2, canvas.height() / 2,
+                                         0.38 * canvas.height()):
             window.clear()
             draw(canvas, strokes)
+            print(f"a {digit} read as {window.prediction.best} "
+                  f"({max(window.prediction.probabilities):.0%})")
             window.teach(digit)
         dialog = window.learn()
         dialog.start()

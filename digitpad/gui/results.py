@@ -164,7 +164,7 @@ class ResultsWindow(QWidget):
             self.mine = ResultsView(result.mine, result.mine_images, "drawings you corrected",
                                     before=result.mine_before)
             self.tabs.addTab(self.mine, "Your drawings")
-        header = QLabel(f"{name.capitalize()}: {_percent(result.accuracy)} of MNIST's "
+        header = QLabel(f"{name[:1].upper() + name[1:]}: {_percent(result.accuracy)} of MNIST's "
                         "test images read right.", objectName="header")
         layout = QVBoxLayout(self)
         layout.addWidget(header)

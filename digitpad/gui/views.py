@@ -7,8 +7,9 @@
 * :class:`UnitsView`, *Hidden units*: the first-layer units that fire most,
   each as the picture of its incoming weights;
 * :class:`UnitGridView`, *All units*: every first-layer unit, sorted by how
-  strongly it votes for a chosen digit; a click shows the MNIST test images
-  that excite it most.
+  much it matters to a chosen digit; a click shows the MNIST test images that
+  excite it most (the test set loads in the background, through the window's
+  one-job-at-a-time :class:`~digitpad.gui.jobs.Jobs`).
 
 The maths is :mod:`digitpad.insight`; here are only pictures and words.
 :class:`Views` makes the docks, gives the window its View menu, remembers in
