@@ -13,10 +13,12 @@
    preprocessing and the forward pass; and until the bars, labels and preview
    have been repainted (one more pass of the event loop).  Events are spaced 17 ms apart, as from a
    60 Hz pointer, so that the window's one-reading-per-frame throttle adds no
-   wait of its own.  With the views open, the clock also runs until every open
-   view has been brought up to the new reading (``Views.updated``): the views
-   work after the probabilities are out, once per frame at most.  The read step
-   alone (ink + to_mnist + forward) is timed too.
+   wait of its own; between events the event loop runs, as in the app.  The
+   views work then, after the probabilities are out (each at most once per
+   frame, one per pass of the event loop), so what they cost the probabilities
+   is whatever of their work runs into the next event; how far behind the
+   drawing they are is timed too (event -> every open view updated).  The read
+   step alone (ink + to_mnist + forward) is timed too.
 2. UI stall while retraining.  Retrain (the Thorough preset: 800 hidden units,
    augmentation) runs in its worker thread for ``--train-seconds``; meanwhile a
    10 ms QTimer ticks in the GUI thread, and the worst lateness of a tick is the
@@ -73,22 +75,34 @@ def shapes(rng, w, h):
               cy - half * math.cos(2 * math.pi * t / 40)) for t in range(42)]]
 
 
-def replay(window, strokes, samples):
-    """Send each stroke as press/move/release; time every event to the new reading,
-    to the repaint, and (with views open) to the views updated."""
+def replay(window, strokes, samples, lags):
+    """Send each stroke as press/move/release, one event every 17 ms; time every event to
+    the new reading and to the repaint.  Between events the event loop runs, as it does
+    in the app: that is when the open views update, and work of theirs that runs into
+    the next event delays it.  ``lags`` gets, for every update of the views, the time
+    since the event whose reading they then show."""
     canvas = window.canvas
-    seen, views = [], []
+    seen = []
+    start = next_event = time.perf_counter()
+    shown = [None]                           # the event start the views last caught up with
+
+    def views_updated():
+        if shown[0] != start:
+            shown[0] = start
+            lags.append(time.perf_counter() - start)
+
     window.predictionChanged.connect(seen.append)
-    window.views.updated.connect(lambda: views.append(time.perf_counter()))
-    watching = bool(window.views.open())
+    window.views.updated.connect(views_updated)
     app = QApplication.instance()
     for points in strokes:
         for i, (x, y) in enumerate(points):
             pos = QPoint(round(x), round(y))
-            time.sleep(max(0.0, SPACING - (time.perf_counter() - getattr(replay, "last", 0))))
+            while time.perf_counter() < next_event:      # idle until the pointer moves
+                app.processEvents()
+                time.sleep(0.0005)
             seen.clear()
-            views.clear()
             start = time.perf_counter()
+            next_event = start + SPACING
             if i == 0:
                 QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, pos)
             elif i == len(points) - 1:
@@ -99,14 +113,9 @@ def replay(window, strokes, samples):
                 app.processEvents()
             read = time.perf_counter()
             app.processEvents()               # the repaint of the bars, preview and labels
-            painted = time.perf_counter()
-            while watching and not views:
-                app.processEvents()
-            samples.append((read - start, painted - start,
-                            (views[0] if views else painted) - start))
-            replay.last = time.perf_counter()
+            samples.append((read - start, time.perf_counter() - start))
     window.predictionChanged.disconnect(seen.append)
-    window.views.updated.disconnect()
+    window.views.updated.disconnect(views_updated)
 
 
 def read_step(window, repeats=200):
@@ -216,20 +225,24 @@ def main(argv=None):
     for names in settings:
         window.views.set_open(names)
         app.processEvents()
-        samples = []
+        samples, lags = [], []
+        cpu = time.thread_time()
         for one in strokes:
             window.clear()
-            replay(window, one, samples)
+            replay(window, one, samples, lags)
+        cpu = time.thread_time() - cpu
         s = np.array(samples)
         print(f"\nreading latency over {len(s)} mouse events in {args.strokes} strokes, "
               f"views open: {', '.join(names) or 'none'}:")
-        columns = [(0, "event -> new probabilities"), (1, "event -> bars repainted")]
+        rows = [("event -> new probabilities", s[:, 0]), ("event -> bars repainted", s[:, 1])]
         if names:
-            columns.append((2, "event -> views updated"))
-        for column, what in columns:
-            v = s[:, column]
+            rows.append(("event -> views updated", np.array(lags)))
+        for what, v in rows:
             print(f"  {what:27} median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "
                   f"max {ms(v.max())}")
+        print(f"  the UI thread's CPU time per event (reading, painting, views): {ms(cpu / len(s))}")
+        if names:
+            print(f"  the views caught up with the drawing {len(lags)} times in {len(s)} events")
     window.views.set_open([])
     parts, shape = read_step(window)
     print(f"\n  the read step alone on a {shape[1]}x{shape[0]} ink crop: ink array "

@@ -15,7 +15,9 @@ The maths is :mod:`digitpad.insight`; here are only pictures and words.
 :class:`Views` makes the docks, gives the window its View menu, remembers in
 ``settings.json`` which views are open, and updates the open ones from the
 window's own reading (``predictionChanged``): never a second read, each view
-at most once per display frame, after the probabilities are on screen, and
+at most once per display frame (the hidden units twenty times a second, the
+costly flip ten), after the
+probabilities are on screen, and
 one view per pass of the event loop so that mouse events get in between.
 Closed views cost nothing.
 """
@@ -51,11 +53,22 @@ def weight_pictures(network, units=None):
     return insight.tint(None, w, scale=1.0)
 
 
+def fixed_label(name, lines):
+    """A word-wrapped label of a fixed height: new text never moves the docks around
+    (a relayout would repaint every view, on every reading)."""
+    label = QLabel(wordWrap=True, objectName=name, alignment=Qt.AlignLeft | Qt.AlignTop)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setFixedHeight(lines * label.fontMetrics().lineSpacing() + 4)
+    return label
+
+
 class InsightView(QWidget):
     """A view of the window's current reading, drawn by :meth:`refresh`."""
     name = title = ""
     area = Qt.RightDockWidgetArea
     size = (320, 260)           # what it asks for; the sheet gets the rest
+    caption_lines = 4
+    interval_ms = 0             # at least this long between two refreshes (and a frame)
 
     def sizeHint(self):
         return QSize(*self.size)
@@ -63,8 +76,7 @@ class InsightView(QWidget):
     def __init__(self, window):
         super().__init__()
         self.window = window
-        self.caption = QLabel(wordWrap=True, objectName=f"{self.name}Caption")
-        self.caption.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.caption = fixed_label(f"{self.name}Caption", self.caption_lines)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(6, 4, 6, 4)
 
@@ -128,7 +140,8 @@ class WhyView(ContrastView):
     columns = 1
 
     def show_pair(self, network, image, digit, against):
-        self.pixel_map, self.bias_share = insight.contributions(network, image, digit, against)
+        self.pixel_map, self.bias_share = insight.contributions(
+            network, image, digit, against, dtype=network.weights[0].dtype)
         ink = float(self.pixel_map.sum())
         self.grid.set_tiles(insight.tint(image, self.pixel_map)[None])
         self.caption.setText(
@@ -142,6 +155,7 @@ class FlipView(ContrastView):
     name, title = "flip", "What would change its mind"
     against_label = "What would make it read"
     columns = 2
+    interval_ms = 100           # the costliest view: ten times a second is live enough
 
     def show_pair(self, network, image, digit, against):
         self.flip = f = insight.flip(network, image, digit, against)
@@ -167,6 +181,8 @@ class UnitsView(InsightView):
     name, title = "units", "Hidden units"
     area = Qt.BottomDockWidgetArea
     size = (520, 250)
+    caption_lines = 2
+    interval_ms = 50
 
     def __init__(self, window):
         super().__init__(window)
@@ -217,6 +233,7 @@ class UnitGridView(InsightView):
     name, title = "grid", "All units"
     area = Qt.BottomDockWidgetArea
     size = (520, 250)
+    caption_lines = 3
 
     def __init__(self, window):
         super().__init__(window)
@@ -235,8 +252,9 @@ class UnitGridView(InsightView):
         self.detail = PictureGrid(columns=1 + EXCITING, captions=True)
         self.detail.setObjectName("excitingGrid")
         self.detail.setMinimumHeight(60)
-        self.detail_caption = QLabel("Click a unit to see the MNIST test images that excite it "
-                                     "most.", wordWrap=True, objectName="excitingCaption")
+        self.detail_caption = fixed_label("excitingCaption", 2)
+        self.detail_caption.setText("Click a unit to see the MNIST test images that excite it "
+                                    "most.")
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.grid, 3)
         self.layout_.addWidget(self.caption)
@@ -437,13 +455,16 @@ class Views(QObject):
         if self._timer.isActive() or not due:
             return
         now = time.perf_counter()
-        wait = min(self.frame_ms - (now - self._last[n]) * 1000 for n in due)
+        wait = min(self._interval(n) - (now - self._last[n]) * 1000 for n in due)
         self._timer.start(max(0, int(np.ceil(wait))))
+
+    def _interval(self, name):
+        return max(self.frame_ms, self.views[name].interval_ms)
 
     @Slot()
     def _refresh_one(self):
         now = time.perf_counter()
-        ready = [n for n in self._due() if (now - self._last[n]) * 1000 >= self.frame_ms]
+        ready = [n for n in self._due() if (now - self._last[n]) * 1000 >= self._interval(n)]
         if ready:
             self._refresh(ready[0], now)
         if self._due():
