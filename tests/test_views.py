@@ -241,3 +241,25 @@ def test_the_report_card_reads_my_corrections_before_and_after_learn(window, qtb
     assert card.evaluation.right == 3 and card.before.right < 3
     assert "Before Learn" in card.summary.text()
     assert card.gallery.count == 3 and list(card.shown) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("sizes", [(784, 10), (784, 24, 16, 10)])
+def test_views_work_for_any_depth(window, qtbot, sizes):
+    from digitpad.model.network import MLP
+
+    window.set_model(store.LoadedModel(MLP.create(sizes, seed=1), {}, None), remember=False)
+    open_views(window, qtbot)
+    draw_and_wait(window, qtbot, 7)
+    p, net = window.prediction, window.model.network
+    why = window.views.views["why"]
+    pixel_map, bias = insight.contributions(net, p.image, *why.pair)
+    assert np.allclose(why.pixel_map, pixel_map, atol=1e-5)
+    units = window.views.views["units"]
+    if len(sizes) == 2:
+        assert len(units.units) == 0 and "no hidden layer" in units.caption.text()
+        assert "No hidden layer" in window.views.views["grid"].caption.text()
+    else:
+        assert list(units.units) == list(insight.top_units(net, p.image,
+                                                           views_module.TOP_UNITS)[0])
+        assert len(window.views.views["grid"].order) == 24
+        assert "as if all their units were active" in window.views.views["grid"].caption.text()
