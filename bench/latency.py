@@ -29,7 +29,6 @@ Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -39,11 +38,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-# Offscreen, on a virtual screen large enough for the window with every view open.
-_screen = Path(tempfile.mkdtemp(prefix="digitpad-screen-")) / "screen.json"
-_screen.write_text(json.dumps({"screens": [{"name": "bench", "x": 0, "y": 0, "width": 1600,
-                                            "height": 1200, "logicalDpi": 96}]}))
-os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
+from digitpad.gui.replay import offscreen_screen  # noqa: E402
+
+offscreen_screen()
 os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
 
 import numpy as np  # noqa: E402

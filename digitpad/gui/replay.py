@@ -46,3 +46,19 @@ def replay(window, strokes, rng, span=(0.4, 0.8), unit=False):
     place, stroke by stroke; returns the window's reading."""
     draw(window.canvas, fit(strokes, window.canvas, rng, span, unit))
     return window.prediction
+
+
+def offscreen_screen(width=1600, height=1200):
+    """Unless ``QT_QPA_PLATFORM`` is set: run Qt offscreen on a virtual screen of ``width``
+    x ``height`` (the offscreen default, 800x800, is too small for the window with every
+    insight view open).  Call it before the QApplication is made."""
+    import json
+    import os
+    import tempfile
+    from pathlib import Path
+
+    config = Path(tempfile.mkdtemp(prefix="digitpad-screen-")) / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "offscreen", "x": 0, "y": 0,
+                                               "width": width, "height": height,
+                                               "logicalDpi": 96}]}))
+    os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={config}")
