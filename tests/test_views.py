@@ -263,3 +263,16 @@ def test_views_work_for_any_depth(window, qtbot, sizes):
                                                            views_module.TOP_UNITS)[0])
         assert len(window.views.views["grid"].order) == 24
         assert "as if all their units were active" in window.views.views["grid"].caption.text()
+
+
+def test_pyqtgraph_uses_pyside6_whatever_the_environment_says():
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYQTGRAPH_QT_LIB="PyQt5", QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", "import digitpad.gui.plots as p; "
+                          "print(p.pg.Qt.QT_LIB)"], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "PySide6"

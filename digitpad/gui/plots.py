@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+os.environ["PYQTGRAPH_QT_LIB"] = "PySide6"      # whatever else is installed or set
 
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
