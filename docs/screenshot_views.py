@@ -12,7 +12,6 @@ corrections for real, and saves the report card (``docs/view-report-card.png``).
 MNIST comes from ``--mnist`` (default: ``../shared/mnist`` beside the repo).
 """
 import argparse
-import json
 import math
 import os
 import sys
@@ -21,10 +20,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-_screen = Path(tempfile.mkdtemp(prefix="digitpad-screen-")) / "screen.json"
-_screen.write_text(json.dumps({"screens": [{"name": "docs", "x": 0, "y": 0, "width": 1600,
-                                            "height": 1200, "logicalDpi": 96}]}))
-os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
+from digitpad.gui.replay import offscreen_screen  # noqa: E402
+
+offscreen_screen()
 os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-shot-")
 
 from PySide6.QtCore import Qt  # noqa: E402
@@ -68,6 +66,16 @@ def wait(app, done, seconds=300):
             sys.exit("timed out")
         app.processEvents()
         time.sleep(0.01)
+
+
+def evaluate(app, window):
+    """Model > Evaluate, and its results window once it is there."""
+    old = window.results_window
+    window.findChild(QAction, "evaluateAction").trigger()
+    wait(app, lambda: window.results_window not in (None, old) and window.evaluation is None)
+    window.results_window.resize(980, 780)
+    app.processEvents()
+    return window.results_window
 
 
 def main():
@@ -115,6 +123,15 @@ def main():
         dock.grab().save(str(args.out / f"view-{name}.png"))
         dock.setFloating(False)
 
+    results = evaluate(app, window)
+    view = results.test
+    table = view.table
+    rect = table.visualItemRect(table.item(4, 9))
+    QTest.mouseClick(table.viewport(), Qt.LeftButton, Qt.NoModifier, rect.center())
+    app.processEvents()
+    results.grab().save(str(args.out / "view-evaluate.png"))
+    print(f"evaluation: {view.summary.text()}")
+
     if args.learn:                      # three drawings it misreads or doubts, corrected
         for digit, strokes in hard_cases(canvas.width() / 2, canvas.height() / 2,
                                          0.38 * canvas.height()):
@@ -128,19 +145,7 @@ def main():
         wait(app, lambda: not dialog.is_running(), seconds=900)
         dialog.close()
         print(dialog.status.text())
-
-    window.findChild(QAction, "evaluateAction").trigger()
-    wait(app, lambda: window.results_window is not None and window.evaluation is None)
-    results = window.results_window
-    results.resize(980, 780)
-    view = results.test
-    table = view.table
-    rect = table.visualItemRect(table.item(4, 9))
-    QTest.mouseClick(table.viewport(), Qt.LeftButton, Qt.NoModifier, rect.center())
-    app.processEvents()
-    results.grab().save(str(args.out / "view-evaluate.png"))
-    print(f"evaluation: {results.test.summary.text()}")
-    if results.mine is not None:
+        results = evaluate(app, window)
         results.tabs.setCurrentWidget(results.mine)
         app.processEvents()
         results.grab().save(str(args.out / "view-report-card.png"))
