@@ -119,7 +119,10 @@ def set_stroke_width(image, width, target=STROKE, rounds=3):
     ``(width + 2r) = target * (longer + 2r)``.  Neither the width estimate
     nor the octagonal disc is exact, so the radius is then refined by the
     secant method on what the results measure (``rounds`` more passes at
-    most).  Thinning never takes a stroke below 2 pixels.
+    most).  Thinning never takes a stroke below 2 pixels, and growing stops at
+    half the image's longer side (beyond it the ink fills the image anyway), so
+    a read costs a few milliseconds even when the secant step overshoots, as it
+    does for a dot, whose stroke width is its size whatever the radius.
     """
     if width <= 0:
         return image
@@ -127,9 +130,13 @@ def set_stroke_width(image, width, target=STROKE, rounds=3):
     def error(w, out):
         return w / max(_ink_extent(out), 1) - target
 
-    lowest = -max(width - 2, 0) / 2
+    lowest, highest = -max(width - 2, 0) / 2, max(image.shape) / 2
+
+    def bounded(radius):
+        return min(max(radius, lowest), highest)
+
     r0, e0 = 0.0, error(width, image)
-    r1 = max((target * _ink_extent(image) - width) / (2 * (1 - target)), lowest)
+    r1 = bounded((target * _ink_extent(image) - width) / (2 * (1 - target)))
     best, best_error = image, e0
     for _ in range(rounds + 1):
         if abs(r1) < 0.2 and r0 == 0:
@@ -143,7 +150,7 @@ def set_stroke_width(image, width, target=STROKE, rounds=3):
             best, best_error = out, e1
         if abs(e1) < 0.005 or e1 == e0:
             break
-        r0, e0, r1 = r1, e1, max(r1 - e1 * (r1 - r0) / (e1 - e0), lowest)
+        r0, e0, r1 = r1, e1, bounded(r1 - e1 * (r1 - r0) / (e1 - e0))
     return best
 
 
