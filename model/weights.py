@@ -14,6 +14,16 @@ it hands back a network: a file that is missing, truncated, not an npz, a
 pickle, of the wrong shapes, not finite or from an unknown format version
 raises :class:`WeightsError`, and nothing else.
 
+A file is also held to limits, checked from its zip directory and the
+arrays' ``.npy`` headers before any array is read, so that a small file
+cannot cost much: at most :data:`MAX_LAYERS` layers and
+:data:`MAX_PARAMETERS` weights and biases in all, no other entries; the
+metadata at most :data:`MAX_META_CHARS` characters of JSON nested at most
+:data:`MAX_META_DEPTH` deep, its known fields of their types (an accuracy is
+a number from 0 to 1); and values so that no input in [0, 1] can drive a
+unit beyond :data:`MAX_ACTIVATION` (finite weights of 3e38 would give NaN
+probabilities).
+
 :func:`save` writes a temporary file beside the target and moves it into
 place with ``os.replace``, so a crash mid-save leaves the old file whole.
 """
@@ -28,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import open_regular
 from .network import CLASSES, INPUTS, MLP
 from .paths import atomic_write
 
@@ -37,6 +48,23 @@ INPUT_CONVENTION = ("784 floats in [0, 1]: a 28x28 image row by row, ink 1, pape
                     "digit centred by its centre of mass as in MNIST")
 
 _ARRAY_NAME = re.compile(r"(weight|bias)_(\d+)")
+
+# Limits, checked before anything is read (see the module's docstring).
+MAX_PARAMETERS = 20_000_000     # weights and biases in all: 80 MB of float32
+MAX_LAYERS = 16
+MAX_META_CHARS = 65_536
+MAX_META_DEPTH = 32
+MAX_ACTIVATION = 1e30           # float32 overflows at 3.4e38
+_HEADER_BYTES = 10_000          # numpy's own limit on an .npy header
+
+# The metadata fields digitpad reads, each with what it must be; others may be anything.
+_FRACTION, _COUNT, _SECONDS, _TEXT, _OBJECT = "fraction", "count", "seconds", "text", "object"
+_FIELDS = {"mnist_test_accuracy": _FRACTION, "mnist_test_accuracy_before": _FRACTION,
+           "date": _TEXT, "source": _TEXT, "input": _TEXT, "output": _TEXT,
+           "digitpad_version": _TEXT, "command": _TEXT, "loaded_from": _TEXT,
+           "training_images": _COUNT, "corrections": _COUNT, "pen_digit_copies": _COUNT,
+           "not_digits": _COUNT, "training_seconds": _SECONDS, "config": _OBJECT,
+           "ensemble": _OBJECT}
 
 
 class WeightsError(Exception):
@@ -62,6 +90,8 @@ def save(path, net, meta=None):
         arrays[f"weight_{k}"] = np.asarray(w, dtype=np.float32)
         arrays[f"bias_{k}"] = np.asarray(b, dtype=np.float32)
     text = json.dumps(info, default=_to_json)
+    _check_limits(path, [a.shape for a in arrays.values()], len(text))
+    _check_fields(path, json.loads(text))
     arrays["meta"] = np.array(text)
 
     with atomic_write(path) as f:      # a file, not a name: np.savez would add ".npz"
@@ -83,10 +113,16 @@ def load(path):
 
 
 def describe(meta):
-    """One line for a status bar: "784-512-10, 99.35% on MNIST test, trained 2026-11-28"."""
-    parts = [_dashed(meta.get("sizes") or ["?"])]
-    accuracy = meta.get("mnist_test_accuracy")
-    if isinstance(accuracy, (int, float)) and math.isfinite(accuracy):
+    """One line for a status bar: "784-512-10, 99.35% on MNIST test, trained 2026-11-28".
+
+    Never fails, whatever ``meta`` holds: what is not as expected is left out.
+    """
+    sizes = meta.get("sizes")
+    ok = isinstance(sizes, list) and 0 < len(sizes) <= MAX_LAYERS + 1 and all(
+        type(s) is int and 0 < s <= MAX_PARAMETERS for s in sizes)
+    parts = [_dashed(sizes) if ok else "?"]
+    accuracy = accuracy_of(meta)
+    if accuracy is not None:
         parts.append(f"{accuracy:.2%} on MNIST test")
     date = meta.get("date")
     if isinstance(date, str) and date:
@@ -94,19 +130,49 @@ def describe(meta):
     return ", ".join(parts)
 
 
+def accuracy_of(meta, key="mnist_test_accuracy"):
+    """The accuracy recorded under ``key`` as a float from 0 to 1, or None."""
+    value = meta.get(key)
+    return float(value) if _is_kind(value, _FRACTION) else None
+
+
 # Reading, step by step ---------------------------------------------------------
 
 def _read_arrays(path):
-    """Every array in the file, read with ``allow_pickle=False``."""
-    if not path.exists():
-        raise WeightsError(f"no weight file at {path}")
-    if not path.is_file():
-        raise WeightsError(f"{path} is not a file")
+    """Every array in the file, read with ``allow_pickle=False`` once its zip directory
+    and ``.npy`` headers are within the limits."""
     try:
-        with path.open("rb") as f:
-            head = f.read(6)
+        file = open_regular(path)
+    except FileNotFoundError:
+        raise WeightsError(f"no weight file at {path}") from None
+    except IsADirectoryError:
+        raise WeightsError(f"{path} is not a file") from None
     except OSError as e:
         raise WeightsError(f"cannot read {path}: {e.strerror or e}") from None
+    with file:
+        _check_start(path, file)
+        try:
+            with np.load(file, allow_pickle=False) as npz:
+                _check_directory(path, npz.zip)
+                return {name: npz[name] for name in npz.files}
+        except WeightsError:
+            raise
+        except ValueError as e:
+            if "allow_pickle" in str(e):
+                raise WeightsError(f"{path} holds pickled Python objects; digitpad never "
+                                   f"loads those, since they can run code") from None
+            raise WeightsError(f"{path} is damaged: {e}") from None
+        except (zipfile.BadZipFile, EOFError, OSError) as e:
+            raise WeightsError(f"{path} is truncated or damaged (not a readable .npz: {e})") \
+                from None
+        except Exception as e:      # whatever else a damaged member raises
+            raise WeightsError(f"{path} is damaged: {e}") from None
+
+
+def _check_start(path, file):
+    """What the first bytes say: empty, a pickle, a lone .npy, or a zip as it should be."""
+    head = file.read(6)
+    file.seek(0)
     if not head:
         raise WeightsError(f"{path} is empty")
     if head.startswith(b"\x80"):       # how every pickle since protocol 2 begins
@@ -116,19 +182,70 @@ def _read_arrays(path):
         raise WeightsError(f"{path} is a single .npy array, not an .npz weight file")
     if not head.startswith(b"PK"):
         raise WeightsError(f"{path} is not an .npz weight file")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
-    except ValueError as e:
-        if "allow_pickle" in str(e):
+
+
+def _check_directory(path, archive):
+    """Entries, their sizes and their ``.npy`` headers, before any array is read."""
+    entries = archive.infolist()
+    if len(entries) > 2 * MAX_LAYERS + 1:
+        raise WeightsError(f"{path} holds {len(entries):,} entries; a weight file holds at "
+                           f"most {2 * MAX_LAYERS + 1} (up to {MAX_LAYERS} layers)")
+    names = [e.filename for e in entries]
+    if "meta.npy" not in names:
+        raise WeightsError(f"{path} has no 'meta' array; it is not a digitpad weight file")
+    shapes, meta_chars = [], 0
+    for entry in entries:
+        name = entry.filename[:-4] if entry.filename.endswith(".npy") else entry.filename
+        if names.count(entry.filename) > 1:
+            raise WeightsError(f"{path} holds {name!r} twice")
+        if name != "meta" and _ARRAY_NAME.fullmatch(name) is None:
+            raise WeightsError(f"{path} holds an unexpected array {name!r}")
+        limit = _HEADER_BYTES + 4 * (MAX_META_CHARS if name == "meta" else MAX_PARAMETERS)
+        if entry.file_size > limit:
+            raise WeightsError(f"{path}: {name!r} is {entry.file_size:,} bytes, more than "
+                               f"any weight file holds ({limit:,})")
+        shape, dtype = _header(path, archive, entry, name)
+        if name == "meta":
+            if shape != () or dtype.kind != "U":
+                raise WeightsError(f"{path}: 'meta' must be a single string of JSON")
+            meta_chars = dtype.itemsize // 4
+        else:
+            if dtype != np.float32:
+                raise WeightsError(f"{path}: {name} is {dtype}, expected float32")
+            shapes.append(shape)
+    _check_limits(path, shapes, meta_chars)
+
+
+def _header(path, archive, entry, name):
+    """``(shape, dtype)`` from an entry's ``.npy`` header, reading nothing more."""
+    with archive.open(entry) as member:
+        version = np.lib.format.read_magic(member)
+        if version not in ((1, 0), (2, 0)):
+            raise WeightsError(f"{path}: {name!r} is not an array numpy writes")
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) \
+            else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read(member, max_header_size=_HEADER_BYTES)
+        if dtype.hasobject:
             raise WeightsError(f"{path} holds pickled Python objects; digitpad never loads "
-                               f"those, since they can run code") from None
-        raise WeightsError(f"{path} is damaged: {e}") from None
-    except (zipfile.BadZipFile, EOFError, OSError) as e:
-        raise WeightsError(f"{path} is truncated or damaged (not a readable .npz: {e})") \
-            from None
-    except Exception as e:      # whatever else a damaged member raises
-        raise WeightsError(f"{path} is damaged: {e}") from None
+                               f"those, since they can run code")
+        if entry.file_size != member.tell() + math.prod(shape) * dtype.itemsize:
+            raise WeightsError(f"{path}: {name!r} is truncated or damaged (its size does not "
+                               f"match its shape)")
+        return shape, dtype
+
+
+def _check_limits(path, shapes, meta_chars):
+    """At most MAX_LAYERS layers, MAX_PARAMETERS numbers and MAX_META_CHARS of metadata."""
+    layers = (len(shapes) + 1) // 2
+    if layers > MAX_LAYERS:
+        raise WeightsError(f"{path}: {layers} layers; digitpad reads at most {MAX_LAYERS}")
+    count = sum(math.prod(s) for s in shapes)
+    if count > MAX_PARAMETERS:
+        raise WeightsError(f"{path}: a network of {count:,} weights is larger than digitpad's "
+                           f"limit of {MAX_PARAMETERS:,}")
+    if meta_chars > MAX_META_CHARS:
+        raise WeightsError(f"{path}: its metadata is {meta_chars:,} characters; at most "
+                           f"{MAX_META_CHARS:,} are read")
 
 
 def _parse_meta(path, meta):
@@ -139,7 +256,9 @@ def _parse_meta(path, meta):
         raise WeightsError(f"{path}: 'meta' must be a single string of JSON")
     try:
         info = json.loads(meta.item())
-    except json.JSONDecodeError as e:
+    except RecursionError:
+        raise WeightsError(f"{path}: 'meta' is nested too deeply") from None
+    except ValueError as e:     # JSONDecodeError, or an integer of thousands of digits
         raise WeightsError(f"{path}: 'meta' is not valid JSON ({e})") from None
     if not isinstance(info, dict):
         raise WeightsError(f"{path}: 'meta' must be a JSON object")
@@ -151,9 +270,61 @@ def _parse_meta(path, meta):
         raise WeightsError(f"{path}: activation {info.get('activation')!r} is not supported "
                            f"(only {ACTIVATION!r})")
     sizes = info.get("sizes")
-    if not (isinstance(sizes, list) and all(isinstance(s, int) for s in sizes)):
+    if not (isinstance(sizes, list) and all(type(s) is int for s in sizes)):
         raise WeightsError(f"{path}: 'sizes' in its metadata must be a list of integers")
+    _check_fields(path, info)
     return info
+
+
+def _check_fields(path, info):
+    """The metadata nested at most MAX_META_DEPTH deep, and its known fields well typed."""
+    if _depth(info) > MAX_META_DEPTH:
+        raise WeightsError(f"{path}: 'meta' is nested more than {MAX_META_DEPTH} deep")
+    for key, kind in _FIELDS.items():
+        value = info.get(key)
+        if value is not None and not _is_kind(value, kind):
+            raise WeightsError(f"{path}: {key!r} in its metadata must be {_KINDS[kind]}, "
+                               f"not {_shorten(value)}")
+
+
+_KINDS = {_FRACTION: "a number from 0 to 1", _COUNT: "a whole number of 0 or more",
+          _SECONDS: "a number of seconds", _TEXT: "a string", _OBJECT: "a JSON object"}
+
+
+def _is_kind(value, kind):
+    if kind == _TEXT:
+        return isinstance(value, str)
+    if kind == _OBJECT:
+        return isinstance(value, dict)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if kind == _COUNT:
+        return isinstance(value, int) and 0 <= value <= 10 ** 12
+    if isinstance(value, int) and abs(value) > 10 ** 12:
+        return False                          # float() of a 400-digit integer overflows
+    value = float(value)
+    if kind == _FRACTION:
+        return 0.0 <= value <= 1.0
+    return math.isfinite(value) and value >= 0
+
+
+def _depth(value):
+    """How deeply lists and objects nest in ``value`` (0 for a plain value), without
+    recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level + 1)
+            stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict)
+                                                  else item))
+    return deepest
+
+
+def _shorten(value):
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10 ** 12 \
+        else f"an integer of {len(str(abs(value)))} digits"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _layers(path, arrays):
@@ -163,7 +334,10 @@ def _layers(path, arrays):
         match = _ARRAY_NAME.fullmatch(name)
         if match is None:
             raise WeightsError(f"{path} holds an unexpected array {name!r}")
-        layers.setdefault(int(match[2]), {})[match[1]] = arrays[name]
+        layer = layers.setdefault(int(match[2]), {})
+        if match[1] in layer:
+            raise WeightsError(f"{path} holds {match[1]}_{int(match[2])} twice")
+        layer[match[1]] = arrays[name]
     count = len(layers)
     if count == 0:
         raise WeightsError(f"{path} holds no layers")
@@ -188,7 +362,26 @@ def _layers(path, arrays):
         fan_in = w.shape[1]
     if fan_in != CLASSES:
         raise WeightsError(f"{path}: the last layer has {fan_in} outputs, expected {CLASSES}")
+    _check_magnitudes(path, weights, biases)
     return weights, biases
+
+
+def _check_magnitudes(path, weights, biases):
+    """No input in [0, 1] can drive a unit beyond MAX_ACTIVATION.
+
+    ``bound`` is, layer by layer, the largest magnitude each unit can reach:
+    ``|W|^T bound + |b|``, starting from 1 per input.  Cheap (one
+    matrix-vector product per layer) and never exceeded, so a network that
+    passes cannot overflow float32 and turn its probabilities into NaN.
+    """
+    bound = np.ones(INPUTS, np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, (w, b) in enumerate(zip(weights, biases)):
+            bound = np.abs(w).T @ bound + np.abs(b)
+            if not (bound <= MAX_ACTIVATION).all():
+                raise WeightsError(f"{path}: layer {k}'s weights are too large (a unit could "
+                                   f"reach {float(np.nanmax(bound)):.3g}, beyond "
+                                   f"{MAX_ACTIVATION:.0e}); this is not a trained network")
 
 
 def _dashed(sizes):

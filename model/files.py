@@ -1,0 +1,77 @@
+"""Opening files that may be hostile, and sweeping up what an interrupted write left.
+
+:func:`open_regular` opens a file for reading only if it is a regular file:
+a FIFO named ``digit.png`` or ``model.npz`` would otherwise make ``open``
+wait for a writer forever, and a device would never end.  It opens without
+blocking, checks what it opened (``fstat``, so nothing can be swapped in
+between), and can refuse a file larger than the caller's limit before
+anything is read.
+
+:func:`remove_stale` deletes the temporary files of saves and downloads that
+were killed before they could clean up (``kill -9``, a power cut): files
+matching the writer's pattern that nobody has touched for :data:`STALE`
+seconds (a live writer touches its file all the time).
+"""
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+STALE = 600          # seconds untouched after which a temporary file is a leftover
+
+
+class NotRegularFile(OSError):
+    """The path names a pipe, a device or a socket, not a file."""
+
+
+class FileTooLarge(OSError):
+    """The file is larger than its kind may be."""
+
+
+def open_regular(path, max_bytes=None):
+    """``path`` opened for binary reading, if it is a regular file of at most ``max_bytes``.
+
+    Raises FileNotFoundError, IsADirectoryError, PermissionError (as ``open``
+    does), :class:`NotRegularFile` or :class:`FileTooLarge`; never blocks.
+    """
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(f"{path} is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"{path} is not a regular file (a pipe, device or socket)")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise FileTooLarge(f"{path} is too large ({info.st_size:,} bytes; at most "
+                               f"{max_bytes:,} expected)")
+        if nonblocking:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def size_of(file):
+    """The size in bytes of an open file."""
+    return os.fstat(file.fileno()).st_size
+
+
+def remove_stale(folder, patterns, age=STALE):
+    """Delete the files in ``folder`` matching any glob of ``patterns`` untouched for
+    ``age`` seconds; returns their names.  A folder that is not there holds none."""
+    folder, removed = Path(folder), []
+    now = time.time()
+    for pattern in patterns:
+        for path in folder.glob(pattern) if folder.is_dir() else []:
+            try:
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > age:
+                    path.unlink()
+                    removed.append(path.name)
+            except OSError:
+                continue          # gone meanwhile, or not ours to remove
+    return removed
