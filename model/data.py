@@ -8,9 +8,18 @@ number, count, 28x28), the length, and the SHA-256 of the decompressed
 content, the values published with the shared copy of MNIST.  A file may be
 gzipped or not; the first two bytes tell, not the name.
 
+Reading costs what a good file costs, whatever the file: only regular files
+are opened; the header is checked before anything else is read; a raw file
+must have MNIST's exact size before its body is read, and a gzipped one is
+decompressed no further than one byte past that size (a gzip bomb stops
+there).  A download is refused when it would be larger than a gzipped MNIST
+file can be, and abandoned when it stalls (under :data:`STALL_BYTES` in
+:data:`STALL_SECONDS`) or outlasts :data:`DEADLINE`.
+
 Downloads go to a temporary file beside their target and are moved into
 place (``os.replace``) only once verified, so the cache never holds a partial
-or damaged file.  Anything that goes wrong ends in one :class:`DataError`
+or damaged file; a download killed outright leaves a ``.part`` file that the
+next download into the cache removes.  Anything that goes wrong ends in one :class:`DataError`
 that says what was tried and how to place the files by hand.
 """
 from __future__ import annotations
@@ -21,6 +30,7 @@ import http.client
 import os
 import struct
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -29,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import paths
+from . import files, paths
 
 SIDE = 28
 
@@ -40,10 +50,18 @@ MIRRORS = (
 )
 TIMEOUT = 30            # seconds without an answer before a mirror counts as down
 CHUNK = 1 << 16         # download granularity, and so of progress reports
+STALL_SECONDS = 30      # a download that brings fewer than STALL_BYTES in this long
+STALL_BYTES = 16 << 10  # ... has stalled
+DEADLINE = 600          # seconds a file's download may take in all
+GZIP_SLACK = 1 << 20    # a gzipped file is at most this much larger than its content
 
 
 class DataError(Exception):
     """MNIST could not be found, read or downloaded; the message says why."""
+
+
+class DownloadAbandoned(OSError):
+    """A download given up on: stalled, too slow in all, or larger than MNIST is."""
 
 
 @dataclass(frozen=True)
@@ -123,15 +141,14 @@ def read_idx(file, part):
     Returns a writable uint8 array of ``part.shape``; raises :class:`DataError`
     naming the file for anything unexpected.
     """
-    raw = _decompressed(file)
-    _check_header(raw, part, file)
+    raw = _read(file, part)
     digest = hashlib.sha256(raw).hexdigest()
     if digest != part.sha256:
         raise DataError(f"{file}: its SHA-256 is {digest[:16]}..., not MNIST's "
                         f"{part.sha256[:16]}...; the file is damaged or is not the "
                         f"original {part.name}")
     data = np.frombuffer(raw, dtype=np.uint8, offset=part.header_size)
-    return data.reshape(part.shape).copy()
+    return data.reshape(part.shape)          # writable: it views a bytearray of its own
 
 
 def find(folder, part):
@@ -165,24 +182,61 @@ def _load_folder(folder):
     return Mnist(**arrays, folder=folder)
 
 
-def _decompressed(file):
-    """The file's bytes, gunzipped when it starts with the gzip magic."""
+def _read(file, part):
+    """The file's content (gunzipped when it starts with the gzip magic), checked.
+
+    Costs at most what a good file costs: the header is checked first, and no
+    more than ``part.size + 1`` bytes are ever read or decompressed.
+    """
     try:
-        data = Path(file).read_bytes()
-    except OSError as e:
-        raise DataError(f"cannot read {file}: {e.strerror or e}") from None
-    if data[:2] != b"\x1f\x8b":
-        return data
-    try:
-        return gzip.decompress(data)
+        with files.open_regular(file) as f:
+            gzipped = f.read(2) == b"\x1f\x8b"
+            f.seek(0)
+            size = files.size_of(f)
+            if gzipped and size > part.size + GZIP_SLACK:
+                raise DataError(f"{file} is {size:,} bytes, too large for a gzipped "
+                                f"{part.name}")
+            stream = gzip.GzipFile(fileobj=f, mode="rb") if gzipped else f
+            raw, got = _read_up_to(stream, part.header_size)
+            _check_header(raw[:got], part, file)
+            if not gzipped and size != part.size:
+                _wrong_length(file, part, size, gzipped)
+            raw, got = _read_up_to(stream, part.size + 1, raw)
     except EOFError:
         raise DataError(f"{file} is truncated: the gzip stream ends early") from None
-    except (OSError, zlib.error) as e:
+    except (gzip.BadGzipFile, zlib.error) as e:
         raise DataError(f"{file} is not a valid gzip file ({e})") from None
+    except OSError as e:
+        raise DataError(f"cannot read {file}: {e.strerror or e}") from None
+    if got != part.size:
+        _wrong_length(file, part, got, gzipped)
+    return memoryview(raw)[:part.size]
+
+
+def _read_up_to(stream, n, start=b""):
+    """``(bytearray of n bytes, how many were read)``: ``start``, then up to n in all."""
+    buffer = bytearray(n)
+    buffer[:len(start)] = start
+    view, got = memoryview(buffer), len(start)
+    while got < n:
+        k = stream.readinto(view[got:])
+        if not k:
+            break
+        got += k
+    return buffer, got
+
+
+def _wrong_length(file, part, length, gzipped):
+    """``length`` bytes where ``part.size`` belong (gzipped: read up to one byte past it)."""
+    what = "bytes decompressed" if gzipped else "bytes"
+    if length < part.size:
+        raise DataError(f"{file} is truncated: {length} {what}, expected {part.size}")
+    found = f"more than {part.size}" if gzipped else f"{length:,}"
+    raise DataError(f"{file} has extra bytes: {found} {what}, expected {part.size}")
 
 
 def _check_header(raw, part, file):
-    """Magic number, count, 28x28 and exact length, each with its own message."""
+    """Magic number, count and 28x28, each with its own message."""
     if len(raw) < part.header_size:
         raise DataError(f"{file} is too short ({len(raw)} bytes) to hold an IDX header")
     magic, count = struct.unpack(">II", raw[:8])
@@ -196,10 +250,6 @@ def _check_header(raw, part, file):
         rows, cols = struct.unpack(">II", raw[8:16])
         if (rows, cols) != (SIDE, SIDE):
             raise DataError(f"{file} holds {rows}x{cols} images, expected {SIDE}x{SIDE}")
-    if len(raw) != part.size:
-        problem = "is truncated" if len(raw) < part.size else "has extra bytes"
-        raise DataError(f"{file} {problem}: {len(raw)} bytes decompressed, "
-                        f"expected {part.size}")
 
 
 # The cache and downloads ----------------------------------------------------------
@@ -227,12 +277,13 @@ def _download(folder, part, progress, mirrors, problem):
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise DataError(f"cannot create the MNIST cache {folder}: {e.strerror or e}") from None
+    files.remove_stale(folder, (".*.part",))       # what killed downloads left
     target = folder / (part.name + ".gz")
     failures = []
     for mirror in mirrors:
         url = mirror + part.name + ".gz"
         try:
-            temp = _fetch(url, folder, part.name + ".gz", progress)
+            temp = _fetch(url, folder, part.name + ".gz", progress, part.size + GZIP_SLACK)
         except (OSError, ValueError, http.client.HTTPException) as e:
             failures.append(f"{url} ({_reason(e)})")
             continue
@@ -249,24 +300,44 @@ def _download(folder, part, progress, mirrors, problem):
                     f"from every mirror: {tried}. " + how_to_place(folder))
 
 
-def _fetch(url, folder, name, progress):
+def _fetch(url, folder, name, progress, limit):
     """Download ``url`` to a new temporary file in ``folder`` and return its path.
 
     The temporary file is removed if anything at all goes wrong, Ctrl-C
-    included; a download shorter than the server announced is an error.
+    included; a download shorter than the server announced is an error, and
+    so is one longer than ``limit`` bytes, one that stalls (fewer than
+    STALL_BYTES in STALL_SECONDS) and one that takes longer than DEADLINE.
     """
     fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
     temp = Path(temp)
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=TIMEOUT) as r:
+        timeout = min(TIMEOUT, STALL_SECONDS)
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as r:
             length = r.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
+            if total is not None and total > limit:
+                raise DownloadAbandoned(f"the server offers {total:,} bytes, more than "
+                                        f"MNIST's {limit:,} at most")
+            read = getattr(r, "read1", r.read)      # what has arrived, without waiting for more
             done = 0
             if progress is not None:
                 progress(name, done, total)
-            while chunk := r.read(CHUNK):
+            start = since = time.monotonic()
+            done_since = 0
+            while chunk := read(CHUNK):
                 out.write(chunk)
                 done += len(chunk)
+                if done > limit:
+                    raise DownloadAbandoned(f"more than {limit:,} bytes arrived, more than "
+                                            "MNIST's file can be")
+                now = time.monotonic()
+                if now - start > DEADLINE:
+                    raise DownloadAbandoned(f"it took longer than {DEADLINE} s")
+                if now - since >= STALL_SECONDS:
+                    if done - done_since < STALL_BYTES:
+                        raise DownloadAbandoned(f"it stalled: {done - done_since:,} bytes in "
+                                                f"{now - since:.0f} s")
+                    since, done_since = now, done
                 if progress is not None:
                     progress(name, done, total)
             if total is not None and done != total:
@@ -285,4 +356,6 @@ def _reason(error):
         return f"HTTP {error.code} {error.reason}"
     if isinstance(error, urllib.error.URLError):
         return str(error.reason)
+    if isinstance(error, TimeoutError):
+        return f"no answer for {min(TIMEOUT, STALL_SECONDS)} s"
     return str(error) or type(error).__name__

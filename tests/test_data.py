@@ -59,7 +59,7 @@ def test_truncated_gz_file(mnist_dir, tmp_path):
 
 def test_truncated_raw_file(mnist_dir, tmp_path):
     bad = write(tmp_path / LABELS.name, raw_labels(mnist_dir)[:-100])
-    with pytest.raises(DataError, match="truncated: 9908 bytes decompressed, expected 10008"):
+    with pytest.raises(DataError, match="truncated: 9908 bytes, expected 10008"):
         read_idx(bad, LABELS)
 
 
