@@ -6,16 +6,27 @@ the one in use is remembered in ``settings.json`` under
 :func:`digitpad.model.paths.data_dir`, so the next start opens it again.  A remembered
 model that fails to load falls back to the shipped one, with a message
 saying so.
+
+Three rules keep a hostile or damaged file from doing harm:
+
+* start-up never depends on a user file being good (:func:`startup`);
+* the shipped model is read-only to every writer in digitpad (the window's
+  saves and exports, ``digitpad train --out``): :func:`check_not_shipped`
+  compares the resolved path and the file's identity (a hard link to it is
+  refused too);
+* temporary files that a killed save left behind are removed at the next
+  start (:func:`remove_leftovers`).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from digitpad import weights as shipped_weights
-from digitpad.model import paths
+from digitpad.model import files, paths
 from digitpad.model import weights as weights_io
 
 from .strokes import DEFAULT_PEN_WIDTH, PEN_WIDTHS
@@ -23,6 +34,14 @@ from .strokes import DEFAULT_PEN_WIDTH, PEN_WIDTHS
 SETTINGS = "settings.json"
 # The insight views the window can show (digitpad.gui.views), by their settings names.
 VIEWS = ("why", "flip", "units", "grid")
+SETTINGS_BYTES = 1 << 20        # a settings file larger than this is not ours
+# What an interrupted write leaves: weights.save's ".<name>.<random>.tmp", write_json's
+# ".tmp-<random>.json" and corrections.export's ".tmp-<random>.npz".
+LEFTOVERS = (".*.tmp", ".tmp-*")
+
+
+class ShippedModelError(PermissionError):
+    """A write would have replaced the shipped model."""
 
 
 @dataclass
@@ -45,8 +64,7 @@ class LoadedModel:
 
     def test_accuracy(self):
         """The MNIST test accuracy recorded in the metadata, or None."""
-        value = self.meta.get("mnist_test_accuracy")
-        return float(value) if isinstance(value, (int, float)) else None
+        return weights_io.accuracy_of(self.meta)
 
 
 def shipped_path():
@@ -54,10 +72,25 @@ def shipped_path():
 
 
 def is_shipped(path):
+    """True when ``path`` is the shipped model: the same resolved path, or the same file
+    (a hard link, or a path that resolves differently)."""
+    path, shipped = Path(path), shipped_path()
     try:
-        return Path(path).resolve() == shipped_path().resolve()
-    except OSError:
+        if path.resolve() == shipped.resolve():
+            return True
+    except (OSError, RuntimeError):      # a symlink loop
+        pass
+    try:
+        return os.path.samefile(path, shipped)
+    except OSError:                      # either is missing: not the same file
         return False
+
+
+def check_not_shipped(path):
+    """Raise :class:`ShippedModelError` if writing ``path`` would replace the shipped model."""
+    if is_shipped(path):
+        raise ShippedModelError(f"{path} is the model that ships with digitpad, which is "
+                                "never overwritten; choose another file name")
 
 
 def load(path):
@@ -77,13 +110,18 @@ def startup():
     The message says what went wrong when the remembered model could not be
     loaded (and the shipped one is used instead), or when no model loads at all.
     """
+    remove_leftovers()
     remembered = remembered_model()
     problem = None
     if remembered is not None:
         try:
-            return load(remembered), None
-        except weights_io.WeightsError as e:
-            problem = f"Your model could not be loaded ({e}); using the shipped model instead."
+            model = load(remembered)
+            model.describe()
+            return model, None
+        except Exception as e:      # WeightsError, or whatever else: never a failed start
+            reason = str(e) or type(e).__name__
+            problem = (f"Your model could not be loaded ({reason}); using the shipped model "
+                       "instead.")
     try:
         return load_shipped(), problem
     except weights_io.WeightsError as e:
@@ -106,10 +144,9 @@ def new_model_path(stem="retrained"):
 
 
 def save(path, network, meta):
-    """Save atomically (returns the metadata as saved); never over the shipped model."""
-    if is_shipped(path):
-        raise weights_io.WeightsError("the shipped model is never overwritten; choose another "
-                                      "file name")
+    """Save atomically (returns the metadata as saved); never over the shipped model
+    (:class:`ShippedModelError`)."""
+    check_not_shipped(path)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return weights_io.save(path, network, meta)
 
@@ -128,7 +165,9 @@ def keep(model):
     """Make sure a loaded model lives under models_dir(): copy it there if not.
 
     Returns the LoadedModel to use (with its new path).  The shipped model and
-    models already in models_dir() are used where they are.
+    models already in models_dir() are used where they are.  The copy is named
+    after the file's content, so loading the same file again uses the copy
+    made the first time instead of making another.
     """
     if model.shipped or model.path is None:
         return model
@@ -137,9 +176,28 @@ def keep(model):
         return model
     meta = dict(model.meta)
     meta.setdefault("loaded_from", str(model.path))
-    copy = new_model_path(model.path.stem)
-    save(copy, model.network, meta)
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"{model.path.stem[:40]}-{_digest(model.path)}.npz"
+    try:
+        load(copy)
+    except weights_io.WeightsError:       # not there yet, or damaged since: (re)write it
+        save(copy, model.network, meta)
     return LoadedModel(model.network, meta, copy, shipped=False)
+
+
+def _digest(path):
+    """The first 12 hex digits of the SHA-256 of a file (one that :func:`load` read)."""
+    digest = hashlib.sha256()
+    with files.open_regular(path) as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()[:12]
+
+
+def remove_leftovers():
+    """Remove what killed saves left in digitpad's folders; returns how many files."""
+    folders = (paths.data_dir(), paths.models_dir(), paths.data_dir() / "corrections")
+    return sum(len(files.remove_stale(folder, LEFTOVERS)) for folder in folders)
 
 
 # -- settings ------------------------------------------------------------------
@@ -160,7 +218,8 @@ class Settings:
     def __init__(self, path=None):
         self.path = Path(path) if path else settings_path()
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            with files.open_regular(self.path, SETTINGS_BYTES) as f:
+                data = json.loads(f.read().decode("utf-8"))
         except (OSError, ValueError, RecursionError):
             data = {}
         self.data = data if isinstance(data, dict) else {}
@@ -168,7 +227,8 @@ class Settings:
     @property
     def pen_width(self):
         value = self.data.get("pen_width")
-        return value if value in PEN_WIDTHS.values() else DEFAULT_PEN_WIDTH
+        known = type(value) in (int, float) and value in PEN_WIDTHS.values()
+        return int(value) if known else DEFAULT_PEN_WIDTH
 
     @property
     def views(self):
