@@ -7,6 +7,14 @@ under ``<DIGITPAD_HOME or the platform data folder>/corrections``, written
 atomically.  :func:`list_all`, :func:`delete` and :func:`export` manage the
 collection; :func:`fine_tune` adapts a network to it.
 
+A stored file is checked before it is used (:meth:`Correction.from_json`):
+a label 0-9; at most :data:`MAX_STROKES` strokes and :data:`MAX_POINTS`
+points, none empty; coordinates finite and within :data:`MAX_COORDINATE`;
+pen widths from :data:`MIN_WIDTH` to :data:`MAX_WIDTH`.  A file that fails is
+skipped and named (:func:`scan`), never the end of the others or of Learn;
+and a drawing is rendered at most :data:`RENDER_PIXELS` on its longer side,
+so even one spanning 20,000 pixels costs what a small one does.
+
 Fine-tuning renders every correction many times through the canvas' own
 preprocessing (varied pen widths, sizes and small distortions), mixes them
 with MNIST and the shipped pen digits so the network does not forget what it
@@ -15,6 +23,7 @@ knew, and trains briefly from the current weights at a low learning rate.
 from __future__ import annotations
 
 import json
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -22,14 +31,21 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.model import paths
+from digitpad.model import files, paths
 
 from . import pendigits, preprocess
-from .store import write_json
+from .store import check_not_shipped, write_json
 from .strokes import DEFAULT_PEN_WIDTH, Stroke, render as render_strokes
 
 FOLDER = "corrections"
 VERSION = 1
+# What a kept drawing may be; a file beyond these is damaged, not a drawing.
+MAX_STROKES = 500
+MAX_POINTS = 200_000            # in all its strokes (a long scribble has 20,000)
+MAX_COORDINATE = 100_000.0      # canvas pixels, either way from the origin
+MIN_WIDTH, MAX_WIDTH = 0.5, 200.0
+MAX_FILE_BYTES = 16 << 20
+RENDER_PIXELS = 512             # a drawing is rendered at most this large to be read
 
 
 @dataclass
@@ -55,15 +71,75 @@ class Correction:
 
     @classmethod
     def from_json(cls, d, id=""):
+        """A correction from its stored JSON; ValueError says what is wrong with it."""
+        if not isinstance(d, dict):
+            raise ValueError("not a JSON object")
         if d.get("version") != VERSION:
-            raise ValueError(f"unknown corrections format {d.get('version')!r}")
-        label = int(d["label"])
-        if not 0 <= label <= 9:
-            raise ValueError(f"label {label} is not a digit")
-        strokes = [Stroke(np.asarray(s["points"], dtype=np.float64).reshape(-1, 2),
-                          float(s["width"]), bool(s.get("erase", False))) for s in d["strokes"]]
-        return cls(strokes, label, float(d["time"]),
-                   tuple(d["canvas"]) if d.get("canvas") else None, id)
+            raise ValueError(f"unknown corrections format {_short(d.get('version'))}")
+        label = d.get("label")
+        if type(label) is not int or not 0 <= label <= 9:
+            raise ValueError(f"label {_short(label)} is not a digit")
+        raw = d.get("strokes")
+        if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+            raise ValueError("'strokes' is not a list of strokes")
+        if len(raw) > MAX_STROKES:
+            raise ValueError(f"{len(raw):,} strokes, more than {MAX_STROKES}")
+        strokes = [Stroke(_points(s.get("points")), s.get("width"), s.get("erase", False))
+                   for s in raw]
+        when, canvas = d.get("time"), d.get("canvas")
+        if not _is_number(when):
+            raise ValueError(f"time {_short(when)} is not a number")
+        if canvas is not None and not (isinstance(canvas, list) and len(canvas) == 2 and all(
+                _is_number(v) and 0 < v <= MAX_COORDINATE for v in canvas)):
+            raise ValueError(f"canvas {_short(canvas)} is not a width and a height")
+        check(strokes)
+        strokes = [Stroke(s.points, float(s.width), s.erase) for s in strokes]
+        return cls(strokes, label, float(when), tuple(canvas) if canvas else None, id)
+
+
+def check(strokes):
+    """Raise ValueError unless these :class:`Stroke` objects make a drawing that may be
+    kept (see the module's docstring): bounded, finite, none empty, one at least drawn."""
+    if len(strokes) > MAX_STROKES:
+        raise ValueError(f"{len(strokes):,} strokes, more than {MAX_STROKES}")
+    if sum(len(s.points) for s in strokes) > MAX_POINTS:
+        raise ValueError(f"more than {MAX_POINTS:,} points")
+    for s in strokes:
+        points = s.array()
+        if len(points) == 0:
+            raise ValueError("a stroke has no points")
+        if not (np.isfinite(points).all() and np.abs(points).max() <= MAX_COORDINATE):
+            raise ValueError("a point is not a number or lies beyond "
+                             f"{MAX_COORDINATE:,.0f} pixels")
+        if not (_is_number(s.width) and MIN_WIDTH <= s.width <= MAX_WIDTH):
+            raise ValueError(f"pen width {_short(s.width)} is not from {MIN_WIDTH:g} to "
+                             f"{MAX_WIDTH:g}")
+        if not isinstance(s.erase, bool):
+            raise ValueError("'erase' of a stroke is not true or false")
+    if all(s.erase for s in strokes):
+        raise ValueError("a correction needs at least one drawn stroke")
+
+
+def _points(value):
+    """A stroke's points as an ``(m, 2)`` float array; ValueError if they are not that."""
+    try:
+        points = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("a stroke's points are not pairs of numbers") from None
+    if points.size == 0:
+        raise ValueError("a stroke has no points")
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError("a stroke's points are not pairs of numbers")
+    return points
+
+
+def _is_number(value):
+    return type(value) in (int, float) and math.isfinite(value)
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def folder():
@@ -86,8 +162,7 @@ def add(strokes, label, pen_width=DEFAULT_PEN_WIDTH, canvas=None, when=None, whe
         s = Stroke(s.array(), float(s.width), bool(s.erase))
         if len(s.points):
             kept.append(s)
-    if not any(not s.erase for s in kept):
-        raise ValueError("a correction needs at least one drawn stroke")
+    check(kept)
     c = Correction(kept, label, time.time() if when is None else when,
                    tuple(canvas) if canvas else None)
     c.id = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(c.time))}-{label}-" \
@@ -97,16 +172,38 @@ def add(strokes, label, pen_width=DEFAULT_PEN_WIDTH, canvas=None, when=None, whe
 
 
 def list_all(where=None):
-    """Every stored correction, oldest first.  Damaged files are skipped."""
+    """Every stored correction, oldest first.  Damaged files are skipped (:func:`scan`)."""
+    return scan(where)[0]
+
+
+def scan(where=None):
+    """``(corrections, damaged)``: every stored correction that reads well, oldest first,
+    and ``(file name, reason)`` for each file that does not."""
     base = Path(where or folder())
-    out = []
+    out, damaged = [], []
     for path in sorted(base.glob("*.json")) if base.is_dir() else []:
         try:
-            out.append(Correction.from_json(json.loads(path.read_text("utf-8")), path.stem))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
+            with files.open_regular(path, MAX_FILE_BYTES) as f:
+                data = json.loads(f.read().decode("utf-8"))
+            out.append(Correction.from_json(data, path.stem))
+        except OSError as e:
+            damaged.append((path.name, e.strerror or str(e)))
+        except RecursionError:
+            damaged.append((path.name, "nested too deeply"))
+        except ValueError as e:          # not JSON, not UTF-8, or not a drawing
+            damaged.append((path.name, str(e)))
     out.sort(key=lambda c: (c.time, c.id))
-    return out
+    return out, damaged
+
+
+def describe_damaged(damaged):
+    """One sentence naming the damaged files (at most three), or ""."""
+    if not damaged:
+        return ""
+    named = "; ".join(f"{name} ({reason})" for name, reason in damaged[:3])
+    more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
+    return (f"{len(damaged)} damaged correction file{'s' if len(damaged) != 1 else ''} "
+            f"skipped: {named}{more}.")
 
 
 def delete(item, where=None):
@@ -128,6 +225,7 @@ def export(path, corrections=None, where=None):
     ``sample_offsets``, ``labels``) plus ``widths`` and ``erase`` per stroke
     and ``times`` per drawing.  Returns the number of drawings written.
     """
+    check_not_shipped(path)
     items = list_all(where) if corrections is None else list(corrections)
     points, strokes, samples, widths, erase = [], [0], [0], [], []
     for c in items:
@@ -153,11 +251,12 @@ def render(correction, rng=None, pen_width=None, supersample=2):
     """The drawing as an ink image, as the canvas showed it (eraser strokes included).
 
     With ``rng``, it is redrawn at a random size with a random pen, as the
-    pen digits are for training; else at its own size with its own pens.
+    pen digits are for training; else at its own size with its own pens (but
+    no larger than :data:`RENDER_PIXELS`, pens scaled alike).
     """
     x0, y0, x1, y1 = pendigits.bounds([s.array() for s in correction.strokes])
     if rng is None:
-        scale, ratio = 1.0, 1.0
+        scale = ratio = min(1.0, RENDER_PIXELS / max(x1 - x0, y1 - y0, 1.0))
     else:
         size = rng.uniform(*pendigits.DIGIT_PIXELS)
         scale = size / max(x1 - x0, y1 - y0, 1.0)

@@ -79,14 +79,16 @@ def learn_from_corrections(network, meta, loader, *, seed=None, status=lambda te
     callback, ``callbacks`` (``on_batch``, ``on_epoch``, ``should_stop``) go to
     :func:`digitpad.model.train.train`.
     """
-    items = corrections.list_all()
+    items, damaged = corrections.scan()
+    skipped = corrections.describe_damaged(damaged)
     if not items:
         raise ValueError("there are no corrections yet: when a reading is wrong, click "
-                         "the right digit under the bars (or type it) to keep the drawing")
+                         "the right digit under the bars (or type it) to keep the drawing"
+                         + (f". {skipped}" if skipped else ""))
     status("Loading MNIST...")
     mnist = loader(progress)
     before = network.accuracy(mnist.test_images, mnist.test_labels)
-    status(f"Learning from {len(items)} corrections...")
+    status(f"Learning from {len(items)} corrections... {skipped}".strip())
     tuned = corrections.fine_tune(network, items, mnist, np.random.default_rng(seed),
                                   **callbacks)
     after = tuned.accuracy(mnist.test_images, mnist.test_labels)

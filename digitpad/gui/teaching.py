@@ -43,12 +43,14 @@ class LearnDialog(TrainingDialog):
     def refresh(self):
         if self.is_running():
             return
-        n = self.count = len(corrections.list_all())
+        items, damaged = corrections.scan()
+        n = self.count = len(items)
         self.status.setText(
-            f"{n} correction{'s' if n != 1 else ''} kept. Learning fine-tunes the model in use "
-            "on them, mixed with MNIST so that it does not forget, and takes under a minute."
-            if n else "No corrections yet: when a reading is wrong, click the right digit "
-                      "under the bars (or type it) to keep the drawing.")
+            (f"{n} correction{'s' if n != 1 else ''} kept. Learning fine-tunes the model in use "
+             "on them, mixed with MNIST so that it does not forget, and takes under a minute."
+             if n else "No corrections yet: when a reading is wrong, click the right digit "
+                       "under the bars (or type it) to keep the drawing.")
+            + (" " + corrections.describe_damaged(damaged) if damaged else ""))
         self._update_start()
 
     def can_start(self):
@@ -115,7 +117,7 @@ class CorrectionsDialog(QDialog):
 
     def refresh(self):
         self.list.clear()
-        items = corrections.list_all()
+        items, damaged = corrections.scan()
         for c in items:
             when = time.strftime("%d %b %H:%M", time.localtime(c.time))
             item = QListWidgetItem(QIcon(thumbnail(c)), f"{c.label}\n{when}")
@@ -130,6 +132,9 @@ class CorrectionsDialog(QDialog):
         else:
             self.summary.setText("No corrections yet. When a reading is wrong, click the right "
                                  "digit under the bars (or type it) to keep the drawing.")
+        if damaged:
+            self.summary.setText(self.summary.text() + " "
+                                 + corrections.describe_damaged(damaged))
         self._update_buttons()
 
     def _update_buttons(self):
