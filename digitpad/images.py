@@ -5,7 +5,8 @@ screenshot, an MNIST-style white-on-black picture) and returns an ink image
 (ink 1, paper 0) for :func:`digitpad.preprocess.to_mnist`.  Which side is ink
 is decided by the border: paper is what the edges of the picture are mostly
 made of.  Every failure is an :class:`ImageError` with a message fit for a
-person.
+person.  Only regular files are opened (a pipe named ``x.png`` would make
+reading wait forever).
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from digitpad.model.files import NotRegularFile, open_regular, size_of
 
 # Pictures larger than this on their longer side are reduced first: a digit
 # needs no more, and a 50-megapixel photo would otherwise cost a second.
@@ -33,15 +36,12 @@ def load_ink(path):
     path = Path(path)
     name = path.name
     try:
-        if path.is_file() and path.stat().st_size == 0:
-            raise ImageError(f"{name}: the file is empty")
-    except OSError:
-        pass
-    try:
-        with warnings.catch_warnings():
+        with open_regular(path) as file, warnings.catch_warnings():
+            if size_of(file) == 0:
+                raise ImageError(f"{name}: the file is empty")
             # Pillow only warns between MAX_IMAGE_PIXELS and twice that; refuse both.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
+            with Image.open(file) as img:
                 img.draft("L", (MAX_SIDE, MAX_SIDE))    # JPEGs decode small, cheaply
                 img = ImageOps.exif_transpose(img)
                 if max(img.size) > MAX_SIDE:
@@ -54,6 +54,9 @@ def load_ink(path):
         raise ImageError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise ImageError(f"{name}: is a folder, not an image") from None
+    except NotRegularFile:
+        raise ImageError(f"{name}: not a regular file (a pipe or a device), not an image") \
+            from None
     except UnidentifiedImageError:
         raise ImageError(f"{name}: not an image Pillow can read") from None
     except (OSError, ValueError, SyntaxError, EOFError) as e:
