@@ -17,6 +17,7 @@ import dataclasses
 import math
 import shlex
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -30,7 +31,7 @@ from digitpad.model.network import average
 from digitpad.model.optim import SCHEDULES
 from digitpad.model.paths import models_dir
 from digitpad.model.train import TrainConfig, TrainingDiverged, train
-from digitpad.model.weights import WeightsError, describe, load
+from digitpad.model.weights import MAX_LAYERS, MAX_PARAMETERS, WeightsError, describe, load
 
 from . import __version__, datasets, learning, store
 
@@ -39,6 +40,15 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 DEFAULT_LR = {"adam": 1e-3, "sgd": 0.05}
+# Bounds of the training options: far beyond any useful run, short of hours of work or
+# gigabytes of memory spent before a traceback.
+MAX_EPOCHS = 1000
+MAX_BATCH = 65_536
+MAX_AUGMENT = 3.0           # beyond it, images are distorted past recognition (and overflow)
+MAX_PEN_COPIES = 20         # renderings of each of the 6,815 pen digits: 136,300 images
+MAX_NOT_DIGITS = 200_000    # 157 MB of images
+MAX_ENSEMBLE = 16
+MAX_SEED = 2 ** 32 - 1
 
 
 class UsageError(Exception):
@@ -107,9 +117,10 @@ def add_train_command(commands):
     p.add_argument("--data", type=Path, metavar="DIR",
                    help="folder holding the four MNIST files (default: the cache, "
                         "downloading them if needed)")
-    p.add_argument("--epochs", type=positive_int, default=d.epochs, metavar="N",
+    p.add_argument("--epochs", type=whole(1, MAX_EPOCHS), default=d.epochs, metavar="N",
                    help=f"passes over the training set (default {d.epochs})")
-    p.add_argument("--batch-size", type=positive_int, default=d.batch_size, metavar="B",
+    p.add_argument("--batch-size", type=whole(1, MAX_BATCH), default=d.batch_size,
+                   metavar="B",
                    help=f"images per step (default {d.batch_size})")
     p.add_argument("--optimizer", choices=("adam", "sgd"), default=d.optimizer,
                    help=f"adam, or sgd with Nesterov momentum (default {d.optimizer})")
@@ -122,24 +133,25 @@ def add_train_command(commands):
     p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=d.augment,
                    help="distort every training image at random: rotation, scale, shear, "
                         "shift, stroke thickness, elastic (default on)")
-    p.add_argument("--augment-strength", type=nonnegative_float, default=d.augment_strength,
+    p.add_argument("--augment-strength", type=up_to(MAX_AUGMENT),
+                   default=d.augment_strength,
                    metavar="X", help=f"scales every distortion (default {d.augment_strength:g})")
-    p.add_argument("--weight-decay", type=nonnegative_float, default=d.weight_decay,
+    p.add_argument("--weight-decay", type=up_to(1.0), default=d.weight_decay,
                    metavar="WD", help=f"decoupled weight decay (default {d.weight_decay:g})")
     p.add_argument("--schedule", choices=tuple(SCHEDULES), default=d.schedule,
                    help=f"learning-rate schedule (default {d.schedule})")
-    p.add_argument("--seed", type=nonnegative_int, default=d.seed, metavar="S",
+    p.add_argument("--seed", type=whole(0, MAX_SEED), default=d.seed, metavar="S",
                    help=f"seeds initialisation, shuffling and augmentation (default {d.seed})")
     p.add_argument("--out", type=Path, metavar="PATH",
                    help="where to save the model, a .npz file (default: "
                         "<models folder>/digitpad-<date>-<time>.npz)")
-    p.add_argument("--pen-digits", type=nonnegative_int, default=0, metavar="K",
+    p.add_argument("--pen-digits", type=whole(0, MAX_PEN_COPIES), default=0, metavar="K",
                    help="also learn from K renderings of each of the 6,800 pen-written "
                         "digits that ship with digitpad (UniPen; default 0)")
-    p.add_argument("--not-digits", type=nonnegative_int, default=0, metavar="N",
+    p.add_argument("--not-digits", type=whole(0, MAX_NOT_DIGITS), default=0, metavar="N",
                    help="also learn that N generated scribbles, letters and shapes are "
                         "no digit (default 0)")
-    p.add_argument("--ensemble", type=positive_int, default=1, metavar="N",
+    p.add_argument("--ensemble", type=whole(1, MAX_ENSEMBLE), default=1, metavar="N",
                    help="train N networks (seeds S, S+1, ...) and save their average: one "
                         "network with their hidden layers side by side (default 1)")
     # Undocumented: train on the first N MNIST images only, for quick tests.
@@ -187,16 +199,23 @@ def positive_int(text):
     return _number(text, int, lambda v: v >= 1, "a whole number of at least 1")
 
 
-def nonnegative_int(text):
-    return _number(text, int, lambda v: v >= 0, "a whole number of at least 0")
+def whole(low, high):
+    """An argparse type: a whole number from ``low`` to ``high``."""
+    def parse(text):
+        return _number(text, int, lambda v: low <= v <= high,
+                       f"a whole number from {low} to {high:,}")
+    return parse
+
+
+def up_to(high):
+    """An argparse type: a number from 0 to ``high``."""
+    def parse(text):
+        return _number(text, float, lambda v: 0 <= v <= high, f"a number from 0 to {high:g}")
+    return parse
 
 
 def positive_float(text):
     return _number(text, float, lambda v: v > 0 and math.isfinite(v), "a number above 0")
-
-
-def nonnegative_float(text):
-    return _number(text, float, lambda v: v >= 0 and math.isfinite(v), "a number of 0 or more")
 
 
 def _number(text, kind, ok, wanted):
@@ -218,7 +237,16 @@ def hidden_sizes(text):
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError(
             f"expected layer widths such as 512 or 800,300, got {text!r}")
+    if len(sizes) >= MAX_LAYERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS - 1} hidden layers, got "
+                                         f"{len(sizes)}")
     return sizes
+
+
+def parameters(hidden):
+    """How many weights and biases a 784-hidden-10 network has."""
+    sizes = [784, *hidden, 10]
+    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
 
 
 # digitpad train ------------------------------------------------------------------
@@ -233,6 +261,12 @@ def run_train(args):
         config.validate()
     except ValueError as e:
         raise UsageError(e) from None
+    count = parameters(args.hidden) * args.ensemble
+    if count > MAX_PARAMETERS:
+        what = "-".join(map(str, [784, *args.hidden, 10]))
+        times = f" x {args.ensemble} (--ensemble)" if args.ensemble > 1 else ""
+        raise UsageError(f"a {what} network{times} has {count:,} weights; digitpad saves and "
+                         f"loads at most {MAX_PARAMETERS:,}")
     out = output_path(args.out)
 
     members, seconds = [], 0.0
@@ -319,6 +353,11 @@ def output_path(out):
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UsageError(f"cannot create the folder {out.parent}: {e.strerror or e}") from None
+    try:
+        with tempfile.TemporaryFile(dir=out.parent):
+            pass
+    except OSError as e:
+        raise UsageError(f"cannot write to {out.parent}: {e.strerror or e}") from None
     return out
 
 

@@ -63,7 +63,7 @@ def test_help_and_version(capsys):
     (["train", "--hidden", "abc"], "--hidden: expected layer widths such as 512 or 800,300"),
     (["train", "--hidden", "512,,3"], "got '512,,3'"),
     (["train", "--hidden", "0"], "--hidden"),
-    (["train", "--epochs", "-3"], "--epochs: expected a whole number of at least 1, got '-3'"),
+    (["train", "--epochs", "-3"], "--epochs: expected a whole number from 1 to 1,000, got '-3'"),
     (["train", "--epochs", "2.5"], "--epochs"),
     (["train", "--batch-size", "0"], "--batch-size"),
     (["train", "--lr", "0"], "--lr: expected a number above 0"),
