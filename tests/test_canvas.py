@@ -66,11 +66,18 @@ def test_undo_redo_per_stroke(canvas):
     assert not canvas.can_redo()
 
 
-def test_clear(canvas):
+def test_clear_can_be_undone(canvas):
     stroke(canvas, line((50, 100), (250, 100)))
+    drawn = canvas.ink(crop=False).copy()
     canvas.clear()
-    assert canvas.is_empty() and ink_total(canvas) == 0 and not canvas.can_undo()
+    assert canvas.is_empty() and ink_total(canvas) == 0 and not canvas.can_redo()
     assert not canvas.is_modified
+    assert canvas.undo()                         # the cleared sheet comes back
+    assert len(canvas.strokes) == 1 and canvas.is_modified
+    np.testing.assert_array_equal(canvas.ink(crop=False), drawn)
+    assert canvas.redo() and canvas.is_empty()   # and goes again
+    assert canvas.undo() and len(canvas.strokes) == 1
+    assert canvas.undo() and canvas.is_empty() and not canvas.can_undo()
 
 
 def test_right_button_and_eraser_mode_erase(canvas):

@@ -82,7 +82,12 @@ def test_undo_redo_clear_actions(window):
     action(window, "clearAction").trigger()
     assert window.prediction is None and canvas.is_empty()
     assert window.caption.text() == "Draw a digit on the sheet"
-    assert not action(window, "undoAction").isEnabled()
+    assert action(window, "undoAction").isEnabled() and not action(window, "redoAction").isEnabled()
+    action(window, "undoAction").trigger()             # Clear is undone: both strokes are back
+    assert len(canvas.strokes) == 2
+    assert window.prediction.probabilities == pytest.approx(both, abs=1e-3)
+    action(window, "redoAction").trigger()             # and cleared again
+    assert canvas.is_empty() and window.prediction is None
 
 
 def test_clear_shortcuts_are_delete_and_escape(window, qtbot):
@@ -314,7 +319,7 @@ def test_twenty_thousand_segments(window):
         QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(w // 2, h // 2))
     assert segments == 20_000 and len(canvas.strokes) == 20
     assert window.prediction is not None
-    window.canvas.undo()                       # repaints the other 19,000 segments
+    window.canvas.undo()                       # repaints from a snapshot, not 19,000 segments
     assert len(canvas.strokes) == 19
 
 

@@ -6,6 +6,14 @@ painted, as a :class:`digitpad.strokes.Stroke` (its points in canvas coordinates
 and whether it erased), which gives Undo and Redo per stroke and lets the
 corrections feature store exactly what a person drew.
 
+Clear and opening an image can be undone too: the sheet they replaced is
+kept (the last :data:`KEPT_SHEETS` of them), and Undo on a sheet with no
+strokes of its own brings the previous one back.  Undo repaints from a
+snapshot of the sheet: one is taken every :data:`SNAPSHOT_POINTS` points or
+so (greyscale copies, within :data:`SNAPSHOT_BYTES`; the spacing doubles when
+they would not fit), so an undo repaints a few thousand points at most, not
+every point on a busy sheet.
+
 The network reads :meth:`Canvas.ink`, a NumPy array with ink 1 and paper 0.
 
 Signals: ``changed`` after every painted segment (many per second while
@@ -16,6 +24,7 @@ image).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -26,6 +35,17 @@ from digitpad.strokes import DEFAULT_PEN_WIDTH, Stroke
 
 PAPER = QColor(Qt.white)
 INK = QColor(Qt.black)
+KEPT_SHEETS = 20              # cleared sheets that Undo can bring back
+SNAPSHOT_POINTS = 2000        # points painted between two snapshots, at first
+SNAPSHOT_BYTES = 64 << 20     # what the snapshots may take in all
+MAX_SNAPSHOTS = 32
+
+
+@dataclass
+class Sheet:
+    """What was on the sheet: its strokes and the opened image under them."""
+    strokes: list
+    background: tuple | None = None
 
 
 class Canvas(QWidget):
@@ -45,7 +65,11 @@ class Canvas(QWidget):
         self._pen_width = DEFAULT_PEN_WIDTH
         self._eraser = False
         self._strokes = []           # what is on the sheet, oldest first
-        self._undone = []            # strokes taken back by undo, most recent last
+        self._undone = []            # strokes (or Sheets) taken back by undo, most recent last
+        self._sheets = []            # sheets replaced by Clear or an opened image, for Undo
+        self._snapshots = []         # (strokes painted, greyscale QImage, ink rect)
+        self._spacing = SNAPSHOT_POINTS
+        self._painted = 0            # points painted since the last snapshot
         self._background = None      # an opened image under the strokes: (QImage, QRect)
         self._current = None         # the stroke being drawn
         self._ink_rect = QRect()     # where ink can be: the union of what was drawn
@@ -90,40 +114,57 @@ class Canvas(QWidget):
         return self._current is not None
 
     def can_undo(self):
-        return bool(self._strokes) and self._current is None
+        return bool(self._strokes or self._sheets) and self._current is None
 
     def can_redo(self):
         return bool(self._undone) and self._current is None
 
     def clear(self):
-        """Blank the sheet and forget the strokes (and what Redo could bring back)."""
-        self._strokes.clear()
-        self._undone.clear()
-        self._background = None
+        """Blank the sheet (Undo brings it back) and forget what Redo could bring back."""
         self._current = None
+        self._swap(Sheet([]))
+        self._undone.clear()
         self._modified = False
-        self._repaint_all()
         self.reset.emit()
 
     def undo(self):
+        """Take back the last stroke or, on a sheet without strokes, the last Clear."""
         if not self.can_undo():
             return False
-        self._undone.append(self._strokes.pop())
+        if self._strokes:
+            self._undone.append(self._strokes.pop())
+            self._repaint_all()
+        else:
+            self._undone.append(self._swap(self._sheets.pop(), keep=False))
         self._modified = True
-        self._repaint_all()
         self.reset.emit()
         return True
 
     def redo(self):
         if not self.can_redo():
             return False
-        stroke = self._undone.pop()
-        self._strokes.append(stroke)
-        self._paint_stroke(stroke)
+        item = self._undone.pop()
+        if isinstance(item, Sheet):
+            self._swap(item)
+        else:
+            self._strokes.append(item)
+            self._paint_stroke(item)
+            self._note_painted(len(self._strokes), len(item.points))
+            self.update()
         self._modified = True
-        self.update()
         self.reset.emit()
         return True
+
+    def _swap(self, sheet, keep=True):
+        """Put ``sheet`` on the canvas; returns the one it replaces (kept for Undo with
+        ``keep``, when it held anything)."""
+        old = Sheet(self._strokes, self._background)
+        if keep and (old.strokes or old.background is not None):
+            self._sheets = self._sheets[-(KEPT_SHEETS - 1):] + [old]
+        self._strokes, self._background = list(sheet.strokes), sheet.background
+        self._forget_snapshots()
+        self._repaint_all()
+        return old
 
     def draw_strokes(self, strokes):
         """Add finished strokes without mouse events (for replays and tests)."""
@@ -132,6 +173,7 @@ class Canvas(QWidget):
             if stroke.points:
                 self._strokes.append(stroke)
                 self._paint_stroke(stroke)
+                self._note_painted(len(self._strokes), len(stroke.points))
         self._undone.clear()
         self._modified = True
         self.update()
@@ -148,9 +190,9 @@ class Canvas(QWidget):
         scale = min(area.width() / w, area.height() / h)
         target = QRectF(0, 0, w * scale, h * scale)
         target.moveCenter(area.center())
-        self.clear()
-        self._background = (picture, target.toAlignedRect())
-        self._repaint_all()
+        self._current = None
+        self._swap(Sheet([], (picture, target.toAlignedRect())))
+        self._undone.clear()
         self._modified = True
         self.reset.emit()
 
@@ -256,6 +298,7 @@ class Canvas(QWidget):
             grown = QImage(QSize(w + 64, h + 64), QImage.Format_RGB32)
             grown.setDevicePixelRatio(dpr)
             self._image = grown
+            self._forget_snapshots()
             self._repaint_all()          # redrawn from the strokes at the new resolution
         elif w > image.width() or h > image.height():
             grown = QImage(QSize(max(w + 64, image.width()), max(h + 64, image.height())),
@@ -300,6 +343,7 @@ class Canvas(QWidget):
     def _end(self):
         stroke, self._current = self._current, None
         self._strokes.append(stroke)
+        self._note_painted(len(self._strokes), len(stroke.points))
         self.strokeFinished.emit()
 
     def _draw_segment(self, a, b):
@@ -332,19 +376,47 @@ class Canvas(QWidget):
                                                    .toAlignedRect())
 
     def _repaint_all(self):
-        """Paint the sheet afresh from the opened image and the strokes."""
+        """Paint the sheet afresh: from the last snapshot still valid (or the opened
+        image) and the strokes painted since."""
+        n = len(self._strokes)
+        while self._snapshots and self._snapshots[-1][0] > n:
+            self._snapshots.pop()
         self._image.fill(PAPER)
-        self._ink_rect = QRect()
-        if self._background is not None:
-            picture, target = self._background
-            painter = QPainter(self._image)
-            painter.setRenderHint(QPainter.SmoothPixmapTransform)
-            painter.drawImage(target, picture)
-            painter.end()
-            self._ink_rect = QRect(target)
-        for stroke in self._strokes:
-            self._paint_stroke(stroke)
+        painter = QPainter(self._image)
+        if self._snapshots:
+            start, snapshot, self._ink_rect = self._snapshots[-1]
+            painter.drawImage(0, 0, snapshot)
+        else:
+            start, self._ink_rect = 0, QRect()
+            if self._background is not None:
+                picture, target = self._background
+                painter.setRenderHint(QPainter.SmoothPixmapTransform)
+                painter.drawImage(target, picture)
+                self._ink_rect = QRect(target)
+        painter.end()
+        self._painted = 0
+        for k in range(start, n):
+            self._paint_stroke(self._strokes[k])
+            self._note_painted(k + 1, len(self._strokes[k].points))
         self.update()
+
+    def _note_painted(self, strokes, points):
+        """``points`` more were painted, making the first ``strokes`` strokes: take a
+        snapshot when enough were painted since the last."""
+        self._painted += points
+        if self._painted < self._spacing:
+            return
+        image = self._image.convertToFormat(QImage.Format_Grayscale8)   # all is grey
+        image.setDevicePixelRatio(self._image.devicePixelRatio())
+        self._snapshots.append((strokes, image, QRect(self._ink_rect)))
+        self._painted = 0
+        room = max(4, min(MAX_SNAPSHOTS, SNAPSHOT_BYTES // max(image.sizeInBytes(), 1)))
+        if len(self._snapshots) > room:
+            del self._snapshots[::2]         # keep every other one, twice as far apart
+            self._spacing *= 2
+
+    def _forget_snapshots(self):
+        self._snapshots, self._spacing, self._painted = [], SNAPSHOT_POINTS, 0
 
 
 def _draw(painter, a, b):

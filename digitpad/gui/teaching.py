@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QIcon, QImage, QPixmap
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QListView,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListView,
                                QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout)
 
 from digitpad import corrections, preprocess
 
+from .filedialog import ask_path
 from .jobs import LearnWorker
 from .retrain import TrainingDialog
 
@@ -157,9 +158,9 @@ class CorrectionsDialog(QDialog):
     @Slot()
     def export(self, path=None):
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export the corrections",
-                                                  str(Path.home() / "digitpad-corrections.npz"),
-                                                  "NumPy archives (*.npz)")
+            path = ask_path(self, "Export the corrections",
+                            Path.home() / "digitpad-corrections.npz", "NumPy archives (*.npz)",
+                            save=True, suffix="npz")
             if not path:
                 return False
         try:

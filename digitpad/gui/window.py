@@ -16,14 +16,16 @@ events have been processed.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel,
-                               QMainWindow, QMessageBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox, QStatusBar, QStyle, QStyleOption, QVBoxLayout,
+                               QWidget)
 
 from digitpad import __version__, corrections, learning, reading, store
 from digitpad.images import ImageError, load_ink
@@ -32,6 +34,7 @@ from digitpad.strokes import PEN_WIDTHS
 
 from . import teaching
 from .canvas import Canvas
+from .filedialog import ask_path
 from .jobs import EvaluateWorker, Jobs, abandoned_jobs
 from .panels import ReadingPanel
 from .results import ResultsWindow
@@ -39,6 +42,8 @@ from .retrain import RetrainDialog
 from .views import Views
 
 FRAME_MS = 16                       # read at most this often while drawing
+LABEL_PIXELS = 640                  # the model's name in the status bar is elided beyond this
+EXIT_INTERRUPTED = 130              # the exit status after Ctrl-C in the terminal
 SAVE_ERRORS = (WeightsError, OSError, ValueError, TypeError)
 CREDITS = ("<p>MNIST: Yann LeCun, Corinna Cortes, Christopher J.C. Burges (CC BY-SA 3.0)."
            "<br>Pen-written digits: UniPen train_r01_v07, category 1a (CC BY 4.0): I. Guyon, "
@@ -79,6 +84,7 @@ class MainWindow(QMainWindow):
         self.bars, self.preview = self.panel.bars, self.panel.preview
         self.verdict, self.caption = self.panel.verdict, self.panel.caption
         self.model_label = QLabel(objectName="modelLabel")
+        self.setStatusBar(StatusBar())
         self._build_layout()
         self.views = Views(self, FRAME_MS)
         self._create_menus()
@@ -146,8 +152,9 @@ class MainWindow(QMainWindow):
         self.quit_action = a("&Quit", self.close, [K.Quit, "Ctrl+Q"], "quitAction")
 
         self.undo_action = a("&Undo stroke", self.canvas.undo, [K.Undo], "undoAction")
-        self.redo_action = a("&Redo stroke", self.canvas.redo, [K.Redo, "Ctrl+Shift+Z"],
-                             "redoAction")
+        # Ctrl+Y as well everywhere: on X11 the platform's Redo is Ctrl+Shift+Z alone.
+        self.redo_action = a("&Redo stroke", self.canvas.redo,
+                             [K.Redo, "Ctrl+Shift+Z", "Ctrl+Y"], "redoAction")
         self.clear_action = a("&Clear", self.clear, ["Delete", "Escape"], "clearAction")
         self.eraser_action = a("&Eraser", self.canvas.set_eraser, ["E"], "eraserAction",
                                checkable=True, tip="Erase with the left button too (the right "
@@ -246,11 +253,9 @@ class MainWindow(QMainWindow):
     def _error(self, title, message):
         QMessageBox.warning(self, title, message)
 
-    def _ask_path(self, save, title, name, filters):
-        """A file name from the platform's dialog, or '' when the person cancels."""
-        ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
-        path, _ = ask(self, title, str(Path.home() / name), filters)
-        return path
+    def _ask_path(self, save, title, name, filters, suffix=None):
+        """A file name from the dialog, or '' when the person cancels."""
+        return ask_path(self, title, Path.home() / name, filters, save=save, suffix=suffix)
 
     @Slot()
     def open_image(self, path=None):
@@ -272,8 +277,13 @@ class MainWindow(QMainWindow):
     @Slot()
     def save_drawing(self, path=None):
         path = path or self._ask_path(True, "Save the drawing", "digit.png",
-                                      "PNG images (*.png)")
+                                      "PNG images (*.png)", "png")
         if not path:
+            return False
+        try:
+            store.check_not_shipped(path)
+        except store.ShippedModelError as e:
+            self._error("Cannot save the drawing", str(e))
             return False
         if not self.canvas.image().save(str(path), "PNG"):
             self._error("Cannot save the drawing", f"{path} could not be written.")
@@ -289,7 +299,10 @@ class MainWindow(QMainWindow):
         self.model = model
         if remember and model is not None:
             store.remember_model(model)
-        self.model_label.setText("No model" if model is None else f"Model: {model.describe()}")
+        text = "No model" if model is None else f"Model: {model.describe()}"
+        self.model_label.setText(self.model_label.fontMetrics().elidedText(
+            text, Qt.ElideMiddle, LABEL_PIXELS))
+        self.model_label.setToolTip(text)
         self.save_model_action.setEnabled(model is not None)
         self._update_job_actions()
         self.modelChanged.emit()
@@ -304,7 +317,7 @@ class MainWindow(QMainWindow):
             return False
         try:
             model = store.keep(store.load(path))
-        except (WeightsError, OSError) as e:
+        except SAVE_ERRORS as e:
             self._error("Cannot load the model", f"{e}\n\nThe model in use is unchanged.")
             return False
         self.set_model(model)
@@ -316,7 +329,7 @@ class MainWindow(QMainWindow):
         if self.model is None:
             return False
         path = path or self._ask_path(True, "Save the model as", "digitpad-model.npz",
-                                      "digitpad models (*.npz)")
+                                      "digitpad models (*.npz)", "npz")
         if not path:
             return False
         try:
@@ -521,14 +534,70 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+class StatusBar(QStatusBar):
+    """A status bar that elides a message too long for it ("...") instead of cutting it
+    off, and shows the whole message as its tooltip."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.messageChanged.connect(self.setToolTip)
+
+    def message_rect(self):
+        """Where the message goes: left of the permanent widgets, as QStatusBar puts it."""
+        rect = self.rect().adjusted(6, 0, -12, 0)
+        for child in self.findChildren(QWidget, options=Qt.FindDirectChildrenOnly):
+            if child.isVisible() and child.x() > rect.left():
+                rect.setRight(min(rect.right(), child.x() - 2))
+        return rect
+
+    def shown_message(self):
+        """The message as painted: elided to fit, when it is too long."""
+        return self.fontMetrics().elidedText(self.currentMessage(), Qt.ElideRight,
+                                             self.message_rect().width())
+
+    def paintEvent(self, event):
+        message = self.currentMessage()
+        if not message or self.shown_message() == message:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PE_PanelStatusBar, option, painter, self)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(self.message_rect(), Qt.AlignLeading | Qt.AlignVCenter
+                         | Qt.TextSingleLine, self.shown_message())
+        painter.end()
+
+
 def main(argv=None):
-    """Open the window and run the application until it is closed."""
+    """Open the window and run the application until it is closed (or Ctrl-C in the
+    terminal closes it: exit status 130)."""
     app = QApplication.instance() or QApplication(list(sys.argv if argv is None else argv))
     app.setApplicationName("digitpad")
     app.setApplicationDisplayName("digitpad")
     window = MainWindow()
     window.show()
-    status = app.exec()
+    interrupted = []
+
+    def on_interrupt(*_):
+        interrupted.append(True)
+        app.closeAllWindows()            # the window stops its jobs as it closes
+        app.quit()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    # Python runs a signal handler only between its own instructions: a timer that
+    # calls into Python now and then lets it run while Qt's event loop waits.
+    wake = QTimer(interval=200)
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    try:
+        status = app.exec()
+    finally:
+        wake.stop()
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        status = EXIT_INTERRUPTED
     if abandoned_jobs():
         # A worker that would not stop in time (a stalled download, say) must not
         # hold the process open, and its QThread must not be destroyed running.
