@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +36,8 @@ SETTINGS = "settings.json"
 # The insight views the window can show (digitpad.gui.views), by their settings names.
 VIEWS = ("why", "flip", "units", "grid")
 SETTINGS_BYTES = 1 << 20        # a settings file larger than this is not ours
-# What an interrupted write leaves: weights.save's ".<name>.<random>.tmp", write_json's
-# ".tmp-<random>.json" and corrections.export's ".tmp-<random>.npz".
-LEFTOVERS = (".*.tmp", ".tmp-*")
+# What an interrupted write leaves: model.paths.atomic_write's ".<name>.<random>.tmp".
+LEFTOVERS = (".*.tmp",)
 
 
 class ShippedModelError(PermissionError):
