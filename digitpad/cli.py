@@ -62,11 +62,9 @@ def main(argv=None):
         args = build_parser().parse_args(argv)
     except SystemExit as e:             # --help, --version, or a usage error already told
         return 0 if e.code is None else e.code if isinstance(e.code, int) else EXIT_USAGE
-    if args.command is None:
-        return open_window()
     args.argv = argv
     try:
-        return args.run(args)
+        return open_window() if args.command is None else args.run(args)
     except KeyboardInterrupt:
         print("\ndigitpad: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

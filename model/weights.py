@@ -32,13 +32,14 @@ from __future__ import annotations
 import json
 import math
 import re
+import struct
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from .files import open_regular
+from .files import open_regular, size_of
 from .network import CLASSES, INPUTS, MLP
 from .paths import atomic_write
 
@@ -55,7 +56,9 @@ MAX_LAYERS = 16
 MAX_META_CHARS = 65_536
 MAX_META_DEPTH = 32
 MAX_ACTIVATION = 1e30           # float32 overflows at 3.4e38
-_HEADER_BYTES = 10_000          # numpy's own limit on an .npy header
+_HEADER_BYTES = 10_000          # numpy's own limit on an .npy header (the default)
+_END_BYTES = 22 + 65_535        # a zip's end record and the longest comment after it
+_DIRECTORY_BYTES = 1 << 20      # 33 entries take a few kB
 
 # The metadata fields digitpad reads, each with what it must be; others may be anything.
 _FRACTION, _COUNT, _SECONDS, _TEXT, _OBJECT = "fraction", "count", "seconds", "text", "object"
@@ -151,6 +154,7 @@ def _read_arrays(path):
         raise WeightsError(f"cannot read {path}: {e.strerror or e}") from None
     with file:
         _check_start(path, file)
+        _check_end(path, file)
         try:
             with np.load(file, allow_pickle=False) as npz:
                 _check_directory(path, npz.zip)
@@ -184,8 +188,29 @@ def _check_start(path, file):
         raise WeightsError(f"{path} is not an .npz weight file")
 
 
+def _check_end(path, file):
+    """The zip's count of entries and the size of its directory, as its last bytes tell
+    them, before the directory is parsed (20,000 entries fit in a 2 MB file)."""
+    size = size_of(file)
+    file.seek(max(0, size - _END_BYTES))
+    tail = file.read()
+    file.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return                   # no end record: zipfile will say the file is damaged
+    entries, directory = struct.unpack("<HI", tail[at + 10:at + 16])
+    if entries > 2 * MAX_LAYERS + 1 or directory > _DIRECTORY_BYTES:
+        raise WeightsError(f"{path} holds {entries:,} entries in a directory of "
+                           f"{directory:,} bytes; a weight file holds at most "
+                           f"{2 * MAX_LAYERS + 1} (up to {MAX_LAYERS} layers)")
+
+
 def _check_directory(path, archive):
-    """Entries, their sizes and their ``.npy`` headers, before any array is read."""
+    """Entries, their ``.npy`` headers and sizes, and the limits, before any array is read.
+
+    A header is a few bytes at the start of its entry, so reading them all
+    costs nothing, however large the entries claim to be.
+    """
     entries = archive.infolist()
     if len(entries) > 2 * MAX_LAYERS + 1:
         raise WeightsError(f"{path} holds {len(entries):,} entries; a weight file holds at "
@@ -200,10 +225,6 @@ def _check_directory(path, archive):
             raise WeightsError(f"{path} holds {name!r} twice")
         if name != "meta" and _ARRAY_NAME.fullmatch(name) is None:
             raise WeightsError(f"{path} holds an unexpected array {name!r}")
-        limit = _HEADER_BYTES + 4 * (MAX_META_CHARS if name == "meta" else MAX_PARAMETERS)
-        if entry.file_size > limit:
-            raise WeightsError(f"{path}: {name!r} is {entry.file_size:,} bytes, more than "
-                               f"any weight file holds ({limit:,})")
         shape, dtype = _header(path, archive, entry, name)
         if name == "meta":
             if shape != () or dtype.kind != "U":
@@ -229,8 +250,9 @@ def _header(path, archive, entry, name):
             raise WeightsError(f"{path} holds pickled Python objects; digitpad never loads "
                                f"those, since they can run code")
         if entry.file_size != member.tell() + math.prod(shape) * dtype.itemsize:
-            raise WeightsError(f"{path}: {name!r} is truncated or damaged (its size does not "
-                               f"match its shape)")
+            raise WeightsError(f"{path}: {name!r} is truncated or damaged (its size, "
+                               f"{entry.file_size:,} bytes, does not match its shape "
+                               f"{shape})")
         return shape, dtype
 
 

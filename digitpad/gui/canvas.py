@@ -36,7 +36,7 @@ from digitpad.strokes import DEFAULT_PEN_WIDTH, Stroke
 PAPER = QColor(Qt.white)
 INK = QColor(Qt.black)
 KEPT_SHEETS = 20              # cleared sheets that Undo can bring back
-SNAPSHOT_POINTS = 2000        # points painted between two snapshots, at first
+SNAPSHOT_POINTS = 1000        # points painted between two snapshots, at first
 SNAPSHOT_BYTES = 64 << 20     # what the snapshots may take in all
 MAX_SNAPSHOTS = 32
 
