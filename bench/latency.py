@@ -1,7 +1,7 @@
 """How quickly the window reads a drawing, and how long the UI stalls while retraining.
 
-    python bench/latency.py [--strokes 30] [--views both] [--train-seconds 10]
-                            [--weights FILE] [--mnist DIR]
+    python bench/latency.py [--strokes 30] [--views both] [--awkward-repeats 20]
+                            [--train-seconds 10] [--weights FILE] [--mnist DIR]
 
 1. Reading latency, with no insight view open and with every one open (View
    menu; ``--views none|all|both``, both by default, the same strokes each way, in
@@ -19,7 +19,12 @@
    is whatever of their work runs into the next event; how far behind the
    drawing they are is timed too (event -> every open view updated).  The read
    step alone (ink + to_mnist + forward) is timed too.
-2. UI stall while retraining.  Retrain (the Thorough preset: 800 hidden units,
+2. The worst read over awkward drawings: a tap with each pen width, a long
+   thin line, a full sheet, 20,000 segments.  Each is put on the sheet and
+   read ``--awkward-repeats`` times the way the window reads after every event
+   (``MainWindow.update_reading``: ink array, preprocessing, forward pass,
+   the bars' new values); the median and worst of each, and the worst of all.
+3. UI stall while retraining.  Retrain (the Thorough preset: 800 hidden units,
    augmentation) runs in its worker thread for ``--train-seconds``; meanwhile a
    10 ms QTimer ticks in the GUI thread, and the worst lateness of a tick is the
    longest the event loop was kept from running.
@@ -139,6 +144,48 @@ def ms(seconds):
     return f"{1000 * seconds:.2f} ms"
 
 
+def awkward_drawings(w, h):
+    """``{name: [Stroke]}``: drawings that once made a read slow, on a w x h sheet."""
+    from digitpad.strokes import PEN_WIDTHS, Stroke
+
+    drawings = {f"a tap, {name.lower()} pen ({width} px)": [Stroke([(w / 2, h / 2)], width)]
+                for name, width in PEN_WIDTHS.items()}
+    drawings["a long thin line"] = [Stroke([(5 + (w - 10) * t / 199, h / 2 + 3 * t / 199)
+                                            for t in range(200)], PEN_WIDTHS["Thin"])]
+    zigzag = [(x, y) for y in range(0, h + 30, 30) for x in ((0, w) if y % 60 else (w, 0))]
+    drawings["a full sheet (very thick pen)"] = [Stroke(zigzag, PEN_WIDTHS["Very thick"])]
+    walk = np.random.default_rng(1).normal(0, 6, (20, 1000, 2)).cumsum(axis=1)
+    walk = np.clip(walk + (w / 2, h / 2), 5, (w - 5, h - 5))
+    drawings["20,000 segments"] = [Stroke([tuple(p) for p in points], PEN_WIDTHS["Medium"])
+                                   for points in walk]
+    return drawings
+
+
+def awkward_reads(window, repeats=20):
+    """``{name: (seconds of each read, seconds of its preprocessing)}`` for every awkward
+    drawing: the read as the window does it, and the part of it that depends on the
+    drawing (the forward pass costs the same for all)."""
+    from digitpad import preprocess
+
+    canvas = window.canvas
+    times = {}
+    for name, strokes in awkward_drawings(canvas.width(), canvas.height()).items():
+        window.clear()
+        canvas.draw_strokes(strokes)
+        reads, prepares = [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            window.update_reading()
+            reads.append(time.perf_counter() - start)
+            ink = canvas.ink()
+            start = time.perf_counter()
+            preprocess.prepare(ink)
+            prepares.append(time.perf_counter() - start)
+        times[name] = (np.array(reads), np.array(prepares))
+    window.clear()
+    return times
+
+
 def stall_while_training(window, mnist_dir, seconds):
     """Worst and p99 lateness of a 10 ms timer while Retrain runs in its thread."""
 
@@ -187,6 +234,8 @@ def main(argv=None):
     parser.add_argument("--views", choices=("none", "all", "both"), default="both",
                         help="which insight views are open while drawing (default: both "
                              "ways, one after the other)")
+    parser.add_argument("--awkward-repeats", type=int, default=20,
+                        help="reads of each awkward drawing (0: skip them)")
     args = parser.parse_args(argv)
 
     from digitpad import store
@@ -245,6 +294,17 @@ def main(argv=None):
     print(f"\n  the read step alone on a {shape[1]}x{shape[0]} ink crop: ink array "
           f"{ms(parts['ink'])}, to_mnist {ms(parts['to_mnist'])}, forward "
           f"{ms(parts['forward'])}")
+
+    if args.awkward_repeats > 0:
+        reads = awkward_reads(window, args.awkward_repeats)
+        print(f"\nthe worst read over awkward drawings ({args.awkward_repeats} reads each, "
+              "as the window reads after every event):")
+        print(f"  {'':34} {'the read':>22}   {'its preprocessing':>24}")
+        for name, (spent, prepared) in reads.items():
+            print(f"  {name:34} median {ms(np.median(spent))} worst {ms(spent.max())}   "
+                  f"median {ms(np.median(prepared))} worst {ms(prepared.max())}")
+        name = max(reads, key=lambda k: reads[k][0].max())
+        print(f"  worst read of all: {ms(reads[name][0].max())} ({name})")
 
     if args.train_seconds > 0:
         if mnist_dir is None:

@@ -231,7 +231,7 @@ def _wrong_length(file, part, length, gzipped):
     what = "bytes decompressed" if gzipped else "bytes"
     if length < part.size:
         raise DataError(f"{file} is truncated: {length} {what}, expected {part.size}")
-    found = f"more than {part.size}" if gzipped else f"{length:,}"
+    found = f"more than {part.size}" if gzipped else f"{length}"
     raise DataError(f"{file} has extra bytes: {found} {what}, expected {part.size}")
 
 

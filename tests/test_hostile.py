@@ -353,7 +353,7 @@ def test_a_sparse_3_gb_raw_file_is_refused_before_its_body_is_read(tmp_path):
     with open(raw, "wb") as f:
         f.write(struct.pack(">II", 2049, 10_000))
         f.truncate(3 << 30)
-    with costs_at_most(1, 10), pytest.raises(DataError, match="extra bytes: 3,221,225,472 "
+    with costs_at_most(1, 10), pytest.raises(DataError, match="extra bytes: 3221225472 "
                                                               "bytes, expected 10008"):
         read_idx(raw, LABELS)
     with open(raw, "r+b") as f:
