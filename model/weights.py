@@ -215,15 +215,15 @@ def _check_directory(path, archive):
     if len(entries) > 2 * MAX_LAYERS + 1:
         raise WeightsError(f"{path} holds {len(entries):,} entries; a weight file holds at "
                            f"most {2 * MAX_LAYERS + 1} (up to {MAX_LAYERS} layers)")
-    names = [e.filename for e in entries]
-    if "meta.npy" not in names:
+    names = [e.filename.removesuffix(".npy") for e in entries]
+    if "meta.npy" not in (e.filename for e in entries):
         raise WeightsError(f"{path} has no 'meta' array; it is not a digitpad weight file")
     shapes, meta_chars = [], 0
-    for entry in entries:
-        name = entry.filename[:-4] if entry.filename.endswith(".npy") else entry.filename
-        if names.count(entry.filename) > 1:
+    for entry, name in zip(entries, names):
+        if names.count(name) > 1:
             raise WeightsError(f"{path} holds {name!r} twice")
-        if name != "meta" and _ARRAY_NAME.fullmatch(name) is None:
+        if not entry.filename.endswith(".npy") or (
+                name != "meta" and _ARRAY_NAME.fullmatch(name) is None):
             raise WeightsError(f"{path} holds an unexpected array {name!r}")
         shape, dtype = _header(path, archive, entry, name)
         if name == "meta":
@@ -286,11 +286,11 @@ def _parse_meta(path, meta):
         raise WeightsError(f"{path}: 'meta' must be a JSON object")
     version = info.get("format_version")
     if version != FORMAT_VERSION:
-        raise WeightsError(f"{path} is in weight-file format version {version!r}; this "
-                           f"digitpad reads version {FORMAT_VERSION}")
+        raise WeightsError(f"{path} is in weight-file format version {_shorten(version)}; "
+                           f"this digitpad reads version {FORMAT_VERSION}")
     if info.get("activation") != ACTIVATION:
-        raise WeightsError(f"{path}: activation {info.get('activation')!r} is not supported "
-                           f"(only {ACTIVATION!r})")
+        raise WeightsError(f"{path}: activation {_shorten(info.get('activation'))} is not "
+                           f"supported (only {ACTIVATION!r})")
     sizes = info.get("sizes")
     if not (isinstance(sizes, list) and all(type(s) is int for s in sizes)):
         raise WeightsError(f"{path}: 'sizes' in its metadata must be a list of integers")
