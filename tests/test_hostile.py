@@ -186,6 +186,15 @@ def test_known_meta_fields_are_typed(tmp_path, field, value, words):
         weights_io.load(path)
 
 
+def test_a_refused_model_is_neither_copied_nor_remembered(window, tmp_path, digitpad_home,
+                                                         no_dialogs):
+    bad = with_meta(small_model(tmp_path / "bad.npz"), meta_text(mnist_test_accuracy=10 ** 400))
+    assert not window.load_model(bad)
+    (kind, _, text), = no_dialogs
+    assert kind == "warning" and "401 digits" in text and window.model.shipped
+    assert store.Settings().model is None and not (digitpad_home / "models").exists()
+
+
 def test_a_model_that_fails_at_start_is_reported_and_the_shipped_one_opens(
         qtbot, digitpad_home, shipped, no_dialogs, monkeypatch):
     bad = with_meta(small_model(digitpad_home / "models" / "huge.npz"),

@@ -309,6 +309,7 @@ class Canvas(QWidget):
             painter.drawImage(0, 0, image)
             painter.end()
             self._image = grown
+            self._forget_snapshots()     # smaller than the sheet now: repaint whole once
 
     def _device_rect(self, rect):
         """A rectangle in widget coordinates -> the pixels of the sheet's image it covers."""
