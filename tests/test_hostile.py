@@ -507,7 +507,7 @@ def test_cancel_and_close_never_wait_for_a_stalled_worker(qtbot, shipped, gate, 
     job = w.jobs.job
     start = time.perf_counter()
     dialog.cancel_button.click()
-    assert time.perf_counter() - start < 0.5     # at once: the worker is only asked
+    assert time.perf_counter() - start < 1       # at once: the worker is only asked
     assert not dialog.isVisible() and w.jobs.busy()
     start = time.perf_counter()
     w.close()
@@ -528,7 +528,7 @@ def test_cancel_returns_at_once_while_thorough_draws_its_training_set(
     qtbot.wait(300)                              # well into the drawing
     start = time.perf_counter()
     dialog.cancel_button.click()
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 1       # it froze the window 3.2 s
     qtbot.waitUntil(lambda: not w.jobs.busy(), timeout=30_000)
     assert w.model.shipped and "cancelled" in dialog.status.text()
 
@@ -671,7 +671,7 @@ def test_a_tap_with_any_pen_is_read_quickly(window, monkeypatch, width):
     window.set_pen_width(width)
     start = time.perf_counter()
     stroke(window.canvas, [(200, 200)])           # a tap
-    assert time.perf_counter() - start < 0.5      # it was 1-5 s with the thin pens
+    assert time.perf_counter() - start < 1        # it was 1-5 s with the thin pens
     assert len(steps) < 500                       # it was 8,600 morphology steps
     assert window.prediction.digit is None       # a dot is not a digit
 
