@@ -815,7 +815,11 @@ def test_ctrl_c_in_the_terminal_ends_the_window(tmp_path):
     env = dict(os.environ, DIGITPAD_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
     child = subprocess.Popen([sys.executable, "-m", "digitpad"], env=env,
                              stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
+    maps = Path(f"/proc/{child.pid}/maps")     # past Python's own start-up: Qt is loaded
+    deadline = time.monotonic() + 30
+    while maps.exists() and "Qt6Widgets" not in maps.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130 and "Traceback" not in err, err
