@@ -655,6 +655,19 @@ def unwritable_folder(tmp_path):
     pytest.skip("no folder here refuses to be written")
 
 
+def test_a_drawing_that_cannot_be_saved_is_a_message_and_loses_nothing(window, tmp_path,
+                                                                        no_dialogs):
+    draw_digit(window.canvas, 1)
+    assert not window.save_drawing(unwritable_folder(tmp_path) / "one.png")
+    (kind, _, text), = no_dialogs
+    assert kind == "warning" and "could not be written" in text
+    kept = tmp_path / "kept.png"
+    kept.write_bytes(b"an older drawing")
+    os.chmod(kept, 0o444)                    # still replaced whole, by a rename
+    assert window.save_drawing(kept) and kept.read_bytes().startswith(b"\x89PNG")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
 def test_training_to_an_unwritable_place_fails_before_training(capsys, tmp_path):
     folder = unwritable_folder(tmp_path)
     one_line_error(capsys, ["train", "--out", folder / "m.npz", "--data", tmp_path / "nowhere"],

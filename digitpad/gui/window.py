@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QStatusBar, QStyle, QStyleOption, QVBoxLayout,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainW
 
 from digitpad import __version__, corrections, learning, reading, store
 from digitpad.images import ImageError, load_ink
+from digitpad.model import paths
 from digitpad.model.weights import WeightsError
 from digitpad.strokes import PEN_WIDTHS
 
@@ -280,13 +281,16 @@ class MainWindow(QMainWindow):
                                       "PNG images (*.png)", "png")
         if not path:
             return False
+        png = QBuffer()
+        png.open(QIODevice.WriteOnly)
+        self.canvas.image().save(png, "PNG")
         try:
             store.check_not_shipped(path)
-        except store.ShippedModelError as e:
-            self._error("Cannot save the drawing", str(e))
-            return False
-        if not self.canvas.image().save(str(path), "PNG"):
-            self._error("Cannot save the drawing", f"{path} could not be written.")
+            with paths.atomic_write(path) as f:      # a failed save keeps the old file whole
+                f.write(bytes(png.data()))
+        except OSError as e:
+            self._error("Cannot save the drawing", f"{path} could not be written: "
+                                                   f"{e.strerror or e}")
             return False
         self.canvas.set_modified(False)
         self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
