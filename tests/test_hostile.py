@@ -13,10 +13,8 @@ busy sheet) are in ``bench/hostile.py``, measured in fresh processes.
 import gzip
 import http.server
 import json
-import math
 import os
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -30,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
@@ -45,7 +43,7 @@ from digitpad.model.data import PARTS, DataError, find, load_mnist, read_idx
 from digitpad.model.network import MLP
 from digitpad.model.weights import WeightsError
 from digitpad.strokes import PEN_WIDTHS, Stroke
-from qtdraw import draw_digit, line, stroke
+from qtdraw import draw_digit, stroke
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = PARTS[3]                   # t10k labels: 10,008 bytes
