@@ -407,8 +407,10 @@ def test_evaluate_names_the_model_it_measured(qtbot, shipped, gate, no_dialogs, 
     assert w.load_model(other)                   # another model meanwhile
     gate.open.set()
     qtbot.waitUntil(lambda: w.evaluation is None, timeout=20_000)
-    (kind, title, text), = no_dialogs
-    assert text.startswith("The shipped model: 99.3") and "other" not in text
+    results = w.results_window
+    assert results.windowTitle() == "Evaluation of the shipped model"
+    assert w.last_evaluation > 0.99                      # the shipped model's accuracy
+    assert w.statusBar().currentMessage().startswith("Evaluation of the shipped model: 99.3")
     assert w.model.path.name.startswith("other")
 
 
