@@ -13,33 +13,30 @@ status instead of exiting, so tests can call it in-process.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import shlex
 import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 from tqdm import tqdm
 
 from digitpad import weights
 from digitpad.model.data import DataError, load_mnist
-from digitpad.model.network import average
 from digitpad.model.optim import SCHEDULES
 from digitpad.model.paths import models_dir
-from digitpad.model.train import TrainConfig, TrainingDiverged, train
+from digitpad.model.train import TrainConfig, TrainingDiverged
 from digitpad.model.weights import MAX_LAYERS, MAX_PARAMETERS, WeightsError, describe, load
 
-from . import __version__, datasets, learning, store
+from . import __version__, learning, store
+from .learning import DEFAULT_LR, PRESETS
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-DEFAULT_LR = {"adam": 1e-3, "sgd": 0.05}
 # Bounds of the training options: far beyond any useful run, short of hours of work or
 # gigabytes of memory spent before a traceback.
 MAX_EPOCHS = 1000
@@ -59,7 +56,7 @@ def main(argv=None):
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_args(argv)
     except SystemExit as e:             # --help, --version, or a usage error already told
         return 0 if e.code is None else e.code if isinstance(e.code, int) else EXIT_USAGE
     args.argv = argv
@@ -88,6 +85,21 @@ def open_window():
 
 # Arguments ---------------------------------------------------------------------------
 
+def parse_args(argv):
+    """The parsed command line; with ``train --preset NAME``, the preset's values are
+    train's defaults, so that every option given overrides them."""
+    args = build_parser().parse_args(argv)
+    if getattr(args, "preset", None):
+        args = build_parser(PRESETS[args.preset].options).parse_args(argv)
+    return args
+
+
+def train_options(args):
+    """The options of a ``digitpad train`` run, as :func:`digitpad.learning.recipe` has them."""
+    return learning.recipe(**{k: v for k, v in vars(args).items()
+                              if k not in ("run", "argv", "command", "out", "data")})
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with usage errors in one line (exit status 2, as argparse does)."""
 
@@ -95,23 +107,31 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser():
+def build_parser(train_defaults=None):
+    """The command line; ``train_defaults`` (a preset's options) replace train's defaults."""
     parser = Parser(prog="digitpad",
                     description="Draw a digit; a from-scratch NumPy neural network reads "
                                 "it live. Without a command, opens the window.")
     parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    add_train_command(commands)
+    add_train_command(commands, train_defaults)
     add_evaluate_command(commands)
     add_predict_command(commands)
     return parser
 
 
-def add_train_command(commands):
+def add_train_command(commands, defaults=None):
     d = TrainConfig()
     p = commands.add_parser("train", help="train a network on MNIST and save it",
                             description="Train a network on MNIST, show its test accuracy "
-                                        "after every epoch, and save it.")
+                                        "after every epoch, and save it.",
+                            epilog="presets (the Retrain dialog offers the same): "
+                                   + "; ".join(f"{name}: {preset.expect}"
+                                               for name, preset in PRESETS.items()),
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--preset", choices=tuple(PRESETS), metavar="NAME",
+                   help="start from a named recipe: " + ", ".join(PRESETS) + " (the one "
+                        "that made the shipped model); the other options given override it")
     p.add_argument("--data", type=Path, metavar="DIR",
                    help="folder holding the four MNIST files (default: the cache, "
                         "downloading them if needed)")
@@ -154,7 +174,7 @@ def add_train_command(commands):
                         "network with their hidden layers side by side (default 1)")
     # Undocumented: train on the first N MNIST images only, for quick tests.
     p.add_argument("--limit", type=positive_int, help=argparse.SUPPRESS)
-    p.set_defaults(run=run_train)
+    p.set_defaults(run=run_train, **(defaults or {}))
 
 
 def add_evaluate_command(commands):
@@ -250,13 +270,9 @@ def parameters(hidden):
 # digitpad train ------------------------------------------------------------------
 
 def run_train(args):
-    config = TrainConfig(hidden=args.hidden, epochs=args.epochs, batch_size=args.batch_size,
-                         optimizer=args.optimizer, lr=args.lr or DEFAULT_LR[args.optimizer],
-                         weight_decay=args.weight_decay, schedule=args.schedule,
-                         augment=args.augment, augment_strength=args.augment_strength,
-                         seed=args.seed)
+    options = train_options(args)
     try:
-        config.validate()
+        learning.config_from(options).validate()
     except ValueError as e:
         raise UsageError(e) from None
     count = parameters(args.hidden) * args.ensemble
@@ -266,73 +282,30 @@ def run_train(args):
         raise UsageError(f"a {what} network{times} has {count:,} weights; digitpad saves and "
                          f"loads at most {MAX_PARAMETERS:,}")
     out = output_path(args.out)
-
-    members, seconds = [], 0.0
+    mnist = load_mnist(args.data, progress=DownloadProgress())
+    bar = ProgressBar()
     try:
-        for k in range(args.ensemble):
-            # Member k is exactly the network `digitpad train --seed S+k` would make.
-            member = dataclasses.replace(config, seed=args.seed + k)
-            if args.ensemble > 1:
-                print(f"member {k + 1} of {args.ensemble} (seed {member.seed})")
-            network, data, took = train_one(member, args)
-            members.append(network)
-            seconds += took
+        with bar, DownloadProgress(unit="image") as drawing, \
+                np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            network, meta = learning.make_model(
+                options, mnist, status=bar.write, progress=drawing,
+                on_batch=bar.batch, on_epoch=bar.epoch)
     except KeyboardInterrupt:
         print("\ndigitpad: interrupted; nothing was saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     except TrainingDiverged as e:
         return fail(f"{e}; nothing was saved", EXIT_FAILED)
 
-    test_images, test_labels = data.test_images, data.test_labels
-    network = members[0] if len(members) == 1 else average(members)
-    accuracy = network.accuracy(test_images, test_labels)
-    meta = learning.model_meta(accuracy=accuracy, source="digitpad train", config=config,
-                               images=data.count, seconds=seconds,
-                               pen_digit_copies=args.pen_digits, not_digits=args.not_digits,
-                               command=shlex.join(["digitpad", *args.argv]))
-    if len(members) > 1:
-        meta["ensemble"] = {"members": len(members),
-                            "seeds": [args.seed + k for k in range(len(members))],
-                            "member_mnist_test_accuracy": [
-                                m.accuracy(test_images, test_labels) for m in members]}
+    meta["command"] = shlex.join(["digitpad", *args.argv])
     try:
         store.save(out, network, meta)
     except OSError as e:
         raise UsageError(f"cannot save the model to {out}: {e.strerror or e}") from None
-    what = "" if len(members) == 1 else f" (the average of {len(members)} networks)"
-    print(f"MNIST test accuracy {accuracy:.2%}{what} after {_duration(seconds)}; saved {out}")
+    members = meta.get("ensemble", {}).get("members", 1)
+    what = "" if members == 1 else f" (the average of {members} networks)"
+    print(f"MNIST test accuracy {meta['mnist_test_accuracy']:.2%}{what} after "
+          f"{_duration(meta['training_seconds'])}; saved {out}")
     return 0
-
-
-def train_one(config, args):
-    """Train one network with ``config`` on the data of its seed; returns it, the data, seconds."""
-    data = training_data(args, config.seed)
-    sizes = "-".join(map(str, [784, *config.hidden, 10]))
-    print(f"training {sizes} on {data.count:,} images for {config.epochs} epochs "
-          f"({config.optimizer}, lr {config.lr:g}, {config.schedule}, batch "
-          f"{config.batch_size}, augmentation {'on' if config.augment else 'off'})")
-    bar = ProgressBar(math.ceil(data.count / config.batch_size) * config.epochs)
-    with bar, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        result = train(config, data.images, data.labels, data.test_images, data.test_labels,
-                       on_batch=bar.batch, on_epoch=bar.epoch)
-    return result.network, data, result.seconds
-
-
-def training_data(args, seed):
-    """What ``digitpad train`` learns from, and the MNIST test set it is measured on.
-
-    Images are uint8 ``(n, 28, 28)`` (ink 255), labels 0-9, or -1 for "not a
-    digit"; see :mod:`digitpad.datasets` (the drawings depend on ``seed``).
-    The test set is MNIST's alone.
-    """
-    mnist = load_mnist(args.data, progress=DownloadProgress())
-    if args.pen_digits or args.not_digits:
-        print(f"drawing {args.pen_digits} × 6,815 pen digits and {args.not_digits:,} "
-              "non-digits ...", flush=True)
-    images, labels = datasets.training_set(mnist, args.pen_digits, args.not_digits,
-                                           seed=seed, limit=args.limit)
-    return SimpleNamespace(images=images, labels=labels, count=len(images),
-                           test_images=mnist.test_images, test_labels=mnist.test_labels)
 
 
 def output_path(out):
@@ -365,19 +338,26 @@ class ProgressBar:
     The bar shows only on a terminal; the epoch lines always print.
     """
 
-    def __init__(self, total):
-        self.bar = tqdm(total=total, unit="batch", disable=None, leave=False,
-                        dynamic_ncols=True, desc="starting",
-                        bar_format="{desc} |{bar}| {percentage:3.0f}% "
-                                   "{elapsed}, ETA {remaining}")
+    def __init__(self):
+        self.bar = None
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()
+
+    def write(self, text):
+        tqdm.write(text)
+        sys.stdout.flush()
 
     def batch(self, p):
+        if self.bar is None:             # the first batch tells how many there are
+            self.bar = tqdm(total=p.batches * p.epochs, unit="batch", disable=None,
+                            leave=False, dynamic_ncols=True, desc="starting",
+                            bar_format="{desc} |{bar}| {percentage:3.0f}% "
+                                       "{elapsed}, ETA {remaining}")
         self.bar.set_description_str(f"epoch {p.epoch}/{p.epochs}  loss {p.loss:.4f}  "
                                      f"accuracy {p.accuracy:6.2%}", refresh=False)
         self.bar.update(1)
@@ -390,15 +370,25 @@ class ProgressBar:
 
 
 class DownloadProgress:
-    """A tqdm bar per file while MNIST downloads (only on a terminal)."""
+    """A tqdm bar per file while MNIST downloads, or per phase while drawing
+    (``unit="image"``); only on a terminal."""
 
-    def __init__(self):
+    def __init__(self, unit="B"):
         self.bars = {}
+        self.unit = unit
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for bar in self.bars.values():
+            bar.close()
 
     def __call__(self, name, done, total):
         if name not in self.bars:
-            self.bars[name] = tqdm(total=total, desc=f"downloading {name}", unit="B",
-                                   unit_scale=True, disable=None, leave=False)
+            desc = f"downloading {name}" if self.unit == "B" else name.lower()
+            self.bars[name] = tqdm(total=total, desc=desc, unit=self.unit,
+                                   unit_scale=self.unit == "B", disable=None, leave=False)
         bar = self.bars[name]
         bar.update(done - bar.n)
         if total is not None and done >= total:

@@ -10,17 +10,35 @@ model retrained in the app learns what the shipped one learned.
 * ``not_digits`` generated drawings that are no digit (scribbles, letters,
   shapes, two digits side by side), labelled -1: the network learns to spread
   its probabilities over them, which is how the app knows to say "not sure".
+
+Drawing takes minutes (a few milliseconds a drawing), so what is drawn is
+cached on disk (:func:`cached`), keyed by everything that made it: the
+counts, the seed, and the code and data that draw it.  A second run with the
+same recipe reads it back in a fraction of a second.
+
+Every phase reports ``progress(phase, done, total)`` and asks ``should_stop()``
+every :data:`CHECK_EVERY` drawings (about a tenth of a second apart).
 """
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 import numpy as np
 
+from digitpad.model import paths
 from digitpad.model.train import TrainingStopped
 
-CHUNK = 250          # non-digits drawn between two stop checks
+CHUNK = 250          # non-digits drawn at a time (the random stream depends on it)
+CHECK_EVERY = 20     # drawings between two stop checks and progress reports
+KEEP = 8             # cached sets kept (the oldest go first)
+PEN_PHASE = "Drawing the pen digits"
+NON_DIGIT_PHASE = "Drawing the non-digits"
 
 
-def training_set(mnist, pen_copies=0, not_digits=0, seed=0, limit=None, should_stop=None):
+def training_set(mnist, pen_copies=0, not_digits=0, seed=0, limit=None, should_stop=None,
+                 progress=None):
     """``(images uint8 (n, 28, 28), labels int64)``: MNIST's training set and the drawings.
 
     ``limit`` keeps only the first MNIST images (for quick runs and tests).
@@ -29,30 +47,104 @@ def training_set(mnist, pen_copies=0, not_digits=0, seed=0, limit=None, should_s
     images = [mnist.train_images[:limit]]
     labels = [mnist.train_labels[:limit].astype(np.int64)]
     if pen_copies:
-        pen_images, pen_labels = pen_digits(pen_copies, seed, should_stop)
+        pen_images, pen_labels = pen_digits(pen_copies, seed, should_stop, progress)
         images.append(pen_images)
         labels.append(pen_labels)
     if not_digits:
-        images.append(non_digits(not_digits, seed, should_stop))
+        images.append(non_digits(not_digits, seed, should_stop, progress))
         labels.append(np.full(not_digits, -1, dtype=np.int64))
     return np.concatenate(images), np.concatenate(labels)
 
 
-def pen_digits(copies, seed=0, should_stop=None):
-    """The shipped pen digits, each drawn ``copies`` times: (images, labels)."""
+def pen_digits(copies, seed=0, should_stop=None, progress=None):
+    """The shipped pen digits, each drawn ``copies`` times: (images, labels); cached."""
     from . import pendigits
-    return pendigits.training_images(np.random.default_rng([seed, 2]), copies=copies,
-                                     should_stop=should_stop)
+
+    def draw():
+        images, labels = pendigits.training_images(
+            np.random.default_rng([seed, 2]), copies=copies, should_stop=should_stop,
+            progress=_phase(progress, PEN_PHASE))
+        return dict(images=images, labels=labels)
+    found = cached("pen-digits", dict(copies=copies, seed=seed), draw,
+                   sources=(pendigits.SHIPPED,))
+    return found["images"], found["labels"]
 
 
-def non_digits(count, seed=0, should_stop=None):
-    """``count`` generated non-digit drawings as 28x28 uint8 images."""
+def non_digits(count, seed=0, should_stop=None, progress=None):
+    """``count`` generated non-digit drawings as 28x28 uint8 images; cached."""
     from . import nondigits
-    rng = np.random.default_rng([seed, 3])
-    out = np.empty((count, 28, 28), dtype=np.uint8)
-    for start in range(0, count, CHUNK):
-        if should_stop is not None and should_stop():
-            raise TrainingStopped("stopped while drawing the non-digits")
-        end = min(start + CHUNK, count)
-        out[start:end] = nondigits.outlier_images(rng, end - start)
-    return out
+
+    def draw():
+        rng = np.random.default_rng([seed, 3])
+        out = np.empty((count, 28, 28), dtype=np.uint8)
+        report = _phase(progress, NON_DIGIT_PHASE)
+
+        def tick(start, i):
+            if i % CHECK_EVERY == 0:
+                if should_stop is not None and should_stop():
+                    raise TrainingStopped("stopped while drawing the non-digits")
+                report(start + i, count)
+        for start in range(0, count, CHUNK):
+            end = min(start + CHUNK, count)
+            out[start:end] = nondigits.outlier_images(
+                rng, end - start, tick=lambda i, start=start: tick(start, i))
+        report(count, count)
+        return dict(images=out)
+    return cached("non-digits", dict(count=count, seed=seed), draw)["images"]
+
+
+def _phase(progress, phase):
+    """``progress(phase, done, total)`` as a ``report(done, total)``."""
+    if progress is None:
+        return lambda done, total: None
+    return lambda done, total: progress(phase, done, total)
+
+
+# --- the cache ------------------------------------------------------------------------
+
+def cache_folder():
+    return paths.cache_dir() / "drawings"
+
+
+def code_fingerprint(*extra):
+    """SHA-256 of the code that draws (and of ``extra`` files): a change redraws."""
+    from . import nondigits, pendigits, preprocess
+    h = hashlib.sha256()
+    for path in (pendigits.__file__, nondigits.__file__, preprocess.__file__, __file__, *extra):
+        h.update(Path(path).read_bytes())
+    return h.hexdigest()
+
+
+def cached(name, key, make, sources=()):
+    """The arrays ``make()`` returns (a dict of them), from the cache when the same
+    ``name``, ``key`` and drawing code (and ``sources`` files) made them before.
+
+    A cache that cannot be read or written costs the time to draw, never the run.
+    """
+    digest = hashlib.sha256(json.dumps([name, key, code_fingerprint(*sources)],
+                                       sort_keys=True).encode()).hexdigest()[:24]
+    path = cache_folder() / f"{name}-{digest}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as found:
+            arrays = {k: found[k] for k in found.files}
+        path.touch()
+        return arrays
+    except (OSError, ValueError, EOFError):
+        pass
+    arrays = make()
+    _store(path, arrays)
+    return arrays
+
+
+def _store(path, arrays):
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".tmp-{path.name}")
+        with open(tmp, "wb") as f:
+            np.savez(f, **arrays)
+        tmp.replace(path)
+        old = sorted(path.parent.glob("*.npz"), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-KEEP]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass

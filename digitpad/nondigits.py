@@ -359,15 +359,19 @@ def _shipped_pen_digits():
     return pendigits.load()
 
 
-def outlier_images(rng, n, data=None, alphabet=LETTERS, **draw_options):
+def outlier_images(rng, n, data=None, alphabet=LETTERS, tick=None, **draw_options):
     """``n`` training non-digits as 28x28 uint8 (label them -1).
 
     ``data``: pen digits for "two digits side by side" (default: the shipped
-    training writers).  ``draw_options`` go to :func:`pendigits.draw_sample`.
+    training writers).  ``tick(i)``, when given, is called before drawing
+    the ``i``-th (to report progress, or to stop by raising).
+    ``draw_options`` go to :func:`pendigits.draw_sample`.
     """
     data = _shipped_pen_digits() if data is None else data
     out = np.zeros((n, 28, 28), np.uint8)
     for i, kind in enumerate(_kinds(rng, n, TRAIN_FAMILIES)):
+        if tick is not None:
+            tick(i)
         if kind == "font_letter":
             out[i] = _image(font_letter_ink(rng, alphabet))
         else:

@@ -62,6 +62,7 @@ HELDOUT_FRACTION = 0.23
 # 4-30 px give about these ranges.
 PEN_FRACTION = (0.025, 0.20)
 DIGIT_PIXELS = (60, 200)
+CHECK_EVERY = 20        # drawings between two stop checks (about 0.1 s)
 
 
 @dataclass
@@ -209,32 +210,39 @@ def draw_sample(strokes, rng, pen_fraction=PEN_FRACTION, digit_pixels=DIGIT_PIXE
     return render(placed, pen, (w, h), supersample)
 
 
-def to_images(data, rng, copies=1, should_stop=None, **draw_options):
+def to_images(data, rng, copies=1, should_stop=None, progress=None, **draw_options):
     """Every sample of ``data``, ``copies`` times drawn differently, as 28x28 uint8.
 
     Returns ``(images (n * copies, 28, 28) uint8, labels (n * copies,) int64)``.
-    ``should_stop()``, when given, is asked every 100 samples; when it says
-    yes, :class:`model.train.TrainingStopped` is raised.
+    ``should_stop()``, when given, is asked every :data:`CHECK_EVERY` drawings
+    (tens of milliseconds); when it says yes, :class:`model.train.TrainingStopped`
+    is raised.  ``progress(done, total)`` is told as often.
     """
     n = len(data)
     images = np.zeros((n * copies, 28, 28), dtype=np.uint8)
     labels = np.zeros(n * copies, dtype=np.int64)
     k = 0
-    for _ in range(copies):
-        for i in range(n):
-            if should_stop is not None and i % 100 == 0 and should_stop():
+    for j in range(n * copies):
+        i = j % n
+        if j % CHECK_EVERY == 0:
+            if should_stop is not None and should_stop():
                 raise TrainingStopped("stopped while drawing the pen digits")
-            image = preprocess.to_mnist(draw_sample(data.strokes(i), rng, **draw_options))
-            if image is not None:
-                images[k] = preprocess.to_uint8(image)
-                labels[k] = data.labels[i]
-                k += 1
+            if progress is not None:
+                progress(j, n * copies)
+        image = preprocess.to_mnist(draw_sample(data.strokes(i), rng, **draw_options))
+        if image is not None:
+            images[k] = preprocess.to_uint8(image)
+            labels[k] = data.labels[i]
+            k += 1
+    if progress is not None:
+        progress(n * copies, n * copies)
     return images[:k], labels[:k]
 
 
-def training_images(rng, copies=4, path=None, should_stop=None, **draw_options):
+def training_images(rng, copies=4, path=None, should_stop=None, progress=None,
+                    **draw_options):
     """The training writers' digits (shipped copy by default), ``copies`` renderings each."""
-    return to_images(load_training(path), rng, copies, should_stop, **draw_options)
+    return to_images(load_training(path), rng, copies, should_stop, progress, **draw_options)
 
 
 def heldout_images(path=None, rng=None, copies=1, **draw_options):

@@ -25,6 +25,7 @@ from .optim import SCHEDULES, make_optimizer
 
 # A mean cross-entropy this high (chance is ln 10 = 2.3) means the weights blew up.
 DIVERGED_LOSS = 100.0
+SMOOTHING = 0.98        # of the batch losses reported as smooth_loss
 
 
 class TrainingStopped(Exception):
@@ -85,6 +86,7 @@ class BatchProgress:
     loss: float         # running mean over this epoch
     accuracy: float     # running training accuracy over this epoch
     elapsed: float      # seconds since the run started
+    smooth_loss: float = float("nan")   # this batch's loss, smoothed over the last ~50
 
     @property
     def eta(self):
@@ -102,6 +104,7 @@ class EpochReport:
     accuracy: float
     val_accuracy: float | None
     seconds: float
+    measures: dict = field(default_factory=dict)   # what ``measure(network)`` returned
 
 
 @dataclass
@@ -112,12 +115,14 @@ class TrainResult:
 
 
 def train(config, images, labels, val_images=None, val_labels=None, *, init=None,
-          on_batch=None, on_epoch=None, should_stop=None):
+          on_batch=None, on_epoch=None, should_stop=None, measure=None):
     """Train a network on ``images`` (n, 28, 28) uint8 and ``labels`` (n,) ints.
 
     A label of -1 marks "not a digit": its target is the uniform distribution.
     ``init`` is a network to start from (fine-tuning); it is copied, never
-    changed.  Returns a :class:`TrainResult` with the trained network.
+    changed.  ``measure(network)``, when given, is called after every epoch;
+    the dict it returns goes into the epoch's report.  Returns a
+    :class:`TrainResult` with the trained network.
     """
     config.validate()
     images = np.asarray(images)
@@ -146,6 +151,7 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     history = []
     start = time.perf_counter()
     step = 0
+    smooth = 0.0                      # exponential moving average of the batch losses
     with ThreadPoolExecutor(max_workers=1) as helper:
         for epoch in range(1, config.epochs + 1):
             epoch_start = time.perf_counter()
@@ -173,6 +179,7 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
                 grads = net.backward(activations, dlogits)
                 optimizer.step(grads, schedule(step, total_steps, config.lr))
                 step += 1
+                smooth = SMOOTHING * smooth + (1 - SMOOTHING) * loss
 
                 loss_sum += loss * len(y)
                 correct += int(np.sum(logits.argmax(axis=1) == y))   # -1 never matches
@@ -182,7 +189,8 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
                     on_batch(BatchProgress(epoch, config.epochs, b + 1, batches,
                                            step / total_steps, loss_sum / seen,
                                            correct / max(digits_seen, 1),
-                                           time.perf_counter() - start))
+                                           time.perf_counter() - start,
+                                           smooth / (1 - SMOOTHING ** step)))
 
             if not all(np.isfinite(p).all() for p in params):
                 raise TrainingDiverged(f"weights became NaN or infinite in epoch {epoch}; "
@@ -192,7 +200,8 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
                 val_acc = net.accuracy(val_images, val_labels)
             report = EpochReport(epoch, config.epochs, loss_sum / seen,
                                  correct / max(digits_seen, 1), val_acc,
-                                 time.perf_counter() - epoch_start)
+                                 time.perf_counter() - epoch_start,
+                                 measure(net) if measure is not None else {})
             history.append(report)
             if on_epoch is not None:
                 on_epoch(report)

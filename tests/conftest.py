@@ -86,3 +86,10 @@ def window(qtbot, shipped, no_dialogs):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture(autouse=True)
+def small_measure_sets(monkeypatch):
+    """Retrain and Learn measure every model on held-out drawings; in tests, on a few."""
+    monkeypatch.setattr("digitpad.learning.HELDOUT_EVERY", 20)
+    monkeypatch.setattr("digitpad.learning.NON_DIGITS", 40)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from digitpad import weights
-from digitpad import cli
+from digitpad import cli, learning
 from digitpad.model import paths
 from digitpad.model.network import MLP
 from digitpad.model.train import TrainingDiverged
@@ -198,7 +198,7 @@ def test_ctrl_c_saves_nothing(capsys, mnist_dir, folder, monkeypatch):
     def interrupted(config, images, labels, *args, on_batch=None, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "train", interrupted)
+    monkeypatch.setattr(learning, "train", interrupted)
     status, _, err = run(capsys, "train", "--data", mnist_dir, "--out", folder / "m.npz")
     assert status == 130
     assert "interrupted; nothing was saved" in err and "Traceback" not in err
@@ -209,7 +209,7 @@ def test_divergence_saves_nothing(capsys, mnist_dir, folder, monkeypatch):
     def diverging(*args, **kwargs):
         raise TrainingDiverged("the loss became nan in epoch 1, batch 3")
 
-    monkeypatch.setattr(cli, "train", diverging)
+    monkeypatch.setattr(learning, "train", diverging)
     status, _, err = run(capsys, "train", "--data", mnist_dir, "--out", folder / "m.npz")
     assert status == 1
     assert_one_line_error(err, "the loss became nan", "nothing was saved")
@@ -359,3 +359,26 @@ def test_predict_against_must_be_a_digit(capsys, folder):
 @pytest.fixture
 def shipped_net():
     return load(weights.SHIPPED)[0]
+
+
+def test_the_shipped_preset_on_a_small_subset_runs_the_shipped_recipe(capsys, mnist_dir,
+                                                                      folder):
+    out_file = folder / "shipped-small.npz"
+    status, out, err = run(capsys, "train", "--preset", "shipped", "--data", mnist_dir,
+                           "--limit", 300, "--epochs", 1, "--hidden", 8, "--pen-digits", 0,
+                           "--not-digits", 30, "--out", out_file)
+    assert status == 0, err
+    net, meta = load(out_file)
+    # the recipe's own values (weights/README.md), and the options given after it
+    assert meta["preset"] == "shipped" and meta["ensemble"]["seeds"] == [0, 1]
+    assert meta["config"]["lr"] == 0.002 and meta["config"]["augment_strength"] == 0.8
+    assert meta["config"]["augment"] and meta["config"]["schedule"] == "cosine"
+    assert meta["config"]["epochs"] == 1 and net.sizes == [784, 16, 10]
+    assert meta["training_images"] == 330 and meta["not_digits"] == 30
+    assert out.count("training 784-8-10 on 330 images for 1 epochs (adam, lr 0.002") == 2
+    assert meta["command"].startswith("digitpad train --preset shipped")
+
+
+def test_an_unknown_preset_is_a_usage_error(capsys):
+    status, _, err = run(capsys, "train", "--preset", "fastest")
+    assert status == 2 and "invalid choice: 'fastest'" in err and "shipped" in err

@@ -50,3 +50,38 @@ def test_a_stop_request_ends_the_drawing(pen, others):
     with pytest.raises(TrainingStopped):
         datasets.training_set(tiny_mnist(), pen, others, should_stop=stop)
     assert len(asked) == 3, "asked again and again while drawing, stopped at the first yes"
+
+
+def test_drawings_are_made_once_then_read_from_the_cache(monkeypatch, digitpad_home):
+    from digitpad import nondigits
+
+    drawn, reports = [], []
+    original = nondigits.outlier_images
+
+    def counting(rng, n, *args, **kwargs):
+        drawn.append(n)
+        return original(rng, n, *args, **kwargs)
+
+    monkeypatch.setattr(nondigits, "outlier_images", counting)
+    first = datasets.non_digits(45, seed=1, progress=lambda *r: reports.append(r))
+    assert drawn == [45] and reports[0] == (datasets.NON_DIGIT_PHASE, 0, 45)
+    assert reports[-1] == (datasets.NON_DIGIT_PHASE, 45, 45) and len(reports) >= 4
+    (cached,) = datasets.cache_folder().glob("non-digits-*.npz")
+    assert digitpad_home in cached.parents
+    again = datasets.non_digits(45, seed=1)
+    assert drawn == [45] and np.array_equal(first, again)       # read back, not drawn
+    other = datasets.non_digits(45, seed=2)                      # another key: drawn anew
+    assert drawn == [45, 45] and not np.array_equal(first, other)
+    cached.write_bytes(b"damaged")                               # a bad file: drawn again
+    assert np.array_equal(datasets.non_digits(45, seed=1), first) and len(drawn) == 3
+
+
+def test_the_drawing_of_pen_digits_reports_its_progress():
+    from digitpad import pendigits
+
+    reports = []
+    few = pendigits.load().subset(np.arange(45))
+    images, labels = pendigits.to_images(few, np.random.default_rng(0), copies=2,
+                                         progress=lambda *r: reports.append(r))
+    assert len(labels) == 90
+    assert reports == [(0, 90), (20, 90), (40, 90), (60, 90), (80, 90), (90, 90)]

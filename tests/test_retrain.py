@@ -1,7 +1,9 @@
 """Retrain and Evaluate from the window: a worker thread, progress, cancel, close while training."""
 import pytest
-from PySide6.QtCore import QObject, QThread, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Slot
 from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QRadioButton
 
 from digitpad.gui.window import MainWindow
 from digitpad.model import paths
@@ -33,6 +35,7 @@ def open_dialog(window, epochs, hidden):
     dialog.epochs.setValue(epochs)
     dialog.hidden.setValue(hidden)
     dialog.augment.setChecked(False)
+    dialog.drawings.setChecked(False)
     return dialog
 
 
@@ -41,32 +44,83 @@ def saved_models():
     return sorted(folder.glob("*.npz")) if folder.exists() else []
 
 
-def test_presets(qtbot, shipped, loader):
-    w = make_window(qtbot, loader, 100)
+def train_and_compare(qtbot, window, dialog, watch=None):
+    """Start (``watch(worker)`` then), wait for the end of the run; returns the
+    comparison dialog it opens."""
+    with qtbot.waitSignal(dialog.trained, timeout=60_000):
+        dialog.start_button.click()
+        assert dialog.is_running() and not dialog.start_button.isEnabled()
+        if watch:
+            watch(dialog.job.worker)
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
+    compare = window.compare_dialog
+    assert compare is not None and compare.isVisible()
+    return compare
+
+
+def test_presets_are_the_same_in_the_cli_and_the_dialog(qtbot, shipped, loader, capsys):
+    from digitpad import cli, learning
+
+    w = make_window(qtbot, loader, None)
     dialog = open_dialog(w, 1, 16)
-    dialog.apply_preset("Thorough")
-    assert dialog.config().epochs > 10 and dialog.config().augment
-    dialog.apply_preset("Quick")
-    assert dialog.config().epochs <= 3
+    assert "shipped" in learning.PRESETS and len(learning.PRESETS) >= 3
+    status = cli.main(["train", "--help"])
+    help_text = capsys.readouterr().out
+    assert status == 0 and "--preset NAME" in help_text
+    for name, preset in learning.PRESETS.items():
+        assert name in help_text and preset.expect[:20] in " ".join(help_text.split())
+        button = dialog.findChild(QRadioButton, f"preset_{name}")
+        qtbot.mouseClick(button, Qt.LeftButton)
+        assert button.isChecked() and dialog.preset == name
+        assert preset.expect in [label.text() for label in dialog.findChildren(QLabel)]
+        in_dialog = dialog.options()
+        in_cli = cli.train_options(cli.parse_args(["train", "--preset", name]))
+        assert learning.config_from(in_dialog) == learning.config_from(in_cli)
+        for key in ("pen_digits", "not_digits", "ensemble", "preset"):
+            assert in_dialog[key] == in_cli[key], (name, key)
+    # the shipped preset is the shipped model's recipe (weights/README.md)
+    shipped_options = cli.train_options(cli.parse_args(["train", "--preset", "shipped"]))
+    assert (shipped_options["epochs"], shipped_options["lr"], shipped_options["ensemble"],
+            shipped_options["pen_digits"], shipped_options["not_digits"]) == \
+        (160, 0.002, 2, 5, 10000)
+    # a setting changed in the dialog overrides the preset, as an option given after it does
+    dialog.epochs.setValue(3)
+    assert dialog.options()["epochs"] == 3 and dialog.options()["ensemble"] == 2
+    assert cli.train_options(cli.parse_args(
+        ["train", "--preset", "shipped", "--epochs", "3"]))["epochs"] == 3
 
 
-def test_a_short_retrain_finishes_and_the_new_model_is_used(qtbot, shipped, loader,
-                                                            digitpad_home, no_dialogs):
+def test_a_short_retrain_plots_compares_and_the_new_model_is_kept(qtbot, shipped, loader,
+                                                                   digitpad_home, no_dialogs):
     w = make_window(qtbot, loader, 3000)
     draw_digit(w.canvas, 1)
     old_model = w.model
     dialog = open_dialog(w, epochs=2, hidden=32)
-    batches = []
-    with qtbot.waitSignal(dialog.trained, timeout=60_000):
-        dialog.start_button.click()
-        dialog.job.worker.batch.connect(batches.append)
-        assert dialog.is_running() and not dialog.start_button.isEnabled()
-    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
+    batches, epochs = [], []
+
+    def watch(worker):
+        worker.batch.connect(batches.append)
+        worker.epoch.connect(epochs.append)
+    compare = train_and_compare(qtbot, w, dialog, watch)
     assert no_dialogs == []
+    # the plot got a point per epoch, and the model in use as a reference
+    mnist_x, mnist_y = dialog.plot.mnist_curve.getData()
+    assert list(mnist_x) == [1, 2] and len(epochs) == 2
+    assert list(mnist_y) == pytest.approx([100 * r.val_accuracy for r in epochs])
+    assert len(dialog.plot.pen_curve.getData()[0]) == 2
+    assert len(dialog.plot.loss_curve.getData()[0]) >= 2
+    assert [line.value() for line in dialog.plot.references][0] == \
+        pytest.approx(100 * compare.comparison.current.mnist)
+    # nothing changes until the person answers
+    assert w.model is old_model and saved_models() == []
+    assert compare.table.rowCount() == 3
+    qtbot.mouseClick(compare.use_new_button, Qt.LeftButton)
     assert w.model is not old_model and w.model.network.sizes == [784, 32, 10]
     assert w.model.test_accuracy() > 0.5
     (path,) = saved_models()
     assert digitpad_home in path.parents and w.model.path == path
+    assert w.model.meta["scores"]["mnist"] == w.model.test_accuracy()
+    assert "non-digits declined" in w.model_label.text()
     assert "Epoch 2/2" in dialog.detail.text() and "left" in dialog.detail.text()
     assert dialog.progress.value() == 1000 and "Done" in dialog.status.text()
     assert batches and batches[-1].epoch == 2
@@ -75,6 +129,50 @@ def test_a_short_retrain_finishes_and_the_new_model_is_used(qtbot, shipped, load
     again = MainWindow()
     qtbot.addWidget(again)
     assert again.model.path == path and again.model.network.sizes == [784, 32, 10]
+
+
+@pytest.mark.parametrize("answer", ["default", "escape", "use new"])
+def test_a_worse_model_replaces_the_one_in_use_only_if_the_person_keeps_it(
+        qtbot, shipped, loader, no_dialogs, answer):
+    w = make_window(qtbot, loader, 300)
+    old_model = w.model
+    dialog = open_dialog(w, epochs=1, hidden=16)
+    compare = train_and_compare(qtbot, w, dialog)
+    comparison = compare.comparison
+    assert not comparison.new_is_better()
+    assert compare.default_button() is compare.keep_button
+    assert "The model in use is better" in compare.verdict.text()
+    assert "is less accurate on MNIST" in compare.verdict.text()
+    if answer == "default":
+        QTest.keyClick(compare, Qt.Key_Return)
+    elif answer == "escape":
+        QTest.keyClick(compare, Qt.Key_Escape)
+    else:
+        qtbot.mouseClick(compare.use_new_button, Qt.LeftButton)
+    assert not compare.isVisible()
+    if answer == "use new":
+        assert w.model is not old_model and w.model.network.sizes == [784, 16, 10]
+        assert len(saved_models()) == 1
+    else:
+        assert w.model is old_model and saved_models() == []
+        assert "discarded" in w.statusBar().currentMessage()
+        # the model in use now says how good it is, on the measures it was compared on
+        assert w.model.meta["scores"]["declined"] == comparison.current.declined
+        assert "non-digits declined" in w.model_label.text()
+        assert "non-digits declined" in w.about_text()
+
+
+def test_cancel_during_data_preparation_is_quick(qtbot, shipped, loader, no_dialogs):
+    w = make_window(qtbot, loader, 300)
+    old_model = w.model
+    dialog = open_dialog(w, epochs=1, hidden=16)
+    dialog.drawings.setChecked(True)
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: "Drawing the" in dialog.status.text(), timeout=30_000)
+    assert "left" in dialog.status.text()
+    with qtbot.waitSignal(dialog.job.finished, timeout=500):
+        dialog.cancel_button.click()
+    assert w.model is old_model and saved_models() == [] and w.compare_dialog is None
 
 
 def test_cancel_keeps_the_model(qtbot, shipped, loader, no_dialogs):
@@ -130,13 +228,13 @@ def test_training_failure_is_a_dialog(qtbot, shipped, no_dialogs):
 
 
 def test_diverging_training_is_a_dialog(qtbot, shipped, loader, no_dialogs, monkeypatch):
-    from digitpad.gui import jobs
+    from digitpad import learning
     from digitpad.model.train import TrainingDiverged
 
     def diverge(config, *args, on_batch=None, **kwargs):
         raise TrainingDiverged("the loss became nan in epoch 1, batch 3: training diverged")
 
-    monkeypatch.setattr(jobs, "train", diverge)
+    monkeypatch.setattr(learning, "train", diverge)
     w = make_window(qtbot, loader, 2000)
     old_model = w.model
     dialog = open_dialog(w, epochs=2, hidden=32)
@@ -208,17 +306,18 @@ def test_retrain_with_drawings_learns_pen_digits_and_non_digits(qtbot, shipped, 
                                                                 no_dialogs, monkeypatch):
     from digitpad import learning
 
-    monkeypatch.setattr(learning, "DRAWINGS", (0, 40))      # 40 non-digits: a quick run
+    small = learning.Preset(dict(learning.PRESETS["demo"].options, not_digits=40), "small")
+    monkeypatch.setitem(learning.PRESETS, "demo", small)
     w = make_window(qtbot, loader, 300)
     dialog = open_dialog(w, epochs=1, hidden=16)
-    dialog.apply_preset("Thorough")
+    dialog.apply_preset("demo")
     assert dialog.drawings.isChecked()
     dialog.epochs.setValue(1)
     dialog.hidden.setValue(16)
-    dialog.augment.setChecked(False)
     with qtbot.waitSignal(dialog.trained, timeout=60_000) as trained:
         dialog.start()
-    network, meta = trained.args
-    assert meta["training_images"] == 300 + 40
-    dialog.apply_preset("Quick")
-    assert not dialog.drawings.isChecked()
+    network, meta, comparison = trained.args
+    assert meta["training_images"] == 300 + 40 and meta["preset"] == "demo"
+    assert comparison.current.mnist > 0.99 and comparison.new.mnist < comparison.current.mnist
+    dialog.drawings.setChecked(False)
+    assert dialog.options()["not_digits"] == 0

@@ -28,7 +28,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from digitpad import corrections, insight, learning
-from digitpad.model.train import TrainingStopped, train
+from digitpad.model.train import TrainingStopped
 
 PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
 CLOSE_WAIT_MS = 1000          # how long closing the window waits for a worker
@@ -94,13 +94,27 @@ class Worker(QObject):
 
 
 class TrainingWorker(Worker):
-    """Base of the jobs that train: progress per batch (at most every 50 ms) and per epoch."""
-    batch = Signal(object)        # model.train.BatchProgress
-    epoch = Signal(object)        # model.train.EpochReport
+    """Base of the jobs that make a model: they measure the model in use first (the
+    ``reference``), report every phase, every batch (at most every 50 ms) and epoch,
+    and end with ``(network, meta, comparison)``: the new model beside the one in use
+    (:class:`digitpad.learning.Comparison`, or None when there was none)."""
+    phase = Signal(str, int, int)   # what is being prepared, items done, items in all
+    reference = Signal(object)      # learning.Scores of the model in use, or None
+    batch = Signal(object)          # model.train.BatchProgress
+    epoch = Signal(object)          # model.train.EpochReport
 
-    def __init__(self):
+    def __init__(self, loader, current=None):
         super().__init__()
+        self.loader = loader
+        self.current = current        # the network in use, or None
+        self.sets = None
         self._last_progress = 0.0
+
+    def _phase(self, name, done, total):
+        """A drawing phase's progress callback: report it, and abort when asked to stop."""
+        if self.should_stop():
+            raise TrainingStopped(f"stopped while {name.lower()}")
+        self.phase.emit(str(name), int(done), int(total))
 
     def _on_batch(self, progress):
         """model.train's on_batch: passed on as a signal, not more often than the eye sees."""
@@ -113,43 +127,61 @@ class TrainingWorker(Worker):
         return dict(on_batch=self._on_batch, on_epoch=self.epoch.emit,
                     should_stop=self.should_stop)
 
+    def prepare(self):
+        """MNIST, the measure sets and the scores of the model in use: ``(mnist, before)``."""
+        self.status.emit("Loading MNIST...")
+        mnist = self.loader(self._progress)
+        self.status.emit("Preparing the drawings every model is measured on...")
+        self.sets = learning.measure_sets(self.should_stop, self._phase)
+        before = None
+        if self.current is not None:
+            self.status.emit("Measuring the model in use...")
+            before = learning.score(self.current, mnist, self.sets)
+        self.reference.emit(before)
+        return mnist, before
+
+    def measure(self, network):
+        """After every epoch: the held-out pen digits read right (for the plot)."""
+        return {"pen": learning.pen_accuracy(network, self.sets)}
+
+    def outcome(self, network, meta, mnist, before):
+        self.status.emit("Measuring the new model...")
+        after = learning.score(network, mnist, self.sets)
+        meta["scores"] = after.to_dict()
+        return network, meta, None if before is None else learning.Comparison(before, after)
+
 
 class TrainWorker(TrainingWorker):
-    """Trains a network; ``succeeded`` carries ``(network, meta)``."""
+    """Runs a recipe (:func:`digitpad.learning.make_model`) on a loader's MNIST."""
 
-    def __init__(self, config, dataset, *, init=None, source="retrained in the app"):
-        super().__init__()
-        self.config = config
-        self.dataset = dataset
-        self.init = init
+    def __init__(self, options, loader, *, current=None, source="retrained in the app"):
+        super().__init__(loader, current)
+        self.options = options
         self.source = source
 
     def work(self):
-        self.config.validate()
-        self.status.emit("Loading MNIST and drawing the training digits...")
-        train_x, train_y, test_x, test_y = self.dataset(self._progress, self.should_stop)
-        if self.should_stop():
-            raise TrainingStopped("stopped before training")
-        self.status.emit(f"Training on {len(train_x):,} images...")
-        result = train(self.config, train_x, train_y, test_x, test_y, init=self.init,
-                       **self.callbacks())
-        accuracy = result.network.accuracy(test_x, test_y)
-        return result.network, learning.model_meta(
-            accuracy=accuracy, source=self.source, config=self.config,
-            images=len(train_x), seconds=result.seconds)
+        learning.config_from(self.options).validate()
+        mnist, before = self.prepare()
+        network, meta = learning.make_model(
+            self.options, mnist, source=self.source, progress=self._phase,
+            status=lambda text: self.status.emit(text[:1].upper() + text[1:]),
+            measure=self.measure, **self.callbacks())
+        return self.outcome(network, meta, mnist, before)
 
 
 class LearnWorker(TrainingWorker):
-    """Fine-tunes a network on the corrections mixed with MNIST; ``(network, meta)``."""
+    """Fine-tunes a network on the corrections mixed with MNIST."""
 
     def __init__(self, network, meta, loader, seed=None):
-        super().__init__()
-        self.network, self.meta, self.loader, self.seed = network, meta, loader, seed
+        super().__init__(loader, network)
+        self.meta, self.seed = meta, seed
 
     def work(self):
-        return learning.learn_from_corrections(self.network, self.meta, self.loader,
-                                               seed=self.seed, status=self.status.emit,
-                                               progress=self._progress, **self.callbacks())
+        mnist, before = self.prepare()
+        network, meta = learning.learn_from_corrections(
+            self.current, self.meta, mnist, seed=self.seed, status=self.status.emit,
+            measure=self.measure, **self.callbacks())
+        return self.outcome(network, meta, mnist, before)
 
 
 @dataclass(frozen=True)
@@ -257,7 +289,8 @@ class Job(QObject):
                 signal.disconnect()
             except (RuntimeError, TypeError):
                 pass
-        for signal in (getattr(self.worker, "batch", None), getattr(self.worker, "epoch", None)):
+        for signal in (getattr(self.worker, name, None)
+                       for name in ("batch", "epoch", "phase", "reference")):
             if signal is not None:
                 try:
                     signal.disconnect()

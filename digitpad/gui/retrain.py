@@ -1,9 +1,14 @@
 """Retraining from the window: the dialog that trains a network in the background.
 
-:class:`TrainingDialog` shows a run's progress (Learn's dialog is one too);
-:class:`RetrainDialog` adds the settings and the named recipes of
-:mod:`digitpad.learning`.  The work runs in a worker thread started through
-the window's :class:`~digitpad.gui.jobs.Jobs`, which runs one job at a time.
+:class:`TrainingDialog` shows a run's progress, every phase with its time
+left, and plots it live (:class:`~digitpad.gui.plot.TrainingPlot`); Learn's
+dialog is one too.  :class:`RetrainDialog` adds the named recipes of
+:mod:`digitpad.learning` (the same as ``digitpad train --preset``) and the
+settings that override them.  The work runs in a worker thread started
+through the window's :class:`~digitpad.gui.jobs.Jobs`, which runs one job at
+a time.  When it ends, ``trained(network, meta, comparison)`` tells the
+window, which asks the person whether to use the new model
+(:mod:`~digitpad.gui.compare`).
 
 Where the data comes from is injectable: a *loader* is a callable
 ``loader(progress) -> Mnist`` (``progress(name, done, total)`` reports a
@@ -11,15 +16,17 @@ download); the default is :func:`digitpad.learning.default_loader`.
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
-                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox,
+                               QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
+                               QMessageBox, QProgressBar, QRadioButton, QSpinBox, QVBoxLayout)
 
 from digitpad import learning
-from digitpad.model.train import TrainConfig
 
 from .jobs import Jobs, TrainWorker
+from .plot import TrainingPlot
 
 
 def format_seconds(seconds):
@@ -30,22 +37,27 @@ def format_seconds(seconds):
 
 
 class TrainingDialog(QDialog):
-    """A run in the background with its progress; ``trained(network, meta)`` on success.
+    """A run in the background with its progress and plot;
+    ``trained(network, meta, comparison)`` on success.
 
     It is not modal: the window goes on reading drawings with the model in use
     while the network trains.  Subclasses add their settings above the
     progress and say which worker to run (:meth:`make_worker`).
+    ``model_source()`` gives the model in use (a store.LoadedModel, or None).
     """
-    trained = Signal(object, object)
+    trained = Signal(object, object, object)
     runningChanged = Signal(bool)
     start_text = "Train"
 
-    def __init__(self, parent=None, *, loader=None, jobs=None):
+    def __init__(self, parent=None, *, loader=None, jobs=None, model_source=None):
         super().__init__(parent)
         self.loader = loader or learning.default_loader
         self.jobs = jobs or Jobs(self)       # the window's, shared by every job
+        self.model_source = model_source or (lambda: None)
         self.job = None
+        self.note = ""                       # what the measures leave out, if anything
         self._epochs = []
+        self._phase_start = {}
         self.jobs.changed.connect(self._update_start)
 
         self.status = QLabel(" ", wordWrap=True, objectName="status")
@@ -54,6 +66,7 @@ class TrainingDialog(QDialog):
         self.detail = QLabel(" ", objectName="detail")
         self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.history = QLabel("", wordWrap=True, objectName="history")
+        self.plot = TrainingPlot()
 
         self.buttons = QDialogButtonBox()
         self.start_button = self.buttons.addButton(self.start_text, QDialogButtonBox.AcceptRole)
@@ -71,6 +84,7 @@ class TrainingDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.detail)
         layout.addWidget(self.history)
+        layout.addWidget(self.plot, 1)
         layout.addWidget(self.buttons)
 
     def make_settings(self):
@@ -103,12 +117,16 @@ class TrainingDialog(QDialog):
             return
         worker.status.connect(self.status.setText)
         worker.download.connect(self._on_download)
+        worker.phase.connect(self._on_phase)
+        worker.reference.connect(self.plot.set_reference)
         worker.batch.connect(self._on_batch)
         worker.epoch.connect(self._on_epoch)
         worker.succeeded.connect(self._on_succeeded)
         worker.failed.connect(self._on_failed)
         worker.stopped.connect(self._on_stopped)
         self._epochs = []
+        self._phase_start = {}
+        self.plot.clear()
         self.history.setText("")
         self.detail.setText(" ")
         self.progress.setValue(0)
@@ -140,8 +158,19 @@ class TrainingDialog(QDialog):
         else:
             self.status.setText(f"Downloading {name}: {done / 1e6:.1f} MB")
 
+    @Slot(str, int, int)
+    def _on_phase(self, name, done, total):
+        """A phase before training (drawing): how far, and the time left."""
+        start = self._phase_start.setdefault(name, time.perf_counter())
+        elapsed = time.perf_counter() - start
+        left = elapsed * (total - done) / done if done else float("nan")
+        self.status.setText(f"{name}: {done:,} of {total:,} · {format_seconds(left)} left "
+                            "(made once, then kept)")
+        self.progress.setValue(int(1000 * done / max(total, 1)))
+
     @Slot(object)
     def _on_batch(self, p):
+        self.plot.add_batch(p)
         self.progress.setValue(int(1000 * p.fraction))
         self.detail.setText(
             f"Epoch {p.epoch}/{p.epochs} · batch {p.batch}/{p.batches} · loss {p.loss:.3f} · "
@@ -149,22 +178,26 @@ class TrainingDialog(QDialog):
 
     @Slot(object)
     def _on_epoch(self, report):
+        self.plot.add_epoch(report)
         line = f"epoch {report.epoch}: loss {report.loss:.3f}"
         if report.val_accuracy is not None:
             line += f", test accuracy {100 * report.val_accuracy:.2f}%"
+        if report.measures.get("pen") is not None:
+            line += f", pen digits {100 * report.measures['pen']:.1f}%"
         self._epochs.append(line)
         self.history.setText("\n".join(self._epochs[-4:]))
 
     @Slot(object)
     def _on_succeeded(self, result):
-        network, meta = result
+        network, meta, comparison = result
         self.progress.setValue(1000)
+        self.note = self.job.worker.sets.note if self.job is not None else ""
         self.status.setText(self.success_text(meta))
-        self.trained.emit(network, meta)
+        self.trained.emit(network, meta, comparison)
 
     def success_text(self, meta):
         return (f"Done: {100 * meta['mnist_test_accuracy']:.2f}% on the MNIST test set. "
-                "The new model is in use.")
+                "Compare it with the model in use, then keep either.")
 
     @Slot(str)
     def _on_failed(self, message):
@@ -187,21 +220,21 @@ class TrainingDialog(QDialog):
 
 
 class RetrainDialog(TrainingDialog):
-    """Model > Retrain...: epochs, hidden units, learning rate, augmentation, presets."""
+    """Model > Retrain...: a named recipe (a preset), and the settings that override it."""
 
-    def __init__(self, parent=None, *, loader=None, jobs=None, limit=None, init=None):
+    def __init__(self, parent=None, *, loader=None, jobs=None, limit=None, model_source=None):
         self.limit = limit
-        self.init = init
-        super().__init__(parent, loader=loader, jobs=jobs)
+        super().__init__(parent, loader=loader, jobs=jobs, model_source=model_source)
         self.setWindowTitle("Retrain the network")
         self.setObjectName("retrainDialog")
         self.status.setText("Training uses the 60,000 MNIST images (downloaded once, 11 MB), "
-                            "and with drawings the pen digits that ship with digitpad.")
-        self.apply_preset("Quick")
-        self.resize(460, self.sizeHint().height())
+                            "and with drawings the pen digits that ship with digitpad. "
+                            "At the end you compare the new model with the one in use.")
+        self.apply_preset(learning.DEFAULT_PRESET)
+        self.resize(560, 760)
 
     def make_settings(self):
-        self.epochs = QSpinBox(minimum=1, maximum=200, objectName="epochs")
+        self.epochs = QSpinBox(minimum=1, maximum=1000, objectName="epochs")
         self.hidden = QSpinBox(minimum=8, maximum=4096, singleStep=32, objectName="hidden")
         self.lr = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=1.0, singleStep=0.0005,
                                  objectName="learningRate")
@@ -210,41 +243,60 @@ class RetrainDialog(TrainingDialog):
         self.drawings = QCheckBox("Also learn from pen-written digits and from non-digits\n"
                                   "(reads drawings better and knows when to say \"not sure\")",
                                   objectName="drawings")
-        presets = QHBoxLayout()
-        for name in learning.PRESETS:
-            button = QPushButton(name, objectName=f"preset{name}")
+        self.preset_buttons = QButtonGroup(self)
+        presets = QGridLayout()
+        for row, (name, preset) in enumerate(learning.PRESETS.items()):
+            button = QRadioButton(name, objectName=f"preset_{name}")
             button.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
-            presets.addWidget(button)
-        presets.addStretch()
+            self.preset_buttons.addButton(button)
+            presets.addWidget(button, row, 0)
+            presets.addWidget(QLabel(preset.expect, wordWrap=True), row, 1)
+        presets.setColumnStretch(1, 1)
         form = QFormLayout()
-        form.addRow("Preset:", presets)
         form.addRow("Epochs:", self.epochs)
         form.addRow("Hidden units:", self.hidden)
         form.addRow("Learning rate:", self.lr)
         form.addRow("", self.augment)
         form.addRow("", self.drawings)
-        box = QGroupBox("Settings")
-        box.setLayout(form)
+        box = QGroupBox("Recipe (digitpad train --preset NAME); the settings below override it")
+        layout = QVBoxLayout(box)
+        layout.addLayout(presets)
+        layout.addLayout(form)
         return box
 
     def apply_preset(self, name):
-        p = learning.PRESETS[name]
-        self.epochs.setValue(p["epochs"])
-        self.hidden.setValue(p["hidden"])
-        self.lr.setValue(p["lr"])
-        self.augment.setChecked(p["augment"])
-        self.drawings.setChecked(p["drawings"])
+        """Show a preset: its button checked, its values in the settings."""
+        self.preset = name
+        self.findChild(QRadioButton, f"preset_{name}").setChecked(True)
+        options = learning.recipe(name)
+        config = learning.config_from(options)
+        self.epochs.setValue(config.epochs)
+        self.hidden.setValue(config.hidden[0])
+        self.lr.setValue(config.lr)
+        self.augment.setChecked(config.augment)
+        self.drawings.setChecked(bool(options["pen_digits"] or options["not_digits"]))
 
-    def config(self):
-        return TrainConfig(hidden=(self.hidden.value(),), epochs=self.epochs.value(),
-                           lr=self.lr.value(), augment=self.augment.isChecked())
+    def options(self):
+        """The preset's options, with the settings changed from it as overrides."""
+        options = learning.recipe(self.preset, limit=self.limit)
+        config = learning.config_from(options)
+        shown = dict(epochs=self.epochs.value(), lr=self.lr.value(),
+                     augment=self.augment.isChecked())
+        if self.hidden.value() != config.hidden[0]:
+            shown["hidden"] = (self.hidden.value(),)
+        options.update({k: v for k, v in shown.items() if v != getattr(config, k)})
+        drawings = bool(options["pen_digits"] or options["not_digits"])
+        if self.drawings.isChecked() != drawings:
+            pen, others = learning.DRAWINGS if self.drawings.isChecked() else (0, 0)
+            options.update(pen_digits=pen, not_digits=others)
+        return options
 
     def make_worker(self):
-        config = self.config()
+        options = self.options()
         try:
-            config.validate()
+            learning.config_from(options).validate()
         except ValueError as e:
             self.status.setText(f"Cannot train: {e}")
             return None
-        dataset = learning.training_dataset(self.loader, self.limit, self.drawings.isChecked())
-        return TrainWorker(config, dataset, init=self.init)
+        model = self.model_source()
+        return TrainWorker(options, self.loader, current=model.network if model else None)

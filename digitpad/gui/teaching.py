@@ -33,13 +33,12 @@ class LearnDialog(TrainingDialog):
     start_text = "Learn"
 
     def __init__(self, parent=None, *, loader=None, jobs=None, model_source=None):
-        super().__init__(parent, loader=loader, jobs=jobs)
-        self.model_source = model_source      # () -> store.LoadedModel in use, or None
+        super().__init__(parent, loader=loader, jobs=jobs, model_source=model_source)
         self.count = 0                        # corrections kept, as last counted
         self.setWindowTitle("Learn from my corrections")
         self.setObjectName("learnDialog")
         self.refresh()
-        self.resize(460, self.sizeHint().height())
+        self.resize(520, 640)
 
     def refresh(self):
         if self.is_running():
@@ -58,7 +57,7 @@ class LearnDialog(TrainingDialog):
         return self.count > 0 and super().can_start()
 
     def make_worker(self):
-        model = self.model_source() if self.model_source else None
+        model = self.model_source()
         if model is None:
             self.status.setText("There is no model to fine-tune: load or train one first.")
             return None
@@ -67,7 +66,8 @@ class LearnDialog(TrainingDialog):
     def success_text(self, meta):
         return (f"Done: learnt from {meta['corrections']} corrections. MNIST test accuracy "
                 f"{100 * meta['mnist_test_accuracy_before']:.2f}% before, "
-                f"{100 * meta['mnist_test_accuracy']:.2f}% now. The new model is in use.")
+                f"{100 * meta['mnist_test_accuracy']:.2f}% now. Compare it with the model "
+                "in use, then keep either.")
 
 
 def thumbnail(correction):

@@ -5,7 +5,8 @@ decides nothing itself: the sheet is :class:`~digitpad.gui.canvas.Canvas`,
 the right-hand side :class:`~digitpad.gui.panels.ReadingPanel`, reading is
 :func:`digitpad.reading.read`, models and settings are :mod:`digitpad.store`,
 background work runs one job at a time through :class:`~digitpad.gui.jobs.Jobs`,
-and the dialogs are in :mod:`~digitpad.gui.retrain` and :mod:`~digitpad.gui.teaching`.
+and the dialogs are in :mod:`~digitpad.gui.retrain`, :mod:`~digitpad.gui.teaching` and
+:mod:`~digitpad.gui.compare` (a new model is used only when the person keeps it).
 
 Reading is coalesced: the canvas says ``changed`` after every painted
 segment, and the window reads at most once per display frame (a single-shot
@@ -36,6 +37,7 @@ from digitpad.strokes import PEN_WIDTHS
 from . import teaching
 from .canvas import Canvas
 from .filedialog import ask_path
+from .compare import CompareDialog
 from .jobs import EvaluateWorker, Jobs, abandoned_jobs
 from .panels import ReadingPanel
 from .results import ResultsWindow
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.model = None                # store.LoadedModel in use
         self.prediction = None           # reading.Prediction, or None for an empty sheet
         self.retrain_dialog = self.learn_dialog = self.corrections_dialog = None
+        self.compare_dialog = None       # asking whether to use a new model
         self.evaluation = None           # the Job while evaluating
         self.last_evaluation = None      # the accuracy the last evaluation measured
         self.results_window = None       # the last evaluation's ResultsWindow
@@ -303,7 +306,8 @@ class MainWindow(QMainWindow):
         self.model = model
         if remember and model is not None:
             store.remember_model(model)
-        text = "No model" if model is None else f"Model: {model.describe()}"
+        text = "No model" if model is None else \
+            f"Model: {model.describe()}{self._scores_text(model, '; ')}"
         self.model_label.setText(self.model_label.fontMetrics().elidedText(
             text, Qt.ElideMiddle, LABEL_PIXELS))
         self.model_label.setToolTip(text)
@@ -355,9 +359,38 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Using the shipped model", 5000)
         return True
 
-    @Slot(object, object)
+    @staticmethod
+    def _scores_text(model, before=""):
+        """How good a model is on the held-out drawings, when it has been measured."""
+        scores = learning.Scores.from_meta(model.meta) if model is not None else None
+        return f"{before}{scores.summary()}" if scores else ""
+
+    def offer_trained(self, network, meta, comparison, stem="retrained", note="", adopted=None):
+        """Show a new model beside the one in use; use it only if the person keeps it
+        (then call ``adopted()``)."""
+        def use():
+            self.adopt_trained(network, meta, stem)
+            if adopted is not None:
+                adopted()
+        if comparison is None or self.model is None:      # nothing to compare with
+            return use()
+        dialog = self.compare_dialog = CompareDialog(comparison, self.model.name(), note, self)
+        dialog.accepted.connect(use)
+        dialog.rejected.connect(lambda: self._keep_model(comparison.current))
+        dialog.finished.connect(lambda _: setattr(self, "compare_dialog", None))
+        dialog.open()
+        return dialog
+
+    def _keep_model(self, scores):
+        """The new model is discarded; the one in use keeps its newly measured scores."""
+        if self.model is not None:
+            self.model.meta["scores"] = scores.to_dict()
+            self.set_model(self.model, remember=False)
+        self.statusBar().showMessage("Kept the model in use; the new model was discarded.",
+                                     8000)
+
     def adopt_trained(self, network, meta, stem="retrained"):
-        """Save a freshly trained network under the models folder and use it."""
+        """Save a new network under the models folder and use it."""
         try:
             model = store.adopt(network, meta, stem)
         except SAVE_ERRORS as e:
@@ -390,8 +423,9 @@ class MainWindow(QMainWindow):
         """Open the Retrain dialog (not modal: drawing goes on while it trains)."""
         def make():
             dialog = RetrainDialog(self, loader=self.mnist_loader, jobs=self.jobs,
-                                   limit=self.train_limit)
-            dialog.trained.connect(self.adopt_trained)
+                                   limit=self.train_limit, model_source=lambda: self.model)
+            dialog.trained.connect(lambda network, meta, comparison: self.offer_trained(
+                network, meta, comparison, note=dialog.note))
             return dialog
         return self._show_dialog("retrain_dialog", make)
 
@@ -401,17 +435,21 @@ class MainWindow(QMainWindow):
         def make():
             dialog = teaching.LearnDialog(self, loader=self.mnist_loader, jobs=self.jobs,
                                           model_source=lambda: self.model)
-            dialog.trained.connect(self._adopt_learnt)
+            dialog.trained.connect(self._offer_learnt)
             return dialog
         dialog = self._show_dialog("learn_dialog", make)
         dialog.refresh()
         return dialog
 
-    @Slot(object, object)
-    def _adopt_learnt(self, network, meta):
+    @Slot(object, object, object)
+    def _offer_learnt(self, network, meta, comparison):
+        """Learn's model, beside the one in use; kept, it remembers the model it came from."""
         before = self.model
-        self.adopt_trained(network, meta, stem="personal")
-        self.before_learn = (self.model, before)
+
+        def adopted():
+            self.before_learn = (self.model, before)
+        self.offer_trained(network, meta, comparison, stem="personal",
+                           note=self.learn_dialog.note, adopted=adopted)
 
     @Slot()
     def evaluate(self):
@@ -515,11 +553,13 @@ class MainWindow(QMainWindow):
         else:
             acc = m.test_accuracy()
             where = "the shipped model" if m.shipped else str(m.path or "not saved")
+            measured = self._scores_text(m)
             lines.append("<p><b>Model in use</b><br>"
                          f"Layers: {'-'.join(map(str, m.network.sizes))}<br>"
                          f"MNIST test accuracy: "
                          f"{'unknown' if acc is None else f'{100 * acc:.2f}%'}<br>"
-                         f"Loaded from: {where}"
+                         + (f"Measured on held-out drawings: {measured}<br>" if measured else "")
+                         + f"Loaded from: {where}"
                          + (f" ({m.path})" if m.shipped and m.path else "") + "</p>")
         lines.append(CREDITS)
         return "".join(lines)
@@ -531,7 +571,7 @@ class MainWindow(QMainWindow):
         self.jobs.shutdown()
         self.views.closing()
         for dialog in (self.retrain_dialog, self.learn_dialog, self.corrections_dialog,
-                       self.results_window):
+                       self.results_window, self.compare_dialog):
             if dialog is not None:
                 dialog.close()
         self._timer.stop()
