@@ -1,14 +1,23 @@
-"""Time one training epoch here and in PyTorch on the CPU, in one run.
+"""Time one training epoch here and in PyTorch on the CPU, and a whole preset, in one run.
 
-    python bench/train_speed.py [--data DIR] [--repeats 3]
+    python bench/train_speed.py [--data DIR] [--repeats 3] [--preset shipped|quick|demo|none]
+                                [--home DIR]
 
 The same 784-512-10 network, batch 128, Adam, on the 60,000 MNIST training
-images: one plain epoch of digitpad's trainer, one augmented epoch, and, when
-PyTorch is installed (``pip install torch==2.13.0``), one epoch of the same
-model in PyTorch with as many threads as NumPy's BLAS uses.  Each is run
-``--repeats`` times, alternating, after a warm-up, and the medians are
-compared, so that a busy machine slows all of them alike.  Finally it runs
-``digitpad train --epochs 1`` in a child process and reports its peak memory.
+images: one plain epoch of digitpad's trainer, one augmented epoch, the same
+two at batch 512 (the "bigger late batches" lever), and, when PyTorch is
+installed (``pip install torch==2.13.0``; it is never a dependency of
+digitpad), one epoch of the same model in PyTorch with as many threads as
+NumPy's BLAS uses.  Each is run ``--repeats`` times, alternating, after a
+warm-up, and the medians are compared, so that a busy machine slows all of
+them alike.  Then it runs ``digitpad train --epochs 1`` in a child process
+and reports its peak memory.
+
+Last, ``digitpad train --preset NAME`` (default: shipped, the recipe of the
+shipped model) runs in a child process with ``DIGITPAD_HOME=--home`` (default:
+a fresh folder, so the drawings are made, not read from the cache); it prints
+the wall time, its ratio to the PyTorch epoch, and the model's quality on
+the three measures the app compares models on, beside the shipped model's.
 """
 from __future__ import annotations
 
@@ -39,11 +48,12 @@ def blas_threads():
                 return pool["num_threads"], pool.get("internal_api"), pool.get("architecture")
     except ImportError:
         pass
-    return os.cpu_count(), "unknown", "unknown"
+    threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+    return int(threads) if threads else os.cpu_count(), "unknown", "unknown"
 
 
-def digitpad_epoch(images, labels, augment):
-    config = TrainConfig(hidden=(512,), epochs=1, batch_size=128, optimizer="adam",
+def digitpad_epoch(images, labels, augment, batch_size=128):
+    config = TrainConfig(hidden=(512,), epochs=1, batch_size=batch_size, optimizer="adam",
                          lr=1e-3, augment=augment, seed=0)
     start = time.perf_counter()
     train(config, images, labels)
@@ -95,12 +105,40 @@ def peak_memory_of_cli(data, *options):
     return usage.ru_maxrss / 1024
 
 
+def preset_run(name, data, home):
+    """``digitpad train --preset NAME`` in a child process: (seconds, model file)."""
+    home = Path(home) if home else Path(tempfile.mkdtemp(prefix="digitpad-bench-"))
+    out = home / f"bench-{name}.npz"
+    cmd = [sys.executable, "-m", "digitpad.cli", "train", "--preset", name, "--out", str(out)]
+    if data:
+        cmd += ["--data", str(data)]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, DIGITPAD_HOME=str(home)),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.strip()[-500:]}")
+    return time.perf_counter() - start, out
+
+
+def quality(path, mnist):
+    """Scores of a model file on the measures the app compares models on."""
+    from digitpad import learning
+    from digitpad.model.weights import load
+    network, meta = load(path)
+    return learning.score(network, mnist, learning.measure_sets()), meta
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_data = ROOT.parent / "shared" / "mnist"
     parser.add_argument("--data", type=Path, default=default_data if default_data.is_dir() else None)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="epochs of each kind (0: time the preset alone)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
+    parser.add_argument("--preset", default="shipped",
+                        help="the preset to run whole, or none (default shipped)")
+    parser.add_argument("--home", type=Path,
+                        help="DIGITPAD_HOME for the preset run (default: a fresh folder)")
     args = parser.parse_args()
 
     # Memory first, while this process is still small: Linux counts in a child's peak
@@ -120,13 +158,16 @@ def main():
     print("one epoch of 784-512-10, batch 128, Adam, 60,000 images; "
           f"median of {args.repeats} after a warm-up")
 
-    runs = {"digitpad": [], "digitpad augmented": [], "pytorch": []}
+    runs = {"digitpad": [], "digitpad augmented": [], "digitpad, batch 512": [],
+            "augmented, batch 512": [], "pytorch": []}
     digitpad_epoch(images[:5000], labels[:5000], augment=True)      # warm-up
-    if torch_epoch:
+    if torch_epoch and args.repeats:
         torch_epoch()
     for _ in range(args.repeats):
         runs["digitpad"].append(digitpad_epoch(images, labels, augment=False))
         runs["digitpad augmented"].append(digitpad_epoch(images, labels, augment=True))
+        runs["digitpad, batch 512"].append(digitpad_epoch(images, labels, False, 512))
+        runs["augmented, batch 512"].append(digitpad_epoch(images, labels, True, 512))
         if torch_epoch:
             runs["pytorch"].append(torch_epoch())
 
@@ -136,12 +177,29 @@ def main():
     if "pytorch" in median:
         print(f"  digitpad is {median['pytorch'] / median['digitpad']:.2f}x as fast as "
               "PyTorch (CPU)")
-    else:
-        print("  PyTorch is not installed: pip install torch==2.13.0 to compare")
-    print(f"  an augmented epoch takes {median['digitpad augmented'] / median['digitpad']:.2f}x "
-          "a plain one")
+    elif torch_epoch is None:
+        print("  PyTorch is not installed (pip install torch==2.13.0 to compare): "
+              "no PyTorch figures")
+    if "digitpad" in median:
+        print(f"  an augmented epoch takes "
+              f"{median['digitpad augmented'] / median['digitpad']:.2f}x a plain one; "
+              f"at batch 512 {median['augmented, batch 512'] / median['digitpad']:.2f}x, "
+              f"and a plain one {median['digitpad, batch 512'] / median['digitpad']:.2f}x")
     for options, mb in memory:
         print(f"peak memory of digitpad train --epochs 1 {' '.join(options)}: {mb:.0f} MB")
+
+    if args.preset != "none":
+        seconds, path = preset_run(args.preset, args.data, args.home)
+        line = f"digitpad train --preset {args.preset}: {seconds:.0f} s"
+        if "pytorch" in median:
+            line += f", {seconds / median['pytorch']:.0f}x one PyTorch epoch"
+        print(line)
+        scores, meta = quality(path, mnist)
+        print(f"  of which training {meta.get('training_seconds', 0):.0f} s (the rest: "
+              f"MNIST, drawing); {scores.summary()}")
+        from digitpad import weights
+        shipped, _ = quality(weights.SHIPPED, mnist)
+        print(f"  the shipped model on the same measures: {shipped.summary()}")
 
 
 if __name__ == "__main__":

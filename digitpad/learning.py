@@ -240,7 +240,7 @@ class Scores:
         parts = [f"{100 * self.mnist:.2f}% on MNIST"]
         if self.pen is not None:
             parts.append(f"{100 * self.pen:.1f}% of pen digits read right")
-        parts.append(f"{100 * self.declined:.0f}% of non-digits declined")
+        parts.append(f"{100 * self.declined:.1f}% of non-digits declined")
         return ", ".join(parts)
 
 

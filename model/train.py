@@ -41,6 +41,7 @@ class TrainConfig:
     hidden: tuple = (512,)
     epochs: int = 10
     batch_size: int = 128
+    late_batch_size: int = 0          # from halfway on, batches of this size (0: no change)
     optimizer: str = "adam"           # "adam" or "sgd"
     lr: float = 1e-3
     weight_decay: float = 0.0
@@ -55,7 +56,7 @@ class TrainConfig:
             raise ValueError("hidden sizes must be positive integers, e.g. 512 or 800,300")
         if self.epochs < 1:
             raise ValueError("epochs must be at least 1")
-        if self.batch_size < 1:
+        if self.batch_size < 1 or self.late_batch_size < 0:
             raise ValueError("batch size must be at least 1")
         if not (self.lr > 0 and math.isfinite(self.lr)):
             raise ValueError("learning rate must be a positive number")
@@ -142,9 +143,10 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     optimizer = make_optimizer(config.optimizer, params, config.lr, config.weight_decay)
     schedule = SCHEDULES[config.schedule]
 
-    n, bs = len(images), config.batch_size
-    batches = math.ceil(n / bs)
-    total_steps = batches * config.epochs
+    n = len(images)
+    sizes = [config.late_batch_size if config.late_batch_size and e > config.epochs / 2
+             else config.batch_size for e in range(1, config.epochs + 1)]
+    total_steps = sum(math.ceil(n / bs) for bs in sizes)
     distorter = (augment_module.Distorter(strength=config.augment_strength,
                                           rng=np.random.default_rng([config.seed, 1]))
                  if config.augment else None)
@@ -153,13 +155,15 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     step = 0
     smooth = 0.0                      # exponential moving average of the batch losses
     with ThreadPoolExecutor(max_workers=1) as helper:
-        for epoch in range(1, config.epochs + 1):
+        for epoch, bs in enumerate(sizes, start=1):
             epoch_start = time.perf_counter()
+            batches = math.ceil(n / bs)
             order = rng.permutation(n)
             batch_of = lambda b: _batch(images, labels, order[b * bs:(b + 1) * bs], distorter)
             loss_sum = correct = seen = digits_seen = 0
             # The helper thread prepares (and distorts) the next batch while
             # this one trains: NumPy releases the GIL, so both cores work.
+            # Late in training, bigger batches (late_batch_size) cost less per image.
             upcoming = helper.submit(batch_of, 0)
             for b in range(batches):
                 if should_stop is not None and should_stop():

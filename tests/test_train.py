@@ -76,3 +76,16 @@ def test_config_to_dict_is_plain():
 def test_bad_data_is_refused():
     with pytest.raises(ValueError, match="expected images"):
         train(TrainConfig(epochs=1), np.zeros((5, 27, 27), np.uint8), np.zeros(5))
+
+
+def test_late_batches_are_bigger(mnist):
+    batches, epochs = [], []
+    config = TrainConfig(hidden=(16,), epochs=4, batch_size=50, late_batch_size=200,
+                         lr=5e-3, augment=False)
+    train(config, mnist.train_images[:1000], mnist.train_labels[:1000],
+          mnist.test_images[:500], mnist.test_labels[:500],
+          on_batch=batches.append, on_epoch=epochs.append)
+    per_epoch = {p.epoch: p.batches for p in batches}
+    assert per_epoch == {1: 20, 2: 20, 3: 5, 4: 5}
+    assert len(batches) == 50 and batches[-1].fraction == 1.0
+    assert epochs[-1].val_accuracy > 0.5
