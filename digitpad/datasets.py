@@ -138,11 +138,8 @@ def cached(name, key, make, sources=()):
 
 def _store(path, arrays):
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".tmp-{path.name}")
-        with open(tmp, "wb") as f:
+        with paths.atomic_write(path) as f:
             np.savez(f, **arrays)
-        tmp.replace(path)
         old = sorted(path.parent.glob("*.npz"), key=lambda p: p.stat().st_mtime)
         for stale in old[:-KEEP]:
             stale.unlink(missing_ok=True)

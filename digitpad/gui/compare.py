@@ -25,10 +25,12 @@ class CompareDialog(QDialog):
 
         rows = comparison.rows()
         self.table = QTableWidget(len(rows), 2, objectName="comparison")
-        self.table.setHorizontalHeaderLabels([f"In use: {current_name}", "New model"])
+        self.table.setHorizontalHeaderLabels(["In use", "New model"])
         self.table.setVerticalHeaderLabels([label for label, _, _ in rows])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.NoSelection)
+        self.table.setFocusPolicy(Qt.NoFocus)
         for r, (_, old, new) in enumerate(rows):
             for c, value in enumerate((old, new)):
                 item = QTableWidgetItem(f"{100 * value:.2f}%")
@@ -64,7 +66,8 @@ class CompareDialog(QDialog):
         (self.use_new_button if better else self.keep_button).setDefault(True)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Both models, measured the same way:"))
+        layout.addWidget(QLabel(f"The model in use ({current_name}) and the new one, "
+                                "measured the same way:", wordWrap=True))
         layout.addWidget(self.table)
         layout.addWidget(self.verdict)
         layout.addWidget(buttons)

@@ -30,9 +30,11 @@ class TrainingPlot(QWidget):
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen("#444", width=1.5))
 
         self.accuracy_plot = pg.PlotWidget(background="w")
-        self.accuracy_plot.setTitle("Accuracy after each epoch (%)", color="k", size="9pt")
+        self.accuracy_plot.setTitle(
+            f"Accuracy per epoch (%): <span style='color:{MNIST_COLOUR}'>MNIST test</span>, "
+            f"<span style='color:{PEN_COLOUR}'>held-out pen digits</span>; dashed: in use",
+            color="k", size="9pt")
         self.accuracy_plot.setLabel("bottom", "epoch")
-        self.accuracy_plot.addLegend(offset=(-10, -10))
         self.accuracy_plot.setXLink(self.loss_plot)
         self.mnist_curve = self.accuracy_plot.plot(
             pen=pg.mkPen(MNIST_COLOUR, width=2), symbol="o", symbolSize=5,
@@ -82,13 +84,13 @@ class TrainingPlot(QWidget):
         self.references = []
         if scores is None:
             return
-        for value, colour, what in ((scores.mnist, MNIST_COLOUR, "MNIST"),
-                                    (scores.pen, PEN_COLOUR, "pen digits")):
+        for value, colour, what, where in ((scores.mnist, MNIST_COLOUR, "MNIST", 0.02),
+                                           (scores.pen, PEN_COLOUR, "pen digits", 0.5)):
             if value is None:
                 continue
             line = pg.InfiniteLine(
                 pos=100 * value, angle=0, pen=pg.mkPen(colour, width=1, style=Qt.DashLine),
                 label=f"in use: {what} {100 * value:.1f}%",
-                labelOpts=dict(position=0.05, color=colour, anchors=[(0, 1), (0, 1)]))
+                labelOpts=dict(position=where, color=colour, anchors=[(0, 0), (0, 0)]))
             self.accuracy_plot.addItem(line)
             self.references.append(line)
