@@ -1,0 +1,66 @@
+"""digitpad.learning: recipes, and how a new model is compared with the one in use."""
+import numpy as np
+import pytest
+
+from digitpad import learning
+from digitpad.learning import Comparison, Scores
+
+
+def test_a_recipe_is_the_defaults_then_the_preset_then_the_overrides():
+    options = learning.recipe("shipped", epochs=3)
+    assert options["epochs"] == 3 and options["ensemble"] == 2 and options["preset"] == "shipped"
+    config = learning.config_from(options)
+    assert config.lr == 0.002 and config.augment_strength == 0.8 and config.hidden == (512,)
+    assert learning.config_from(learning.recipe(optimizer="sgd")).lr == 0.05
+    with pytest.raises(KeyError):
+        learning.recipe("fastest")
+
+
+def test_the_comparison_says_what_the_new_model_does_worse():
+    current = Scores(mnist=0.9931, pen=0.974, declined=0.90)
+    new = Scores(mnist=0.9940, pen=0.950, declined=0.60)
+    comparison = Comparison(current, new)
+    assert not comparison.new_is_better()
+    losses = comparison.losses()
+    assert len(losses) == 2
+    assert "reads fewer pen-written digits right (95.0% against 97.4%)" in losses[0]
+    assert "declines fewer non-digits" in losses[1] and "(60.0% against 90.0%)" in losses[1]
+    better = Comparison(current, Scores(0.9935, 0.980, 0.905))
+    assert better.new_is_better() and better.losses() == []
+    assert [label for label, _, _ in better.rows()] == [
+        "MNIST test accuracy", "held-out pen digits read right", "non-digits declined"]
+
+
+def test_without_the_held_out_writers_that_measure_is_left_out(monkeypatch, tmp_path, mnist):
+    from digitpad import pendigits
+    from digitpad.model.network import MLP
+
+    monkeypatch.setattr(pendigits, "shared_path", lambda: tmp_path / "absent.npz")
+    sets = learning.measure_sets()
+    assert sets.pen is None and "not on this computer" in sets.note
+    assert sets.non_digits.shape == (learning.NON_DIGITS, 28, 28)
+    scores = learning.score(MLP.create([784, 16, 10]), mnist, sets)
+    assert scores.pen is None and 0 <= scores.declined <= 1
+    comparison = Comparison(scores, scores)
+    assert len(comparison.rows()) == 2 and not comparison.new_is_better()
+    assert Scores.from_meta({"scores": scores.to_dict()}) == scores
+    assert Scores.from_meta({}) is None and Scores.from_meta({"scores": "bad"}) is None
+
+
+def test_scores_count_what_the_app_would_say(mnist):
+    """Read right: the right digit, sure enough to be named; declined: not sure."""
+    from digitpad.model.network import MLP
+
+    sevens = MLP.create([784, 4, 10])            # reads everything as a sure 7
+    sevens.weights[1][:] = 0
+    sevens.biases[1][7] = 20
+    unsure = MLP.create([784, 4, 10])            # spreads its bets: declines everything
+    unsure.weights[1][:] = 0
+    labels = np.array([7, 7, 1, 2])
+    sets = learning.MeasureSets((np.zeros((4, 28, 28), np.uint8), labels),
+                                np.zeros((5, 28, 28), np.uint8))
+    s = learning.score(sevens, mnist, sets)
+    assert s.pen == 0.5 and s.declined == 0.0
+    assert s.mnist == pytest.approx(np.mean(mnist.test_labels == 7))
+    u = learning.score(unsure, mnist, sets)
+    assert u.pen == 0.0 and u.declined == 1.0
