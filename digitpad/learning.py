@@ -18,16 +18,19 @@ line are made, measured and described the same way:
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from digitpad.model.network import as_input, average
 from digitpad.model.train import TrainConfig, train
 
-from . import __version__, corrections, datasets, reading
+from . import __version__, corrections, datasets, reading, store
 
 DEFAULT_LR = {"adam": 1e-3, "sgd": 0.05}
 
@@ -264,6 +267,43 @@ def score(network, mnist, sets):
     _, sure = _confident(network, sets.non_digits)
     return Scores(network.accuracy(mnist.test_images, mnist.test_labels),
                   pen_accuracy(network, sets), float(np.mean(~sure)))
+
+
+def _scores_file():
+    from digitpad.model import paths
+    return paths.cache_dir() / "scores.json"
+
+
+def _digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def known_scores(model):
+    """The scores of a store.LoadedModel: from its metadata, else as measured earlier for
+    the same file (the shipped model's, say), else None."""
+    found = Scores.from_meta(model.meta)
+    if found is None and model.path is not None:
+        try:
+            table = json.loads(_scores_file().read_text(encoding="utf-8"))
+            found = Scores.from_meta({"scores": table.get(_digest(model.path))})
+        except (OSError, ValueError, AttributeError):
+            return None
+    return found
+
+
+def remember_scores(model, scores):
+    """Keep the scores measured for a model's file, so that its next start shows them."""
+    try:
+        path = _scores_file()
+        try:
+            table = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            table = {}
+        table = table if isinstance(table, dict) else {}
+        table[_digest(model.path)] = scores.to_dict()
+        store.write_json(path, dict(list(table.items())[-20:]))
+    except (OSError, TypeError):
+        pass
 
 
 MEASURES = (("mnist", "MNIST test accuracy", "is less accurate on MNIST's test set"),

@@ -160,6 +160,9 @@ def test_a_worse_model_replaces_the_one_in_use_only_if_the_person_keeps_it(
         assert w.model.meta["scores"]["declined"] == comparison.current.declined
         assert "non-digits declined" in w.model_label.text()
         assert "non-digits declined" in w.about_text()
+        again = MainWindow()                      # and says so at the next start too
+        qtbot.addWidget(again)
+        assert again.model.shipped and "non-digits declined" in again.model_label.text()
 
 
 def test_cancel_during_data_preparation_is_quick(qtbot, shipped, loader, no_dialogs):

@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _scores_text(model, before=""):
         """How good a model is on the held-out drawings, when it has been measured."""
-        scores = learning.Scores.from_meta(model.meta) if model is not None else None
+        scores = learning.known_scores(model) if model is not None else None
         return f"{before}{scores.summary()}" if scores else ""
 
     def offer_trained(self, network, meta, comparison, stem="retrained", note="", adopted=None):
@@ -385,6 +385,8 @@ class MainWindow(QMainWindow):
         """The new model is discarded; the one in use keeps its newly measured scores."""
         if self.model is not None:
             self.model.meta["scores"] = scores.to_dict()
+            if self.model.path is not None:
+                learning.remember_scores(self.model, scores)
             self.set_model(self.model, remember=False)
         self.statusBar().showMessage("Kept the model in use; the new model was discarded.",
                                      8000)
