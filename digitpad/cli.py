@@ -17,6 +17,7 @@ import math
 import shlex
 import sys
 import tempfile
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -125,9 +126,11 @@ def add_train_command(commands, defaults=None):
     p = commands.add_parser("train", help="train a network on MNIST and save it",
                             description="Train a network on MNIST, show its test accuracy "
                                         "after every epoch, and save it.",
-                            epilog="presets (the Retrain dialog offers the same): "
-                                   + "; ".join(f"{name}: {preset.expect}"
-                                               for name, preset in PRESETS.items()),
+                            epilog="presets (the Retrain dialog offers the same):\n"
+                                   + "\n".join(textwrap.fill(f"{name:<8} {preset.expect}", 78,
+                                                              initial_indent="  ",
+                                                              subsequent_indent=" " * 11)
+                                                for name, preset in PRESETS.items()),
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--preset", choices=tuple(PRESETS), metavar="NAME",
                    help="start from a named recipe: " + ", ".join(PRESETS) + " (the one "
