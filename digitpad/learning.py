@@ -9,9 +9,10 @@ line are made, measured and described the same way:
   Retrain dialog; :func:`recipe` fills in the rest;
 * :func:`make_model`, one run of a recipe (MNIST, the drawings, an ensemble),
   reporting through callbacks;
-* :func:`measure_sets`, :func:`score` and :func:`compare`: a model's MNIST test
-  accuracy, held-out pen digits read right and non-digits declined, and what
-  a new model gains or loses against the one in use;
+* :func:`measure_sets`, :func:`score` and :class:`Comparison`: a model's MNIST
+  test accuracy, held-out pen digits read right and non-digits declined, and
+  what a new model gains or loses against the one in use (remembered per model
+  file by :func:`remember_scores`);
 * :func:`model_meta`, the one place that builds a trained model's metadata;
 * :func:`learn_from_corrections`, Learn's whole job.
 """
@@ -114,7 +115,7 @@ def training_data(options, mnist, seed, *, should_stop=None, progress=None):
 
 
 def make_model(options, mnist, *, source="digitpad train", status=None, progress=None,
-               on_batch=None, on_epoch=None, should_stop=None, measure=None, init=None):
+               on_batch=None, on_epoch=None, should_stop=None, measure=None):
     """Run a recipe: ``(network, meta)``.
 
     ``options`` as :func:`recipe` makes them; ``mnist`` the loaded MNIST.
@@ -141,10 +142,10 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
         status(f"training {sizes} on {len(x):,} images for {member.epochs} epochs "
                f"({member.optimizer}, lr {member.lr:g}, {member.schedule}, batch "
                f"{member.batch_size}, augmentation {'on' if member.augment else 'off'})")
-        result = train(member, x, y, mnist.test_images, mnist.test_labels, init=init,
+        result = train(member, x, y, mnist.test_images, mnist.test_labels,
                        should_stop=should_stop, measure=measure,
-                       on_batch=_across(on_batch, k, count, "batch"),
-                       on_epoch=_across(on_epoch, k, count, "epoch"))
+                       on_batch=_across(on_batch, k, count, seconds),
+                       on_epoch=_across(on_epoch, k, count, seconds))
         members.append(result.network)
         seconds += result.seconds
         images = len(x)
@@ -163,18 +164,17 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
                                seconds=seconds, **extra)
 
 
-def _across(callback, k, count, kind):
-    """A member's batch or epoch callback, counted over the whole ensemble."""
+def _across(callback, k, count, seconds_before):
+    """Member ``k``'s batch or epoch callback, counted over the whole ensemble (epochs,
+    fraction done and time since the first member started training)."""
     if callback is None or count == 1:
         return callback
 
     def report(r):
-        epochs = r.epochs * count
-        if kind == "batch":
-            callback(dataclasses.replace(r, epoch=r.epoch + k * r.epochs, epochs=epochs,
-                                         fraction=(k + r.fraction) / count))
-        else:
-            callback(dataclasses.replace(r, epoch=r.epoch + k * r.epochs, epochs=epochs))
+        whole = dict(epoch=r.epoch + k * r.epochs, epochs=r.epochs * count)
+        if hasattr(r, "fraction"):           # a BatchProgress
+            whole.update(fraction=(k + r.fraction) / count, elapsed=seconds_before + r.elapsed)
+        callback(dataclasses.replace(r, **whole))
     return report
 
 

@@ -64,3 +64,16 @@ def test_scores_count_what_the_app_would_say(mnist):
     assert s.mnist == pytest.approx(np.mean(mnist.test_labels == 7))
     u = learning.score(unsure, mnist, sets)
     assert u.pen == 0.0 and u.declined == 1.0
+
+
+def test_an_ensemble_reports_its_progress_over_the_whole_run(mnist):
+    batches, epochs = [], []
+    options = learning.recipe(epochs=2, hidden=(8,), augment=False, ensemble=2, limit=256,
+                              batch_size=128)
+    network, meta = learning.make_model(options, mnist, on_batch=batches.append,
+                                        on_epoch=epochs.append)
+    assert network.sizes == [784, 16, 10] and meta["ensemble"]["seeds"] == [0, 1]
+    assert [r.epoch for r in epochs] == [1, 2, 3, 4] and {r.epochs for r in epochs} == {4}
+    fractions = [p.fraction for p in batches]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(batches) == 8
+    assert batches[4].elapsed >= batches[3].elapsed
