@@ -112,11 +112,14 @@ def preset_run(name, data, home):
     cmd = [sys.executable, "-m", "digitpad.cli", "train", "--preset", name, "--out", str(out)]
     if data:
         cmd += ["--data", str(data)]
+    log = home / f"bench-{name}.log"
+    print(f"running {' '.join(cmd[2:])} (its output: {log})", flush=True)
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, DIGITPAD_HOME=str(home)),
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    with open(log, "w") as output:
+        done = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, DIGITPAD_HOME=str(home)),
+                              stdout=output, stderr=subprocess.STDOUT)
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.strip()[-500:]}")
+        raise SystemExit(f"{' '.join(cmd)} failed: see {log}")
     return time.perf_counter() - start, out
 
 
