@@ -16,7 +16,8 @@ and reports its peak memory.
 Last, ``digitpad train --preset NAME`` (default: shipped, the recipe of the
 shipped model) runs in a child process with ``DIGITPAD_HOME=--home`` (default:
 a fresh folder, so the drawings are made, not read from the cache); it prints
-the wall time, its ratio to the PyTorch epoch, and the model's quality on
+the wall and CPU time, their ratio to the PyTorch epoch's (CPU time is the
+fairer figure on a machine that other work shares), and the model's quality on
 the three measures the app compares models on, beside the shipped model's.
 """
 from __future__ import annotations
@@ -55,9 +56,14 @@ def blas_threads():
 def digitpad_epoch(images, labels, augment, batch_size=128):
     config = TrainConfig(hidden=(512,), epochs=1, batch_size=batch_size, optimizer="adam",
                          lr=1e-3, augment=augment, seed=0)
-    start = time.perf_counter()
-    train(config, images, labels)
-    return time.perf_counter() - start
+    return timed(train, config, images, labels)
+
+
+def timed(work, *args):
+    """``(wall seconds, CPU seconds of this process)`` that ``work(*args)`` took."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def torch_epoch_runner(images, labels, threads):
@@ -76,7 +82,6 @@ def torch_epoch_runner(images, labels, threads):
     loss_fn = torch.nn.CrossEntropyLoss()
 
     def epoch():
-        start = time.perf_counter()
         order = torch.randperm(len(x_all))
         for i in range(0, len(order), 128):
             idx = order[i:i + 128]
@@ -84,9 +89,8 @@ def torch_epoch_runner(images, labels, threads):
             loss = loss_fn(net(x_all[idx]), y_all[idx])
             loss.backward()
             optimizer.step()
-        return time.perf_counter() - start
 
-    return epoch, torch.__version__
+    return (lambda: timed(epoch)), torch.__version__
 
 
 def peak_memory_of_cli(data, *options):
@@ -106,7 +110,8 @@ def peak_memory_of_cli(data, *options):
 
 
 def preset_run(name, data, home):
-    """``digitpad train --preset NAME`` in a child process: (seconds, model file)."""
+    """``digitpad train --preset NAME`` in a child process: (wall seconds, CPU seconds,
+    model file)."""
     home = Path(home) if home else Path(tempfile.mkdtemp(prefix="digitpad-bench-"))
     out = home / f"bench-{name}.npz"
     cmd = [sys.executable, "-m", "digitpad.cli", "train", "--preset", name, "--out", str(out)]
@@ -116,11 +121,12 @@ def preset_run(name, data, home):
     print(f"running {' '.join(cmd[2:])} (its output: {log})", flush=True)
     start = time.perf_counter()
     with open(log, "w") as output:
-        done = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, DIGITPAD_HOME=str(home)),
-                              stdout=output, stderr=subprocess.STDOUT)
-    if done.returncode != 0:
+        child = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ, DIGITPAD_HOME=str(home)),
+                                 stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: see {log}")
-    return time.perf_counter() - start, out
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, out
 
 
 def quality(path, mnist):
@@ -174,28 +180,32 @@ def main():
         if torch_epoch:
             runs["pytorch"].append(torch_epoch())
 
-    median = {k: statistics.median(v) for k, v in runs.items() if v}
+    median = {k: statistics.median(wall for wall, _ in v) for k, v in runs.items() if v}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items() if v}
     for name, seconds in median.items():
-        print(f"  {name:<20} {seconds:6.3f} s per epoch")
+        print(f"  {name:<20} {seconds:6.3f} s per epoch ({cpu[name]:.3f} CPU-seconds)")
     if "pytorch" in median:
         print(f"  digitpad is {median['pytorch'] / median['digitpad']:.2f}x as fast as "
-              "PyTorch (CPU)")
+              f"PyTorch (CPU) ({cpu['pytorch'] / cpu['digitpad']:.2f}x in CPU time)")
     elif torch_epoch is None:
         print("  PyTorch is not installed (pip install torch==2.13.0 to compare): "
               "no PyTorch figures")
-    if "digitpad" in median:
-        print(f"  an augmented epoch takes "
-              f"{median['digitpad augmented'] / median['digitpad']:.2f}x a plain one; "
-              f"at batch 512 {median['augmented, batch 512'] / median['digitpad']:.2f}x, "
-              f"and a plain one {median['digitpad, batch 512'] / median['digitpad']:.2f}x")
+    for what, t in (("wall", median), ("CPU", cpu)):
+        if "digitpad" in t:
+            print(f"  in {what} time, an augmented epoch takes "
+                  f"{t['digitpad augmented'] / t['digitpad']:.2f}x a plain one; at batch 512 "
+                  f"{t['augmented, batch 512'] / t['digitpad']:.2f}x, and a plain one "
+                  f"{t['digitpad, batch 512'] / t['digitpad']:.2f}x")
     for options, mb in memory:
         print(f"peak memory of digitpad train --epochs 1 {' '.join(options)}: {mb:.0f} MB")
 
     if args.preset != "none":
-        seconds, path = preset_run(args.preset, args.data, args.home)
-        line = f"digitpad train --preset {args.preset}: {seconds:.0f} s"
+        seconds, cpu_seconds, path = preset_run(args.preset, args.data, args.home)
+        line = (f"digitpad train --preset {args.preset}: {seconds:.0f} s "
+                f"({cpu_seconds:.0f} CPU-seconds)")
         if "pytorch" in median:
-            line += f", {seconds / median['pytorch']:.0f}x one PyTorch epoch"
+            line += (f", {seconds / median['pytorch']:.0f}x one PyTorch epoch "
+                     f"({cpu_seconds / cpu['pytorch']:.0f}x in CPU time)")
         print(line)
         scores, meta = quality(path, mnist)
         print(f"  of which training {meta.get('training_seconds', 0):.0f} s (the rest: "
