@@ -1,7 +1,7 @@
 """Time one training epoch here and in PyTorch on the CPU, and a whole preset, in one run.
 
     python bench/train_speed.py [--data DIR] [--repeats 3] [--preset shipped|quick|demo|none]
-                                [--home DIR]
+                                [--home DIR] [--preset-epochs N]
 
 The same 784-512-10 network, batch 128, Adam, on the 60,000 MNIST training
 images: one plain epoch of digitpad's trainer, one augmented epoch, the same
@@ -19,6 +19,10 @@ a fresh folder, so the drawings are made, not read from the cache); it prints
 the wall and CPU time, their ratio to the PyTorch epoch's (CPU time is the
 fairer figure on a machine that other work shares), and the model's quality on
 the three measures the app compares models on, beside the shipped model's.
+With ``--preset-epochs N`` the preset runs with N epochs instead, twice in
+the same home (drawing, then with the drawings cached), and the time of the
+whole preset is estimated: the drawing, plus the cached run scaled to the
+preset's epochs (training time is proportional to epochs).
 """
 from __future__ import annotations
 
@@ -109,12 +113,12 @@ def peak_memory_of_cli(data, *options):
     return usage.ru_maxrss / 1024
 
 
-def preset_run(name, data, home):
-    """``digitpad train --preset NAME`` in a child process: (wall seconds, CPU seconds,
-    model file)."""
-    home = Path(home) if home else Path(tempfile.mkdtemp(prefix="digitpad-bench-"))
+def preset_run(name, data, home, *options):
+    """``digitpad train --preset NAME OPTIONS`` in a child process with DIGITPAD_HOME
+    ``home``: (wall seconds, CPU seconds, model file)."""
     out = home / f"bench-{name}.npz"
-    cmd = [sys.executable, "-m", "digitpad.cli", "train", "--preset", name, "--out", str(out)]
+    cmd = [sys.executable, "-m", "digitpad.cli", "train", "--preset", name, *options,
+           "--out", str(out)]
     if data:
         cmd += ["--data", str(data)]
     log = home / f"bench-{name}.log"
@@ -148,6 +152,9 @@ def main():
                         help="the preset to run whole, or none (default shipped)")
     parser.add_argument("--home", type=Path,
                         help="DIGITPAD_HOME for the preset run (default: a fresh folder)")
+    parser.add_argument("--preset-epochs", type=int, metavar="N",
+                        help="run the preset with N epochs, cold then warm, and scale the "
+                             "time to its own epochs (when a whole run takes too long)")
     args = parser.parse_args()
 
     # Memory first, while this process is still small: Linux counts in a child's peak
@@ -200,20 +207,43 @@ def main():
         print(f"peak memory of digitpad train --epochs 1 {' '.join(options)}: {mb:.0f} MB")
 
     if args.preset != "none":
-        seconds, cpu_seconds, path = preset_run(args.preset, args.data, args.home)
-        line = (f"digitpad train --preset {args.preset}: {seconds:.0f} s "
-                f"({cpu_seconds:.0f} CPU-seconds)")
-        if "pytorch" in median:
-            line += (f", {seconds / median['pytorch']:.0f}x one PyTorch epoch "
-                     f"({cpu_seconds / cpu['pytorch']:.0f}x in CPU time)")
-        print(line)
-        scores, meta = quality(path, mnist)
-        print(f"  of which training {meta.get('training_seconds', 0):.0f} s (the rest: "
-              f"MNIST, drawing); {scores.summary()}")
-        from digitpad import weights
-        shipped, _ = quality(weights.SHIPPED, mnist)
-        print(f"  the shipped model on the same measures: {shipped.summary()}")
+        preset(args, median.get("pytorch"), cpu.get("pytorch"), mnist)
 
+
+def preset(args, torch_wall, torch_cpu, mnist):
+    """Run a preset whole (or, with --preset-epochs N, twice with N epochs: cold, then
+    warm with its drawings cached, and scale the warm run's time to the preset's epochs),
+    then measure the model it made beside the shipped one."""
+    from digitpad import learning, weights
+
+    home = args.home or Path(tempfile.mkdtemp(prefix="digitpad-bench-"))
+    epochs = learning.config_from(learning.recipe(args.preset)).epochs
+    n = args.preset_epochs or epochs
+    options = () if n == epochs else ("--epochs", str(n))
+    cold = preset_run(args.preset, args.data, home, *options)
+    runs = [("", cold[:2])]
+    if n != epochs:
+        warm = preset_run(args.preset, args.data, home, *options)
+        scale = epochs / n
+        estimate = (cold[0] - warm[0] + warm[0] * scale, cold[1] - warm[1] + warm[1] * scale)
+        runs = [(f" with {n} epochs, drawing", cold[:2]),
+                (f" with {n} epochs, drawings cached", warm[:2]),
+                (f", {epochs} epochs, estimated (drawing + the cached run x {scale:g})",
+                 estimate),
+                (f", {epochs} epochs, drawings cached, estimated", (warm[0] * scale,
+                                                                    warm[1] * scale))]
+    for what, (wall, cpu_seconds) in runs:
+        line = (f"digitpad train --preset {args.preset}{what}: {wall:.0f} s "
+                f"({cpu_seconds:.0f} CPU-seconds)")
+        if torch_wall:
+            line += (f" = {wall / torch_wall:.0f}x one PyTorch epoch "
+                     f"({cpu_seconds / torch_cpu:.0f}x in CPU time)")
+        print(line)
+    scores, meta = quality(cold[2], mnist)
+    print(f"  the model it made{'' if n == epochs else f' (with {n} epochs)'}: "
+          f"{scores.summary()}")
+    shipped, _ = quality(weights.SHIPPED, mnist)
+    print(f"  the shipped model on the same measures: {shipped.summary()}")
 
 if __name__ == "__main__":
     main()
