@@ -82,14 +82,16 @@ def retrain(options, data, home, stop_in=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_data = ROOT.parent / "shared" / "mnist"
-    parser.add_argument("--data", type=Path, default=default_data if default_data.is_dir() else None)
+    parser.add_argument("--data", type=Path,
+                        default=default_data if default_data.is_dir() else None)
     parser.add_argument("--preset", default="quick", choices=tuple(learning.PRESETS))
     args = parser.parse_args()
     options = learning.recipe(args.preset)
 
     start = time.perf_counter()
     load_mnist(args.data)
-    print(f"loading MNIST (read and checked byte for byte) takes {time.perf_counter() - start:.2f} s")
+    print("loading MNIST (read and checked byte for byte) takes "
+          f"{time.perf_counter() - start:.2f} s")
     home = Path(tempfile.mkdtemp(prefix="digitpad-phases-"))
     cold = retrain(options, args.data, home)
     warm = retrain(options, args.data, home)
