@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+MAX_LOSS_POINTS = 4000       # beyond this, every other point goes: bounded work per update
 MNIST_COLOUR = "#1f77b4"
 PEN_COLOUR = "#d62728"
 
@@ -63,6 +64,8 @@ class TrainingPlot(QWidget):
         if progress.smooth_loss == progress.smooth_loss:         # not NaN
             self.loss[0].append(progress.fraction * progress.epochs)
             self.loss[1].append(progress.smooth_loss)
+            if len(self.loss[0]) > MAX_LOSS_POINTS:
+                self.loss = (self.loss[0][::2], self.loss[1][::2])
             self.loss_curve.setData(*self.loss)
 
     def add_epoch(self, report):
