@@ -141,7 +141,9 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
         sizes = "-".join(map(str, [784, *member.hidden, 10]))
         status(f"training {sizes} on {len(x):,} images for {member.epochs} epochs "
                f"({member.optimizer}, lr {member.lr:g}, {member.schedule}, batch "
-               f"{member.batch_size}, augmentation {'on' if member.augment else 'off'})")
+               f"{member.batch_size}"
+               + (f" then {member.late_batch_size}" if member.late_batch_size else "")
+               + f", augmentation {'on' if member.augment else 'off'})")
         result = train(member, x, y, mnist.test_images, mnist.test_labels,
                        should_stop=should_stop, measure=measure,
                        on_batch=_across(on_batch, k, count, seconds),
