@@ -328,13 +328,14 @@ def test_retrain_with_drawings_learns_pen_digits_and_non_digits(qtbot, shipped, 
 
 def test_the_loss_plot_stays_bounded_over_a_long_run(qtbot, monkeypatch):
     from digitpad.gui import plot
-    from digitpad.model.train import BatchProgress
+    from digitpad.model.train import BatchProgress, EpochReport
 
     monkeypatch.setattr(plot, "MAX_LOSS_POINTS", 100)
     chart = plot.TrainingPlot()
     qtbot.addWidget(chart)
     for b in range(1, 1001):
         chart.add_batch(BatchProgress(1, 1, b, 1000, b / 1000, 1.0, 0.5, 1.0, 2.0 / b))
+    chart.add_epoch(EpochReport(1, 1, 0.5, 0.9, 0.95, 1.0, {"pen": 0.9}))
     x, y = chart.loss_curve.getData()
     assert 50 <= len(x) <= 100 and x[-1] == 1.0 and y[-1] == pytest.approx(0.002)
     assert list(x) == sorted(x)

@@ -8,11 +8,14 @@ passing it (or not).
 """
 from __future__ import annotations
 
+import time
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-MAX_LOSS_POINTS = 4000       # beyond this, every other point goes: bounded work per update
+MAX_LOSS_POINTS = 1000       # beyond this, every other point goes: bounded work per update
+REDRAW_INTERVAL = 0.25       # seconds between two redraws of the loss curve
 MNIST_COLOUR = "#1f77b4"
 PEN_COLOUR = "#d62728"
 
@@ -52,6 +55,7 @@ class TrainingPlot(QWidget):
         self.clear()
 
     def clear(self):
+        self._drawn = 0.0
         self.loss = ([], [])
         self.mnist = ([], [])
         self.pen = ([], [])
@@ -66,10 +70,17 @@ class TrainingPlot(QWidget):
             self.loss[1].append(progress.smooth_loss)
             if len(self.loss[0]) > MAX_LOSS_POINTS:
                 self.loss = (self.loss[0][::2], self.loss[1][::2])
-            self.loss_curve.setData(*self.loss)
+            if time.perf_counter() - self._drawn >= REDRAW_INTERVAL:
+                self.redraw_loss()
+
+    def redraw_loss(self):
+        """Show the loss points so far (a few times a second, and after every epoch)."""
+        self._drawn = time.perf_counter()
+        self.loss_curve.setData(*self.loss)
 
     def add_epoch(self, report):
         """A model.train.EpochReport: the MNIST test and pen-digit accuracies."""
+        self.redraw_loss()
         if report.val_accuracy is not None:
             self.mnist[0].append(report.epoch)
             self.mnist[1].append(100 * report.val_accuracy)
