@@ -54,14 +54,8 @@ class Adam:
     ``m`` and ``v`` are running means of ``g`` and ``g**2``; both start at zero,
     so after ``t`` steps they are too small by ``1 - beta**t``.  The step is
     ``lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1 - beta1**t)``
-    and ``v_hat = v / (1 - beta2**t)``.
-
-    To save passes over the arrays, ``m`` and ``v`` are kept as running sums
-    instead, ``M = m / (1 - beta1)`` and ``V = v / (1 - beta2)`` (so
-    ``M = beta1 M + g``, ``V = beta2 V + g**2``), and every constant, the bias
-    corrections included, is folded into two scalars: the step is
-    ``step_size * M / (sqrt(V) + eps')``.  Ten passes instead of twelve;
-    the same numbers up to rounding.
+    and ``v_hat = v / (1 - beta2**t)``; folding both corrections into one
+    scalar saves two passes over the arrays and changes nothing.
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
@@ -73,8 +67,8 @@ class Adam:
         self.weight_decay = weight_decay
         self.decay_mask = _decay_mask(params, decay_mask)
         self.t = 0
-        self.m = [np.zeros_like(p) for p in params]      # M, the running sum of g
-        self.v = [np.zeros_like(p) for p in params]      # V, the running sum of g**2
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
         self.scratch = [np.empty_like(p) for p in params]
 
     def step(self, grads, lr=None):
@@ -83,20 +77,20 @@ class Adam:
         b1, b2 = self.beta1, self.beta2
         correction1 = 1 - b1 ** self.t
         correction2 = math.sqrt(1 - b2 ** self.t)
-        # m_hat / (sqrt(v_hat) + eps) = (1 - b1) M / correction1
-        #                               / (sqrt(1 - b2) sqrt(V) / correction2 + eps)
-        step_size = lr * (1 - b1) * correction2 / (correction1 * math.sqrt(1 - b2))
-        eps = self.eps * correction2 / math.sqrt(1 - b2)
+        step_size = lr * correction2 / correction1
+        eps = self.eps * correction2
         for p, g, m, v, tmp, decay in zip(self.params, grads, self.m, self.v, self.scratch,
                                           self.decay_mask):
             if decay and self.weight_decay:
                 p *= 1 - lr * self.weight_decay
-            m *= b1                                  # M = b1 M + g
-            m += g
-            v *= b2                                  # V = b2 V + g^2
+            m *= b1                                  # m = b1 m + (1 - b1) g
+            np.multiply(g, 1 - b1, out=tmp)
+            m += tmp
+            v *= b2                                  # v = b2 v + (1 - b2) g^2
             np.multiply(g, g, out=tmp)
+            tmp *= 1 - b2
             v += tmp
-            np.sqrt(v, out=tmp)                      # p -= step * M / (sqrt(V) + eps')
+            np.sqrt(v, out=tmp)                      # p -= step * m / (sqrt(v) + eps)
             tmp += eps
             np.divide(m, tmp, out=tmp)
             tmp *= step_size
