@@ -64,7 +64,7 @@ PRESETS = {
                     "98.9% on MNIST, 94.5% of pen digits read right, 77% of non-digits "
                     "declined; about 2 minutes (4 the first time: drawing)"),
     "shipped": Preset(SHIPPED, "the shipped model: 99.31% on MNIST, 97.4% of pen digits read "
-                               "right, 90% of non-digits declined; about 17 CPU-minutes"),
+                               "right, 90% of non-digits declined; 20 to 30 minutes of one core"),
 }
 DEFAULT_PRESET = "demo"
 # Pen-digit copies and non-digits when "drawings" is ticked for a preset without them.
