@@ -143,7 +143,7 @@ def add_train_command(commands, defaults=None):
     p.add_argument("--batch-size", type=whole(1, MAX_BATCH), default=d.batch_size,
                    metavar="B",
                    help=f"images per step (default {d.batch_size})")
-    p.add_argument("--late-batch-size", type=nonnegative_int, default=d.late_batch_size,
+    p.add_argument("--late-batch-size", type=whole(0, MAX_BATCH), default=d.late_batch_size,
                    metavar="B", help="from halfway through training, batches of B images: "
                                      "faster per image (default 0: --batch-size throughout)")
     p.add_argument("--optimizer", choices=("adam", "sgd"), default=d.optimizer,

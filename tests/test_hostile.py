@@ -519,12 +519,13 @@ def test_cancel_and_close_never_wait_for_a_stalled_worker(qtbot, shipped, gate, 
 
 def test_cancel_returns_at_once_while_thorough_draws_its_training_set(
         qtbot, shipped, mnist, no_dialogs, monkeypatch):
-    monkeypatch.setattr(learning, "DRAWINGS", (3, 50_000))
+    big = dict(learning.PRESETS["quick"].options, pen_digits=3, not_digits=50_000)
+    monkeypatch.setitem(learning.PRESETS, "quick", learning.Preset(big, "many drawings"))
     w = make_window(qtbot, lambda progress=None: mnist)
     dialog = w.retrain()
-    dialog.apply_preset("Thorough")
+    dialog.apply_preset("quick")
     dialog.start_button.click()
-    qtbot.waitUntil(lambda: "drawing" in dialog.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "drawing" in dialog.status.text().lower(), timeout=10_000)
     qtbot.wait(300)                              # well into the drawing
     start = time.perf_counter()
     dialog.cancel_button.click()
@@ -611,8 +612,7 @@ def test_my_corrections_and_learn_go_on_past_damaged_files(window, monkeypatch, 
                         lambda net, items, *a, **k: seen.extend(items) or net)
     mnist = type("Mnist", (), {"test_images": np.zeros((10, 28, 28), np.uint8),
                                "test_labels": np.zeros(10, np.int64)})
-    learning.learn_from_corrections(window.model.network, {}, lambda progress=None: mnist,
-                                    status=said.append)
+    learning.learn_from_corrections(window.model.network, {}, mnist, status=said.append)
     assert [c.label for c in seen] == [1]
     assert any("13 damaged correction files skipped" in text for text in said)
 

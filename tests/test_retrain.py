@@ -327,7 +327,7 @@ def test_retrain_with_drawings_learns_pen_digits_and_non_digits(qtbot, shipped, 
 
 
 def test_the_loss_plot_stays_bounded_over_a_long_run(qtbot, monkeypatch):
-    from digitpad.gui import plot
+    from digitpad.gui import training_plot as plot
     from digitpad.model.train import BatchProgress, EpochReport
 
     monkeypatch.setattr(plot, "MAX_LOSS_POINTS", 100)

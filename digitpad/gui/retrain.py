@@ -1,7 +1,7 @@
 """Retraining from the window: the dialog that trains a network in the background.
 
 :class:`TrainingDialog` shows a run's progress, every phase with its time
-left, and plots it live (:class:`~digitpad.gui.plot.TrainingPlot`); Learn's
+left, and plots it live (:class:`~digitpad.gui.training_plot.TrainingPlot`); Learn's
 dialog is one too.  :class:`RetrainDialog` adds the named recipes of
 :mod:`digitpad.learning` (the same as ``digitpad train --preset``) and the
 settings that override them.  The work runs in a worker thread started
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBo
 from digitpad import learning
 
 from .jobs import Jobs, TrainWorker
-from .plot import TrainingPlot
+from .training_plot import TrainingPlot
 
 
 def format_seconds(seconds):

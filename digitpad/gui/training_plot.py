@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from .plots import pg          # pyqtgraph, set up for PySide6 there
 
 MAX_LOSS_POINTS = 1000       # beyond this, every other point goes: bounded work per update
 REDRAW_INTERVAL = 0.25       # seconds between two redraws of the loss curve
