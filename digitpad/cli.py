@@ -78,7 +78,7 @@ def fail(error, status):
 def open_window():
     """``digitpad`` alone: the drawing window (Qt is imported only here)."""
     try:
-        from digitpad.gui.window import main as run_window
+        from digitpad.gui.app import main as run_window
     except ImportError as e:
         return fail(f"cannot open the window: {e}", EXIT_FAILED)
     return run_window()

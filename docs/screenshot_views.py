@@ -144,8 +144,8 @@ def main():
         dialog.start()
         wait(app, lambda: not dialog.is_running(), seconds=900)
         dialog.close()
-        if window.compare_dialog is not None:      # the new model beside the old: keep it
-            window.compare_dialog.accept()
+        if window.models.compare_dialog is not None:      # the new model beside the old: keep it
+            window.models.compare_dialog.accept()
         print(dialog.status.text())
         results = evaluate(app, window)
         results.tabs.setCurrentWidget(results.mine)

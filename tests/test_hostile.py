@@ -187,7 +187,7 @@ def test_known_meta_fields_are_typed(tmp_path, field, value, words):
 def test_a_refused_model_is_neither_copied_nor_remembered(window, tmp_path, digitpad_home,
                                                          no_dialogs):
     bad = with_meta(small_model(tmp_path / "bad.npz"), meta_text(mnist_test_accuracy=10 ** 400))
-    assert not window.load_model(bad)
+    assert not window.models.load(bad)
     (kind, _, text), = no_dialogs
     assert kind == "warning" and "401 digits" in text and window.model.shipped
     assert store.Settings().model is None and not (digitpad_home / "models").exists()
@@ -252,7 +252,7 @@ def test_no_window_writer_overwrites_the_shipped_model(window, tmp_path, no_dial
     for target in [weights.SHIPPED, *shipped_aliases(tmp_path)]:
         no_dialogs.clear()
         assert not window.save_drawing(target)
-        assert not window.save_model(target)
+        assert not window.models.save(target)
         assert not dialog.export(target)
         assert len(no_dialogs) == 3
         assert all("never overwritten" in text for _, _, text in no_dialogs), no_dialogs
@@ -404,7 +404,7 @@ def test_evaluate_names_the_model_it_measured(qtbot, shipped, gate, no_dialogs, 
     w.findChild(QAction, "evaluateAction").trigger()
     assert gate.entered.wait(10)
     other = small_model(tmp_path / "other.npz", {"mnist_test_accuracy": 0.1})
-    assert w.load_model(other)                   # another model meanwhile
+    assert w.models.load(other)                   # another model meanwhile
     gate.open.set()
     qtbot.waitUntil(lambda: w.evaluation is None, timeout=20_000)
     results = w.results_window
@@ -786,11 +786,11 @@ def test_pen_width_in_settings_must_be_one_of_the_pens(qtbot, digitpad_home, shi
 def test_loading_the_same_file_again_keeps_one_copy(window, tmp_path, digitpad_home):
     path = small_model(tmp_path / "mine.npz")
     for _ in range(3):
-        assert window.load_model(path)
+        assert window.models.load(path)
     copies = sorted((digitpad_home / "models").glob("*.npz"))
     assert len(copies) == 1 and window.model.path == copies[0]
     small_model(path, net=MLP.create(SMALL, seed=2))        # another model, same name
-    assert window.load_model(path)
+    assert window.models.load(path)
     assert len(list((digitpad_home / "models").glob("*.npz"))) == 2
 
 
@@ -856,7 +856,7 @@ def test_save_dialogs_add_the_suffix(window, tmp_path):
     answer_file_dialog(tmp_path / "mine")
     assert window.save_drawing()
     answer_file_dialog(tmp_path / "mymodel")
-    assert window.save_model()
+    assert window.models.save()
     corrections.add(window.canvas.strokes, 1)
     answer_file_dialog(tmp_path / "all")
     assert window.show_corrections().export()

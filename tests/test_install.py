@@ -100,7 +100,7 @@ def test_python_m_digitpad_ignores_a_model_py_in_the_current_folder(installed, t
         .startswith("digitpad ")
     assert "WEIGHTS" in run([bin_dir / "python", "-m", "digitpad", "evaluate", "--help"],
                             tmp_path, env)
-    run([bin_dir / "python", "-c", "import digitpad.cli, digitpad.gui.window"], tmp_path, env)
+    run([bin_dir / "python", "-c", "import digitpad.cli, digitpad.gui.app"], tmp_path, env)
 
 
 def test_the_command_runs_from_another_folder(installed):

@@ -55,7 +55,7 @@ def test_the_network_imports_nothing_of_the_app(folder):
 
 
 # The one door: `digitpad` with no command opens the window (imported only then).
-ENTRY = {("cli.py", "digitpad.gui.window")}
+ENTRY = {("cli.py", "digitpad.gui.app")}
 
 
 def test_only_the_gui_imports_qt():

@@ -53,7 +53,7 @@ def train_and_compare(qtbot, window, dialog, watch=None):
         if watch:
             watch(dialog.job.worker)
     qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
-    compare = window.compare_dialog
+    compare = window.models.compare_dialog
     assert compare is not None and compare.isVisible()
     return compare
 
@@ -175,7 +175,7 @@ def test_cancel_during_data_preparation_is_quick(qtbot, shipped, loader, no_dial
     assert "left" in dialog.status.text()
     with qtbot.waitSignal(dialog.job.finished, timeout=500):
         dialog.cancel_button.click()
-    assert w.model is old_model and saved_models() == [] and w.compare_dialog is None
+    assert w.model is old_model and saved_models() == [] and w.models.compare_dialog is None
 
 
 def test_cancel_keeps_the_model(qtbot, shipped, loader, no_dialogs):

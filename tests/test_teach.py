@@ -102,7 +102,7 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
         assert not w.findChild(QAction, "retrainAction").isEnabled()   # one job at a time
     qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
     assert no_dialogs == []
-    compare = w.compare_dialog                 # the person sees both models, then decides
+    compare = w.models.compare_dialog                 # the person sees both models, then decides
     assert w.model is old_model and compare.isVisible()
     assert [label for label, _, _ in compare.comparison.rows()][0] == "MNIST test accuracy"
     qtbot.mouseClick(compare.use_new_button, Qt.LeftButton)

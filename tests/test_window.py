@@ -245,7 +245,7 @@ def test_load_a_bad_model_keeps_the_one_in_use(window, no_dialogs, tmp_path, shi
     model, reading_before = window.model, window.prediction
     for path in bad_models(tmp_path, shipped):
         no_dialogs.clear()
-        assert not window.load_model(path)
+        assert not window.models.load(path)
         (kind, title, text), = no_dialogs
         assert kind == "warning" and path.name in text and "unchanged" in text
         assert window.model is model
@@ -258,7 +258,7 @@ def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
 
     other = tmp_path / "other.npz"
     weights_io.save(other, MLP.create([784, 24, 10], seed=3), {"mnist_test_accuracy": 0.5})
-    assert window.load_model(other)
+    assert window.models.load(other)
     assert window.model.network.sizes == [784, 24, 10]
     # kept under models_dir(), remembered for the next start
     assert digitpad_home in window.model.path.parents
@@ -269,13 +269,13 @@ def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
     again.close()
 
     saved = tmp_path / "saved.npz"
-    assert window.save_model(saved)
+    assert window.models.save(saved)
     assert weights_io.load(saved)[0].sizes == [784, 24, 10]
     from digitpad import weights
-    assert not window.save_model(weights.SHIPPED)           # never over the shipped model
+    assert not window.models.save(weights.SHIPPED)           # never over the shipped model
     assert "never overwritten" in no_dialogs[-1][2]
 
-    assert window.reset_model()
+    assert window.models.reset()
     assert window.model.shipped and "shipped" in window.model_label.text()
     assert MainWindow().model.shipped
 
@@ -346,7 +346,8 @@ def test_main_opens_the_window_and_runs(qtbot, shipped, no_dialogs, monkeypatch)
     """
     from PySide6.QtWidgets import QApplication
 
-    from digitpad.gui.window import MainWindow, main
+    from digitpad.gui.app import main
+    from digitpad.gui.window import MainWindow
 
     seen = []
 

@@ -1,4 +1,4 @@
-"""The right-hand side of the window: what the network reads, and what it sees.
+"""The window's panels: what the network reads and what it sees, and the status bar.
 
 :class:`ReadingPanel` holds the verdict ("7", or "?" when it declines), a
 caption, ten :class:`ProbabilityBars`, the row of "Wrong? It's a:" buttons
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QStatusBar, QStyle,
+                               QStyleOption, QToolButton, QVBoxLayout, QWidget)
 
 from digitpad import reading
 
@@ -184,3 +184,39 @@ class ReadingPanel(QWidget):
             p = prediction.probabilities[prediction.digit]
             self.verdict.setText(str(prediction.digit))
             self.caption.setText(f"{100 * p:.0f}% sure")
+
+
+class StatusBar(QStatusBar):
+    """A status bar that elides a message too long for it ("...") instead of cutting it
+    off, and shows the whole message as its tooltip."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.messageChanged.connect(self.setToolTip)
+
+    def message_rect(self):
+        """Where the message goes: left of the permanent widgets, as QStatusBar puts it."""
+        rect = self.rect().adjusted(6, 0, -12, 0)
+        for child in self.findChildren(QWidget, options=Qt.FindDirectChildrenOnly):
+            if child.isVisible() and child.x() > rect.left():
+                rect.setRight(min(rect.right(), child.x() - 2))
+        return rect
+
+    def shown_message(self):
+        """The message as painted: elided to fit, when it is too long."""
+        return self.fontMetrics().elidedText(self.currentMessage(), Qt.ElideRight,
+                                             self.message_rect().width())
+
+    def paintEvent(self, event):
+        message = self.currentMessage()
+        if not message or self.shown_message() == message:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PE_PanelStatusBar, option, painter, self)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(self.message_rect(), Qt.AlignLeading | Qt.AlignVCenter
+                         | Qt.TextSingleLine, self.shown_message())
+        painter.end()

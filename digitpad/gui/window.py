@@ -16,42 +16,33 @@ events have been processed.
 """
 from __future__ import annotations
 
-import os
-import signal
-import sys
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow,
-                               QMessageBox, QStatusBar, QStyle, QStyleOption, QVBoxLayout,
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox, QVBoxLayout,
                                QWidget)
 
-from digitpad import __version__, corrections, learning, reading, store
+from digitpad import corrections, learning, reading, store
+from digitpad.about import about_html
 from digitpad.images import ImageError, load_ink
 from digitpad.model import paths
-from digitpad.model.weights import WeightsError
 from digitpad.strokes import PEN_WIDTHS
 
 from . import teaching
 from .canvas import Canvas
 from .filedialog import ask_path
-from .compare import CompareDialog
-from .jobs import EvaluateWorker, Jobs, abandoned_jobs
-from .panels import ReadingPanel
+from .jobs import EvaluateWorker, Jobs
+from .models import Models, scores_text
+from .panels import ReadingPanel, StatusBar
 from .results import ResultsWindow
 from .retrain import RetrainDialog
 from .views import Views
 
 FRAME_MS = 16                       # read at most this often while drawing
 LABEL_PIXELS = 640                  # the model's name in the status bar is elided beyond this
-EXIT_INTERRUPTED = 130              # the exit status after Ctrl-C in the terminal
-SAVE_ERRORS = (WeightsError, OSError, ValueError, TypeError)
-CREDITS = ("<p>MNIST: Yann LeCun, Corinna Cortes, Christopher J.C. Burges (CC BY-SA 3.0)."
-           "<br>Pen-written digits: UniPen train_r01_v07, category 1a (CC BY 4.0): I. Guyon, "
-           "L. Schomaker, R. Plamondon, M. Liberman, S. Janet, UNIPEN project, ICPR 1994; "
-           "Unipen Consortium, Zenodo, doi 10.5281/zenodo.1195803.</p>")
 
 
 class MainWindow(QMainWindow):
@@ -71,10 +62,9 @@ class MainWindow(QMainWindow):
         self.train_limit = train_limit
         self.settings = store.Settings()
         self.jobs = Jobs(self)
-        self.model = None                # store.LoadedModel in use
+        self.models = Models(self)       # the model in use, and loading, saving, offering
         self.prediction = None           # reading.Prediction, or None for an empty sheet
         self.retrain_dialog = self.learn_dialog = self.corrections_dialog = None
-        self.compare_dialog = None       # asking whether to use a new model
         self.evaluation = None           # the Job while evaluating
         self.last_evaluation = None      # the accuracy the last evaluation measured
         self.results_window = None       # the last evaluation's ResultsWindow
@@ -100,6 +90,7 @@ class MainWindow(QMainWindow):
         self.canvas.strokeFinished.connect(self._after_edit)
         self.canvas.reset.connect(self._after_edit)
         self.jobs.changed.connect(self._update_job_actions)
+        self.models.changed.connect(self._model_changed)
 
         self.set_pen_width(self.settings.pen_width)
         model, self.startup_message = store.startup()
@@ -147,11 +138,11 @@ class MainWindow(QMainWindow):
                              tip="Read a digit from an image file")
         self.save_drawing_action = a("&Save drawing as PNG...", self.save_drawing, [K.Save],
                                      "saveDrawingAction")
-        self.load_model_action = a("&Load model...", self.load_model, ["Ctrl+L"],
+        self.load_model_action = a("&Load model...", self.models.load, ["Ctrl+L"],
                                    "loadModelAction")
-        self.save_model_action = a("Save model &as...", self.save_model,
+        self.save_model_action = a("Save model &as...", self.models.save,
                                    [K.SaveAs, "Ctrl+Shift+S"], "saveModelAction")
-        self.reset_model_action = a("&Reset to the shipped model", self.reset_model, [],
+        self.reset_model_action = a("&Reset to the shipped model", self.models.reset, [],
                                     "resetModelAction")
         self.quit_action = a("&Quit", self.close, [K.Quit, "Ctrl+Q"], "quitAction")
 
@@ -299,15 +290,21 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
         return True
 
-    # -- models ------------------------------------------------------------------------
+    # -- the model in use --------------------------------------------------------------
+
+    @property
+    def model(self):
+        """The store.LoadedModel in use, or None."""
+        return self.models.model
 
     def set_model(self, model, remember=True):
         """Use ``model`` (a store.LoadedModel, or None) from now on."""
-        self.model = model
-        if remember and model is not None:
-            store.remember_model(model)
+        self.models.use(model, remember)
+
+    @Slot(object)
+    def _model_changed(self, model):
         text = "No model" if model is None else \
-            f"Model: {model.describe()}{self._scores_text(model, '; ')}"
+            f"Model: {model.describe()}{scores_text(model, '; ')}"
         self.model_label.setText(self.model_label.fontMetrics().elidedText(
             text, Qt.ElideMiddle, LABEL_PIXELS))
         self.model_label.setToolTip(text)
@@ -315,93 +312,6 @@ class MainWindow(QMainWindow):
         self._update_job_actions()
         self.modelChanged.emit()
         self.update_reading()
-
-    @Slot()
-    def load_model(self, path=None):
-        """Load a model file and use it; a bad file gets a message and changes nothing."""
-        path = path or self._ask_path(False, "Load a model", "",
-                                      "digitpad models (*.npz);;All files (*)")
-        if not path:
-            return False
-        try:
-            model = store.keep(store.load(path))
-        except SAVE_ERRORS as e:
-            self._error("Cannot load the model", f"{e}\n\nThe model in use is unchanged.")
-            return False
-        self.set_model(model)
-        self.statusBar().showMessage(f"Loaded {Path(path).name}", 5000)
-        return True
-
-    @Slot()
-    def save_model(self, path=None):
-        if self.model is None:
-            return False
-        path = path or self._ask_path(True, "Save the model as", "digitpad-model.npz",
-                                      "digitpad models (*.npz)", "npz")
-        if not path:
-            return False
-        try:
-            store.save(path, self.model.network, self.model.meta)
-        except SAVE_ERRORS as e:
-            self._error("Cannot save the model", str(e))
-            return False
-        self.statusBar().showMessage(f"Saved the model to {path}", 5000)
-        return True
-
-    @Slot()
-    def reset_model(self):
-        try:
-            model = store.load_shipped()
-        except WeightsError as e:
-            self._error("Cannot load the shipped model", str(e))
-            return False
-        self.set_model(model)
-        self.statusBar().showMessage("Using the shipped model", 5000)
-        return True
-
-    @staticmethod
-    def _scores_text(model, before=""):
-        """How good a model is on the held-out drawings, when it has been measured."""
-        scores = learning.known_scores(model) if model is not None else None
-        return f"{before}{scores.summary()}" if scores else ""
-
-    def offer_trained(self, network, meta, comparison, stem="retrained", note="", adopted=None):
-        """Show a new model beside the one in use; use it only if the person keeps it
-        (then call ``adopted()``)."""
-        def use():
-            self.adopt_trained(network, meta, stem)
-            if adopted is not None:
-                adopted()
-        if comparison is None or self.model is None:      # nothing to compare with
-            return use()
-        dialog = self.compare_dialog = CompareDialog(comparison, self.model.name(), note, self)
-        dialog.accepted.connect(use)
-        dialog.rejected.connect(lambda: self._keep_model(comparison.current))
-        dialog.finished.connect(lambda _: setattr(self, "compare_dialog", None))
-        dialog.open()
-        return dialog
-
-    def _keep_model(self, scores):
-        """The new model is discarded; the one in use keeps its newly measured scores."""
-        if self.model is not None:
-            self.model.meta["scores"] = scores.to_dict()
-            if self.model.path is not None:
-                learning.remember_scores(self.model, scores)
-            self.set_model(self.model, remember=False)
-        self.statusBar().showMessage("Kept the model in use; the new model was discarded.",
-                                     8000)
-
-    def adopt_trained(self, network, meta, stem="retrained"):
-        """Save a new network under the models folder and use it."""
-        try:
-            model = store.adopt(network, meta, stem)
-        except SAVE_ERRORS as e:
-            self._error("Cannot save the new model",
-                        f"{e}\n\nIt is in use now but will be gone at the next start.")
-            self.set_model(store.LoadedModel(network, dict(meta)), remember=False)
-            return
-        self.set_model(model)
-        self.statusBar().showMessage(f"New model saved as {model.path.name}", 8000)
 
     # -- background jobs ---------------------------------------------------------------
 
@@ -426,7 +336,7 @@ class MainWindow(QMainWindow):
         def make():
             dialog = RetrainDialog(self, loader=self.mnist_loader, jobs=self.jobs,
                                    limit=self.train_limit, model_source=lambda: self.model)
-            dialog.trained.connect(lambda network, meta, comparison: self.offer_trained(
+            dialog.trained.connect(lambda network, meta, comparison: self.models.offer(
                 network, meta, comparison, note=dialog.note))
             return dialog
         return self._show_dialog("retrain_dialog", make)
@@ -450,7 +360,7 @@ class MainWindow(QMainWindow):
 
         def adopted():
             self.before_learn = (self.model, before)
-        self.offer_trained(network, meta, comparison, stem="personal",
+        self.models.offer(network, meta, comparison, stem="personal",
                            note=self.learn_dialog.note, adopted=adopted)
 
     @Slot()
@@ -546,25 +456,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About digitpad", self.about_text())
 
     def about_text(self):
-        lines = [f"<h3>digitpad {__version__}</h3>",
-                 "<p>Draw a digit; a neural network written from scratch in NumPy reads it "
-                 "as you draw.</p>"]
-        m = self.model
-        if m is None:
-            lines.append("<p>No model is loaded.</p>")
-        else:
-            acc = m.test_accuracy()
-            where = "the shipped model" if m.shipped else str(m.path or "not saved")
-            measured = self._scores_text(m)
-            lines.append("<p><b>Model in use</b><br>"
-                         f"Layers: {'-'.join(map(str, m.network.sizes))}<br>"
-                         f"MNIST test accuracy: "
-                         f"{'unknown' if acc is None else f'{100 * acc:.2f}%'}<br>"
-                         + (f"Measured on held-out drawings: {measured}<br>" if measured else "")
-                         + f"Loaded from: {where}"
-                         + (f" ({m.path})" if m.shipped and m.path else "") + "</p>")
-        lines.append(CREDITS)
-        return "".join(lines)
+        return about_html(self.model, scores_text(self.model))
 
     # -- closing -----------------------------------------------------------------------
 
@@ -573,84 +465,8 @@ class MainWindow(QMainWindow):
         self.jobs.shutdown()
         self.views.closing()
         for dialog in (self.retrain_dialog, self.learn_dialog, self.corrections_dialog,
-                       self.results_window, self.compare_dialog):
+                       self.results_window, self.models.compare_dialog):
             if dialog is not None:
                 dialog.close()
         self._timer.stop()
         super().closeEvent(event)
-
-
-class StatusBar(QStatusBar):
-    """A status bar that elides a message too long for it ("...") instead of cutting it
-    off, and shows the whole message as its tooltip."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.messageChanged.connect(self.setToolTip)
-
-    def message_rect(self):
-        """Where the message goes: left of the permanent widgets, as QStatusBar puts it."""
-        rect = self.rect().adjusted(6, 0, -12, 0)
-        for child in self.findChildren(QWidget, options=Qt.FindDirectChildrenOnly):
-            if child.isVisible() and child.x() > rect.left():
-                rect.setRight(min(rect.right(), child.x() - 2))
-        return rect
-
-    def shown_message(self):
-        """The message as painted: elided to fit, when it is too long."""
-        return self.fontMetrics().elidedText(self.currentMessage(), Qt.ElideRight,
-                                             self.message_rect().width())
-
-    def paintEvent(self, event):
-        message = self.currentMessage()
-        if not message or self.shown_message() == message:
-            super().paintEvent(event)
-            return
-        painter = QPainter(self)
-        option = QStyleOption()
-        option.initFrom(self)
-        self.style().drawPrimitive(QStyle.PE_PanelStatusBar, option, painter, self)
-        painter.setPen(self.palette().windowText().color())
-        painter.drawText(self.message_rect(), Qt.AlignLeading | Qt.AlignVCenter
-                         | Qt.TextSingleLine, self.shown_message())
-        painter.end()
-
-
-def main(argv=None):
-    """Open the window and run the application until it is closed (or Ctrl-C in the
-    terminal closes it: exit status 130)."""
-    app = QApplication.instance() or QApplication(list(sys.argv if argv is None else argv))
-    app.setApplicationName("digitpad")
-    app.setApplicationDisplayName("digitpad")
-    window = MainWindow()
-    window.show()
-    interrupted = []
-
-    def on_interrupt(*_):
-        interrupted.append(True)
-        app.closeAllWindows()            # the window stops its jobs as it closes
-        app.quit()
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    # Python runs a signal handler only between its own instructions: a timer that
-    # calls into Python now and then lets it run while Qt's event loop waits.
-    wake = QTimer(interval=200)
-    wake.timeout.connect(lambda: None)
-    wake.start()
-    try:
-        status = app.exec()
-    finally:
-        wake.stop()
-        signal.signal(signal.SIGINT, previous)
-    if interrupted:
-        status = EXIT_INTERRUPTED
-    if abandoned_jobs():
-        # A worker that would not stop in time (a stalled download, say) must not
-        # hold the process open, and its QThread must not be destroyed running.
-        sys.stdout.flush()
-        os._exit(status)
-    return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Running the app: a QApplication, the window, and Ctrl-C in the terminal.
+
+``digitpad`` with no command calls :func:`main`.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from .jobs import abandoned_jobs
+from .window import MainWindow
+
+EXIT_INTERRUPTED = 130              # the exit status after Ctrl-C in the terminal
+
+
+def main(argv=None):
+    """Open the window and run the application until it is closed (or Ctrl-C in the
+    terminal closes it: exit status 130)."""
+    app = QApplication.instance() or QApplication(list(sys.argv if argv is None else argv))
+    app.setApplicationName("digitpad")
+    app.setApplicationDisplayName("digitpad")
+    window = MainWindow()
+    window.show()
+    interrupted = []
+
+    def on_interrupt(*_):
+        interrupted.append(True)
+        app.closeAllWindows()            # the window stops its jobs as it closes
+        app.quit()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    # Python runs a signal handler only between its own instructions: a timer that
+    # calls into Python now and then lets it run while Qt's event loop waits.
+    wake = QTimer(interval=200)
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    try:
+        status = app.exec()
+    finally:
+        wake.stop()
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        status = EXIT_INTERRUPTED
+    if abandoned_jobs():
+        # A worker that would not stop in time (a stalled download, say) must not
+        # hold the process open, and its QThread must not be destroyed running.
+        sys.stdout.flush()
+        os._exit(status)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""The model in use, as the File and Model menus change it: load, save, reset, and a new
+model offered beside the one in use (:class:`~digitpad.gui.compare.CompareDialog`).
+
+:class:`Models` holds the model in use (a :class:`digitpad.store.LoadedModel`),
+says ``changed`` when another is used, and speaks to the person through the
+window it was given: file dialogs, error messages, status-bar messages.  The
+files themselves are :mod:`digitpad.store`'s business.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QMessageBox
+
+from digitpad import learning, store
+from digitpad.model.weights import WeightsError
+
+from .compare import CompareDialog
+from .filedialog import ask_path
+
+ERRORS = (WeightsError, OSError, ValueError, TypeError)
+MODEL_FILES = "digitpad models (*.npz)"
+
+
+def scores_text(model, before=""):
+    """How good ``model`` is on the held-out drawings, when it has been measured."""
+    scores = learning.known_scores(model) if model is not None else None
+    return f"{before}{scores.summary()}" if scores else ""
+
+
+class Models(QObject):
+    """The model in use, and every way the person changes it."""
+    changed = Signal(object)            # the model now in use (or None)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.model = None               # store.LoadedModel in use
+        self.compare_dialog = None      # asking whether to use a new model
+
+    def _say(self, text, ms=5000):
+        self.window.statusBar().showMessage(text, ms)
+
+    def _error(self, title, text):
+        QMessageBox.warning(self.window, title, text)
+
+    def use(self, model, remember=True):
+        """Use ``model`` (a store.LoadedModel, or None) from now on."""
+        self.model = model
+        if remember and model is not None:
+            store.remember_model(model)
+        self.changed.emit(model)
+
+    @Slot()
+    def load(self, path=None):
+        """Load a model file and use it; a bad file gets a message and changes nothing."""
+        path = path or ask_path(self.window, "Load a model", Path.home(),
+                                f"{MODEL_FILES};;All files (*)")
+        if not path:
+            return False
+        try:
+            model = store.keep(store.load(path))
+        except ERRORS as e:
+            self._error("Cannot load the model", f"{e}\n\nThe model in use is unchanged.")
+            return False
+        self.use(model)
+        self._say(f"Loaded {Path(path).name}")
+        return True
+
+    @Slot()
+    def save(self, path=None):
+        """Save the model in use to a file of the person's choice (never the shipped one)."""
+        if self.model is None:
+            return False
+        path = path or ask_path(self.window, "Save the model as",
+                                Path.home() / "digitpad-model.npz", MODEL_FILES, save=True,
+                                suffix="npz")
+        if not path:
+            return False
+        try:
+            store.save(path, self.model.network, self.model.meta)
+        except ERRORS as e:
+            self._error("Cannot save the model", str(e))
+            return False
+        self._say(f"Saved the model to {path}")
+        return True
+
+    @Slot()
+    def reset(self):
+        """Go back to the shipped model."""
+        try:
+            model = store.load_shipped()
+        except WeightsError as e:
+            self._error("Cannot load the shipped model", str(e))
+            return False
+        self.use(model)
+        self._say("Using the shipped model")
+        return True
+
+    def offer(self, network, meta, comparison, stem="retrained", note="", adopted=None):
+        """Show a new model beside the one in use; use it only if the person keeps it
+        (then call ``adopted()``)."""
+        def use():
+            self.adopt(network, meta, stem)
+            if adopted is not None:
+                adopted()
+        if comparison is None or self.model is None:      # nothing to compare with
+            return use()
+        dialog = self.compare_dialog = CompareDialog(comparison, self.model.name(), note,
+                                                     self.window)
+        dialog.accepted.connect(use)
+        dialog.rejected.connect(lambda: self._keep(comparison.current))
+        dialog.finished.connect(lambda _: setattr(self, "compare_dialog", None))
+        dialog.open()
+        return dialog
+
+    def _keep(self, scores):
+        """The new model is discarded; the one in use keeps its newly measured scores."""
+        if self.model is not None:
+            self.model.meta["scores"] = scores.to_dict()
+            if self.model.path is not None:
+                learning.remember_scores(self.model, scores)
+            self.use(self.model, remember=False)
+        self._say("Kept the model in use; the new model was discarded.", 8000)
+
+    def adopt(self, network, meta, stem="retrained"):
+        """Save a new network under the models folder and use it."""
+        try:
+            model = store.adopt(network, meta, stem)
+        except ERRORS as e:
+            self._error("Cannot save the new model",
+                        f"{e}\n\nIt is in use now but will be gone at the next start.")
+            self.use(store.LoadedModel(network, dict(meta)), remember=False)
+            return
+        self.use(model)
+        self._say(f"New model saved as {model.path.name}", 8000)
