@@ -72,7 +72,7 @@ class PenDigits:
     points: np.ndarray          # (P, 2) float32
     stroke_offsets: np.ndarray  # (S + 1,) int64
     sample_offsets: np.ndarray  # (N + 1,) int64
-    labels: np.ndarray          # (N,) uint8
+    labels: np.ndarray          # (N,) uint8 digits (str letters: digitpad.letters)
     writer: np.ndarray          # (N,) str
     site: np.ndarray            # (N,) str
 
@@ -210,39 +210,51 @@ def draw_sample(strokes, rng, pen_fraction=PEN_FRACTION, digit_pixels=DIGIT_PIXE
     return render(placed, pen, (w, h), supersample)
 
 
-def to_images(data, rng, copies=1, should_stop=None, progress=None, **draw_options):
+def to_images(data, rng, copies=1, should_stop=None, progress=None, transform=None,
+              **draw_options):
     """Every sample of ``data``, ``copies`` times drawn differently, as 28x28 uint8.
 
-    Returns ``(images (n * copies, 28, 28) uint8, labels (n * copies,) int64)``.
-    ``should_stop()``, when given, is asked every :data:`CHECK_EVERY` drawings
-    (tens of milliseconds); when it says yes, :class:`model.train.TrainingStopped`
-    is raised.  ``progress(done, total)`` is told as often.
+    Returns ``(images (n * copies, 28, 28) uint8, labels (n * copies,))``: labels
+    int64 for digits, else as ``data`` has them (letters).  ``transform(strokes,
+    label, rng)``, when given, changes each sample's strokes before it is drawn
+    (:class:`digitpad.styles.Styler`).  ``should_stop()``, when given, is asked
+    every :data:`CHECK_EVERY` drawings (tens of milliseconds); when it says yes,
+    :class:`model.train.TrainingStopped` is raised.  ``progress(done, total)`` is
+    told as often.
     """
     n = len(data)
     images = np.zeros((n * copies, 28, 28), dtype=np.uint8)
-    labels = np.zeros(n * copies, dtype=np.int64)
+    kept = np.zeros(n * copies, dtype=np.int64)
     k = 0
     for j in range(n * copies):
         i = j % n
         if j % CHECK_EVERY == 0:
             if should_stop is not None and should_stop():
-                raise TrainingStopped("stopped while drawing the pen digits")
+                raise TrainingStopped("stopped while drawing the pen samples")
             if progress is not None:
                 progress(j, n * copies)
-        image = preprocess.to_mnist(draw_sample(data.strokes(i), rng, **draw_options))
+        strokes = data.strokes(i)
+        if transform is not None:
+            strokes = transform(strokes, data.labels[i], rng)
+        image = preprocess.to_mnist(draw_sample(strokes, rng, **draw_options))
         if image is not None:
             images[k] = preprocess.to_uint8(image)
-            labels[k] = data.labels[i]
+            kept[k] = i
             k += 1
     if progress is not None:
         progress(n * copies, n * copies)
-    return images[:k], labels[:k]
+    labels = np.asarray(data.labels)[kept[:k]]
+    if labels.dtype.kind in "iu":
+        labels = labels.astype(np.int64)
+    return images[:k], labels
 
 
 def training_images(rng, copies=4, path=None, should_stop=None, progress=None,
-                    **draw_options):
-    """The training writers' digits (shipped copy by default), ``copies`` renderings each."""
-    return to_images(load_training(path), rng, copies, should_stop, progress, **draw_options)
+                    transform=None, **draw_options):
+    """The training writers' digits (shipped copy by default), ``copies`` renderings each,
+    restyled by ``transform`` (see :func:`to_images`)."""
+    return to_images(load_training(path), rng, copies, should_stop, progress, transform,
+                     **draw_options)
 
 
 def heldout_images(path=None, rng=None, copies=1, **draw_options):
