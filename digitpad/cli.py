@@ -46,6 +46,8 @@ MAX_AUGMENT = 3.0           # beyond it, images are distorted past recognition (
 MAX_PEN_COPIES = 20         # renderings of each of the 6,815 pen digits: 136,300 images
 MAX_NOT_DIGITS = 200_000    # 157 MB of images
 MAX_ENSEMBLE = 16
+MAX_LETTER_COPIES = 8       # renderings of each of the 16,784 pen letters: 134,272 images
+MAX_SLANT = 1.0             # a shear of 1: 45 degrees
 MAX_SEED = 2 ** 32 - 1
 
 
@@ -175,9 +177,19 @@ def add_train_command(commands, defaults=None):
     p.add_argument("--not-digits", type=whole(0, MAX_NOT_DIGITS), default=0, metavar="N",
                    help="also learn that N generated scribbles, letters and shapes are "
                         "no digit (default 0)")
+    p.add_argument("--letters", type=whole(0, MAX_LETTER_COPIES), default=0, metavar="K",
+                   help="also learn that K renderings of each of the 16,800 pen-written "
+                        "letters that ship with digitpad are no digit (UniPen; default 0)")
+    p.add_argument("--styles", action=argparse.BooleanOptionalAction, default=False,
+                   help="restyle some pen digits as other countries write them: slashed 0, "
+                        "1 with a long flag (and a base), crossed 7 (default off)")
+    p.add_argument("--slant", type=up_to(MAX_SLANT), default=0.0, metavar="S",
+                   help="shear each pen digit's and letter's trajectory by a random slant "
+                        "of up to S either way before drawing it (default 0)")
     p.add_argument("--ensemble", type=whole(1, MAX_ENSEMBLE), default=1, metavar="N",
-                   help="train N networks (seeds S, S+1, ...) and save their average: one "
-                        "network with their hidden layers side by side (default 1)")
+                   help="train N networks (seeds S, S+1, ..., all on the drawings of seed S) "
+                        "and save their average: one network with their hidden layers side "
+                        "by side (default 1)")
     # Undocumented: train on the first N MNIST images only, for quick tests.
     p.add_argument("--limit", type=positive_int, help=argparse.SUPPRESS)
     p.set_defaults(run=run_train, **(defaults or {}))

@@ -7,9 +7,16 @@ model retrained in the app learns what the shipped one learned.
 * ``pen_copies`` renderings of each of the 6,815 pen-written digits that ship
   with digitpad (UniPen, training writers only), drawn with random pen widths
   and sizes and brought to 28x28 by the canvas' own preprocessing;
+* ``letter_copies`` renderings of each of the 16,784 pen-written letters of
+  the training writers that ship with digitpad (:mod:`digitpad.letters`),
+  labelled -1;
 * ``not_digits`` generated drawings that are no digit (scribbles, letters,
   shapes, two digits side by side), labelled -1: the network learns to spread
   its probabilities over them, which is how the app knows to say "not sure".
+
+``styles``, a :class:`digitpad.styles.Styler`, restyles the pen digits and
+letters before they are drawn (slashed zeros, flagged ones, crossed sevens,
+slant); None draws them as written.
 
 Drawing takes minutes (a few milliseconds a drawing), so what is drawn is
 cached on disk (:func:`cached`), keyed by everything that made it: the
@@ -21,6 +28,7 @@ every :data:`CHECK_EVERY` drawings (about a tenth of a second apart).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -34,11 +42,12 @@ CHUNK = 250          # non-digits drawn at a time (the random stream depends on 
 CHECK_EVERY = 20     # drawings between two stop checks and progress reports
 KEEP = 8             # cached sets kept (the oldest go first)
 PEN_PHASE = "Drawing the pen digits"
+LETTER_PHASE = "Drawing the pen letters"
 NON_DIGIT_PHASE = "Drawing the non-digits"
 
 
 def training_set(mnist, pen_copies=0, not_digits=0, seed=0, limit=None, should_stop=None,
-                 progress=None):
+                 progress=None, letter_copies=0, styles=None):
     """``(images uint8 (n, 28, 28), labels int64)``: MNIST's training set and the drawings.
 
     ``limit`` keeps only the first MNIST images (for quick runs and tests).
@@ -47,26 +56,60 @@ def training_set(mnist, pen_copies=0, not_digits=0, seed=0, limit=None, should_s
     images = [mnist.train_images[:limit]]
     labels = [mnist.train_labels[:limit].astype(np.int64)]
     if pen_copies:
-        pen_images, pen_labels = pen_digits(pen_copies, seed, should_stop, progress)
+        pen_images, pen_labels = pen_digits(pen_copies, seed, should_stop, progress, styles)
         images.append(pen_images)
         labels.append(pen_labels)
+    if letter_copies:
+        letter_images, letter_labels = pen_letters(letter_copies, seed, should_stop, progress,
+                                                   styles)
+        images.append(letter_images)
+        labels.append(letter_labels)
     if not_digits:
         images.append(non_digits(not_digits, seed, should_stop, progress))
         labels.append(np.full(not_digits, -1, dtype=np.int64))
     return np.concatenate(images), np.concatenate(labels)
 
 
-def pen_digits(copies, seed=0, should_stop=None, progress=None):
-    """The shipped pen digits, each drawn ``copies`` times: (images, labels); cached."""
-    from . import pendigits
+def styler(styles=False, slant=0.0):
+    """The :class:`~digitpad.styles.Styler` of ``digitpad train --styles --slant S``, or None
+    when it would change nothing."""
+    from .styles import Styler
+    if not styles and not slant:
+        return None
+    return Styler(shear=slant) if styles else Styler(slash0=0, flag1=0, cross7=0, shear=slant)
+
+
+def _styles_key(styles):
+    return None if styles is None else dataclasses.asdict(styles)
+
+
+def pen_digits(copies, seed=0, should_stop=None, progress=None, styles=None):
+    """The shipped pen digits, each drawn ``copies`` times (restyled by ``styles``):
+    (images, labels); cached."""
+    from . import pendigits, styles as styles_module
 
     def draw():
         images, labels = pendigits.training_images(
             np.random.default_rng([seed, 2]), copies=copies, should_stop=should_stop,
-            progress=_phase(progress, PEN_PHASE))
+            progress=_phase(progress, PEN_PHASE), transform=styles)
         return dict(images=images, labels=labels)
-    found = cached("pen-digits", dict(copies=copies, seed=seed), draw,
-                   sources=(pendigits.SHIPPED,))
+    found = cached("pen-digits", dict(copies=copies, seed=seed, styles=_styles_key(styles)),
+                   draw, sources=(pendigits.SHIPPED, styles_module.__file__))
+    return found["images"], found["labels"]
+
+
+def pen_letters(copies, seed=0, should_stop=None, progress=None, styles=None):
+    """The shipped pen letters, each drawn ``copies`` times (slanted by ``styles``):
+    (images, labels of -1); cached."""
+    from . import letters, styles as styles_module
+
+    def draw():
+        images, labels = letters.training_images(
+            np.random.default_rng([seed, 4]), copies=copies, should_stop=should_stop,
+            progress=_phase(progress, LETTER_PHASE), transform=styles)
+        return dict(images=images, labels=labels)
+    found = cached("pen-letters", dict(copies=copies, seed=seed, styles=_styles_key(styles)),
+                   draw, sources=(letters.SHIPPED, letters.__file__, styles_module.__file__))
     return found["images"], found["labels"]
 
 

@@ -37,7 +37,7 @@ DEFAULT_LR = {"adam": 1e-3, "sgd": 0.05}
 
 # What ``digitpad train`` does without options (its parser's defaults are these).
 DEFAULTS = dict(dataclasses.asdict(TrainConfig()), lr=None, pen_digits=0, not_digits=0,
-                ensemble=1, limit=None)
+                letters=0, styles=False, slant=0.0, ensemble=1, limit=None)
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,10 @@ def training_data(options, mnist, seed, *, should_stop=None, progress=None):
     ``limit`` images) and the drawings of :mod:`digitpad.datasets` for ``seed``."""
     return datasets.training_set(mnist, options["pen_digits"], options["not_digits"],
                                  seed=seed, limit=options.get("limit"),
-                                 should_stop=should_stop, progress=progress)
+                                 should_stop=should_stop, progress=progress,
+                                 letter_copies=options.get("letters", 0),
+                                 styles=datasets.styler(options.get("styles", False),
+                                                        options.get("slant", 0.0)))
 
 
 def make_model(options, mnist, *, source="digitpad train", status=None, progress=None,
@@ -120,24 +123,27 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
 
     ``options`` as :func:`recipe` makes them; ``mnist`` the loaded MNIST.
     With ``ensemble`` N, N networks are trained one after the other (seeds S,
-    S+1, ..., each with the drawings of its seed) and averaged into one; the
+    S+1, ..., all on the drawings of seed S) and averaged into one; the
     progress and epoch reports count over the whole run.  ``status(text)``
     tells each step, ``progress(phase, done, total)`` the drawing; the
     others go to :func:`digitpad.model.train.train`.
     """
     status = status or (lambda text: None)
     config = config_from(options).validate()
-    members, seconds, images = [], 0.0, 0
+    started = time.perf_counter()
+    members, seconds = [], 0.0
     count = int(options.get("ensemble") or 1)
+    letters = options.get("letters", 0)
+    if options["pen_digits"] or options["not_digits"] or letters:
+        status(f"drawing {options['pen_digits']} × 6,815 pen digits, {letters} × 16,784 "
+               f"letters and {options['not_digits']:,} non-digits ...")
+    x, y = training_data(options, mnist, config.seed, should_stop=should_stop,
+                         progress=progress)
+    images = len(x)
     for k in range(count):
         member = dataclasses.replace(config, seed=config.seed + k)
         if count > 1:
             status(f"member {k + 1} of {count} (seed {member.seed})")
-        if options["pen_digits"] or options["not_digits"]:
-            status(f"drawing {options['pen_digits']} × 6,815 pen digits and "
-                   f"{options['not_digits']:,} non-digits ...")
-        x, y = training_data(options, mnist, member.seed, should_stop=should_stop,
-                             progress=progress)
         sizes = "-".join(map(str, [784, *member.hidden, 10]))
         status(f"training {sizes} on {len(x):,} images for {member.epochs} epochs "
                f"({member.optimizer}, lr {member.lr:g}, {member.schedule}, batch "
@@ -150,10 +156,12 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
                        on_epoch=_across(on_epoch, k, count, seconds))
         members.append(result.network)
         seconds += result.seconds
-        images = len(x)
     network = members[0] if count == 1 else average(members)
     accuracy = network.accuracy(mnist.test_images, mnist.test_labels)
-    extra = dict(pen_digit_copies=options["pen_digits"], not_digits=options["not_digits"])
+    extra = dict(pen_digit_copies=options["pen_digits"], not_digits=options["not_digits"],
+                 letter_copies=letters, styles=bool(options.get("styles")),
+                 slant=float(options.get("slant", 0.0)),
+                 wall_seconds=round(time.perf_counter() - started, 1))
     if options.get("preset"):
         extra["preset"] = options["preset"]
     if count > 1:

@@ -107,8 +107,9 @@ def choose_heldout(letter_writers, letter_sites, digit_writers,
     return pendigits.choose_heldout([w for w, _ in only], [s for _, s in only], fraction)
 
 
-def training_images(rng, copies=2, path=None, should_stop=None, transform=None):
-    """The training writers' letters, ``copies`` renderings each, as 28x28 uint8 and -1s."""
+def training_images(rng, copies=2, path=None, should_stop=None, progress=None, transform=None):
+    """The training writers' letters, ``copies`` renderings each, as 28x28 uint8 and -1s
+    (``should_stop``, ``progress`` and ``transform`` as for :func:`pendigits.to_images`)."""
     data = load_training(path)
-    images, _ = pendigits.to_images(data, rng, copies, should_stop, transform=transform)
+    images, _ = pendigits.to_images(data, rng, copies, should_stop, progress, transform)
     return images, np.full(len(images), -1, dtype=np.int64)

@@ -85,3 +85,21 @@ def test_the_drawing_of_pen_digits_reports_its_progress():
                                          progress=lambda *r: reports.append(r))
     assert len(labels) == 90
     assert reports == [(0, 90), (20, 90), (40, 90), (60, 90), (80, 90), (90, 90)]
+
+
+def test_letters_join_as_not_a_digit(monkeypatch):
+    from digitpad import letters
+    few = letters.load().subset(np.arange(0, 16_000, 400))
+    monkeypatch.setattr(letters, "load_training", lambda path=None: few)
+    images, labels = datasets.training_set(tiny_mnist(), letter_copies=2, seed=1)
+    assert images.shape == (50 + 2 * len(few), 28, 28)
+    assert (labels[50:] == -1).all() and (labels[:50] >= 0).all()
+    assert (images[50:].reshape(len(labels) - 50, -1).max(axis=1) > 100).all()
+
+
+def test_the_styler_of_the_command_line_options():
+    assert datasets.styler() is None
+    slant_only = datasets.styler(False, 0.3)
+    assert slant_only.shear == 0.3 and slant_only.slash0 == slant_only.flag1 == 0
+    styled = datasets.styler(True, 0.0)
+    assert styled.shear == 0 and styled.slash0 > 0 and styled.flag1 > 0 and styled.cross7 > 0
