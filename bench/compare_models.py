@@ -1,15 +1,20 @@
-"""Compare weight files quickly, without the window: the figures of weights/README.md's table.
+"""Compare weight files quickly, without the window: the figures of weights/README.md's tables.
 
     python bench/compare_models.py A.npz B.npz ... [--average]
 
 For each file (and, with ``--average``, for the average of all of them,
-:func:`model.network.average`): MNIST test accuracy; how often the top guess
-is right on the held-out writers' pen digits, drawn offline through the
-canvas' preprocessing (:func:`digitpad.pendigits.heldout_images`, random pens);
-how many of them the network is not sure of (top probability under 50%);
-and how many of 1,000 generated non-digits it is not sure of.  These are the
-network's own figures: the window's checks of the ink (a dot, marks side by
-side) come on top, in ``bench/pen_digits.py``.
+:func:`model.network.average`), read as the app reads (the network's top
+probability under 50%, or the ink's own checks, decline):
+
+* MNIST test accuracy;
+* the held-out writers' pen digits, each drawn twice offline through the
+  canvas' preprocessing with random pens: read right, declined, and read right
+  among the 0s and the 1s;
+* the held-out writers' real letters, drawn once: declined;
+* 1,000 generated non-digits: declined.
+
+The drawings are the same for every file.  ``bench/pen_digits.py`` measures
+the same things through the real window, with mouse events.
 """
 from __future__ import annotations
 
@@ -22,10 +27,33 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from digitpad import nondigits, pendigits, reading  # noqa: E402
+from digitpad import letters, nondigits, pendigits, preprocess, reading  # noqa: E402
 from digitpad.model.data import load_mnist  # noqa: E402
 from digitpad.model.network import as_input, average  # noqa: E402
 from digitpad.model.weights import load  # noqa: E402
+
+
+def drawn(samples, rng, copies=1, unit=False):
+    """(images uint8, declined by the ink checks, index of the sample) of every sample."""
+    images, checked, index = [], [], []
+    for _ in range(copies):
+        for i, strokes in enumerate(samples):
+            prepared = preprocess.prepare(pendigits.draw_sample(strokes, rng, unit=unit))
+            if prepared is None:
+                images.append(np.zeros((28, 28), np.uint8))
+                checked.append(True)
+            else:
+                images.append(preprocess.to_uint8(prepared.image))
+                checked.append(reading.input_check(prepared) is not None)
+            index.append(i)
+    return np.array(images), np.array(checked), np.array(index)
+
+
+def readings(net, images, checked):
+    """The app's reading of each image: the digit, or -1 when it declines."""
+    p = net.predict_proba(as_input(images))
+    declined = checked | (p.max(axis=1) < reading.CONFIDENCE)
+    return np.where(declined, -1, p.argmax(axis=1))
 
 
 def main():
@@ -36,22 +64,29 @@ def main():
     args = parser.parse_args()
 
     mnist = load_mnist(args.mnist)
-    digits, labels = pendigits.heldout_images(rng=np.random.default_rng(5))
-    others, _ = nondigits.nondigit_eval_images(n=1000)
+    held = pendigits.load_heldout()
+    digits = drawn([held.strokes(i) for i in range(len(held))], np.random.default_rng(5), 2)
+    labels = held.labels[digits[2]].astype(int)
+    written = letters.load_heldout()
+    others = drawn([written.strokes(i) for i in range(len(written))], np.random.default_rng(6))
+    shapes = nondigits.nondigit_eval_set(np.random.default_rng(2024), 1000, held)
+    shapes = drawn([d.strokes for d in shapes], np.random.default_rng(7), unit=True)
+
     nets = [(path.name, load(path)[0]) for path in args.weights]
     if args.average:
         nets.append(("average of all", average(net for _, net in nets)))
-
-    print(f"{'model':<28} {'sizes':<14} {'MNIST':>7} {'held-out':>9} {'unsure':>7} "
-          f"{'non-digits unsure':>18}")
+    print(f"held-out writers: {len(labels)} drawings of {len(held)} digits, "
+          f"{len(written)} letters; 1,000 generated non-digits")
+    print(f"{'model':<28} {'sizes':<14} {'MNIST':>7} {'digits right':>13} {'declined':>9} "
+          f"{'0 right':>8} {'1 right':>8} {'letters declined':>17} {'non-digits declined':>20}")
     for name, net in nets:
-        p = net.predict_proba(as_input(digits))
-        q = net.predict_proba(as_input(others))
+        read = readings(net, *digits[:2])
         print(f"{name:<28} {'-'.join(map(str, net.sizes)):<14} "
               f"{net.accuracy(mnist.test_images, mnist.test_labels):>7.2%} "
-              f"{np.mean(p.argmax(1) == labels):>9.1%} "
-              f"{np.mean(p.max(1) < reading.CONFIDENCE):>7.1%} "
-              f"{np.mean(q.max(1) < reading.CONFIDENCE):>18.1%}")
+              f"{np.mean(read == labels):>13.1%} {np.mean(read == -1):>9.1%} "
+              f"{np.mean(read[labels == 0] == 0):>8.1%} {np.mean(read[labels == 1] == 1):>8.1%} "
+              f"{np.mean(readings(net, *others[:2]) == -1):>17.1%} "
+              f"{np.mean(readings(net, *shapes[:2]) == -1):>20.1%}")
 
 
 if __name__ == "__main__":
