@@ -67,8 +67,15 @@ PRESETS = {
                                "right, 90% of non-digits declined; 20 to 30 minutes of one core"),
 }
 DEFAULT_PRESET = "demo"
-# Pen-digit copies and non-digits when "drawings" is ticked for a preset without them.
-DRAWINGS = (1, 4000)
+# The drawings when "drawings" is ticked for a preset without them: pen digits (some
+# restyled, all slanted at random), pen letters and generated non-digits; and without.
+DRAWINGS = dict(pen_digits=1, letters=1, not_digits=4000, styles=True, slant=0.45)
+NO_DRAWINGS = dict(pen_digits=0, letters=0, not_digits=0, styles=False, slant=0.0)
+
+
+def has_drawings(options):
+    """Whether a recipe learns from drawings (pen digits, letters or non-digits)."""
+    return bool(options["pen_digits"] or options["not_digits"] or options.get("letters"))
 
 
 def recipe(preset=None, **overrides):

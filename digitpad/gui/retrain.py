@@ -228,7 +228,8 @@ class RetrainDialog(TrainingDialog):
         self.setWindowTitle("Retrain the network")
         self.setObjectName("retrainDialog")
         self.status.setText("Training uses the 60,000 MNIST images (downloaded once, 11 MB), "
-                            "and with drawings the pen digits that ship with digitpad. "
+                            "and with drawings the pen digits and letters that ship with "
+                            "digitpad. "
                             "At the end you compare the new model with the one in use.")
         self.apply_preset(learning.DEFAULT_PRESET)
         self.resize(560, 760)
@@ -240,7 +241,7 @@ class RetrainDialog(TrainingDialog):
                                  objectName="learningRate")
         self.augment = QCheckBox("Distort the training images (rotation, scale, thickness...)",
                                  objectName="augment")
-        self.drawings = QCheckBox("Also learn from pen-written digits and from non-digits\n"
+        self.drawings = QCheckBox("Also learn from pen-written digits, letters and non-digits\n"
                                   "(reads drawings better and knows when to say \"not sure\")",
                                   objectName="drawings")
         self.preset_buttons = QButtonGroup(self)
@@ -274,7 +275,7 @@ class RetrainDialog(TrainingDialog):
         self.hidden.setValue(config.hidden[0])
         self.lr.setValue(config.lr)
         self.augment.setChecked(config.augment)
-        self.drawings.setChecked(bool(options["pen_digits"] or options["not_digits"]))
+        self.drawings.setChecked(learning.has_drawings(options))
 
     def options(self):
         """The preset's options, with the settings changed from it as overrides."""
@@ -285,10 +286,9 @@ class RetrainDialog(TrainingDialog):
         if self.hidden.value() != config.hidden[0]:
             shown["hidden"] = (self.hidden.value(),)
         options.update({k: v for k, v in shown.items() if v != getattr(config, k)})
-        drawings = bool(options["pen_digits"] or options["not_digits"])
-        if self.drawings.isChecked() != drawings:
-            pen, others = learning.DRAWINGS if self.drawings.isChecked() else (0, 0)
-            options.update(pen_digits=pen, not_digits=others)
+        if self.drawings.isChecked() != learning.has_drawings(options):
+            options.update(learning.DRAWINGS if self.drawings.isChecked()
+                           else learning.NO_DRAWINGS)
         return options
 
     def make_worker(self):
