@@ -5,7 +5,8 @@ from __future__ import annotations
 from . import __version__
 
 CREDITS = ("<p>MNIST: Yann LeCun, Corinna Cortes, Christopher J.C. Burges (CC BY-SA 3.0)."
-           "<br>Pen-written digits: UniPen train_r01_v07, category 1a (CC BY 4.0): I. Guyon, "
+           "<br>Pen-written digits and letters: UniPen train_r01_v07, categories 1a, 1b and 1c "
+           "(CC BY 4.0): I. Guyon, "
            "L. Schomaker, R. Plamondon, M. Liberman, S. Janet, UNIPEN project, ICPR 1994; "
            "Unipen Consortium, Zenodo, doi 10.5281/zenodo.1195803.</p>")
 
