@@ -3,7 +3,7 @@ and the window's "not a digit" state."""
 import numpy as np
 import pytest
 
-from digitpad import pendigits
+from digitpad import letters, pendigits
 from digitpad.gui.replay import replay
 
 needs_shared = pytest.mark.skipif(not pendigits.shared_path().exists(),
@@ -50,3 +50,22 @@ def test_a_scribble_is_not_a_digit(window):
     p = replay(window, scribble, np.random.default_rng(5), unit=True)
     assert p is not None and p.digit is None
     assert window.caption.text() == f"not sure: looks most like {p.best}"
+
+
+needs_letters = pytest.mark.skipif(not letters.shared_path().exists(),
+                                   reason="../shared/pen-letters is not there")
+
+
+@needs_letters
+def test_heldout_writers_letters_are_declined_in_the_real_canvas(window):
+    data = letters.load_heldout()
+    rng = np.random.default_rng(11)
+    picks = rng.choice(len(data), size=40, replace=False)
+    declined = 0
+    for i in picks:
+        p = replay(window, data.strokes(i), rng)
+        assert p is not None
+        declined += p.digit is None
+        window.clear()
+    # The shipped model declines 94% of all held-out letters (bench/pen_digits.py).
+    assert declined / len(picks) >= 0.8, f"{declined} of {len(picks)} declined"
