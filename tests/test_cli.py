@@ -366,16 +366,17 @@ def test_the_shipped_preset_on_a_small_subset_runs_the_shipped_recipe(capsys, mn
     out_file = folder / "shipped-small.npz"
     status, out, err = run(capsys, "train", "--preset", "shipped", "--data", mnist_dir,
                            "--limit", 300, "--epochs", 1, "--hidden", 8, "--pen-digits", 0,
-                           "--not-digits", 30, "--out", out_file)
+                           "--letters", 0, "--not-digits", 30, "--out", out_file)
     assert status == 0, err
     net, meta = load(out_file)
     # the recipe's own values (weights/README.md), and the options given after it
     assert meta["preset"] == "shipped" and meta["ensemble"]["seeds"] == [0, 1]
-    assert meta["config"]["lr"] == 0.002 and meta["config"]["augment_strength"] == 0.8
-    assert meta["config"]["augment"] and meta["config"]["schedule"] == "cosine"
+    assert meta["config"]["lr"] == 0.003 and meta["config"]["augment_strength"] == 0.8
+    assert meta["config"]["augment"] and meta["config"]["schedule"] == "onecycle"
+    assert meta["styles"] and meta["slant"] == 0.45 and meta["letter_copies"] == 0
     assert meta["config"]["epochs"] == 1 and net.sizes == [784, 16, 10]
     assert meta["training_images"] == 330 and meta["not_digits"] == 30
-    assert out.count("training 784-8-10 on 330 images for 1 epochs (adam, lr 0.002") == 2
+    assert out.count("training 784-8-10 on 330 images for 1 epochs (adam, lr 0.003") == 2
     assert meta["command"].startswith("digitpad train --preset shipped")
 
 

@@ -81,8 +81,9 @@ def test_presets_are_the_same_in_the_cli_and_the_dialog(qtbot, shipped, loader, 
     # the shipped preset is the shipped model's recipe (weights/README.md)
     shipped_options = cli.train_options(cli.parse_args(["train", "--preset", "shipped"]))
     assert (shipped_options["epochs"], shipped_options["lr"], shipped_options["ensemble"],
-            shipped_options["pen_digits"], shipped_options["not_digits"]) == \
-        (160, 0.002, 2, 5, 10000)
+            shipped_options["pen_digits"], shipped_options["not_digits"],
+            shipped_options["letters"], shipped_options["styles"], shipped_options["slant"]) == \
+        (60, 0.003, 2, 5, 10000, 2, True, 0.45)
     # a setting changed in the dialog overrides the preset, as an option given after it does
     dialog.epochs.setValue(3)
     assert dialog.options()["epochs"] == 3 and dialog.options()["ensemble"] == 2
