@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import math
 import shlex
+import signal
 import sys
 import tempfile
 import textwrap
@@ -78,12 +79,21 @@ def fail(error, status):
 
 
 def open_window():
-    """``digitpad`` alone: the drawing window (Qt is imported only here)."""
+    """``digitpad`` alone: the drawing window (Qt is imported only here).
+
+    From here on Ctrl-C only takes note, and the window closes as soon as it is up
+    (exit status 130): a KeyboardInterrupt raised inside an import or a Qt callback
+    could be swallowed, and the window would stay open.
+    """
+    interrupted = []
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     try:
         from digitpad.gui.app import main as run_window
+        return run_window(interrupted=interrupted)
     except ImportError as e:
         return fail(f"cannot open the window: {e}", EXIT_FAILED)
-    return run_window()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # Arguments ---------------------------------------------------------------------------

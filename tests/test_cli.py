@@ -248,7 +248,7 @@ def test_predict_goes_on_past_bad_images(capsys, folder, small_model):
 def test_no_command_opens_the_window(capsys, monkeypatch):
     calls = []
     fake = types.ModuleType("digitpad.gui.app")
-    fake.main = lambda: calls.append("opened") or 0
+    fake.main = lambda **options: calls.append("opened") or 0
     monkeypatch.setitem(sys.modules, "digitpad.gui.app", fake)
     assert cli.main([]) == 0 and calls == ["opened"]
 

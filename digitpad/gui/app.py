@@ -17,28 +17,40 @@ from .window import MainWindow
 EXIT_INTERRUPTED = 130              # the exit status after Ctrl-C in the terminal
 
 
-def main(argv=None):
+def main(argv=None, interrupted=None):
     """Open the window and run the application until it is closed (or Ctrl-C in the
-    terminal closes it: exit status 130)."""
+    terminal closes it: exit status 130).
+
+    ``interrupted`` is a list a caller's own SIGINT handler appends to while this
+    module is imported (see ``digitpad.cli.open_window``): a Ctrl-C then closes the
+    window as soon as it is up.
+    """
+    interrupted = [] if interrupted is None else interrupted
     app = QApplication.instance() or QApplication(list(sys.argv if argv is None else argv))
     app.setApplicationName("digitpad")
     app.setApplicationDisplayName("digitpad")
-    window = MainWindow()
-    window.show()
-    interrupted = []
 
-    def on_interrupt(*_):
-        interrupted.append(True)
+    def stop():
         app.closeAllWindows()            # the window stops its jobs as it closes
         app.quit()
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    def on_interrupt(*_):
+        interrupted.append(True)
+        # From the event loop: a Ctrl-C that lands before app.exec() has started (while
+        # the window is being built, say) would otherwise quit a loop not yet running.
+        QTimer.singleShot(0, stop)
+
     # Python runs a signal handler only between its own instructions: a timer that
     # calls into Python now and then lets it run while Qt's event loop waits.
     wake = QTimer(interval=200)
     wake.timeout.connect(lambda: None)
-    wake.start()
+    previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
+        window = MainWindow()
+        window.show()
+        wake.start()
+        if interrupted:                  # Ctrl-C while starting
+            QTimer.singleShot(0, stop)
         status = app.exec()
     finally:
         wake.stop()
