@@ -834,7 +834,12 @@ def test_ctrl_c_in_the_terminal_ends_the_window(tmp_path):
         time.sleep(0.1)
     time.sleep(1)
     child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=60)
+    try:
+        _, err = child.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        child.kill()                     # never leave a window behind
+        child.communicate()
+        pytest.fail("Ctrl-C did not end the window within 60 s")
     assert child.returncode == 130 and "Traceback" not in err, err
 
 
