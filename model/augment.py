@@ -52,9 +52,7 @@ class Distorter:
         self.scale, self.aspect, self.shear = scale * s, aspect * s, shear * s
         self.translate, self.elastic, self.thickness = translate * s, elastic * s, thickness * s
         self.fields = _smooth_fields(self.rng)
-        ys, xs = np.meshgrid(np.arange(SIZE), np.arange(SIZE), indexing="ij")
-        c = (SIZE - 1) / 2
-        self.grid = np.stack([xs.ravel() - c, ys.ravel() - c]).astype(np.float32)  # (2, 784)
+        self.ramp = (np.arange(SIZE) - (SIZE - 1) / 2).astype(np.float32)  # pixels from the centre
 
     def __call__(self, images):
         images = np.asarray(images)
@@ -103,13 +101,13 @@ class Distorter:
         px *= amplitude[0]
         py = self.fields[picks[1]]
         py *= amplitude[1]
-        gx, gy = self.grid
-        px += coef[0] * gx
-        px += coef[1] * gy
-        px += coef[4]
-        py += coef[2] * gx
-        py += coef[3] * gy
-        py += coef[5]
+        # The affine part, c0 x + c1 y + c4: a row term plus a column term,
+        # each made on (n, 28) and added across the image by broadcasting.
+        ramp = self.ramp
+        for p, (cx, cy, c) in ((px, coef[[0, 1, 4]]), (py, coef[[2, 3, 5]])):
+            image = p.reshape(n, SIZE, SIZE)
+            image += (cx * ramp + c)[:, None, :]          # along x: the columns
+            image += (cy * ramp)[:, :, None]              # along y: the rows
         return px, py
 
     def warp(self, padded):
@@ -155,26 +153,29 @@ class Distorter:
         """Thicken or thin each image's strokes by a random amount, in place.
 
         Each image moves a random fraction of the way towards its dilation
-        (3x3 cross maximum: thicker) or its erosion (minimum: thinner).
+        (3x3 cross maximum: thicker) or its erosion (minimum: thinner); the
+        images to thicken and those to thin are done as two groups, each
+        computing only the one it needs.
         """
         n, side, _ = padded.shape
-        amount = self.rng.uniform(-self.thickness, self.thickness, (n, 1)).astype(np.float32)
+        amount = self.rng.uniform(-self.thickness, self.thickness, n).astype(np.float32)
         # Rows 1..28 of every image as one flat run per image; its neighbours
         # are the same run shifted by one pixel or one row: contiguous, fast.
         flat = padded.reshape(n, side * side)
-        centre = flat[:, side:-side]
-        neighbours = (flat[:, :-2 * side], flat[:, 2 * side:],
-                      flat[:, side - 1:-side - 1], flat[:, side + 1:-side + 1])
-        grown = np.maximum(centre, neighbours[0])
-        shrunk = np.minimum(centre, neighbours[0])
-        for other in neighbours[1:]:
-            np.maximum(grown, other, out=grown)
-            np.minimum(shrunk, other, out=shrunk)
-        grown -= centre
-        grown *= np.maximum(amount, 0)
-        shrunk -= centre
-        shrunk *= np.maximum(-0.5 * amount, 0)
-        centre += grown
-        centre += shrunk
+        for grow in (True, False):
+            rows = np.flatnonzero(amount > 0 if grow else amount < 0)
+            if len(rows) == 0:
+                continue
+            group = flat[rows]
+            centre = group[:, side:-side]
+            extreme = np.maximum if grow else np.minimum
+            change = extreme(centre, group[:, :-2 * side])
+            for other in (group[:, 2 * side:], group[:, side - 1:-side - 1],
+                          group[:, side + 1:-side + 1]):
+                extreme(change, other, out=change)
+            change -= centre
+            change *= (amount[rows] if grow else -0.5 * amount[rows])[:, None]
+            centre += change
+            flat[rows] = group
         padded[:, :, 0] = 0                  # the paper border stays paper
         padded[:, :, -1] = 0
