@@ -126,20 +126,21 @@ def training_data(options, mnist, seed, *, should_stop=None, progress=None):
 
 
 def make_model(options, mnist, *, source="digitpad train", status=None, progress=None,
-               on_batch=None, on_epoch=None, should_stop=None, measure=None):
+               on_batch=None, on_epoch=None, should_stop=None, measure=None, workers=None):
     """Run a recipe: ``(network, meta)``.
 
     ``options`` as :func:`recipe` makes them; ``mnist`` the loaded MNIST.
-    With ``ensemble`` N, N networks are trained one after the other (seeds S,
-    S+1, ..., all on the drawings of seed S) and averaged into one; the
-    progress and epoch reports count over the whole run.  ``status(text)``
-    tells each step, ``progress(phase, done, total)`` the drawing; the
-    others go to :func:`digitpad.model.train.train`.
+    With ``ensemble`` N, N networks are trained (seeds S, S+1, ..., all on the
+    drawings of seed S) and averaged into one: ``workers`` at a time (default:
+    one per core), each on its own thread with BLAS on one thread, so two
+    members use both cores instead of waiting for each other.  The result does
+    not depend on ``workers``.  ``status(text)`` tells each step,
+    ``progress(phase, done, total)`` the drawing; the others go to
+    :func:`digitpad.model.train.train`, their reports counted over the whole run.
     """
     status = status or (lambda text: None)
     config = config_from(options).validate()
     started = time.perf_counter()
-    members, seconds = [], 0.0
     count = int(options.get("ensemble") or 1)
     letters = options.get("letters", 0)
     if options["pen_digits"] or options["not_digits"] or letters:
@@ -147,24 +148,23 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
                f"letters and {options['not_digits']:,} non-digits ...")
     x, y = training_data(options, mnist, config.seed, should_stop=should_stop,
                          progress=progress)
-    images = len(x)
-    for k in range(count):
-        member = dataclasses.replace(config, seed=config.seed + k)
-        if count > 1:
-            status(f"member {k + 1} of {count} (seed {member.seed})")
-        sizes = "-".join(map(str, [784, *member.hidden, 10]))
-        status(f"training {sizes} on {len(x):,} images for {member.epochs} epochs "
-               f"({member.optimizer}, lr {member.lr:g}, {member.schedule}, batch "
-               f"{member.batch_size}"
-               + (f" then {member.late_batch_size}" if member.late_batch_size else "")
-               + f", augmentation {'on' if member.augment else 'off'})")
-        result = train(member, x, y, mnist.test_images, mnist.test_labels,
-                       should_stop=should_stop, measure=measure,
-                       on_batch=_across(on_batch, k, count, seconds),
-                       on_epoch=_across(on_epoch, k, count, seconds))
-        members.append(result.network)
-        seconds += result.seconds
-    network = members[0] if count == 1 else average(members)
+    members = [dataclasses.replace(config, seed=config.seed + k) for k in range(count)]
+    workers = max(1, min(count, workers or os.cpu_count() or 1))
+    sizes = "-".join(map(str, [784, *config.hidden, 10]))
+    status(f"training {sizes} on {len(x):,} images for {config.epochs} epochs "
+           f"({config.optimizer}, lr {config.lr:g}, {config.schedule}, batch "
+           f"{config.batch_size}"
+           + (f" then {config.late_batch_size}" if config.late_batch_size else "")
+           + f", augmentation {'on' if config.augment else 'off'})"
+           + (f", {count} networks (seeds {config.seed}-{config.seed + count - 1}), "
+              f"{workers} at a time" if count > 1 else ""))
+    run = dict(x=x, y=y, mnist=mnist, should_stop=should_stop, measure=measure)
+    if workers == 1:
+        results = _one_after_another(members, on_batch, on_epoch, **run)
+    else:
+        results = _side_by_side(members, workers, on_batch, on_epoch, **run)
+    nets = [r.network for r in results]
+    network = nets[0] if count == 1 else average(nets)
     accuracy = network.accuracy(mnist.test_images, mnist.test_labels)
     extra = dict(pen_digit_copies=options["pen_digits"], not_digits=options["not_digits"],
                  letter_copies=letters, styles=bool(options.get("styles")),
@@ -173,13 +173,30 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
     if options.get("preset"):
         extra["preset"] = options["preset"]
     if count > 1:
-        extra["ensemble"] = {"members": count,
-                             "seeds": [config.seed + k for k in range(count)],
+        extra["ensemble"] = {"members": count, "trained_at_a_time": workers,
+                             "seeds": [m.seed for m in members],
                              "member_mnist_test_accuracy": [
                                  m.accuracy(mnist.test_images, mnist.test_labels)
-                                 for m in members]}
-    return network, model_meta(accuracy=accuracy, source=source, config=config, images=images,
-                               seconds=seconds, **extra)
+                                 for m in nets]}
+    return network, model_meta(accuracy=accuracy, source=source, config=config,
+                               images=len(x), seconds=sum(r.seconds for r in results),
+                               **extra)
+
+
+def _train_member(config, x, y, mnist, should_stop, measure, **callbacks):
+    return train(config, x, y, mnist.test_images, mnist.test_labels,
+                 should_stop=should_stop, measure=measure, **callbacks)
+
+
+def _one_after_another(members, on_batch, on_epoch, **run):
+    """Train the members in turn; reports count epochs and time over all of them."""
+    results, seconds = [], 0.0
+    for k, config in enumerate(members):
+        results.append(_train_member(config, **run,
+                                     on_batch=_across(on_batch, k, len(members), seconds),
+                                     on_epoch=_across(on_epoch, k, len(members), seconds)))
+        seconds += results[-1].seconds
+    return results
 
 
 def _across(callback, k, count, seconds_before):
@@ -194,6 +211,68 @@ def _across(callback, k, count, seconds_before):
             whole.update(fraction=(k + r.fraction) / count, elapsed=seconds_before + r.elapsed)
         callback(dataclasses.replace(r, **whole))
     return report
+
+
+def _side_by_side(members, workers, on_batch, on_epoch, *, should_stop, **run):
+    """Train the members on ``workers`` threads at once, BLAS on one thread each.
+
+    The callbacks are called one at a time: a batch report with the members'
+    mean fraction done, an epoch report when every member has finished that
+    epoch (their mean loss, accuracy and measures).  When one member fails or
+    is stopped, the others stop too and the error is raised.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+    import threading
+    from threadpoolctl import threadpool_limits
+
+    lock, failed = threading.Lock(), threading.Event()
+    fractions = [0.0] * len(members)
+    epochs = {}
+
+    def stop():
+        return failed.is_set() or (should_stop is not None and should_stop())
+
+    def batch_of(k):
+        def report(r):
+            with lock:
+                fractions[k] = r.fraction
+                if on_batch is not None:
+                    on_batch(dataclasses.replace(r, fraction=sum(fractions) / len(fractions)))
+        return report
+
+    def epoch_of(k):
+        def report(r):
+            with lock:
+                done = epochs.setdefault(r.epoch, [])
+                done.append(r)
+                if len(done) == len(members) and on_epoch is not None:
+                    on_epoch(_mean_report(done))
+        return report
+
+    def member(k):
+        try:
+            return _train_member(members[k], should_stop=stop, **run,
+                                 on_batch=batch_of(k), on_epoch=epoch_of(k))
+        except BaseException:
+            failed.set()
+            raise
+
+    with threadpool_limits(limits=1, user_api="blas"), \
+            ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(member, k) for k in range(len(members))]
+        return [f.result() for f in futures]
+
+
+def _mean_report(reports):
+    """One epoch's report for members trained side by side: their means."""
+    mean = lambda values: float(np.mean(values))
+    measures = {key: mean([r.measures[key] for r in reports]) for key in reports[0].measures
+                if all(isinstance(r.measures.get(key), (int, float)) for r in reports)}
+    vals = [r.val_accuracy for r in reports]
+    return dataclasses.replace(reports[0], loss=mean([r.loss for r in reports]),
+                               accuracy=mean([r.accuracy for r in reports]),
+                               val_accuracy=None if None in vals else mean(vals),
+                               seconds=max(r.seconds for r in reports), measures=measures)
 
 
 # -- how good a model is --------------------------------------------------------------------

@@ -4,6 +4,7 @@ import pytest
 
 from digitpad import learning
 from digitpad.learning import Comparison, Scores
+from digitpad.model.train import TrainingStopped
 
 
 def test_a_recipe_is_the_defaults_then_the_preset_then_the_overrides():
@@ -71,9 +72,35 @@ def test_an_ensemble_reports_its_progress_over_the_whole_run(mnist):
     options = learning.recipe(epochs=2, hidden=(8,), augment=False, ensemble=2, limit=256,
                               batch_size=128)
     network, meta = learning.make_model(options, mnist, on_batch=batches.append,
-                                        on_epoch=epochs.append)
+                                        on_epoch=epochs.append, workers=1)
     assert network.sizes == [784, 16, 10] and meta["ensemble"]["seeds"] == [0, 1]
     assert [r.epoch for r in epochs] == [1, 2, 3, 4] and {r.epochs for r in epochs} == {4}
     fractions = [p.fraction for p in batches]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(batches) == 8
     assert batches[4].elapsed >= batches[3].elapsed
+
+
+def test_members_trained_side_by_side_make_the_same_network_and_report_each_epoch_once(mnist):
+    options = learning.recipe(epochs=2, hidden=(8,), augment=True, ensemble=2, limit=256,
+                              batch_size=64)
+    alone, _ = learning.make_model(options, mnist, workers=1)
+    batches, epochs = [], []
+    together, meta = learning.make_model(options, mnist, workers=2, on_batch=batches.append,
+                                         on_epoch=epochs.append,
+                                         measure=lambda net: {"pen": 0.5, "note": None})
+    assert meta["ensemble"]["trained_at_a_time"] == 2
+    for a, b in zip(alone.params, together.params):
+        np.testing.assert_array_equal(a, b)
+    assert [(r.epoch, r.epochs) for r in epochs] == [(1, 2), (2, 2)]
+    assert all(r.measures == {"pen": 0.5} for r in epochs)
+    fractions = [p.fraction for p in batches]
+    assert len(batches) == 16 and fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_a_stop_ends_every_member_trained_side_by_side(mnist):
+    options = learning.recipe(epochs=50, hidden=(8,), augment=False, ensemble=2, limit=256)
+    seen = []
+    with pytest.raises(TrainingStopped):
+        learning.make_model(options, mnist, workers=2, on_batch=seen.append,
+                            should_stop=lambda: len(seen) >= 5)
+    assert len(seen) < 12          # both members stopped within a batch or two
