@@ -388,7 +388,8 @@ class ProgressBar:
                                        "{elapsed}, ETA {remaining}")
         self.bar.set_description_str(f"epoch {p.epoch}/{p.epochs}  loss {p.loss:.4f}  "
                                      f"accuracy {p.accuracy:6.2%}", refresh=False)
-        self.bar.update(1)
+        # By the fraction of the whole run: members trained side by side report in turn.
+        self.bar.update(max(0, round(p.fraction * self.bar.total) - self.bar.n))
 
     def epoch(self, r):
         test = "" if r.val_accuracy is None else f", test accuracy {r.val_accuracy:.2%}"
