@@ -101,13 +101,15 @@ class Distorter:
         px *= amplitude[0]
         py = self.fields[picks[1]]
         py *= amplitude[1]
-        # The affine part, c0 x + c1 y + c4: a row term plus a column term,
-        # each made on (n, 28) and added across the image by broadcasting.
+        # The affine part, c0 x + c1 y + c4: c0 x varies along the columns
+        # only and c1 y along the rows, so each is made on (n, 28) and added
+        # across the image by broadcasting, in the order of the sum.
         ramp = self.ramp
         for p, (cx, cy, c) in ((px, coef[[0, 1, 4]]), (py, coef[[2, 3, 5]])):
             image = p.reshape(n, SIZE, SIZE)
-            image += (cx * ramp + c)[:, None, :]          # along x: the columns
+            image += (cx * ramp)[:, None, :]              # along x: the columns
             image += (cy * ramp)[:, :, None]              # along y: the rows
+            image += c[:, :, None]
         return px, py
 
     def warp(self, padded):
