@@ -159,10 +159,7 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
            + (f", {count} networks (seeds {config.seed}-{config.seed + count - 1}), "
               f"{workers} at a time" if count > 1 else ""))
     run = dict(x=x, y=y, mnist=mnist, should_stop=should_stop, measure=measure)
-    cores = os.cpu_count() or 1
-    # Each network's helper thread distorts its next batch on a core of its own: BLAS
-    # keeps off it (on 2 cores, BLAS on two threads made an augmented epoch 1.5x slower).
-    with _blas_threads(1 if workers > 1 else max(1, cores - 1) if config.augment else None):
+    with training_threads(workers, config.augment):
         if workers == 1:
             results = _one_after_another(members, on_batch, on_epoch, **run)
         else:
@@ -263,6 +260,18 @@ def _side_by_side(members, workers, on_batch, on_epoch, *, should_stop, **run):
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(member, k) for k in range(len(members))]
         return [f.result() for f in futures]
+
+
+def training_threads(networks=1, augment=True):
+    """A context for training ``networks`` side by side: BLAS on one thread each, or,
+    for one network that is distorted, on all cores but one.
+
+    Each network's helper thread distorts its next batch on a core of its own, so
+    BLAS keeps off it: on 2 cores, BLAS on two threads made an augmented epoch 1.5x
+    slower than on one.
+    """
+    cores = os.cpu_count() or 1
+    return _blas_threads(1 if networks > 1 else max(1, cores - 1) if augment else None)
 
 
 def _blas_threads(limit):
