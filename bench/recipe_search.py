@@ -84,7 +84,7 @@ def main(argv=None):
     if mnist_dir.is_dir():
         os.environ.setdefault("DIGITPAD_MNIST", str(mnist_dir))
 
-    from digitpad import cli, learning, letters, nondigits, pendigits
+    from digitpad import cli, datasets, learning, letters, nondigits, pendigits
     from digitpad.model.data import Mnist
     from digitpad.model.weights import save
     sys.path.insert(0, str(REPO / "bench"))
@@ -95,6 +95,7 @@ def main(argv=None):
     val_letters = letters.load().subset(np.isin(letters.load().writer, sorted(letter_val)))
     training_pen = without(pendigits, digit_val)
     training_letters = without(letters, letter_val)
+    datasets.LETTERS_ALONGSIDE = False          # a second process would not see the above
 
     options = cli.train_options(cli.parse_args(["train", *train_options]))
     mnist = learning.default_loader()

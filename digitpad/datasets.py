@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -46,28 +47,94 @@ LETTER_PHASE = "Drawing the pen letters"
 NON_DIGIT_PHASE = "Drawing the non-digits"
 
 
+# Whether the letters may be drawn in a second process while this one draws the pen
+# digits and the non-digits.  Each set has its own random stream, so the drawings
+# are the same either way.  Code that replaces this process' loaders (as
+# bench/recipe_search.py does) turns it off: a new process would not see them.
+LETTERS_ALONGSIDE = True
+
+
 def training_set(mnist, pen_copies=0, not_digits=0, seed=0, limit=None, should_stop=None,
-                 progress=None, letter_copies=0, styles=None):
+                 progress=None, letter_copies=0, styles=None, letters_file=None):
     """``(images uint8 (n, 28, 28), labels int64)``: MNIST's training set and the drawings.
 
     ``limit`` keeps only the first MNIST images (for quick runs and tests).
     ``should_stop()`` is asked while drawing; a yes raises TrainingStopped.
+    ``letters_file``: the letters to draw (default: the shipped training writers').
+    With two cores or more, the letters are drawn by a second process at the same
+    time as the rest (:class:`Alongside`).
     """
-    images = [mnist.train_images[:limit]]
-    labels = [mnist.train_labels[:limit].astype(np.int64)]
-    if pen_copies:
-        pen_images, pen_labels = pen_digits(pen_copies, seed, should_stop, progress, styles)
-        images.append(pen_images)
-        labels.append(pen_labels)
-    if letter_copies:
-        letter_images, letter_labels = pen_letters(letter_copies, seed, should_stop, progress,
-                                                   styles)
-        images.append(letter_images)
-        labels.append(letter_labels)
-    if not_digits:
-        images.append(non_digits(not_digits, seed, should_stop, progress))
-        labels.append(np.full(not_digits, -1, dtype=np.int64))
+    helper = None
+    if (letter_copies and (pen_copies or not_digits) and LETTERS_ALONGSIDE
+            and (os.cpu_count() or 1) > 1
+            and not _cache_path(*_letters_entry(letter_copies, seed, styles,
+                                                letters_file)).exists()):
+        helper = Alongside(letter_copies, seed, styles, letters_file)
+    try:
+        images = [mnist.train_images[:limit]]
+        labels = [mnist.train_labels[:limit].astype(np.int64)]
+        if pen_copies:
+            pen_images, pen_labels = pen_digits(pen_copies, seed, should_stop, progress, styles)
+            images.append(pen_images)
+            labels.append(pen_labels)
+        drawn = non_digits(not_digits, seed, should_stop, progress) if not_digits else None
+        if letter_copies:
+            if helper is not None:
+                helper.wait(should_stop, progress)
+            letter_images, letter_labels = pen_letters(letter_copies, seed, should_stop,
+                                                       progress, styles, letters_file)
+            images.append(letter_images)
+            labels.append(letter_labels)
+        if not_digits:
+            images.append(drawn)
+            labels.append(np.full(not_digits, -1, dtype=np.int64))
+    finally:
+        if helper is not None:
+            helper.stop()
     return np.concatenate(images), np.concatenate(labels)
+
+
+class Alongside:
+    """:func:`pen_letters` in a second process, which leaves its drawings in the cache.
+
+    Started with ``spawn`` (a fresh interpreter: safe beside Qt's threads);
+    :meth:`wait` reports its progress and honours a stop; :meth:`stop` ends it.
+    When it fails, or the cache cannot be written, the letters are simply drawn
+    again here: the helper can cost time, never the run.
+    """
+
+    def __init__(self, copies, seed, styles, letters_file=None):
+        import multiprocessing
+        context = multiprocessing.get_context("spawn")
+        self.done = context.Value("q", 0, lock=False)
+        self.total = context.Value("q", 0, lock=False)
+        self.process = context.Process(
+            target=_letters_into_cache, name="digitpad: drawing the pen letters", daemon=True,
+            args=(copies, seed, styles, letters_file, self.done, self.total))
+        self.process.start()
+
+    def wait(self, should_stop=None, progress=None):
+        """Until the process ends, telling ``progress`` how far it is."""
+        report = _phase(progress, LETTER_PHASE)
+        while self.process.is_alive():
+            if should_stop is not None and should_stop():
+                raise TrainingStopped("stopped while drawing the pen letters")
+            if self.total.value:
+                report(self.done.value, self.total.value)
+            self.process.join(0.1)
+
+    def stop(self):
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(1)
+
+
+def _letters_into_cache(copies, seed, styles, letters_file, done, total):
+    """The second process' work (:class:`Alongside`); it has this one's environment,
+    so the same cache folder."""
+    def progress(phase, drawn, count):
+        done.value, total.value = drawn, count
+    pen_letters(copies, seed, progress=progress, styles=styles, letters_file=letters_file)
 
 
 def styler(styles=False, slant=0.0):
@@ -98,19 +165,27 @@ def pen_digits(copies, seed=0, should_stop=None, progress=None, styles=None):
     return found["images"], found["labels"]
 
 
-def pen_letters(copies, seed=0, should_stop=None, progress=None, styles=None):
-    """The shipped pen letters, each drawn ``copies`` times (slanted by ``styles``):
-    (images, labels of -1); cached."""
-    from . import letters, styles as styles_module
+def pen_letters(copies, seed=0, should_stop=None, progress=None, styles=None,
+                letters_file=None):
+    """The shipped pen letters (or those of ``letters_file``), each drawn ``copies``
+    times (slanted by ``styles``): (images, labels of -1); cached."""
+    from . import letters
 
     def draw():
         images, labels = letters.training_images(
-            np.random.default_rng([seed, 4]), copies=copies, should_stop=should_stop,
-            progress=_phase(progress, LETTER_PHASE), transform=styles)
+            np.random.default_rng([seed, 4]), copies=copies, path=letters_file,
+            should_stop=should_stop, progress=_phase(progress, LETTER_PHASE), transform=styles)
         return dict(images=images, labels=labels)
-    found = cached("pen-letters", dict(copies=copies, seed=seed, styles=_styles_key(styles)),
-                   draw, sources=(letters.SHIPPED, letters.__file__, styles_module.__file__))
+    name, key, sources = _letters_entry(copies, seed, styles, letters_file)
+    found = cached(name, key, draw, sources=sources)
     return found["images"], found["labels"]
+
+
+def _letters_entry(copies, seed, styles, letters_file):
+    """The cache entry of :func:`pen_letters`: ``(name, key, sources)``."""
+    from . import letters, styles as styles_module
+    return ("pen-letters", dict(copies=copies, seed=seed, styles=_styles_key(styles)),
+            (letters_file or letters.SHIPPED, letters.__file__, styles_module.__file__))
 
 
 def non_digits(count, seed=0, should_stop=None, progress=None):
@@ -164,9 +239,7 @@ def cached(name, key, make, sources=()):
 
     A cache that cannot be read or written costs the time to draw, never the run.
     """
-    digest = hashlib.sha256(json.dumps([name, key, code_fingerprint(*sources)],
-                                       sort_keys=True).encode()).hexdigest()[:24]
-    path = cache_folder() / f"{name}-{digest}.npz"
+    path = _cache_path(name, key, sources)
     try:
         with np.load(path, allow_pickle=False) as found:
             arrays = {k: found[k] for k in found.files}
@@ -177,6 +250,12 @@ def cached(name, key, make, sources=()):
     arrays = make()
     _store(path, arrays)
     return arrays
+
+
+def _cache_path(name, key, sources=()):
+    digest = hashlib.sha256(json.dumps([name, key, code_fingerprint(*sources)],
+                                       sort_keys=True).encode()).hexdigest()[:24]
+    return cache_folder() / f"{name}-{digest}.npz"
 
 
 def _store(path, arrays):

@@ -103,3 +103,37 @@ def test_the_styler_of_the_command_line_options():
     assert slant_only.shear == 0.3 and slant_only.slash0 == slant_only.flag1 == 0
     styled = datasets.styler(True, 0.0)
     assert styled.shear == 0 and styled.slash0 > 0 and styled.flag1 > 0 and styled.cross7 > 0
+
+
+def test_letters_drawn_alongside_in_a_second_process_are_the_same(monkeypatch, tmp_path):
+    from digitpad import letters
+    few = tmp_path / "few-letters.npz"
+    letters.save(letters.load().subset(np.arange(0, 16_000, 200)), few)
+    styles = datasets.styler(True, 0.45)
+    drawn_here = []
+    draw = letters.training_images
+    monkeypatch.setattr(letters, "training_images",
+                        lambda *a, **k: drawn_here.append(1) or draw(*a, **k))
+    alongside = datasets.training_set(tiny_mnist(), not_digits=500, letter_copies=2, seed=3,
+                                      styles=styles, letters_file=few)
+    assert not drawn_here, "the second process drew the letters"
+    for entry in datasets.cache_folder().iterdir():
+        entry.unlink()
+    monkeypatch.setattr(datasets, "LETTERS_ALONGSIDE", False)
+    here = datasets.training_set(tiny_mnist(), not_digits=500, letter_copies=2, seed=3,
+                                 styles=styles, letters_file=few)
+    assert drawn_here and all(np.array_equal(a, b) for a, b in zip(alongside, here))
+    assert (here[1][50:] == -1).all() and len(here[1]) == 50 + 2 * 80 + 500
+
+
+def test_a_stop_ends_the_letters_drawn_alongside(tmp_path):
+    started = []
+
+    def should_stop():
+        started.append(1)
+        return len(started) > 3
+    with pytest.raises(TrainingStopped):
+        datasets.training_set(tiny_mnist(), not_digits=5000, letter_copies=2, seed=9,
+                              should_stop=should_stop)
+    import multiprocessing
+    assert not [p for p in multiprocessing.active_children() if "letters" in p.name]
