@@ -7,7 +7,7 @@ The same 784-512-10 network, batch 128, Adam, on the 60,000 MNIST training
 images: one plain epoch of digitpad's trainer, one augmented epoch, the same
 two at batch 512 (the "bigger late batches" lever), each with BLAS on as many
 threads as ``digitpad train`` gives it (all cores but the one where the next
-batch is distorted; :func:`digitpad.learning.training_threads`), and, when PyTorch is
+batch is prepared; :func:`digitpad.learning.training_threads`), and, when PyTorch is
 installed (``pip install torch==2.13.0``; it is never a dependency of
 digitpad), one epoch of the same model in PyTorch with as many threads as
 NumPy's BLAS uses.  Each is run ``--repeats`` times, alternating, after a
@@ -64,7 +64,7 @@ def digitpad_epoch(images, labels, augment, batch_size=128):
     from digitpad.learning import training_threads
     config = TrainConfig(hidden=(512,), epochs=1, batch_size=batch_size, optimizer="adam",
                          lr=1e-3, augment=augment, seed=0)
-    with training_threads(1, augment):
+    with training_threads(1):
         return timed(train, config, images, labels)
 
 

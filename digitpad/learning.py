@@ -159,7 +159,7 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
            + (f", {count} networks (seeds {config.seed}-{config.seed + count - 1}), "
               f"{workers} at a time" if count > 1 else ""))
     run = dict(x=x, y=y, mnist=mnist, should_stop=should_stop, measure=measure)
-    with training_threads(workers, config.augment):
+    with training_threads(workers):
         if workers == 1:
             results = _one_after_another(members, on_batch, on_epoch, **run)
         else:
@@ -262,16 +262,16 @@ def _side_by_side(members, workers, on_batch, on_epoch, *, should_stop, **run):
         return [f.result() for f in futures]
 
 
-def training_threads(networks=1, augment=True):
+def training_threads(networks=1):
     """A context for training ``networks`` side by side: BLAS on one thread each, or,
-    for one network that is distorted, on all cores but one.
+    for one network, on all cores but one.
 
-    Each network's helper thread distorts its next batch on a core of its own, so
-    BLAS keeps off it: on 2 cores, BLAS on two threads made an augmented epoch 1.5x
-    slower than on one.
+    Each network's helper thread prepares (and distorts) its next batch on a core
+    of its own, so BLAS keeps off it: on 2 cores, BLAS on two threads made an
+    augmented epoch 1.5x slower than on one, and a plain one no faster.
     """
     cores = os.cpu_count() or 1
-    return _blas_threads(1 if networks > 1 else max(1, cores - 1) if augment else None)
+    return _blas_threads(1 if networks > 1 else max(1, cores - 1))
 
 
 def _blas_threads(limit):
