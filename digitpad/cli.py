@@ -197,9 +197,9 @@ def add_train_command(commands, defaults=None):
                    help="shear each pen digit's and letter's trajectory by a random slant "
                         "of up to S either way before drawing it (default 0)")
     p.add_argument("--ensemble", type=whole(1, MAX_ENSEMBLE), default=1, metavar="N",
-                   help="train N networks (seeds S, S+1, ..., all on the drawings of seed S) "
-                        "and save their average: one network with their hidden layers side "
-                        "by side (default 1)")
+                   help="train N networks (seeds S, S+1, ..., all on the drawings of seed S; "
+                        "side by side, one per core) and save their average: one network "
+                        "with their hidden layers side by side (default 1)")
     # Undocumented: train on the first N MNIST images only, for quick tests.
     p.add_argument("--limit", type=positive_int, help=argparse.SUPPRESS)
     p.set_defaults(run=run_train, **(defaults or {}))
