@@ -26,7 +26,9 @@ doi 10.5281/zenodo.1195803.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -233,8 +235,9 @@ def main(argv=None):
     if not Path(path).exists():
         sys.exit(f"error: the pen digits are not at {path} (use --pen-digits)")
     # A private DIGITPAD_HOME: the bench neither reads nor changes the user's settings,
-    # so without --weights it uses the shipped model.
+    # so without --weights it uses the shipped model; it is removed at exit.
     os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
+    atexit.register(shutil.rmtree, os.environ["DIGITPAD_HOME"], ignore_errors=True)
 
     replayer = Replayer(args.weights, args.pen_width)
     model = replayer.window.model
