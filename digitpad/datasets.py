@@ -131,7 +131,10 @@ class Alongside:
 
 def _letters_into_cache(copies, seed, styles, letters_file, done, total):
     """The second process' work (:class:`Alongside`); it has this one's environment,
-    so the same cache folder."""
+    so the same cache folder.  Ctrl-C is the first process' to handle: it ends this one."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     def progress(phase, drawn, count):
         done.value, total.value = drawn, count
     pen_letters(copies, seed, progress=progress, styles=styles, letters_file=letters_file)
