@@ -132,6 +132,26 @@ def test_a_short_retrain_plots_compares_and_the_new_model_is_kept(qtbot, shipped
     assert again.model.path == path and again.model.network.sizes == [784, 32, 10]
 
 
+def test_the_shipped_preset_trains_its_two_networks_side_by_side_in_the_dialog(
+        qtbot, shipped, loader, digitpad_home, no_dialogs):
+    w = make_window(qtbot, loader, 2000)
+    w.findChild(QAction, "retrainAction").trigger()
+    dialog = w.retrain_dialog
+    qtbot.mouseClick(dialog.findChild(QRadioButton, "preset_shipped"), Qt.LeftButton)
+    dialog.epochs.setValue(2)
+    dialog.hidden.setValue(16)
+    dialog.drawings.setChecked(False)
+    assert dialog.options()["ensemble"] == 2
+    compare = train_and_compare(qtbot, w, dialog)
+    # one plot point per epoch, though two networks report from two threads
+    assert list(dialog.plot.mnist_curve.getData()[0]) == [1, 2]
+    assert len(dialog.plot.pen_curve.getData()[0]) == 2
+    assert "Epoch 2/2" in dialog.detail.text() and dialog.progress.value() == 1000
+    qtbot.mouseClick(compare.use_new_button, Qt.LeftButton)
+    assert w.model.network.sizes == [784, 32, 10]          # the two averaged into one
+    assert w.model.meta["ensemble"]["trained_at_a_time"] == 2
+
+
 @pytest.mark.parametrize("answer", ["default", "escape", "use new"])
 def test_a_worse_model_replaces_the_one_in_use_only_if_the_person_keeps_it(
         qtbot, shipped, loader, no_dialogs, answer):
