@@ -10,20 +10,26 @@ needs_shared = pytest.mark.skipif(not pendigits.shared_path().exists(),
                                   reason="../shared/pen-digits is not there")
 
 
-@needs_shared
-def test_heldout_writers_are_read_through_the_real_canvas(window):
-    data = pendigits.load_heldout()
-    rng = np.random.default_rng(7)
-    picks = rng.choice(len(data), size=40, replace=False)
-    right = 0
+def read_some(window, data, seed, count=40):
+    """Replay ``count`` random samples of ``data`` into the window: (readings, labels)."""
+    rng = np.random.default_rng(seed)
+    picks = rng.choice(len(data), size=count, replace=False)
+    readings = []
     for i in picks:
         p = replay(window, data.strokes(i), rng)
         assert p is not None and len(p.probabilities) == 10
-        right += p.digit == data.labels[i]
+        readings.append(p.digit)
         window.clear()
         assert window.prediction is None
+    return readings, data.labels[picks]
+
+
+@needs_shared
+def test_heldout_writers_are_read_through_the_real_canvas(window):
+    readings, labels = read_some(window, pendigits.load_heldout(), seed=7)
+    right = sum(r == label for r, label in zip(readings, labels))
     # The shipped model reads 97% of all held-out writers' digits (bench/pen_digits.py).
-    assert right / len(picks) >= 0.9, f"{right} of {len(picks)} read right"
+    assert right / len(labels) >= 0.9, f"{right} of {len(labels)} read right"
 
 
 def test_a_lone_dot_is_not_a_digit(window):
@@ -58,14 +64,7 @@ needs_letters = pytest.mark.skipif(not letters.shared_path().exists(),
 
 @needs_letters
 def test_heldout_writers_letters_are_declined_in_the_real_canvas(window):
-    data = letters.load_heldout()
-    rng = np.random.default_rng(11)
-    picks = rng.choice(len(data), size=40, replace=False)
-    declined = 0
-    for i in picks:
-        p = replay(window, data.strokes(i), rng)
-        assert p is not None
-        declined += p.digit is None
-        window.clear()
+    readings, _ = read_some(window, letters.load_heldout(), seed=11)
+    declined = sum(r is None for r in readings)
     # The shipped model declines 94% of all held-out letters (bench/pen_digits.py).
-    assert declined / len(picks) >= 0.8, f"{declined} of {len(picks)} declined"
+    assert declined / len(readings) >= 0.8, f"{declined} of {len(readings)} declined"
