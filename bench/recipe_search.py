@@ -52,21 +52,15 @@ def parse(argv=None):
 def validation_writers():
     """(digit writers, letter writers) kept apart from training, by the hash rule."""
     from digitpad import letters, pendigits
-    digits = pendigits.load()                              # the shipped training writers
-    writers = sorted(set(map(str, digits.writer)))
-    sites = [str(digits.site[list(digits.writer).index(w)]) for w in writers]
-    digit_val = pendigits.choose_heldout(writers, sites, VALIDATION_FRACTION)
-    written = letters.load()
-    letter_only = {(str(w), str(s)) for w, s in zip(written.writer, written.site)
-                   if str(w) not in set(writers)}
-    only_val = pendigits.choose_heldout([w for w, _ in sorted(letter_only)],
-                                        [s for _, s in sorted(letter_only)],
-                                        VALIDATION_FRACTION)
+    digits, written = pendigits.load(), letters.load()     # the shipped training writers
+    digit_val = pendigits.choose_heldout(digits.writer, digits.site, VALIDATION_FRACTION)
+    only_val = letters.choose_heldout(written.writer, written.site, digits.writer,
+                                      VALIDATION_FRACTION)
     return digit_val, digit_val | only_val
 
 
 def without(module, writers):
-    """Make ``module.load_training`` leave ``writers`` out; returns the kept-out set."""
+    """Make ``module.load_training`` leave ``writers`` out; returns the original."""
     original = module.load_training
 
     def load_training(path=None):
@@ -91,8 +85,9 @@ def main(argv=None):
     from compare_models import drawn, readings
 
     digit_val, letter_val = validation_writers()
-    val_digits = pendigits.load().subset(np.isin(pendigits.load().writer, sorted(digit_val)))
-    val_letters = letters.load().subset(np.isin(letters.load().writer, sorted(letter_val)))
+    digits, written = pendigits.load(), letters.load()
+    val_digits = digits.subset(np.isin(digits.writer, sorted(digit_val)))
+    val_letters = written.subset(np.isin(written.writer, sorted(letter_val)))
     training_pen = without(pendigits, digit_val)
     training_letters = without(letters, letter_val)
     datasets.LETTERS_ALONGSIDE = False          # a second process would not see the above
