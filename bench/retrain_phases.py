@@ -1,6 +1,6 @@
 """How long a retrain takes to start training, cold and warm, and how fast Cancel is.
 
-    python bench/retrain_phases.py [--preset quick] [--data DIR]
+    python bench/retrain_phases.py [--preset quick] [--data DIR] [--letters-here]
 
 Runs what the Retrain dialog's worker runs (MNIST, the measure sets, the
 preset's drawings, then training) in a fresh ``DIGITPAD_HOME``, twice: the
@@ -9,7 +9,9 @@ cache.  It prints the seconds until the first training batch each time.
 Then, for each phase (drawing the measure sets, drawing the training data,
 training), it starts a cold run in another fresh home, asks it to stop from
 another thread half a second into that phase, as Cancel does, and prints
-how long the run took to stop.  Loading MNIST asks nothing (it takes under
+how long the run took to stop.  ``--letters-here`` draws the letters in this
+process too, as before they were drawn by a second one (``datasets.Alongside``),
+for comparison.  Loading MNIST asks nothing (it takes under
 half a second, and the window reads it once per session); its time is printed.
 """
 from __future__ import annotations
@@ -85,7 +87,12 @@ def main():
     parser.add_argument("--data", type=Path,
                         default=default_data if default_data.is_dir() else None)
     parser.add_argument("--preset", default="quick", choices=tuple(learning.PRESETS))
+    parser.add_argument("--letters-here", action="store_true",
+                        help="draw the letters in this process, not in a second one")
     args = parser.parse_args()
+    if args.letters_here:
+        from digitpad import datasets
+        datasets.LETTERS_ALONGSIDE = False
     options = learning.recipe(args.preset)
 
     start = time.perf_counter()

@@ -133,7 +133,7 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
     With ``ensemble`` N, N networks are trained (seeds S, S+1, ..., all on the
     drawings of seed S) and averaged into one: ``workers`` at a time (default:
     one per core), each on its own thread with BLAS on one thread.  For wide
-    networks that is faster than one after the other (two 784-1024-10: 1.4x);
+    networks that is faster than one after the other (two 784-1024-10: 1.25x);
     for 784-512-10 it is about as fast, since one network and its helper thread
     already keep two cores busy.  The result does not depend on ``workers``.
     ``status(text)`` tells each step,
