@@ -17,7 +17,9 @@ half a second, and the window reads it once per session); its time is printed.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -81,6 +83,13 @@ def retrain(options, data, home, stop_in=None):
     raise SystemExit(f"the run ended before the stop asked for in {stop_in}")
 
 
+def fresh_home():
+    """A new DIGITPAD_HOME (its drawings are tens of MB), removed at exit."""
+    home = Path(tempfile.mkdtemp(prefix="digitpad-phases-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return home
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_data = ROOT.parent / "shared" / "mnist"
@@ -99,14 +108,13 @@ def main():
     load_mnist(args.data)
     print("loading MNIST (read and checked byte for byte) takes "
           f"{time.perf_counter() - start:.2f} s")
-    home = Path(tempfile.mkdtemp(prefix="digitpad-phases-"))
+    home = fresh_home()
     cold = retrain(options, args.data, home)
     warm = retrain(options, args.data, home)
     print(f"--preset {args.preset}: the first training batch after {cold:.1f} s the first "
           f"time (drawing), {warm:.1f} s the second (the drawings from the cache)")
     for phase in ("drawing the measure sets", "drawing the training data", "training"):
-        took = retrain(options, args.data, Path(tempfile.mkdtemp(prefix="digitpad-phases-")),
-                       stop_in=phase)
+        took = retrain(options, args.data, fresh_home(), stop_in=phase)
         print(f"  Cancel while {phase}: stopped {1000 * took:.0f} ms after it was asked")
 
 
