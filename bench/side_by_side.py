@@ -1,12 +1,13 @@
 """An ensemble's networks trained one after the other, then side by side, in one run.
 
-    python bench/side_by_side.py [--hidden 512 1024] [--images 30000] [--repeats 2]
+    python bench/side_by_side.py [--hidden 512 1024] [--images 30000] [--epochs 2] [--repeats 2]
 
 For each hidden size, two networks (``--ensemble 2``, augmented, as the
-shipped preset distorts) are trained for one epoch on the first ``--images``
-MNIST training images by :func:`digitpad.learning.make_model`, with
-``workers=1`` (one after the other) and ``workers=2`` (side by side, one per
-core), alternating; the medians of the wall times are printed, scaled to
+shipped preset distorts) are trained for ``--epochs`` epochs on the first
+``--images`` MNIST training images by :func:`digitpad.learning.make_model`,
+with ``workers=1`` (one after the other, each with its helper thread) and
+``workers=2`` (side by side, a process per network), alternating; the medians
+of the wall times (starting the processes included) are printed per epoch of
 60,000 images.  The two give the same weights (tests/test_learning.py).
 """
 from __future__ import annotations
@@ -28,13 +29,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 1024])
     parser.add_argument("--images", type=int, default=30_000)
+    parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
     args = parser.parse_args()
     mnist = load_mnist(args.mnist)
-    scale = 60_000 / args.images
+    scale = 60_000 / args.images / args.epochs
     for hidden in args.hidden:
-        options = learning.recipe(epochs=1, hidden=(hidden,), augment_strength=0.8,
+        options = learning.recipe(epochs=args.epochs, hidden=(hidden,), augment_strength=0.8,
                                   ensemble=2, limit=args.images)
         times = {1: [], 2: []}
         for _ in range(args.repeats):
@@ -43,7 +45,7 @@ def main():
                 learning.make_model(options, mnist, workers=workers)
                 times[workers].append((time.perf_counter() - start) * scale)
         apart, together = (statistics.median(times[w]) for w in (1, 2))
-        print(f"two 784-{hidden}-10 networks, one augmented epoch each, per 60,000 images: "
+        print(f"two 784-{hidden}-10 networks, an augmented epoch of 60,000 images each: "
               f"one after the other {apart:.2f} s, side by side {together:.2f} s "
               f"({apart / together:.2f}x)", flush=True)
 

@@ -64,7 +64,7 @@ def digitpad_epoch(images, labels, augment, batch_size=128):
     from digitpad.learning import training_threads
     config = TrainConfig(hidden=(512,), epochs=1, batch_size=batch_size, optimizer="adam",
                          lr=1e-3, augment=augment, seed=0)
-    with training_threads(1):
+    with training_threads():
         return timed(train, config, images, labels)
 
 

@@ -32,6 +32,7 @@ from digitpad.model.network import as_input, average
 from digitpad.model.train import TrainConfig, train
 
 from . import __version__, corrections, datasets, reading, store
+from .side_by_side import train_side_by_side
 
 DEFAULT_LR = {"adam": 1e-3, "sgd": 0.05}
 
@@ -132,10 +133,9 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
     ``options`` as :func:`recipe` makes them; ``mnist`` the loaded MNIST.
     With ``ensemble`` N, N networks are trained (seeds S, S+1, ..., all on the
     drawings of seed S) and averaged into one: ``workers`` at a time (default:
-    one per core), each on its own thread with BLAS on one thread.  For wide
-    networks that is faster than one after the other (two 784-1024-10: 1.25x);
-    for 784-512-10 it is about as fast, since one network and its helper thread
-    already keep two cores busy.  The result does not depend on ``workers``.
+    one per core), each in a process of its own
+    (:mod:`digitpad.side_by_side`), or, with one worker, one after the other in
+    this process.  The result does not depend on ``workers``.
     ``status(text)`` tells each step,
     ``progress(phase, done, total)`` the drawing; the others go to
     :func:`digitpad.model.train.train`, their reports counted over the whole run.
@@ -160,13 +160,15 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
            + f", augmentation {'on' if config.augment else 'off'})"
            + (f", {count} networks (seeds {config.seed}-{config.seed + count - 1}), "
               f"{workers} at a time" if count > 1 else ""))
-    run = dict(x=x, y=y, mnist=mnist, should_stop=should_stop, measure=measure)
     training_started = time.perf_counter()
-    with training_threads(workers):
-        if workers == 1:
-            results = _one_after_another(members, on_batch, on_epoch, **run)
-        else:
-            results = _side_by_side(members, workers, on_batch, on_epoch, **run)
+    if workers == 1:
+        with training_threads():
+            results = _one_after_another(members, on_batch, on_epoch, x=x, y=y, mnist=mnist,
+                                         should_stop=should_stop, measure=measure)
+    else:
+        results = train_side_by_side(members, x, y, mnist.test_images, mnist.test_labels,
+                                     workers=workers, on_batch=on_batch, on_epoch=on_epoch,
+                                     should_stop=should_stop, measure=measure)
     nets = [r.network for r in results]
     network = nets[0] if count == 1 else average(nets)
     accuracy = network.accuracy(mnist.test_images, mnist.test_labels)
@@ -217,86 +219,20 @@ def _across(callback, k, count, seconds_before):
     return report
 
 
-def _side_by_side(members, workers, on_batch, on_epoch, *, should_stop, **run):
-    """Train the members on ``workers`` threads at once.
+def training_threads():
+    """A context for training one network: BLAS on all cores but one.
 
-    The callbacks are called one at a time: a batch report with the members'
-    mean fraction done, an epoch report when every member has finished that
-    epoch (their mean loss, accuracy and measures).  When one member fails or
-    is stopped, the others stop too and the error is raised.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-    import threading
-
-    lock, failed = threading.Lock(), threading.Event()
-    fractions = [0.0] * len(members)
-    epochs = {}
-
-    def stop():
-        return failed.is_set() or (should_stop is not None and should_stop())
-
-    def batch_of(k):
-        def report(r):
-            with lock:
-                fractions[k] = r.fraction
-                if on_batch is not None:
-                    on_batch(dataclasses.replace(r, fraction=sum(fractions) / len(fractions)))
-        return report
-
-    def epoch_of(k):
-        def report(r):
-            with lock:
-                done = epochs.setdefault(r.epoch, [])
-                done.append(r)
-                if len(done) == len(members) and on_epoch is not None:
-                    on_epoch(_mean_report(done))
-        return report
-
-    def member(k):
-        try:
-            return _train_member(members[k], should_stop=stop, **run,
-                                 on_batch=batch_of(k), on_epoch=epoch_of(k))
-        except BaseException:
-            failed.set()
-            raise
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(member, k) for k in range(len(members))]
-        return [f.result() for f in futures]
-
-
-def training_threads(networks=1):
-    """A context for training ``networks`` side by side: BLAS on one thread each, or,
-    for one network, on all cores but one.
-
-    Each network's helper thread prepares (and distorts) its next batch on a core
+    The network's helper thread prepares (and distorts) its next batch on a core
     of its own, so BLAS keeps off it: on 2 cores, BLAS on two threads made an
     augmented epoch 1.5x slower than on one, and a plain one no faster.
     """
-    cores = os.cpu_count() or 1
-    return _blas_threads(1 if networks > 1 else max(1, cores - 1))
-
-
-def _blas_threads(limit):
-    """A context in which BLAS uses at most ``limit`` threads."""
     from contextlib import nullcontext
     from threadpoolctl import threadpool_info, threadpool_limits
+    limit = max(1, (os.cpu_count() or 1) - 1)
     now = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
     if not now or max(now) <= limit:
         return nullcontext()
     return threadpool_limits(limits=limit, user_api="blas")
-
-
-def _mean_report(reports):
-    """One epoch's report for members trained side by side: their means."""
-    mean = lambda values: float(np.mean(values))
-    measures = {key: mean([r.measures[key] for r in reports]) for key in reports[0].measures
-                if all(isinstance(r.measures.get(key), (int, float)) for r in reports)}
-    vals = [r.val_accuracy for r in reports]
-    return dataclasses.replace(reports[0], loss=mean([r.loss for r in reports]),
-                               accuracy=mean([r.accuracy for r in reports]),
-                               val_accuracy=None if None in vals else mean(vals),
-                               seconds=max(r.seconds for r in reports), measures=measures)
 
 
 # -- how good a model is --------------------------------------------------------------------

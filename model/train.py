@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,14 +116,16 @@ class TrainResult:
 
 
 def train(config, images, labels, val_images=None, val_labels=None, *, init=None,
-          on_batch=None, on_epoch=None, should_stop=None, measure=None):
+          on_batch=None, on_epoch=None, should_stop=None, measure=None, prefetch=True):
     """Train a network on ``images`` (n, 28, 28) uint8 and ``labels`` (n,) ints.
 
     A label of -1 marks "not a digit": its target is the uniform distribution.
     ``init`` is a network to start from (fine-tuning); it is copied, never
     changed.  ``measure(network)``, when given, is called after every epoch;
-    the dict it returns goes into the epoch's report.  Returns a
-    :class:`TrainResult` with the trained network.
+    the dict it returns goes into the epoch's report.  With ``prefetch`` a
+    helper thread prepares each next batch while one trains (two cores for one
+    network); without, this thread prepares it (one core; the same network).
+    Returns a :class:`TrainResult` with the trained network.
     """
     config.validate()
     images = np.asarray(images)
@@ -154,7 +156,7 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     start = time.perf_counter()
     step = 0
     smooth = 0.0                      # exponential moving average of the batch losses
-    with ThreadPoolExecutor(max_workers=1) as helper:
+    with ThreadPoolExecutor(max_workers=1) if prefetch else _AtOnce() as helper:
         for epoch, bs in enumerate(sizes, start=1):
             epoch_start = time.perf_counter()
             batches = math.ceil(n / bs)
@@ -210,6 +212,24 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
             if on_epoch is not None:
                 on_epoch(report)
     return TrainResult(net, history, time.perf_counter() - start)
+
+
+class _AtOnce:
+    """An executor that does the work when it is submitted, in this thread."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, work, *args):
+        future = Future()
+        try:
+            future.set_result(work(*args))
+        except Exception as error:            # noqa: BLE001 - raised by result()
+            future.set_exception(error)
+        return future
 
 
 def _batch(images, labels, idx, distorter):

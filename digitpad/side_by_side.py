@@ -1,0 +1,156 @@
+"""An ensemble's networks trained side by side, each in a process of its own.  Qt-free.
+
+Each member is one run of :func:`digitpad.model.train.train` in a ``spawn``-ed
+process (a fresh interpreter: safe beside Qt's threads) with BLAS on one
+thread, which prepares its own batches: one core per network.  Threads in one
+process were slower, because the members' many small NumPy operations wait for
+one another's hold on the interpreter (``python bench/side_by_side.py``).  The
+training data is written once to a temporary file that every process maps
+read-only, so it is in memory once.  The result is the same, weight for
+weight, as training the members one after the other.
+
+The members' reports come back over a queue and are passed on here, one at a
+time: a batch report with the members' mean fraction done; one epoch report
+when every member has finished that epoch (their means, with ``measure``
+applied here to each member's network).  A stop, a failure or Ctrl-C ends
+every process at once.
+"""
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import queue
+import signal
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from digitpad.model import paths
+from digitpad.model.train import TrainingStopped, train
+
+_ARRAYS = ("images", "labels", "val_images", "val_labels")
+_POLL = 0.05            # seconds between looks at should_stop while waiting for reports
+_SILENT_EXIT = 5.0      # seconds a member's process may be gone before its result is
+
+
+def train_side_by_side(configs, images, labels, val_images, val_labels, *, workers,
+                       on_batch=None, on_epoch=None, should_stop=None, measure=None):
+    """Train a network per config, ``workers`` at a time: their ``TrainResult``s, in order.
+
+    Arguments as :func:`~digitpad.model.train.train` takes them; ``measure``
+    is called in this process, on a copy of each member's network.
+    """
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    waiting, running, gone = list(range(len(configs))), {}, {}
+    results, networks, epochs = {}, {}, {}
+    fractions = [0.0] * len(configs)
+    scratch = paths.cache_dir()
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="training-", dir=scratch) as folder:
+        for name, array in zip(_ARRAYS, (images, labels, val_images, val_labels)):
+            np.save(Path(folder) / f"{name}.npy", np.asarray(array))
+        try:
+            while len(results) < len(configs):
+                while waiting and len(running) < workers:
+                    k = waiting.pop(0)
+                    running[k] = context.Process(
+                        target=_member, name=f"digitpad: training network {k + 1}",
+                        args=(k, configs[k], folder, messages, measure is not None),
+                        daemon=True)
+                    running[k].start()
+                if should_stop is not None and should_stop():
+                    raise TrainingStopped("stopped while training")
+                try:
+                    kind, k, payload = messages.get(timeout=_POLL)
+                except queue.Empty:
+                    _check_processes(running, gone)
+                    continue
+                if kind == "batch":
+                    fractions[k] = payload.fraction
+                    if on_batch is not None:
+                        on_batch(dataclasses.replace(
+                            payload, fraction=sum(fractions) / len(fractions)))
+                elif kind == "network":
+                    networks[k] = payload
+                elif kind == "epoch":
+                    if measure is not None:
+                        payload.measures = measure(networks.pop(k))
+                    done = epochs.setdefault(payload.epoch, [])
+                    done.append(payload)
+                    if len(done) == len(configs):
+                        del epochs[payload.epoch]
+                        if on_epoch is not None:
+                            on_epoch(mean_report(done))
+                elif kind == "done":
+                    results[k] = payload
+                    running.pop(k).join()
+                else:                                   # "error": the member's exception
+                    raise payload
+        finally:
+            for process in running.values():
+                process.terminate()
+            for process in running.values():
+                process.join(1)
+    return [results[k] for k in range(len(configs))]
+
+
+def _check_processes(running, gone):
+    """Raise if a member's process died (killed, out of memory) without a word."""
+    for k, process in running.items():
+        if process.is_alive():
+            continue
+        if process.exitcode:
+            raise RuntimeError(f"training network {k + 1} ended unexpectedly "
+                               f"(exit code {process.exitcode})")
+        since = gone.setdefault(k, time.monotonic())
+        if time.monotonic() - since > _SILENT_EXIT:
+            raise RuntimeError(f"training network {k + 1} ended without a result")
+
+
+def _member(k, config, folder, messages, send_networks):
+    """A member's process: train, and put every report on ``messages``.
+
+    Ctrl-C is the first process' to handle: it ends this one.  What is put is
+    pickled later, by the queue's own thread, so networks are sent as copies.
+    """
+    from threadpoolctl import threadpool_limits
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    data = [np.load(Path(folder) / f"{name}.npy", mmap_mode="r") for name in _ARRAYS]
+
+    def send_network(network):
+        messages.put(("network", k, network.copy()))
+        return {}
+
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            result = train(config, *data, prefetch=False,
+                           on_batch=lambda r: messages.put(("batch", k, r)),
+                           on_epoch=lambda r: messages.put(("epoch", k, r)),
+                           measure=send_network if send_networks else None)
+        messages.put(("done", k, result))
+    except BaseException as error:        # noqa: BLE001 - passed on to the first process
+        messages.put(("error", k, _picklable(error)))
+
+
+def _picklable(error):
+    import pickle
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:                      # noqa: BLE001
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+def mean_report(reports):
+    """One epoch's report for members trained side by side: their means."""
+    mean = lambda values: float(np.mean(values))
+    measures = {key: mean([r.measures[key] for r in reports]) for key in reports[0].measures
+                if all(isinstance(r.measures.get(key), (int, float)) for r in reports)}
+    vals = [r.val_accuracy for r in reports]
+    return dataclasses.replace(reports[0], loss=mean([r.loss for r in reports]),
+                               accuracy=mean([r.accuracy for r in reports]),
+                               val_accuracy=None if None in vals else mean(vals),
+                               seconds=max(r.seconds for r in reports), measures=measures)
