@@ -47,16 +47,26 @@ class Prepared:
 
 def to_mnist(ink, normalise=True):
     """``(H, W)`` ink image (ink 1, paper 0) -> ``(28, 28)`` float32, or None if blank."""
-    prepared = prepare(ink, normalise)
-    return None if prepared is None else prepared.image
+    normalised = _normalised(ink, normalise)
+    return None if normalised is None else _to_field(normalised[0])
 
 
 def prepare(ink, normalise=True):
     """Like :func:`to_mnist` but returns a :class:`Prepared` (or None if blank)."""
+    normalised = _normalised(ink, normalise)
+    if normalised is None:
+        return None
+    work, stroke, (height, width) = normalised
+    parts, nested = arrangement(components(_resize_longer(work, COARSE)))
+    return Prepared(_to_field(work), float(stroke), width, height, parts, nested)
+
+
+def _normalised(ink, normalise):
+    """``(work, stroke, (height, width))``: the ink cropped, at the working size, its
+    strokes normalised; its stroke width before; the crop's size.  None if blank."""
     crop = crop_to_ink(ink)
     if crop is None:
         return None
-    height, width = crop.shape
     work = _resize_longer(crop, WORK)
     work = np.pad(work, WORK // 4)
     stroke = stroke_width(work) / WORK
@@ -65,9 +75,12 @@ def prepare(ink, normalise=True):
     work = crop_to_ink(work)
     if work is None:        # faint ink that did not survive
         return None
-    parts, nested = arrangement(components(_resize_longer(work, COARSE)))
-    small = np.clip(_resize_longer(work, BOX, Image.BOX), 0, 1)
-    return Prepared(_centre_of_mass(small), float(stroke), width, height, parts, nested)
+    return work, stroke, crop.shape
+
+
+def _to_field(work):
+    """The 28x28 field: ``work`` scaled into a 20-pixel box, centred by its mass."""
+    return _centre_of_mass(np.clip(_resize_longer(work, BOX, Image.BOX), 0, 1))
 
 
 def crop_to_ink(ink):
@@ -105,7 +118,7 @@ def stroke_width(image):
     area = int(ink.sum())
     if area == 0:
         return 0.0
-    p = np.pad(ink, 1)
+    p = _padded(ink)
     inner = p[1:-1, 1:-1] & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
     boundary = area - int(inner.sum())
     return 2.0 * area / max(boundary, 1)
@@ -181,7 +194,7 @@ def _morph(image, radius, op):
 
 def _step(x, op, square):
     """One 3x3 (cross or square) max/min filter; the border counts as paper."""
-    p = np.pad(x, 1)
+    p = _padded(x)
     out = op(p[1:-1, 1:-1], p[:-2, 1:-1])
     op(out, p[2:, 1:-1], out=out)
     op(out, p[1:-1, :-2], out=out)
@@ -190,6 +203,14 @@ def _step(x, op, square):
         for dy, dx in ((0, 0), (0, 2), (2, 0), (2, 2)):
             op(out, p[dy:dy + x.shape[0], dx:dx + x.shape[1]], out=out)
     return out
+
+
+def _padded(x):
+    """``x`` with a border of one pixel of paper (``np.pad(x, 1)``, without its overhead:
+    this runs thousands of times per drawing read)."""
+    p = np.zeros((x.shape[0] + 2, x.shape[1] + 2), dtype=x.dtype)
+    p[1:-1, 1:-1] = x
+    return p
 
 
 def components(image, threshold=0.5):
