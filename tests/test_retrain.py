@@ -143,7 +143,7 @@ def test_the_shipped_preset_trains_its_two_networks_side_by_side_in_the_dialog(
     dialog.drawings.setChecked(False)
     assert dialog.options()["ensemble"] == 2
     compare = train_and_compare(qtbot, w, dialog)
-    # one plot point per epoch, though two networks report from two threads
+    # one plot point per epoch, though two networks report from two processes
     assert list(dialog.plot.mnist_curve.getData()[0]) == [1, 2]
     assert len(dialog.plot.pen_curve.getData()[0]) == 2
     assert "Epoch 2/2" in dialog.detail.text() and dialog.progress.value() == 1000

@@ -1,0 +1,50 @@
+"""digitpad.side_by_side: an ensemble's members trained in processes of their own.
+
+(That they make the same network as one after the other, report each epoch
+once and stop together: tests/test_learning.py, through make_model.)
+"""
+import multiprocessing
+import os
+import signal
+
+import pytest
+
+from digitpad import learning
+from digitpad.model import paths
+from digitpad.model.train import TrainingDiverged
+
+
+def members_left():
+    return [p for p in multiprocessing.active_children() if p.name.startswith("digitpad: training")]
+
+
+def test_a_member_that_diverges_ends_the_run_with_its_message_and_leaves_nothing(mnist):
+    options = learning.recipe(epochs=20, hidden=(8,), augment=False, ensemble=2, limit=256,
+                              lr=1e6)
+    with pytest.raises(TrainingDiverged, match="lower learning rate"):
+        learning.make_model(options, mnist, workers=2)
+    assert members_left() == []
+    assert list(paths.cache_dir().glob("training-*")) == []     # the shared data is gone
+
+
+def test_a_member_process_that_dies_is_an_error_not_a_wait(mnist):
+    options = learning.recipe(epochs=50, hidden=(8,), augment=False, ensemble=2, limit=256)
+    killed = []
+
+    def kill_one(progress):
+        if not killed and members_left():
+            killed.append(members_left()[0])
+            os.kill(killed[0].pid, signal.SIGKILL)
+
+    with pytest.raises(RuntimeError, match="ended unexpectedly"):
+        learning.make_model(options, mnist, workers=2, on_batch=kill_one)
+    assert killed and members_left() == []
+
+
+def test_more_members_than_workers_take_turns(mnist):
+    options = learning.recipe(epochs=1, hidden=(8,), augment=False, ensemble=3, limit=256)
+    alone, _ = learning.make_model(options, mnist, workers=1)
+    epochs = []
+    turns, meta = learning.make_model(options, mnist, workers=2, on_epoch=epochs.append)
+    assert meta["ensemble"]["trained_at_a_time"] == 2 and len(epochs) == 1
+    assert all((a == b).all() for a, b in zip(alone.params, turns.params))
