@@ -146,7 +146,7 @@ def styler(styles=False, slant=0.0):
     from .styles import Styler
     if not styles and not slant:
         return None
-    return Styler(shear=slant) if styles else Styler(slash0=0, hook0=0, flag1=0, cross7=0, shear=slant)
+    return Styler(shear=slant) if styles else Styler(slash0=0, flag1=0, cross7=0, shear=slant)
 
 
 def _styles_key(styles):

@@ -6,9 +6,7 @@ their writing either way.  Each style here is added to a *real* sample's
 strokes (points ``(m, 2)``, y down, any units), so the rest of the digit keeps
 its writer's hand:
 
-* :func:`slashed_zero`: a slash through a 0, from below its bowl to above it
-  (``/``, ``\\`` or upright, as in a phi);
-* :func:`hooked_zero`: a 0 that begins (or ends) with a curl inside its bowl;
+* :func:`slashed_zero`: a slash through a 0, from below its bowl to above it;
 * :func:`flagged_one`: a long flag (20-60 degrees under the horizontal) on a
   plain 1, with a base half the time;
 * :func:`crossed_seven`: a short bar across the stem of a 7;
@@ -28,53 +26,29 @@ import numpy as np
 from .pendigits import bounds
 
 
-def _segment(a, b, rng, points=16, bow=0.06):
-    """A hand-drawn line from ``a`` to ``b``: bowed by up to ``bow`` of its length either
-    way, with a little tremor."""
+def _segment(a, b, rng, points=16):
+    """A hand-drawn line from ``a`` to ``b``: slightly bowed, with a little tremor."""
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     t = np.linspace(0, 1, points)[:, None]
     length = max(float(np.hypot(*(b - a))), 1e-9)
     normal = np.array([a[1] - b[1], b[0] - a[0]]) / length
-    bow = rng.uniform(-bow, bow) * length * np.sin(np.pi * t)
+    bow = rng.uniform(-0.06, 0.06) * length * np.sin(np.pi * t)
     return a + (b - a) * t + normal * bow + rng.normal(0, 0.01 * length, (points, 2))
 
 
-def slashed_zero(strokes, rng, upright=0.2, backslash=0.1):
-    """A 0 with a slash through its middle: mostly ``/``; with probability ``backslash``
-    a ``\\``, with probability ``upright`` an upright one reaching well past the bowl (a phi)."""
+def slashed_zero(strokes, rng):
+    """A 0 with a slash through its middle, mostly ``/``, now and then ``\\``."""
     x0, y0, x1, y1 = bounds(strokes)
     w, h = x1 - x0, y1 - y0
     cx = (x0 + x1) / 2
-    kind = rng.random()
-    if kind < upright:
-        beyond = rng.uniform(0.1, 0.4) * h
-        half = rng.uniform(-0.15, 0.15) * w
-    else:
-        beyond = rng.uniform(-0.1, 0.25) * h      # how far past the bowl it reaches
-        half = rng.uniform(0.2, 0.7) * max(w, 0.4 * h)
-        if kind < upright + backslash:
-            half = -half
+    beyond = rng.uniform(-0.1, 0.25) * h          # how far past the bowl it reaches
+    half = rng.uniform(0.2, 0.7) * max(w, 0.4 * h)
+    if rng.random() < 0.1:
+        half = -half
     ends = [(cx - half, y1 + beyond), (cx + half, y0 - beyond)]
     if rng.random() < 0.5:
         ends.reverse()
     return list(strokes) + [_segment(*ends, rng)]
-
-
-def hooked_zero(strokes, rng, at_start=0.7):
-    """A 0 whose first stroke begins (probability ``at_start``), or whose last ends, with
-    a curl inside its bowl: part of the same stroke, from a third to two thirds of the
-    way to the middle, curving to where the 0 begins (or from where it ends)."""
-    strokes = [np.asarray(s, np.float64) for s in strokes]
-    x0, y0, x1, y1 = bounds(strokes)
-    middle = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-    k, start = (0, True) if rng.random() < at_start else (-1, False)
-    stroke = strokes[k]
-    end = stroke[0] if start else stroke[-1]
-    inside = end + (middle - end) * rng.uniform(0.3, 0.7)
-    hook = _segment(inside, end, rng, 10, bow=0.4)
-    strokes[k] = (np.concatenate([hook[:-1], stroke]) if start
-                  else np.concatenate([stroke, hook[::-1][1:]]))
-    return strokes
 
 
 def flagged_one(strokes, rng, base=0.5):
@@ -134,23 +108,19 @@ def slant(strokes, rng, shear=0.45, rotate=10.0, aspect=0.2):
 @dataclass(frozen=True)
 class Styler:
     """``Styler(...)(strokes, label, rng)``: a sample's strokes, maybe restyled, maybe
-    slanted.  Rates are the share of 0s slashed or hooked, plain 1s flagged and 7s crossed;
+    slanted.  Rates are the share of 0s slashed, plain 1s flagged and 7s crossed;
     ``shear`` the largest slant (0: none).  Letters (any other label) are only slanted."""
     slash0: float = 0.25
-    hook0: float = 0.2
     flag1: float = 0.35
     cross7: float = 0.3
     shear: float = 0.45
 
     def __call__(self, strokes, label, rng):
-        pick = rng.random() if label in (0, 1, 7) else 1.0
-        if label == 0 and pick < self.slash0:
+        if label == 0 and rng.random() < self.slash0:
             strokes = slashed_zero(strokes, rng)
-        elif label == 0 and pick < self.slash0 + self.hook0:
-            strokes = hooked_zero(strokes, rng)
-        elif label == 1 and pick < self.flag1 and is_plain_one(strokes):
+        elif label == 1 and rng.random() < self.flag1 and is_plain_one(strokes):
             strokes = flagged_one(strokes, rng)
-        elif label == 7 and pick < self.cross7:
+        elif label == 7 and rng.random() < self.cross7:
             strokes = crossed_seven(strokes, rng)
         if self.shear:
             strokes = slant(strokes, rng, shear=self.shear)

@@ -41,35 +41,6 @@ def test_a_slashed_zero_crosses_its_bowl():
         assert slash[:, 1].max() > y1 - 0.15 * (y1 - y0)
 
 
-def test_an_upright_slash_is_a_phi_reaching_past_the_bowl():
-    rng = np.random.default_rng(5)
-    for s in real(0):
-        x0, y0, x1, y1 = pendigits.bounds(s)
-        slash = styles.slashed_zero(s, rng, upright=1.0)[-1]
-        (ax, ay), (bx, by) = slash[0], slash[-1]
-        assert abs(bx - ax) < 0.35 * abs(by - ay)                 # upright
-        assert slash[:, 1].min() < y0 and slash[:, 1].max() > y1  # past the bowl both ways
-
-
-def test_a_hooked_zero_begins_inside_its_bowl_in_one_stroke():
-    rng = np.random.default_rng(6)
-    zeros = real(0)
-    plain = [image(s) for s in zeros]
-    for s, before in zip(zeros, plain):
-        x0, y0, x1, y1 = pendigits.bounds(s)
-        out = styles.hooked_zero(s, rng, at_start=1.0)
-        assert len(out) == len(s)                                # the same strokes, longer
-        np.testing.assert_array_equal(out[0][-len(s[0]):], s[0])
-        start = out[0][0]
-        middle = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-        # from a third to two thirds of the way in from where the 0 began
-        assert (np.hypot(*(start - middle)) < 0.75 * np.hypot(*(s[0][0] - middle)) + 1e-9)
-        after = image(out)
-        assert after is not None and np.abs(after - before).sum() > 0
-    ends = styles.hooked_zero(zeros[0], rng, at_start=0.0)
-    np.testing.assert_array_equal(ends[-1][:len(zeros[0][-1])], zeros[0][-1])
-
-
 def test_a_flagged_one_has_a_flag_to_the_left_of_its_top():
     rng = np.random.default_rng(1)
     ones = [s for s in real(1) if styles.is_plain_one(s)]
@@ -118,9 +89,7 @@ def test_styler_keeps_labels_and_leaves_letters_their_shape():
     assert len(every(seven, 7, rng)) == len(seven) + 1
     letter = [np.array([[0.0, 0.0], [1.0, 1.0]])]
     assert every(letter, "x", rng) == letter
-    hooked = styles.Styler(slash0=0, hook0=1, shear=0)(zero, 0, rng)
-    assert len(hooked) == len(zero) and sum(map(len, hooked)) > sum(map(len, zero))
-    none = styles.Styler(slash0=0, hook0=0, flag1=0, cross7=0, shear=0)
+    none = styles.Styler(slash0=0, flag1=0, cross7=0, shear=0)
     assert none(zero, 0, rng) == zero
 
 
