@@ -1,6 +1,6 @@
 """An ensemble's networks trained one after the other, then side by side, in one run.
 
-    python bench/side_by_side.py [--hidden 512 1024] [--images 30000] [--epochs 2] [--repeats 2]
+    python bench/side_by_side.py [--hidden 512 1024] [--images 60000] [--epochs 2] [--repeats 2]
 
 For each hidden size, two networks (``--ensemble 2``, augmented, as the
 shipped preset distorts) are trained for ``--epochs`` epochs on the first
@@ -28,7 +28,7 @@ from digitpad.model.data import load_mnist  # noqa: E402
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 1024])
-    parser.add_argument("--images", type=int, default=30_000)
+    parser.add_argument("--images", type=int, default=60_000)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")

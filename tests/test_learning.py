@@ -93,8 +93,9 @@ def test_members_trained_side_by_side_make_the_same_network_and_report_each_epoc
         np.testing.assert_array_equal(a, b)
     assert [(r.epoch, r.epochs) for r in epochs] == [(1, 2), (2, 2)]
     assert all(r.measures == {"pen": 0.5} for r in epochs)
-    fractions = [p.fraction for p in batches]
-    assert len(batches) == 16 and fractions == sorted(fractions) and fractions[-1] == 1.0
+    fractions = [p.fraction for p in batches]   # each member's epoch ends are reported
+    assert 4 <= len(batches) <= 16 and fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert sum(p.batch == p.batches for p in batches) >= 4
 
 
 def test_a_stop_ends_every_member_trained_side_by_side(mnist):
