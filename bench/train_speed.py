@@ -247,6 +247,11 @@ def preset(args, torch_wall, torch_cpu, mnist):
     scores, meta = quality(cold[2], mnist)
     print(f"  the model it made{'' if n == epochs else f' (with {n} epochs)'}: "
           f"{scores.summary()}")
+    if meta.get("training_seconds") and meta.get("wall_seconds"):
+        print(f"  the recipe's run (its meta): {meta['wall_seconds']:.0f} s, of which "
+              f"{meta['training_seconds']:.0f} s training and "
+              f"{meta['wall_seconds'] - meta['training_seconds']:.0f} s drawing the training "
+              f"data and averaging the networks")
     shipped, _ = quality(weights.SHIPPED, mnist)
     print(f"  the shipped model on the same measures: {shipped.summary()}")
 

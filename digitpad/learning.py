@@ -65,8 +65,8 @@ PRESETS = {
                     "98.9% on MNIST, 94.5% of pen digits read right, 77% of non-digits "
                     "declined; about 2 minutes (4 the first time: drawing)"),
     "shipped": Preset(SHIPPED, "the shipped model: 99.01% on MNIST, 98.0% of pen digits read "
-                               "right, 94% of non-digits declined; about 10 minutes on 2 "
-                               "cores (17 CPU-minutes), 9 with its drawings cached"),
+                               "right, 94% of non-digits declined; about 7 minutes on 2 "
+                               "cores (13 CPU-minutes), 6 with its drawings cached"),
 }
 DEFAULT_PRESET = "demo"
 # The drawings when "drawings" is ticked for a preset without them: pen digits (some
