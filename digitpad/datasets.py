@@ -198,20 +198,28 @@ def non_digits(count, seed=0, should_stop=None, progress=None):
     def draw():
         rng = np.random.default_rng([seed, 3])
         out = np.empty((count, 28, 28), dtype=np.uint8)
-        report = _phase(progress, NON_DIGIT_PHASE)
-
-        def tick(start, i):
-            if i % CHECK_EVERY == 0:
-                if should_stop is not None and should_stop():
-                    raise TrainingStopped("stopped while drawing the non-digits")
-                report(start + i, count)
+        tick = ticker(should_stop, progress, NON_DIGIT_PHASE, count)
         for start in range(0, count, CHUNK):
             end = min(start + CHUNK, count)
             out[start:end] = nondigits.outlier_images(
-                rng, end - start, tick=lambda i, start=start: tick(start, i))
-        report(count, count)
+                rng, end - start, tick=lambda i, start=start: tick(start + i))
+        tick(count)
         return dict(images=out)
     return cached("non-digits", dict(count=count, seed=seed), draw)["images"]
+
+
+def ticker(should_stop, progress, phase, total):
+    """``tick(done)`` for a drawing loop: every :data:`CHECK_EVERY` drawings (and at
+    ``total``) it tells ``progress`` and asks ``should_stop``, raising TrainingStopped
+    on a yes."""
+    report = _phase(progress, phase)
+
+    def tick(done):
+        if done % CHECK_EVERY == 0 or done == total:
+            if should_stop is not None and should_stop():
+                raise TrainingStopped(f"stopped while {phase[0].lower()}{phase[1:]}")
+            report(done, total)
+    return tick
 
 
 def _phase(progress, phase):

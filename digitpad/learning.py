@@ -272,9 +272,10 @@ def measure_sets(should_stop=None, progress=None):
                 f"({path}), so that measure is left out.")
 
     def draw_others():
-        if progress is not None:
-            progress("Drawing the test non-digits", 0, NON_DIGITS)
-        images, _ = nondigits.nondigit_eval_images(np.random.default_rng(2024), NON_DIGITS)
+        tick = datasets.ticker(should_stop, progress, "Drawing the test non-digits", NON_DIGITS)
+        images, _ = nondigits.nondigit_eval_images(np.random.default_rng(2024), NON_DIGITS,
+                                                   tick=tick)
+        tick(NON_DIGITS)
         return dict(images=images)
     others = datasets.cached("eval-non-digits", dict(n=NON_DIGITS), draw_others)["images"]
     return MeasureSets(pen, others, note)

@@ -405,12 +405,16 @@ def nondigit_eval_set(rng=None, n=1000, data=None, fonts=False, alphabet=LETTERS
     return drawings
 
 
-def nondigit_eval_images(rng=None, n=1000, data=None, alphabet=LETTERS, **draw_options):
-    """The evaluation set drawn offline (font letters included): (images uint8, kinds)."""
+def nondigit_eval_images(rng=None, n=1000, data=None, alphabet=LETTERS, tick=None,
+                         **draw_options):
+    """The evaluation set drawn offline (font letters included): (images uint8, kinds).
+    ``tick(i)``, when given, is called before drawing the i-th (it may raise to stop)."""
     rng = np.random.default_rng(2024) if rng is None else rng
     drawings = nondigit_eval_set(rng, n, data, fonts=True, alphabet=alphabet)
     images = np.zeros((n, 28, 28), np.uint8)
     for i, d in enumerate(drawings):
+        if tick is not None:
+            tick(i)
         ink = font_letter_ink(rng, alphabet) if d.strokes is None else \
             pendigits.draw_sample(d.strokes, rng, unit=True, **draw_options)
         images[i] = _image(ink)

@@ -105,3 +105,12 @@ def test_a_stop_ends_every_member_trained_side_by_side(mnist):
         learning.make_model(options, mnist, workers=2, on_batch=seen.append,
                             should_stop=lambda: len(seen) >= 5)
     assert len(seen) < 12          # both members stopped within a batch or two
+
+
+def test_a_stop_while_drawing_the_test_non_digits_ends_it_at_once():
+    phases = []
+    stop = lambda: any(phase == "Drawing the test non-digits" for phase, _ in phases)
+    with pytest.raises(TrainingStopped, match="test non-digits"):
+        learning.measure_sets(should_stop=stop,
+                              progress=lambda phase, done, total: phases.append((phase, done)))
+    assert [done for phase, done in phases if phase == "Drawing the test non-digits"] == [0]
