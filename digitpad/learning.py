@@ -32,7 +32,7 @@ from digitpad.model.network import as_input, average
 from digitpad.model.train import TrainConfig, train
 
 from . import __version__, corrections, datasets, reading, store
-from .side_by_side import train_side_by_side
+from .side_by_side import CannotShare, train_side_by_side
 
 DEFAULT_LR = {"adam": 1e-3, "sgd": 0.05}
 
@@ -161,14 +161,20 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
            + (f", {count} networks (seeds {config.seed}-{config.seed + count - 1}), "
               f"{workers} at a time" if count > 1 else ""))
     training_started = time.perf_counter()
-    if workers == 1:
+    results = None
+    if workers > 1:
+        try:
+            results = train_side_by_side(members, x, y, mnist.test_images, mnist.test_labels,
+                                         workers=workers, on_batch=on_batch,
+                                         on_epoch=on_epoch, should_stop=should_stop,
+                                         measure=measure)
+        except CannotShare as error:              # a full disk costs time, not the run
+            status(f"{error}; training the networks one after the other instead")
+            workers = 1
+    if results is None:
         with training_threads():
             results = _one_after_another(members, on_batch, on_epoch, x=x, y=y, mnist=mnist,
                                          should_stop=should_stop, measure=measure)
-    else:
-        results = train_side_by_side(members, x, y, mnist.test_images, mnist.test_labels,
-                                     workers=workers, on_batch=on_batch, on_epoch=on_epoch,
-                                     should_stop=should_stop, measure=measure)
     nets = [r.network for r in results]
     network = nets[0] if count == 1 else average(nets)
     accuracy = network.accuracy(mnist.test_images, mnist.test_labels)

@@ -18,6 +18,7 @@ every process at once.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import queue
@@ -35,7 +36,13 @@ _ARRAYS = ("images", "labels", "val_images", "val_labels")
 _POLL = 0.05            # seconds between looks at should_stop while waiting for reports
 _REPORT_EVERY = 0.05    # seconds between two batch reports of a member (sending each of
                         # its ~1,000 batches an epoch cost it about 8% of its time)
-_SILENT_EXIT = 5.0      # seconds a member's process may be gone before its result is
+_SILENT_EXIT = 5.0      # seconds a member's process may be gone, exit code 0, before its
+                        # missing result is an error
+
+
+class CannotShare(OSError):
+    """The training data could not be written for the members' processes (a full or
+    read-only disk): nothing was started, and the members can train here instead."""
 
 
 def train_side_by_side(configs, images, labels, val_images, val_labels, *, workers,
@@ -50,11 +57,7 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
     waiting, running, gone = list(range(len(configs))), {}, {}
     results, networks, epochs = {}, {}, {}
     fractions = [0.0] * len(configs)
-    scratch = paths.cache_dir()
-    scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="training-", dir=scratch) as folder:
-        for name, array in zip(_ARRAYS, (images, labels, val_images, val_labels)):
-            np.save(Path(folder) / f"{name}.npy", np.asarray(array))
+    with _shared(images, labels, val_images, val_labels) as folder:
         try:
             while len(results) < len(configs):
                 while waiting and len(running) < workers:
@@ -86,7 +89,7 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
                     if len(done) == len(configs):
                         del epochs[payload.epoch]
                         if on_epoch is not None:
-                            on_epoch(mean_report(done))
+                            on_epoch(_mean_report(done))
                 elif kind == "done":
                     results[k] = payload
                     running.pop(k).join()
@@ -98,6 +101,25 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
             for process in running.values():
                 process.join(1)
     return [results[k] for k in range(len(configs))]
+
+
+@contextlib.contextmanager
+def _shared(*arrays):
+    """A temporary folder in the cache holding ``arrays`` as .npy files; removed after."""
+    folder = None
+    try:
+        scratch = paths.cache_dir()
+        scratch.mkdir(parents=True, exist_ok=True)
+        folder = tempfile.TemporaryDirectory(prefix="training-", dir=scratch)
+        for name, array in zip(_ARRAYS, arrays):
+            np.save(Path(folder.name) / f"{name}.npy", np.asarray(array))
+    except OSError as error:
+        if folder is not None:
+            folder.cleanup()
+        raise CannotShare(f"could not write the training data for the networks' "
+                          f"processes: {error}") from error
+    with folder:
+        yield folder.name
 
 
 def _check_processes(running, gone):
@@ -155,7 +177,7 @@ def _picklable(error):
         return RuntimeError(f"{type(error).__name__}: {error}")
 
 
-def mean_report(reports):
+def _mean_report(reports):
     """One epoch's report for members trained side by side: their means."""
     mean = lambda values: float(np.mean(values))
     measures = {key: mean([r.measures[key] for r in reports]) for key in reports[0].measures

@@ -48,3 +48,16 @@ def test_more_members_than_workers_take_turns(mnist):
     turns, meta = learning.make_model(options, mnist, workers=2, on_epoch=epochs.append)
     assert meta["ensemble"]["trained_at_a_time"] == 2 and len(epochs) == 1
     assert all((a == b).all() for a, b in zip(alone.params, turns.params))
+
+
+def test_a_disk_that_cannot_take_the_shared_data_costs_time_not_the_run(mnist, tmp_path,
+                                                                       monkeypatch):
+    options = learning.recipe(epochs=1, hidden=(8,), augment=False, ensemble=2, limit=256)
+    alone, _ = learning.make_model(options, mnist, workers=1)
+    (tmp_path / "a file").write_text("")
+    monkeypatch.setattr(paths, "cache_dir", lambda: tmp_path / "a file" / "cache")
+    said = []
+    network, meta = learning.make_model(options, mnist, workers=2, status=said.append)
+    assert "could not write the training data" in said[-1] and "one after the other" in said[-1]
+    assert meta["ensemble"]["trained_at_a_time"] == 1
+    assert all((a == b).all() for a, b in zip(alone.params, network.params))
