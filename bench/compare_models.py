@@ -1,6 +1,6 @@
 """Compare weight files quickly, without the window: the figures of weights/README.md's tables.
 
-    python bench/compare_models.py A.npz B.npz ... [--average]
+    python bench/compare_models.py A.npz B.npz ... [--average] [--app-measures]
 
 For each file (and, with ``--average``, for the average of all of them,
 :func:`model.network.average`), read as the app reads (the network's top
@@ -13,7 +13,8 @@ probability under 50%, or the ink's own checks, decline):
 * the held-out writers' real letters, drawn once: declined;
 * 1,000 generated non-digits: declined.
 
-The drawings are the same for every file.  ``bench/pen_digits.py`` measures
+The drawings are the same for every file.  ``--app-measures`` adds the three
+measures the app compares models on (:func:`digitpad.learning.score`).  ``bench/pen_digits.py`` measures
 the same things through the real window, with mouse events.
 """
 from __future__ import annotations
@@ -61,6 +62,9 @@ def main():
     parser.add_argument("weights", nargs="+", type=Path)
     parser.add_argument("--average", action="store_true", help="also their average")
     parser.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
+    parser.add_argument("--app-measures", action="store_true",
+                        help="also the three measures the app compares models on "
+                             "(digitpad.learning.score)")
     args = parser.parse_args()
 
     mnist = load_mnist(args.mnist)
@@ -87,6 +91,14 @@ def main():
               f"{np.mean(read[labels == 0] == 0):>8.1%} {np.mean(read[labels == 1] == 1):>8.1%} "
               f"{np.mean(readings(net, *others[:2]) == -1):>17.1%} "
               f"{np.mean(readings(net, *shapes[:2]) == -1):>20.1%}")
+    if args.app_measures:
+        from digitpad import learning
+        sets = learning.measure_sets()
+        print(f"the app's measures (digitpad.learning.score: {len(sets.non_digits):,} "
+              f"generated non-digits" + (f", {len(sets.pen[0]):,} held-out pen digits"
+                                         if sets.pen is not None else "") + "):")
+        for name, net in nets:
+            print(f"  {name}: {learning.score(net, mnist, sets).summary()}")
 
 
 if __name__ == "__main__":

@@ -251,7 +251,7 @@ def preset(args, torch_wall, torch_cpu, mnist):
         print(f"  the recipe's run (its meta): {meta['wall_seconds']:.0f} s, of which "
               f"{meta['training_seconds']:.0f} s training and "
               f"{meta['wall_seconds'] - meta['training_seconds']:.0f} s drawing the training "
-              f"data and averaging the networks")
+              f"data and the rest")
     shipped, _ = quality(weights.SHIPPED, mnist)
     print(f"  the shipped model on the same measures: {shipped.summary()}")
 
