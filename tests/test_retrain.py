@@ -235,6 +235,26 @@ def test_closing_the_window_while_training_stops_the_thread(qtbot, shipped, load
     assert not any("Destroyed while thread" in r.message for r in qtlog.records)
 
 
+def test_closing_the_window_while_two_networks_train_ends_their_processes(
+        qtbot, shipped, loader, no_dialogs):
+    import multiprocessing
+    w = make_window(qtbot, loader, 20_000)
+    w.findChild(QAction, "retrainAction").trigger()
+    dialog = w.retrain_dialog
+    qtbot.mouseClick(dialog.findChild(QRadioButton, "preset_shipped"), Qt.LeftButton)
+    dialog.epochs.setValue(50)
+    dialog.hidden.setValue(64)
+    dialog.drawings.setChecked(False)
+    members = lambda: [p for p in multiprocessing.active_children()
+                       if p.name.startswith("digitpad: training")]
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: len(members()) == 2 and dialog.progress.value() > 0,
+                    timeout=30_000)
+    w.close()
+    assert members() == [] and saved_models() == []
+    assert list(paths.cache_dir().glob("training-*")) == []
+
+
 def test_training_failure_is_a_dialog(qtbot, shipped, no_dialogs):
     from digitpad.model.data import DataError
 
