@@ -55,6 +55,19 @@ def test_reads_while_drawing_at_display_rate(window, qtbot):
     assert window.prediction.digit == 1
 
 
+def test_the_first_mark_after_a_clear_is_read_without_waiting_for_a_frame(window):
+    canvas = window.canvas
+    draw_digit(canvas, 7)                       # just read: the next read would wait a frame
+    window.clear()                              # a new drawing starts ...
+    (points,) = digit_strokes(1, canvas)
+    QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(*map(round, points[0])))
+    assert window._timer.isActive() and window._timer.interval() == 0   # ... read at once
+    QTest.mouseMove(canvas, QPoint(*map(round, points[1])))
+    window.update_reading()                     # a read of ink: now the limit holds again
+    QTest.mouseMove(canvas, QPoint(*map(round, points[2])))
+    assert window._timer.interval() > 10
+
+
 def test_prediction_is_current_after_each_stroke(window):
     canvas = window.canvas
     strokes = digit_strokes(7, canvas)

@@ -221,9 +221,12 @@ class MainWindow(QMainWindow):
     def update_reading(self):
         """Read the sheet now and show the result."""
         self._timer.stop()
-        self._last_reading = time.perf_counter()
+        empty = self.canvas.is_empty()
+        # The once-per-frame limit counts reads of ink; an empty sheet (cleared, or all
+        # undone) starts a new drawing, whose first mark is read at once.
+        self._last_reading = 0.0 if empty else time.perf_counter()
         prediction = None
-        if self.model is not None and not self.canvas.is_empty():
+        if self.model is not None and not empty:
             prediction = reading.read(self.model.network, self.canvas.ink())
         self.prediction = prediction
         self.panel.show_reading(prediction, has_model=self.model is not None,
