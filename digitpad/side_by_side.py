@@ -3,18 +3,19 @@
 Each member is one run of :func:`digitpad.model.train.train` in a ``spawn``-ed
 process (a fresh interpreter: safe beside Qt's threads) with BLAS on one
 thread, which prepares its own batches: one core per network.  Threads in one
-process were slower, because the members' many small NumPy operations wait for
-one another's hold on the interpreter (``python bench/side_by_side.py``).  The
-training data is written once to a temporary file that every process maps
-read-only, so it is in memory once.  The result is the same, weight for
-weight, as training the members one after the other.
+process gained nothing for two 784-512-10 networks: the members' many small
+NumPy operations waited for one another's hold on the interpreter (README:
+"Levers for time to quality").  The training data is written once to a
+temporary file that every process maps read-only, so it is in memory once.
+The result is the same, weight for weight, as training the members one after
+the other.
 
 The members' reports come back over a queue and are passed on here, one at a
-time: a batch report (each member sends one every 50 ms, and its epochs' last)
-with the members' mean fraction done; one epoch report
-when every member has finished that epoch (their means, with ``measure``
-applied here to each member's network).  A stop, a failure or Ctrl-C ends
-every process at once.
+time: a batch report (each member sends one every 50 ms, and its epochs'
+last) with the members' mean fraction done; one epoch report when every
+member has finished that epoch (their means, with ``measure`` applied here to
+each member's network).  A stop, a failure or Ctrl-C ends every process at
+once.
 """
 from __future__ import annotations
 
@@ -136,7 +137,7 @@ def _check_processes(running, gone):
 
 
 def _member(k, config, folder, messages, send_networks):
-    """A member's process: train, and put every report on ``messages``.
+    """A member's process: train, and put its reports and its result on ``messages``.
 
     Ctrl-C is the first process' to handle: it ends this one.  What is put is
     pickled later, by the queue's own thread, so networks are sent as copies.

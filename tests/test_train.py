@@ -89,3 +89,12 @@ def test_late_batches_are_bigger(mnist):
     assert per_epoch == {1: 20, 2: 20, 3: 5, 4: 5}
     assert len(batches) == 50 and batches[-1].fraction == 1.0
     assert epochs[-1].val_accuracy > 0.5
+
+
+def test_batches_prepared_in_this_thread_make_the_same_network(mnist):
+    config = TrainConfig(hidden=(16,), epochs=2, batch_size=64, augment_strength=0.8)
+    x, y = mnist.train_images[:512], mnist.train_labels[:512]
+    ahead = train(config, x, y).network
+    here = train(config, x, y, prefetch=False).network
+    for a, b in zip(ahead.params, here.params):
+        np.testing.assert_array_equal(a, b)
