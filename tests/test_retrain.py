@@ -39,6 +39,18 @@ def open_dialog(window, epochs, hidden):
     return dialog
 
 
+def open_shipped_dialog(window, epochs, hidden):
+    """Retrain with the shipped preset (two networks side by side), smaller, no drawings."""
+    window.findChild(QAction, "retrainAction").trigger()
+    dialog = window.retrain_dialog
+    QTest.mouseClick(dialog.findChild(QRadioButton, "preset_shipped"), Qt.LeftButton)
+    dialog.epochs.setValue(epochs)
+    dialog.hidden.setValue(hidden)
+    dialog.drawings.setChecked(False)
+    assert dialog.options()["ensemble"] == 2
+    return dialog
+
+
 def saved_models():
     folder = paths.models_dir()
     return sorted(folder.glob("*.npz")) if folder.exists() else []
@@ -135,13 +147,7 @@ def test_a_short_retrain_plots_compares_and_the_new_model_is_kept(qtbot, shipped
 def test_the_shipped_preset_trains_its_two_networks_side_by_side_in_the_dialog(
         qtbot, shipped, loader, digitpad_home, no_dialogs):
     w = make_window(qtbot, loader, 2000)
-    w.findChild(QAction, "retrainAction").trigger()
-    dialog = w.retrain_dialog
-    qtbot.mouseClick(dialog.findChild(QRadioButton, "preset_shipped"), Qt.LeftButton)
-    dialog.epochs.setValue(2)
-    dialog.hidden.setValue(16)
-    dialog.drawings.setChecked(False)
-    assert dialog.options()["ensemble"] == 2
+    dialog = open_shipped_dialog(w, epochs=2, hidden=16)
     compare = train_and_compare(qtbot, w, dialog)
     # one plot point per epoch, though two networks report from two processes
     assert list(dialog.plot.mnist_curve.getData()[0]) == [1, 2]
@@ -239,12 +245,7 @@ def test_closing_the_window_while_two_networks_train_ends_their_processes(
         qtbot, shipped, loader, no_dialogs):
     import multiprocessing
     w = make_window(qtbot, loader, 20_000)
-    w.findChild(QAction, "retrainAction").trigger()
-    dialog = w.retrain_dialog
-    qtbot.mouseClick(dialog.findChild(QRadioButton, "preset_shipped"), Qt.LeftButton)
-    dialog.epochs.setValue(50)
-    dialog.hidden.setValue(64)
-    dialog.drawings.setChecked(False)
+    dialog = open_shipped_dialog(w, epochs=50, hidden=64)
     members = lambda: [p for p in multiprocessing.active_children()
                        if p.name.startswith("digitpad: training")]
     dialog.start_button.click()
