@@ -36,7 +36,8 @@ from digitpad.model.train import TrainingStopped, train
 _ARRAYS = ("images", "labels", "val_images", "val_labels")
 _POLL = 0.05            # seconds between looks at should_stop while waiting for reports
 _REPORT_EVERY = 0.05    # seconds between two batch reports of a member (sending each of
-                        # its ~1,000 batches an epoch cost it about 8% of its time)
+                        # its ~1,000 batches an epoch made the shipped preset's training
+                        # 380 s instead of 351 s)
 _SILENT_EXIT = 5.0      # seconds a member's process may be gone, exit code 0, before its
                         # missing result is an error
 
