@@ -29,6 +29,16 @@ def test_contract(window):
     assert "shipped" in window.model_label.text()
 
 
+def test_opens_big_enough_not_to_grow_on_the_first_reading(window):
+    # Opened at its minimum height, the window squeezed the bars and, on X11, grew by a line
+    # when the first reading's caption came.
+    assert window.height() >= window.sizeHint().height()
+    assert window.bars.height() == window.bars.sizeHint().height()
+    size = window.size()
+    draw_digit(window.canvas, 1)
+    assert window.prediction is not None and window.size() == size
+
+
 @pytest.mark.parametrize("digit", [1, 0, 7])
 def test_draws_and_reads_a_digit(window, digit):
     draw_digit(window.canvas, digit)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QBuffer, QIODevice, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QVBoxLayout,
@@ -98,7 +98,9 @@ class MainWindow(QMainWindow):
         if self.startup_message:
             self.statusBar().showMessage(self.startup_message)
         self.update_reading()
-        self.resize(820, 560)
+        # At least the layout's preferred size: the minimum one squeezes the bars, and the
+        # window would then grow on the first reading (the caption's wrapped height).
+        self.resize(QSize(820, 560).expandedTo(self.sizeHint()))
         if self.views.open():
             self.views.make_room()
 
