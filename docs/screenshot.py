@@ -49,7 +49,7 @@ def main():
         store.Settings().update(model=str(args.weights.resolve()))
     app = QApplication.instance() or QApplication([])
     window = MainWindow()
-    window.resize(860, 560)
+    window.resize(860, window.height())        # as it opens, a little wider
     window.show()
     QTest.qWaitForWindowExposed(window)
     canvas = window.canvas
