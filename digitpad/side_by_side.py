@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import multiprocessing
+import os
 import queue
 import signal
 import tempfile
@@ -140,11 +141,20 @@ def _check_processes(running, gone):
 def _member(k, config, folder, messages, send_networks):
     """A member's process: train, and put its reports and its result on ``messages``.
 
-    Ctrl-C is the first process' to handle: it ends this one.  What is put is
-    pickled later, by the queue's own thread, so networks are sent as copies.
+    Ctrl-C is the first process' to handle: it ends this one.  When the first
+    process is gone without ending it (killed, or closed by the system), it
+    ends itself at the next batch instead of training on for nobody.  What is
+    put is pickled later, by the queue's own thread, so networks are sent as
+    copies.
     """
     from threadpoolctl import threadpool_limits
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+
+    def orphaned():
+        if parent is not None and not parent.is_alive():
+            os._exit(1)                 # no one to report to, nothing to clean up
+        return False
     data = [np.load(Path(folder) / f"{name}.npy", mmap_mode="r") for name in _ARRAYS]
 
     def send_network(network):
@@ -161,7 +171,7 @@ def _member(k, config, folder, messages, send_networks):
 
     try:
         with threadpool_limits(limits=1, user_api="blas"):
-            result = train(config, *data, prefetch=False,
+            result = train(config, *data, prefetch=False, should_stop=orphaned,
                            on_batch=send_batch,
                            on_epoch=lambda r: messages.put(("epoch", k, r)),
                            measure=send_network if send_networks else None)

@@ -61,3 +61,59 @@ def test_a_disk_that_cannot_take_the_shared_data_costs_time_not_the_run(mnist, t
     assert "could not write the training data" in said[-1] and "one after the other" in said[-1]
     assert meta["ensemble"]["trained_at_a_time"] == 1
     assert all((a == b).all() for a, b in zip(alone.params, network.params))
+
+
+_ORPHAN_PARENT = """
+import multiprocessing, sys
+import numpy as np
+from digitpad.model.train import TrainConfig
+from digitpad.side_by_side import train_side_by_side
+
+def tell_pids(report, told=[]):
+    if not told:
+        told.append(1)
+        pids = [p.pid for p in multiprocessing.active_children()
+                if p.name.startswith("digitpad: training")]
+        print(" ".join(map(str, pids)), flush=True)
+
+if __name__ == "__main__":
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (256, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, 256)
+    configs = [TrainConfig(epochs=100000, hidden=(8,), augment=False, seed=k) for k in range(2)]
+    train_side_by_side(configs, images, labels, images[:10], labels[:10], workers=2,
+                       on_batch=tell_pids)
+"""
+
+
+def running(pid):
+    """Whether process ``pid`` still runs (a zombie, ended but not reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+def test_members_end_themselves_when_the_first_process_is_killed(tmp_path):
+    import subprocess
+    import sys
+    import time
+    script = tmp_path / "parent.py"
+    script.write_text(_ORPHAN_PARENT)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pids = []
+    try:
+        pids += [int(p) for p in parent.stdout.readline().split()]
+        assert len(pids) == 2 and all(running(pid) for pid in pids)
+        parent.kill()                       # SIGKILL: no chance to end its members
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while any(running(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(running(pid) for pid in pids)
+    finally:
+        parent.kill()
+        for pid in filter(running, pids):   # a failure here leaves no process behind
+            os.kill(pid, signal.SIGKILL)
