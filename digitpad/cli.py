@@ -7,18 +7,22 @@
 
 Exit status: 0 done; 1 a run that failed (training diverged, the window could
 not start); 2 a bad argument or a bad file, told in one line on stderr,
-never with a traceback; 130 stopped by Ctrl-C.  :func:`main` returns the
-status instead of exiting, so tests can call it in-process.
+never with a traceback; 130 stopped by Ctrl-C or a termination signal (``kill``,
+a logout), which end a command the same way: its clean-up runs, nothing is left
+half-written.  :func:`main` returns the status instead of exiting, so tests can
+call it in-process.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import shlex
 import signal
 import sys
 import tempfile
 import textwrap
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -65,12 +69,30 @@ def main(argv=None):
         return 0 if e.code is None else e.code if isinstance(e.code, int) else EXIT_USAGE
     args.argv = argv
     try:
-        return open_window() if args.command is None else args.run(args)
+        if args.command is None:
+            return open_window()
+        with _terminate_as_interrupt():
+            return args.run(args)
     except KeyboardInterrupt:
         print("\ndigitpad: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (UsageError, DataError, WeightsError) as e:
         return fail(e, EXIT_USAGE)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """A termination signal raises KeyboardInterrupt, as Ctrl-C does, so a command's
+    clean-up runs: a training run ends its networks' processes and removes its data
+    (by default the process would simply vanish, leaving them behind)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield                           # only the main thread may set signal handlers
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def fail(error, status):
@@ -81,19 +103,21 @@ def fail(error, status):
 def open_window():
     """``digitpad`` alone: the drawing window (Qt is imported only here).
 
-    From here on Ctrl-C only takes note, and the window closes as soon as it is up
-    (exit status 130): a KeyboardInterrupt raised inside an import or a Qt callback
+    From here on Ctrl-C (or a termination signal) only takes note, and the window
+    closes as soon as it is up (exit status 130): a KeyboardInterrupt raised inside an import or a Qt callback
     could be swallowed, and the window would stay open.
     """
     interrupted = []
-    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+    note = lambda *_: interrupted.append(True)          # noqa: E731
+    previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         from digitpad.gui.app import main as run_window
         return run_window(interrupted=interrupted)
     except ImportError as e:
         return fail(f"cannot open the window: {e}", EXIT_FAILED)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 # Arguments ---------------------------------------------------------------------------

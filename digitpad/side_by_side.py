@@ -24,6 +24,7 @@ import dataclasses
 import multiprocessing
 import os
 import queue
+import shutil
 import signal
 import tempfile
 import time
@@ -113,7 +114,8 @@ def _shared(*arrays):
     try:
         scratch = paths.cache_dir()
         scratch.mkdir(parents=True, exist_ok=True)
-        folder = tempfile.TemporaryDirectory(prefix="training-", dir=scratch)
+        _remove_abandoned(scratch)
+        folder = tempfile.TemporaryDirectory(prefix=f"training-{os.getpid()}-", dir=scratch)
         for name, array in zip(_ARRAYS, arrays):
             np.save(Path(folder.name) / f"{name}.npy", np.asarray(array))
     except OSError as error:
@@ -123,6 +125,24 @@ def _shared(*arrays):
                           f"processes: {error}") from error
     with folder:
         yield folder.name
+
+
+def _remove_abandoned(scratch):
+    """Remove the shared data of runs whose process is gone (killed before it could clean
+    up: a hundred megabytes each for the shipped preset).  POSIX only: there, asking
+    whether a process exists is harmless."""
+    if os.name != "posix":
+        return
+    for folder in scratch.glob("training-*-*"):
+        pid = folder.name.split("-")[1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:                     # alive, someone else's
+            pass
 
 
 def _check_processes(running, gone):

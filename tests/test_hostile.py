@@ -824,7 +824,8 @@ def test_what_killed_saves_and_downloads_left_is_removed_at_the_next_run(
     assert not part.exists()
 
 
-def test_ctrl_c_in_the_terminal_ends_the_window(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_ctrl_c_in_the_terminal_or_a_kill_ends_the_window(tmp_path, sig):
     env = dict(os.environ, DIGITPAD_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
     child = subprocess.Popen([sys.executable, "-m", "digitpad"], env=env,
                              stderr=subprocess.PIPE, text=True)
@@ -833,13 +834,13 @@ def test_ctrl_c_in_the_terminal_ends_the_window(tmp_path):
     while maps.exists() and "Qt6Widgets" not in maps.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(1)
-    child.send_signal(signal.SIGINT)
+    child.send_signal(sig)
     try:
         _, err = child.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         child.kill()                     # never leave a window behind
         child.communicate()
-        pytest.fail("Ctrl-C did not end the window within 60 s")
+        pytest.fail(f"{sig.name} did not end the window within 60 s")
     assert child.returncode == 130 and "Traceback" not in err, err
 
 

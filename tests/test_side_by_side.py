@@ -6,6 +6,7 @@ once and stop together: tests/test_learning.py, through make_model.)
 import multiprocessing
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,63 @@ def test_members_end_themselves_when_the_first_process_is_killed(tmp_path):
         parent.kill()
         for pid in filter(running, pids):   # a failure here leaves no process behind
             os.kill(pid, signal.SIGKILL)
+
+
+def spawned(pid):
+    """The processes ``pid`` started with multiprocessing's spawn (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if parent == pid and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+def test_a_termination_signal_ends_digitpad_train_as_ctrl_c_does(mnist_dir, tmp_path):
+    import subprocess
+    import sys
+    import time
+    out = tmp_path / "m.npz"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "digitpad", "train", "--data", str(mnist_dir), "--limit", "512",
+         "--hidden", "8", "--no-augment", "--epochs", "1000", "--ensemble", "2",
+         "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    members = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(members) < 2 and time.monotonic() < deadline:
+            members = [pid for pid in spawned(child.pid) if running(pid)]
+            time.sleep(0.1)
+        assert len(members) == 2 and list(paths.cache_dir().glob("training-*"))
+        child.terminate()                               # SIGTERM, as `kill` sends
+        _, err = child.communicate(timeout=30)
+        assert child.returncode == 130, err
+        assert "interrupted; nothing was saved" in err and "Traceback" not in err
+        assert not out.exists() and list(paths.cache_dir().glob("training-*")) == []
+        assert not any(running(pid) for pid in members)
+    finally:
+        child.kill()
+        for pid in filter(running, members):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_shared_data_a_killed_run_left_behind_goes_with_the_next_run(mnist):
+    import subprocess
+    import sys
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    cache = paths.cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    left = cache / f"training-{gone.pid}-x1"            # its process no longer exists
+    left.mkdir()
+    (left / "images.npy").write_bytes(b"100 MB, say")
+    busy = cache / f"training-{os.getppid()}-x2"        # a running process' data
+    busy.mkdir()
+    options = learning.recipe(epochs=1, hidden=(8,), augment=False, ensemble=2, limit=256)
+    learning.make_model(options, mnist, workers=2)
+    assert not left.exists() and busy.exists()

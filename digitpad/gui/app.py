@@ -19,7 +19,8 @@ EXIT_INTERRUPTED = 130              # the exit status after Ctrl-C in the termin
 
 def main(argv=None, interrupted=None):
     """Open the window and run the application until it is closed (or Ctrl-C in the
-    terminal closes it: exit status 130).
+    terminal, or a termination signal, closes it as the close button would: exit
+    status 130).
 
     ``interrupted`` is a list a caller's own SIGINT handler appends to while this
     module is imported (see ``digitpad.cli.open_window``): a Ctrl-C then closes the
@@ -44,7 +45,8 @@ def main(argv=None, interrupted=None):
     # calls into Python now and then lets it run while Qt's event loop waits.
     wake = QTimer(interval=200)
     wake.timeout.connect(lambda: None)
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    previous = {sig: signal.signal(sig, on_interrupt)
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         window = MainWindow()
         window.show()
@@ -54,7 +56,8 @@ def main(argv=None, interrupted=None):
         status = app.exec()
     finally:
         wake.stop()
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if interrupted:
         status = EXIT_INTERRUPTED
     if abandoned_jobs():
