@@ -224,22 +224,46 @@ def units_for(network, digit, images=None, labels=None):
     """First-layer units by how much they matter to ``digit``: ``(units, scores)``, the
     most for it first, the most against it last.
 
-    A unit's vote is what one unit of its activation adds to the digit's logit
-    over the mean of all ten (softmax ignores what raises every logit alike).
-    With ``images`` and ``labels`` (MNIST's test set, say) the score is the
-    vote times the unit's mean activation on the images of ``digit``: its
-    average share of the network's case for the digit on real examples of it
-    (exactly so for one hidden layer).  Without them, the vote alone.
+    With ``images`` and ``labels`` (MNIST's test set, say) a unit's score is
+    its average share of the network's case for the digit on the images of
+    ``digit``: its activation times how much one unit of it adds to the digit's
+    logit over the mean of all ten (softmax ignores what raises every logit
+    alike), with the deeper units that fire for each image as they fire.  The
+    shares of all units, plus the biases', are the case exactly.  With one
+    hidden layer that is the unit's vote (:func:`unit_votes`) times its mean
+    activation.  Without images, the vote alone.
     """
     digit = _digit(digit)
-    votes = unit_votes(network)
-    scores = votes[:, digit] - votes.mean(axis=1)
     if images is not None:
         mine = images[np.asarray(labels) == digit]
         if len(mine):
-            scores = scores * first_layer(network, mine).mean(axis=0)
+            scores = _shares(network, mine, digit)
+            order = np.argsort(-scores, kind="stable")
+            return order, scores[order]
+    votes = unit_votes(network)
+    scores = votes[:, digit] - votes.mean(axis=1)
     order = np.argsort(-scores, kind="stable")
     return order, scores[order]
+
+
+def _shares(network, images, digit, batch_size=2000):
+    """Each first-layer unit's mean share of ``logit[digit] - mean(logits)`` on ``images``:
+    its activation times the margin's gradient with respect to it (for each image, the
+    deeper units that fire pass the gradient on, the others block it)."""
+    out = network.weights[-1].astype(np.float64)
+    v = out[:, digit] - out.mean(axis=1)
+    total = np.zeros(network.sizes[1])
+    for i in range(0, len(images), batch_size):
+        a = as_input(images[i:i + batch_size], network.weights[0].dtype)
+        hidden = []
+        for w, b in zip(network.weights[:-1], network.biases[:-1]):
+            a = np.maximum(a @ w + b, 0)
+            hidden.append(a)
+        g = np.broadcast_to(v, (len(a), len(v)))
+        for k in range(len(hidden) - 1, 0, -1):
+            g = (g * (hidden[k] > 0)) @ network.weights[k].T.astype(np.float64)
+        total += (hidden[0] * g).sum(axis=0)
+    return total / len(images)
 
 
 def first_layer(network, images, units=None, batch_size=2000):

@@ -160,6 +160,30 @@ def test_units_for_a_digit_on_its_images(shipped_net, mnist):
     assert scores.sum() + b[4] - b.mean() == pytest.approx(case, rel=1e-4)
 
 
+def test_units_for_a_digit_on_its_images_through_deeper_layers(mnist):
+    net = random_network((784, 20, 15, 10), 4)
+    images, labels = mnist.test_images[:400], mnist.test_labels[:400]
+    units, scores = insight.units_for(net, 3, images, labels)
+    ws = [w.astype(np.float64) for w in net.weights]
+    bs = [b.astype(np.float64) for b in net.biases]
+    first = np.maximum(images[labels == 3].reshape(-1, 784) / 255.0 @ ws[0] + bs[0], 0)
+
+    def case(h):                                    # the network above the first layer
+        for w, b in zip(ws[1:-1], bs[1:-1]):
+            h = np.maximum(h @ w + b, 0)
+        z = h @ ws[-1] + bs[-1]
+        return z[:, 3] - z.mean(axis=1)
+
+    eps = 1e-6                                      # ReLUs are linear between their kinks
+    slopes = np.stack([(case(first + eps * np.eye(20)[u]) - case(first)) / eps
+                       for u in range(20)], axis=1)
+    expected = (first * slopes).mean(axis=0)        # activation x its effect, image by image
+    assert np.allclose(scores, expected[units], rtol=1e-3, atol=1e-5)
+    votes = insight.unit_votes(net)                 # not the all-units-active shortcut
+    assert not np.allclose(scores, ((votes[:, 3] - votes.mean(axis=1)) * first.mean(axis=0))[units],
+                           rtol=1e-2)
+
+
 def test_unit_votes_go_through_deeper_layers():
     net = random_network((784, 20, 15, 10), 4)
     votes = insight.unit_votes(net)

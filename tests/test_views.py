@@ -164,7 +164,8 @@ def test_clicking_a_unit_shows_the_images_that_excite_it(window, qtbot, mnist):
     assert list(grid.order) == list(insight.units_for(window.model.network, 0)[0])
     release.set()
     qtbot.waitUntil(lambda: window.test_set is not None, timeout=20_000)
-    assert "mean activation on the MNIST test images" in grid.caption.text()
+    assert "mean share of 0's logit over the mean of all ten on the MNIST test images" \
+        in grid.caption.text()
     grid.digit_box.setCurrentIndex(grid.digit_box.findData(3))
     units, _ = insight.units_for(window.model.network, 3, mnist.test_images,
                                  mnist.test_labels)

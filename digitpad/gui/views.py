@@ -291,9 +291,9 @@ class UnitGridView(InsightView):
                                       zip(self.order, self.scores)])
         deeper = "" if len(network.weights) == 2 else (
             " (through the deeper layers as if all their units were active)")
-        how = (f"its vote (what one unit of its activation adds to {digit}'s logit over the "
-               f"mean of all ten{deeper}) times its mean activation on the MNIST test images "
-               f"of {digit}") if test_set is not None else (
+        how = (f"its mean share of {digit}'s logit over the mean of all ten on the MNIST "
+               f"test images of {digit} (its activation times what one unit of it adds "
+               f"there)") if test_set is not None else (
             f"its vote alone until the MNIST test images are loaded (what one unit of its "
             f"activation adds to {digit}'s logit over the mean of all ten{deeper})")
         self.caption.setText(
