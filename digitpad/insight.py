@@ -84,14 +84,16 @@ def linear_map(network, image, digit, against, dtype=np.float64):
     pixels: the output weights' difference, carried back through every
     hidden layer, where only the active units pass it on.
     """
-    return _backward(network, hidden_activations(network, image, dtype), _digit(digit),
-                     _digit(against), dtype)
-
-
-def _backward(network, hidden, digit, against, dtype):
+    digit, against = _digit(digit), _digit(against)
     out_w, out_b = network.weights[-1], network.biases[-1]
-    v = out_w[:, digit].astype(dtype) - out_w[:, against].astype(dtype)
-    bias = float(out_b[digit]) - float(out_b[against])
+    return _backward(network, hidden_activations(network, image, dtype),
+                     out_w[:, digit].astype(dtype) - out_w[:, against].astype(dtype),
+                     float(out_b[digit]) - float(out_b[against]), dtype)
+
+
+def _backward(network, hidden, v, bias, dtype):
+    """Carry ``v``, a score's weights on the last hidden layer, back to the pixels
+    through the units that fire (``hidden``): ``(pixel weights, bias)``."""
     for k in range(len(hidden) - 1, -1, -1):
         v = v * (hidden[k] > 0)
         bias += float(v @ network.biases[k].astype(dtype, copy=False))
@@ -153,18 +155,28 @@ def suggestion(weights, image):
     return order, target
 
 
+
+
+
+
+
+
 def flip(network, image, digit, against, rounds=12):
     """The smallest change the margin's weights suggest for ``against`` to win.
 
-    Each round takes the digit that ``against`` has to beat now (``digit``
-    at first, or whichever else leads), and the pixels with the largest
-    effect on that margin per unit of ink (:func:`suggestion`), as many as
-    the linear estimate needs to cross zero; sets them to paper or to full
-    ink, and re-reads with the network (which switches units on and off as
-    the image changes).  Stops when ``against`` is read, or after ``rounds``.
+    ``against`` has to beat every other digit, and near the end several often
+    lead by a little.  So each round takes the margin of the others' soft
+    maximum (log-sum-exp: mostly the leader, partly those close behind) over
+    ``against``, and the pixels with the largest effect on it per unit of ink
+    (:func:`suggestion`), as many as the linear estimate needs to cross zero;
+    sets them to paper or to full ink (:func:`_step`), and re-reads with the
+    network (which switches units on and off as the image changes).  Stops
+    when ``against`` is read, or after ``rounds``.
     """
     digit, against = _digit(digit), _digit(against)
     dtype = network.weights[0].dtype
+    out_w = network.weights[-1].astype(np.float64)
+    others = np.arange(CLASSES) != against
     x0 = np.clip(_vector(image, np.float64), 0, 1)
     x = x0.copy()
     before = None
@@ -173,21 +185,45 @@ def flip(network, image, digit, against, rounds=12):
         last = hidden[-1] if hidden else x.astype(dtype)
         scores = (last @ network.weights[-1] + network.biases[-1]).astype(np.float64)
         before = scores[digit] - scores[against] if before is None else before
-        rival = runner_up(scores, against)
-        if scores[rival] < scores[against] or _ == rounds:
+        if scores[runner_up(scores, against)] < scores[against] or _ == rounds:
             break
-        weights, bias = _backward(network, hidden, rival, against, dtype)
-        weights = weights.astype(np.float64)
-        margin = float(x @ weights + bias)
+        top = scores[others].max()
+        share = np.exp(scores[others] - top)
+        margin = top + np.log(share.sum()) - scores[against]
+        v = out_w[:, others] @ (share / share.sum()) - out_w[:, against]
+        weights, _bias = _backward(network, hidden, v, 0.0, np.float64)
         order, target = suggestion(weights, x)
-        if not len(order):
-            break
         gain = np.abs(weights[order] * (target[order] - x[order]))
         n = int(np.searchsorted(np.cumsum(gain), margin * 1.05 + 1e-6)) + 1
-        pick = order[:n]
-        x[pick] = target[pick]
+        step = _step(network, x, order, target, n, dtype)
+        if step is None:
+            break
+        x = step
     return Flip(digit, against, (x - x0).reshape(SIDE, SIDE), float(before),
                 float(scores[digit] - scores[against]), int(np.argmax(scores)))
+
+
+def _step(network, x, order, target, n, dtype, skips=8):
+    """``x`` with the first ``n`` pixels of ``order`` set to ``target``, or None.
+
+    A change that silences a whole hidden layer is refused: the network then
+    reads its biases alone, and no pixel has any effect left to guide the next
+    round.  Fewer pixels are tried then, down to one; then, up to ``skips``
+    times, the next pixel instead.
+    """
+    skipped = 0
+    while len(order):
+        trial = x.copy()
+        trial[order[:n]] = target[order[:n]]
+        if all(h.any() for h in hidden_activations(network, trial, dtype)):
+            return trial
+        if n > 1:
+            n //= 2
+        elif skipped < skips:
+            order, skipped = order[1:], skipped + 1
+        else:
+            return None
+    return None
 
 
 # -- hidden units ---------------------------------------------------------------
