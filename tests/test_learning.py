@@ -11,7 +11,7 @@ def test_a_recipe_is_the_defaults_then_the_preset_then_the_overrides():
     options = learning.recipe("shipped", epochs=3)
     assert options["epochs"] == 3 and options["ensemble"] == 2 and options["preset"] == "shipped"
     config = learning.config_from(options)
-    assert config.lr == 0.003 and config.augment_strength == 0.8 and config.hidden == (512,)
+    assert config.lr == 0.003 and config.augment_strength == 0.8 and config.hidden == (512, 256)
     assert learning.config_from(learning.recipe(optimizer="sgd")).lr == 0.05
     with pytest.raises(KeyError):
         learning.recipe("fastest")

@@ -71,7 +71,10 @@ def train_and_compare(qtbot, window, dialog, watch=None):
 
 
 def test_presets_are_the_same_in_the_cli_and_the_dialog(qtbot, shipped, loader, capsys):
-    from digitpad import cli, learning
+    import dataclasses
+
+    from digitpad import cli, learning, weights
+    from digitpad.model.weights import load
 
     w = make_window(qtbot, loader, None)
     dialog = open_dialog(w, 1, 16)
@@ -90,12 +93,16 @@ def test_presets_are_the_same_in_the_cli_and_the_dialog(qtbot, shipped, loader, 
         assert learning.config_from(in_dialog) == learning.config_from(in_cli)
         for key in ("pen_digits", "not_digits", "ensemble", "preset"):
             assert in_dialog[key] == in_cli[key], (name, key)
-    # the shipped preset is the shipped model's recipe (weights/README.md)
+    # the shipped preset is the recipe the shipped model's file records (weights/README.md)
     shipped_options = cli.train_options(cli.parse_args(["train", "--preset", "shipped"]))
-    assert (shipped_options["epochs"], shipped_options["lr"], shipped_options["ensemble"],
-            shipped_options["pen_digits"], shipped_options["not_digits"],
-            shipped_options["letters"], shipped_options["styles"], shipped_options["slant"]) == \
-        (60, 0.003, 2, 5, 10000, 2, True, 0.45)
+    meta = load(weights.SHIPPED)[1]
+    config = dataclasses.asdict(learning.config_from(shipped_options))
+    assert {k: tuple(v) if k == "hidden" else v for k, v in meta["config"].items()} == config
+    assert (shipped_options["pen_digits"], shipped_options["not_digits"],
+            shipped_options["letters"], shipped_options["styles"], shipped_options["slant"],
+            shipped_options["ensemble"]) == \
+        (meta["pen_digit_copies"], meta["not_digits"], meta["letter_copies"], meta["styles"],
+         meta["slant"], meta["ensemble"]["members"])
     # a setting changed in the dialog overrides the preset, as an option given after it does
     dialog.epochs.setValue(3)
     assert dialog.options()["epochs"] == 3 and dialog.options()["ensemble"] == 2

@@ -229,6 +229,5 @@ def test_the_shipped_model_loads_and_meets_its_mnist_figure(mnist):
     assert net.sizes[0] == 784 and net.sizes[-1] == 10
     accuracy = net.accuracy(mnist.test_images, mnist.test_labels)
     assert accuracy == pytest.approx(meta["mnist_test_accuracy"], abs=1e-4)
-    # 99.01% (weights/README.md): real letters as non-digits and restyled pen digits cost
-    # the shorter recipe a few tenths of MNIST.
-    assert accuracy >= 0.99
+    # 99.43% (weights/README.md): issue 7's goal is 99.3%, with real letters as non-digits.
+    assert accuracy >= 0.993
