@@ -6,9 +6,11 @@ The real window runs offscreen (on a virtual screen large enough for every
 view).  It draws a 4 whose top nearly closes, opens each view (View menu) and
 saves each dock as ``docs/view-<name>.png``; clicks a unit of the All units
 grid; runs Model > Evaluate and saves its window (``docs/view-evaluate.png``);
-and, with ``--learn``, keeps three drawings it misreads or doubts (European 1s
-with a long flag, a 7 with a curved leg) as corrections, runs Learn from my
-corrections for real, and saves the report card (``docs/view-report-card.png``).
+and, with ``--learn``, keeps three drawings as corrections (European 1s with a
+long flag and a 7 with a curved leg, which the one-layer model before the shipped
+one misread; the shipped one reads them right, a little less sure), runs Learn
+from my corrections for real, and saves the report card
+(``docs/view-report-card.png``).
 MNIST comes from ``--mnist`` (default: ``../shared/mnist`` beside the repo).
 """
 import argparse
