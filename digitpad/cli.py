@@ -104,8 +104,8 @@ def open_window():
     """``digitpad`` alone: the drawing window (Qt is imported only here).
 
     From here on Ctrl-C (or a termination signal) only takes note, and the window
-    closes as soon as it is up (exit status 130): a KeyboardInterrupt raised inside an import or a Qt callback
-    could be swallowed, and the window would stay open.
+    closes as soon as it is up (exit status 130): a KeyboardInterrupt raised inside
+    an import or a Qt callback could be swallowed, and the window would stay open.
     """
     interrupted = []
     note = lambda *_: interrupted.append(True)          # noqa: E731

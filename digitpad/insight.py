@@ -155,12 +155,6 @@ def suggestion(weights, image):
     return order, target
 
 
-
-
-
-
-
-
 def flip(network, image, digit, against, rounds=12):
     """The smallest change the margin's weights suggest for ``against`` to win.
 
