@@ -131,13 +131,20 @@ class Alongside:
 
 def _letters_into_cache(copies, seed, styles, letters_file, done, total):
     """The second process' work (:class:`Alongside`); it has this one's environment,
-    so the same cache folder.  Ctrl-C is the first process' to handle: it ends this one."""
+    so the same cache folder.  Ctrl-C is the first process' to handle: it ends this one.
+    When the first process is gone without ending it (killed), it stops drawing."""
+    import multiprocessing
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
 
     def progress(phase, drawn, count):
         done.value, total.value = drawn, count
-    pen_letters(copies, seed, progress=progress, styles=styles, letters_file=letters_file)
+    try:
+        pen_letters(copies, seed, should_stop=lambda: not parent.is_alive(),
+                    progress=progress, styles=styles, letters_file=letters_file)
+    except TrainingStopped:
+        pass                                # no one is waiting for the letters
 
 
 def styler(styles=False, slant=0.0):

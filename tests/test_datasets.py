@@ -1,4 +1,6 @@
 """The training set beyond MNIST: shipped pen digits and generated non-digits."""
+import os
+import signal
 from types import SimpleNamespace
 
 import numpy as np
@@ -6,6 +8,7 @@ import pytest
 
 from digitpad import datasets
 from digitpad.model.train import TrainingStopped
+from procs import HAS_PROC, running
 
 
 def tiny_mnist(n=50):
@@ -137,3 +140,39 @@ def test_a_stop_ends_the_letters_drawn_alongside(tmp_path):
                               should_stop=should_stop)
     import multiprocessing
     assert not [p for p in multiprocessing.active_children() if "letters" in p.name]
+
+
+_LETTERS_PARENT = """
+import time
+from digitpad import datasets
+
+if __name__ == "__main__":
+    helper = datasets.Alongside(2, 3, None)
+    print(helper.process.pid, flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="reads /proc")
+def test_letters_drawn_alongside_stop_when_the_first_process_is_killed(tmp_path):
+    import subprocess
+    import sys
+    import time
+    script = tmp_path / "parent.py"
+    script.write_text(_LETTERS_PARENT)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    helper = None
+    try:
+        helper = int(parent.stdout.readline())
+        time.sleep(2)                                   # drawing by now
+        assert running(helper)
+        parent.kill()
+        parent.wait(10)
+        deadline = time.monotonic() + 15
+        while running(helper) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not running(helper)
+    finally:
+        parent.kill()
+        if helper is not None and running(helper):
+            os.kill(helper, signal.SIGKILL)

@@ -6,13 +6,13 @@ once and stop together: tests/test_learning.py, through make_model.)
 import multiprocessing
 import os
 import signal
-from pathlib import Path
 
 import pytest
 
 from digitpad import learning
 from digitpad.model import paths
 from digitpad.model.train import TrainingDiverged
+from procs import HAS_PROC, running, spawned
 
 
 def members_left():
@@ -87,16 +87,7 @@ if __name__ == "__main__":
 """
 
 
-def running(pid):
-    """Whether process ``pid`` still runs (a zombie, ended but not reaped, does not)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+@pytest.mark.skipif(not HAS_PROC, reason="reads /proc")
 def test_members_end_themselves_when_the_first_process_is_killed(tmp_path):
     import subprocess
     import sys
@@ -120,21 +111,7 @@ def test_members_end_themselves_when_the_first_process_is_killed(tmp_path):
             os.kill(pid, signal.SIGKILL)
 
 
-def spawned(pid):
-    """The processes ``pid`` started with multiprocessing's spawn (from /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            command = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if parent == pid and b"spawn_main" in command:
-            found.append(int(stat.parent.name))
-    return found
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+@pytest.mark.skipif(not HAS_PROC, reason="reads /proc")
 def test_a_termination_signal_ends_digitpad_train_as_ctrl_c_does(mnist_dir, tmp_path):
     import subprocess
     import sys
