@@ -66,5 +66,5 @@ needs_letters = pytest.mark.skipif(not letters.shared_path().exists(),
 def test_heldout_writers_letters_are_declined_in_the_real_canvas(window):
     readings, _ = read_some(window, letters.load_heldout(), seed=11)
     declined = sum(r is None for r in readings)
-    # The shipped model declines 94% of all held-out letters (bench/pen_digits.py).
+    # The shipped model declines 98% of all held-out letters (bench/pen_digits.py).
     assert declined / len(readings) >= 0.8, f"{declined} of {len(readings)} declined"
