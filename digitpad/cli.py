@@ -34,7 +34,7 @@ from digitpad.model.data import DataError, load_mnist
 from digitpad.model.optim import SCHEDULES
 from digitpad.model.paths import models_dir
 from digitpad.model.train import TrainConfig, TrainingDiverged
-from digitpad.model.weights import MAX_LAYERS, MAX_PARAMETERS, WeightsError, describe, load
+from digitpad.model.weights import WeightsError, describe, load
 
 from . import __version__, learning, store
 from .learning import DEFAULT_LR, PRESETS
@@ -299,24 +299,11 @@ def _number(text, kind, ok, wanted):
 
 
 def hidden_sizes(text):
-    """"512" -> (512,); "800,300" -> (800, 300)."""
+    """"512" -> (512,); "800,300" -> (800, 300): :func:`digitpad.learning.hidden_layers`."""
     try:
-        sizes = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        sizes = ()
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected layer widths such as 512 or 800,300, got {text!r}")
-    if len(sizes) >= MAX_LAYERS:
-        raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS - 1} hidden layers, got "
-                                         f"{len(sizes)}")
-    return sizes
-
-
-def parameters(hidden):
-    """How many weights and biases a 784-hidden-10 network has."""
-    sizes = [784, *hidden, 10]
-    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+        return learning.hidden_layers(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 # digitpad train ------------------------------------------------------------------
@@ -325,14 +312,9 @@ def run_train(args):
     options = train_options(args)
     try:
         learning.config_from(options).validate()
+        learning.check_size(options)
     except ValueError as e:
         raise UsageError(e) from None
-    count = parameters(args.hidden) * args.ensemble
-    if count > MAX_PARAMETERS:
-        what = "-".join(map(str, [784, *args.hidden, 10]))
-        times = f" x {args.ensemble} (--ensemble)" if args.ensemble > 1 else ""
-        raise UsageError(f"a {what} network{times} has {count:,} weights; digitpad saves and "
-                         f"loads at most {MAX_PARAMETERS:,}")
     out = output_path(args.out)
     mnist = load_mnist(args.data, progress=DownloadProgress())
     bar = ProgressBar()

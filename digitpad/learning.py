@@ -30,6 +30,7 @@ import numpy as np
 
 from digitpad.model.network import as_input, average
 from digitpad.model.train import TrainConfig, train
+from digitpad.model.weights import MAX_LAYERS, MAX_PARAMETERS
 
 from . import __version__, corrections, datasets, reading, store
 from .side_by_side import CannotShare, train_side_by_side
@@ -89,6 +90,38 @@ def recipe(preset=None, **overrides):
         options["preset"] = preset
     options.update(overrides)
     return options
+
+
+def hidden_layers(text):
+    """``"512"`` -> ``(512,)``, ``"512,256"`` -> ``(512, 256)``: hidden layer widths as
+    ``digitpad train --hidden`` and the Retrain dialog take them (ValueError otherwise)."""
+    try:
+        sizes = tuple(int(part) for part in str(text).replace(" ", "").split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"expected layer widths such as 512 or 800,300, got {text!r}")
+    if len(sizes) >= MAX_LAYERS:
+        raise ValueError(f"at most {MAX_LAYERS - 1} hidden layers, got {len(sizes)}")
+    return sizes
+
+
+def parameters(hidden):
+    """How many weights and biases a 784-hidden-10 network has."""
+    sizes = [784, *hidden, 10]
+    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+
+
+def check_size(options):
+    """ValueError when the model a recipe makes (its networks averaged into one) would be
+    larger than a weight file may be: it could be trained, but never saved or loaded."""
+    hidden, members = tuple(options["hidden"]), options.get("ensemble", 1)
+    count = parameters(hidden) * members
+    if count > MAX_PARAMETERS:
+        what = "-".join(map(str, [784, *hidden, 10]))
+        times = f" x {members} (an ensemble)" if members > 1 else ""
+        raise ValueError(f"a {what} network{times} has {count:,} weights; digitpad saves "
+                         f"and loads at most {MAX_PARAMETERS:,}")
 
 
 def config_from(options):

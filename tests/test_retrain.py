@@ -33,7 +33,7 @@ def open_dialog(window, epochs, hidden):
     dialog = window.retrain_dialog
     assert dialog is not None and dialog.isVisible()
     dialog.epochs.setValue(epochs)
-    dialog.hidden.setValue(hidden)
+    dialog.hidden.setText(str(hidden))
     dialog.augment.setChecked(False)
     dialog.drawings.setChecked(False)
     return dialog
@@ -45,7 +45,7 @@ def open_shipped_dialog(window, epochs, hidden):
     dialog = window.retrain_dialog
     QTest.mouseClick(dialog.findChild(QRadioButton, "preset_shipped"), Qt.LeftButton)
     dialog.epochs.setValue(epochs)
-    dialog.hidden.setValue(hidden)
+    dialog.hidden.setText(str(hidden))
     dialog.drawings.setChecked(False)
     assert dialog.options()["ensemble"] == 2
     return dialog
@@ -68,6 +68,30 @@ def train_and_compare(qtbot, window, dialog, watch=None):
     compare = window.models.compare_dialog
     assert compare is not None and compare.isVisible()
     return compare
+
+
+def test_hidden_layers_are_typed_as_on_the_command_line(qtbot, loader):
+    w = make_window(qtbot, loader, None)
+    w.findChild(QAction, "retrainAction").trigger()
+    dialog = w.retrain_dialog
+    QTest.mouseClick(dialog.findChild(QRadioButton, "preset_shipped"), Qt.LeftButton)
+    assert dialog.hidden.text() == "512,256"                 # both layers, as trained
+    dialog.epochs.setValue(3)
+    assert dialog.options()["hidden"] == (512, 256)          # kept when left alone
+
+    def type_layers(text):
+        dialog.hidden.clear()
+        QTest.keyClicks(dialog.hidden, text)
+
+    type_layers("300, 100")
+    assert dialog.options()["hidden"] == (300, 100)
+    for text, said in (("abc", "expected layer widths such as 512 or 800,300"),
+                       ("512,0", "expected layer widths"),
+                       ("100000,100000", "digitpad saves and loads at most")):
+        type_layers(text)
+        QTest.mouseClick(dialog.start_button, Qt.LeftButton)
+        assert not dialog.is_running()
+        assert dialog.status.text().startswith("Cannot train: ") and said in dialog.status.text()
 
 
 def test_presets_are_the_same_in_the_cli_and_the_dialog(qtbot, shipped, loader, capsys):
@@ -365,7 +389,7 @@ def test_retrain_with_drawings_learns_pen_digits_and_non_digits(qtbot, shipped, 
     dialog.apply_preset("demo")
     assert dialog.drawings.isChecked()
     dialog.epochs.setValue(1)
-    dialog.hidden.setValue(16)
+    dialog.hidden.setText("16")
     with qtbot.waitSignal(dialog.trained, timeout=60_000) as trained:
         dialog.start()
     network, meta, comparison = trained.args

@@ -21,7 +21,8 @@ import time
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
-                               QMessageBox, QProgressBar, QRadioButton, QSpinBox, QVBoxLayout)
+                               QLineEdit, QMessageBox, QProgressBar, QRadioButton, QSpinBox,
+                               QVBoxLayout)
 
 from digitpad import learning
 
@@ -236,7 +237,8 @@ class RetrainDialog(TrainingDialog):
 
     def make_settings(self):
         self.epochs = QSpinBox(minimum=1, maximum=1000, objectName="epochs")
-        self.hidden = QSpinBox(minimum=8, maximum=4096, singleStep=32, objectName="hidden")
+        self.hidden = QLineEdit(objectName="hidden", placeholderText="e.g. 512 or 512,256")
+        self.hidden.setToolTip("The width of each hidden layer, separated by commas")
         self.lr = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=1.0, singleStep=0.0005,
                                  objectName="learningRate")
         self.augment = QCheckBox("Distort the training images (rotation, scale, thickness...)",
@@ -255,7 +257,7 @@ class RetrainDialog(TrainingDialog):
         presets.setColumnStretch(1, 1)
         form = QFormLayout()
         form.addRow("Epochs:", self.epochs)
-        form.addRow("Hidden units:", self.hidden)
+        form.addRow("Hidden layers:", self.hidden)
         form.addRow("Learning rate:", self.lr)
         form.addRow("", self.augment)
         form.addRow("", self.drawings)
@@ -272,19 +274,19 @@ class RetrainDialog(TrainingDialog):
         options = learning.recipe(name)
         config = learning.config_from(options)
         self.epochs.setValue(config.epochs)
-        self.hidden.setValue(config.hidden[0])
+        self.hidden.setText(",".join(map(str, config.hidden)))
         self.lr.setValue(config.lr)
         self.augment.setChecked(config.augment)
         self.drawings.setChecked(learning.has_drawings(options))
 
     def options(self):
-        """The preset's options, with the settings changed from it as overrides."""
+        """The preset's options, with the settings changed from it as overrides
+        (ValueError for hidden layers that are not widths like 512 or 512,256)."""
         options = learning.recipe(self.preset, limit=self.limit)
         config = learning.config_from(options)
         shown = dict(epochs=self.epochs.value(), lr=self.lr.value(),
-                     augment=self.augment.isChecked())
-        if self.hidden.value() != config.hidden[0]:
-            shown["hidden"] = (self.hidden.value(),)
+                     augment=self.augment.isChecked(),
+                     hidden=learning.hidden_layers(self.hidden.text()))
         options.update({k: v for k, v in shown.items() if v != getattr(config, k)})
         if self.drawings.isChecked() != learning.has_drawings(options):
             options.update(learning.DRAWINGS if self.drawings.isChecked()
@@ -292,9 +294,10 @@ class RetrainDialog(TrainingDialog):
         return options
 
     def make_worker(self):
-        options = self.options()
         try:
+            options = self.options()
             learning.config_from(options).validate()
+            learning.check_size(options)
         except ValueError as e:
             self.status.setText(f"Cannot train: {e}")
             return None
