@@ -621,7 +621,7 @@ def test_my_corrections_and_learn_go_on_past_damaged_files(window, monkeypatch, 
 
 @pytest.mark.parametrize("argv, fragment", [
     (["--hidden", "100000000"], "has 79,500,000,010 weights"),
-    (["--hidden", "30000", "--ensemble", "2"], "x 2 (--ensemble)"),
+    (["--hidden", "30000", "--ensemble", "2"], "x 2 (an ensemble)"),
     (["--hidden", ",".join(["8"] * 20)], "at most 15 hidden layers"),
     (["--augment-strength", "1000"], "--augment-strength: expected a number from 0 to 3"),
     (["--not-digits", "100000000"], "--not-digits: expected a whole number from 0 to 200,000"),
