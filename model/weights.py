@@ -97,8 +97,10 @@ def save(path, net, meta=None):
     _check_fields(path, json.loads(text))
     arrays["meta"] = np.array(text)
 
-    with atomic_write(path) as f:      # a file, not a name: np.savez would add ".npz"
-        np.savez(f, **arrays)
+    # Compressed: an ensemble's deeper layers are block-diagonal, half zeros (the shipped
+    # model: 3.8 MiB instead of 5.1).  A file, not a name: np.savez would add ".npz".
+    with atomic_write(path) as f:
+        np.savez_compressed(f, **arrays)
     return json.loads(text)
 
 

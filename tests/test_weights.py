@@ -78,6 +78,19 @@ def test_save_returns_what_load_reads_and_converts_numpy_values(tmp_path, net):
     assert meta["date"] == "2001-02-03" and meta["extra"] == [1, 2]
 
 
+def test_saved_arrays_are_compressed_and_zeros_cost_little(folder):
+    import zipfile
+    from digitpad.model.network import MLP, average
+    pair = average([MLP.create((784, 64, 32, 10), seed=k) for k in (0, 1)])  # block-diagonal
+    save(folder / "pair.npz", pair, {})
+    with zipfile.ZipFile(folder / "pair.npz") as archive:
+        entries = archive.infolist()
+    assert all(e.compress_type == zipfile.ZIP_DEFLATED for e in entries)
+    second = next(e for e in entries if e.filename == "weight_1.npy")    # 128 x 64, half zeros
+    assert second.compress_size < 0.6 * second.file_size
+    assert np.array_equal(load(folder / "pair.npz")[0].weights[1], pair.weights[1])
+
+
 def test_save_never_appends_npz(folder, net):
     save(folder / "model.weights", net)
     assert [p.name for p in folder.iterdir()] == ["model.weights"]
@@ -191,7 +204,7 @@ def test_a_failed_save_keeps_the_old_file(saved, monkeypatch):
         file.write(b"PK\x03\x04 half a zip")
         raise OSError("disk full")
 
-    monkeypatch.setattr(np, "savez", crash)
+    monkeypatch.setattr(np, "savez_compressed", crash)
     with pytest.raises(OSError, match="disk full"):
         save(saved, MLP.create(SIZES, seed=99))
     assert saved.read_bytes() == before
