@@ -14,7 +14,7 @@ probability under 50%, or the ink's own checks, decline):
 * 1,000 generated non-digits: declined.
 
 The drawings are the same for every file.  ``--app-measures`` adds the three
-measures the app compares models on (:func:`digitpad.learning.score`).  ``bench/pen_digits.py`` measures
+measures the app compares models on (:func:`digitpad.scores.score`).  ``bench/pen_digits.py`` measures
 the same things through the real window, with mouse events.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from digitpad import letters, nondigits, pendigits, preprocess, reading  # noqa: E402
-from digitpad.model.data import load_mnist  # noqa: E402
+from digitpad.mnist import load as load_mnist  # noqa: E402
 from digitpad.model.network import as_input, average  # noqa: E402
 from digitpad.model.weights import load  # noqa: E402
 
@@ -64,7 +64,7 @@ def main():
     parser.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
     parser.add_argument("--app-measures", action="store_true",
                         help="also the three measures the app compares models on "
-                             "(digitpad.learning.score)")
+                             "(digitpad.scores.score)")
     args = parser.parse_args()
 
     mnist = load_mnist(args.mnist)
@@ -92,13 +92,13 @@ def main():
               f"{np.mean(readings(net, *others[:2]) == -1):>17.1%} "
               f"{np.mean(readings(net, *shapes[:2]) == -1):>20.1%}")
     if args.app_measures:
-        from digitpad import learning
-        sets = learning.measure_sets()
-        print(f"the app's measures (digitpad.learning.score: {len(sets.non_digits):,} "
+        from digitpad import scores
+        sets = scores.measure_sets()
+        print(f"the app's measures (digitpad.scores.score: {len(sets.non_digits):,} "
               f"generated non-digits" + (f", {len(sets.pen[0]):,} held-out pen digits"
                                          if sets.pen is not None else "") + "):")
         for name, net in nets:
-            print(f"  {name}: {learning.score(net, mnist, sets).summary()}")
+            print(f"  {name}: {scores.score(net, mnist, sets).summary()}")
 
 
 if __name__ == "__main__":

@@ -198,7 +198,7 @@ def awkward_reads(window, repeats=20):
 def stall_while_training(window, mnist_dir, seconds):
     """Worst and p99 lateness of a 10 ms timer while Retrain runs in its thread."""
 
-    from digitpad.model.data import load_mnist
+    from digitpad.mnist import load as load_mnist
 
     mnist = load_mnist(mnist_dir)
     window.mnist_loader = lambda progress=None: mnist
@@ -319,7 +319,7 @@ def main(argv=None):
 
     if args.train_seconds > 0:
         if mnist_dir is None:
-            from digitpad.model import paths
+            from digitpad import paths
             mnist_dir = None if not (paths.mnist_cache()).exists() else paths.mnist_cache()
         if mnist_dir is None:
             print("\nno MNIST folder found: give --mnist to measure the stall while training")

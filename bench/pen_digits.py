@@ -221,7 +221,7 @@ def report_nondigits(kinds, declined):
 
 
 def mnist_accuracy(network, folder):
-    from digitpad.model.data import load_mnist
+    from digitpad.mnist import load as load_mnist
 
     mnist = load_mnist(folder if folder and Path(folder).exists() else None)
     return network.accuracy(mnist.test_images, mnist.test_labels)

@@ -87,6 +87,8 @@ def main(argv=None):
         os.environ.setdefault("DIGITPAD_MNIST", str(mnist_dir))
 
     from digitpad import cli, datasets, learning, letters, nondigits, pendigits
+    from digitpad.cli import train as train_command
+    from digitpad.mnist import session_loader
     from digitpad.model.data import Mnist
     from digitpad.model.weights import save
     sys.path.insert(0, str(REPO / "bench"))
@@ -101,8 +103,8 @@ def main(argv=None):
     training_letters = without(letters, letter_val)
     datasets.LETTERS_ALONGSIDE = False          # a second process would not see the above
 
-    options = cli.train_options(cli.parse_args(["train", *train_options]))
-    mnist = learning.default_loader()
+    options = train_command.train_options(cli.parse_args(["train", *train_options]))
+    mnist = session_loader()
     train_part = Mnist(mnist.train_images[:MNIST_TRAIN], mnist.train_labels[:MNIST_TRAIN],
                          mnist.train_images[MNIST_TRAIN:], mnist.train_labels[MNIST_TRAIN:])
     start = time.perf_counter()

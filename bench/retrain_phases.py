@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digitpad import learning  # noqa: E402
-from digitpad.model.data import load_mnist  # noqa: E402
+from digitpad import learning, recipes, scores  # noqa: E402
+from digitpad.mnist import load as load_mnist  # noqa: E402
 from digitpad.model.train import TrainingStopped  # noqa: E402
 
 
@@ -71,10 +71,10 @@ def retrain(options, data, home, stop_in=None):
     start = time.perf_counter()
     try:
         mnist = load_mnist(data)
-        sets = learning.measure_sets(flag.is_set, lambda name, *_: enter(kind(name)))
+        sets = scores.measure_sets(flag.is_set, lambda name, *_: enter(kind(name)))
         learning.make_model(options, mnist, progress=lambda name, *_: enter(kind(name)),
                             on_batch=on_batch, should_stop=flag.is_set,
-                            measure=lambda network: {"pen": learning.pen_accuracy(network,
+                            measure=lambda network: {"pen": scores.pen_accuracy(network,
                                                                                   sets)})
     except FirstBatch:
         return time.perf_counter() - start
@@ -95,14 +95,14 @@ def main():
     default_data = ROOT.parent / "shared" / "mnist"
     parser.add_argument("--data", type=Path,
                         default=default_data if default_data.is_dir() else None)
-    parser.add_argument("--preset", default="quick", choices=tuple(learning.PRESETS))
+    parser.add_argument("--preset", default="quick", choices=tuple(recipes.PRESETS))
     parser.add_argument("--letters-here", action="store_true",
                         help="draw the letters in this process, not in a second one")
     args = parser.parse_args()
     if args.letters_here:
         from digitpad import datasets
         datasets.LETTERS_ALONGSIDE = False
-    options = learning.recipe(args.preset)
+    options = recipes.recipe(args.preset)
 
     start = time.perf_counter()
     load_mnist(args.data)

@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from digitpad import learning  # noqa: E402
-from digitpad.model.data import load_mnist  # noqa: E402
+from digitpad import learning, recipes  # noqa: E402
+from digitpad.mnist import load as load_mnist  # noqa: E402
 
 
 def main():
@@ -36,7 +36,7 @@ def main():
     mnist = load_mnist(args.mnist)
     scale = 60_000 / args.images / args.epochs
     for hidden in args.hidden:
-        options = learning.recipe(epochs=args.epochs, hidden=(hidden,), augment_strength=0.8,
+        options = recipes.recipe(epochs=args.epochs, hidden=(hidden,), augment_strength=0.8,
                                   ensemble=2, limit=args.images)
         times = {1: [], 2: []}
         for _ in range(args.repeats):

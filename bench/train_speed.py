@@ -43,7 +43,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digitpad.model.data import load_mnist  # noqa: E402
+from digitpad.mnist import load as load_mnist  # noqa: E402
 from digitpad.model.train import TrainConfig, train  # noqa: E402
 
 
@@ -140,10 +140,10 @@ def preset_run(name, data, home, *options):
 
 def quality(path, mnist):
     """Scores of a model file on the measures the app compares models on."""
-    from digitpad import learning
+    from digitpad.scores import measure_sets, score
     from digitpad.model.weights import load
     network, meta = load(path)
-    return learning.score(network, mnist, learning.measure_sets()), meta
+    return score(network, mnist, measure_sets()), meta
 
 
 def main():
@@ -219,10 +219,10 @@ def preset(args, torch_wall, torch_cpu, mnist):
     """Run a preset whole (or, with --preset-epochs N, twice with N epochs: cold, then
     warm with its drawings cached, and scale the warm run's time to the preset's epochs),
     then measure the model it made beside the shipped one."""
-    from digitpad import learning, weights
+    from digitpad import recipes, weights
 
     home = args.home or Path(tempfile.mkdtemp(prefix="digitpad-bench-"))
-    epochs = learning.config_from(learning.recipe(args.preset)).epochs
+    epochs = recipes.config_from(recipes.recipe(args.preset)).epochs
     n = args.preset_epochs or epochs
     options = () if n == epochs else ("--epochs", str(n))
     cold = preset_run(args.preset, args.data, home, *options)

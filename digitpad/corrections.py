@@ -5,7 +5,8 @@ digit, the drawing is kept as it was drawn, its strokes in canvas pixels with
 their pen widths, with the label and the time: one JSON file per drawing
 under ``<DIGITPAD_HOME or the platform data folder>/corrections``, written
 atomically.  :func:`list_all`, :func:`delete` and :func:`export` manage the
-collection; :func:`fine_tune` adapts a network to it.
+collection; :func:`correction_images` draws it for training
+(:func:`digitpad.learning.fine_tune` adapts a network to it).
 
 A stored file is checked before it is used (:meth:`Correction.from_json`):
 a label 0-9; at most :data:`MAX_STROKES` strokes and :data:`MAX_POINTS`
@@ -15,10 +16,8 @@ skipped and named (:func:`scan`), never the end of the others or of Learn;
 and a drawing is rendered at most :data:`RENDER_PIXELS` on its longer side,
 so even one spanning 20,000 pixels costs what a small one does.
 
-Fine-tuning renders every correction many times through the canvas' own
-preprocessing (varied pen widths, sizes and small distortions), mixes them
-with MNIST and the shipped pen digits so the network does not forget what it
-knew, and trains briefly from the current weights at a low learning rate.
+For training, every correction is rendered many times through the canvas' own
+preprocessing (varied pen widths, sizes and small distortions).
 """
 from __future__ import annotations
 
@@ -31,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.model import files, paths
+from digitpad.model import files
 
-from . import pendigits, preprocess
+from . import paths, pendigits, preprocess
 from .store import check_not_shipped, write_json
 from .strokes import DEFAULT_PEN_WIDTH, Stroke, render as render_strokes
 
@@ -235,7 +234,7 @@ def export(path, corrections=None, where=None):
             widths.append(s.width)
             erase.append(s.erase)
         samples.append(len(strokes) - 1)
-    with paths.atomic_write(path) as f:
+    with files.atomic_write(path) as f:
         np.savez_compressed(
             f, points=np.concatenate(points) if points else np.zeros((0, 2), np.float32),
             stroke_offsets=np.array(strokes, np.int64), sample_offsets=np.array(samples, np.int64),
@@ -245,7 +244,7 @@ def export(path, corrections=None, where=None):
     return len(items)
 
 
-# --- learning from them --------------------------------------------------------------
+# --- drawing them for training --------------------------------------------------------------
 
 def render(correction, rng=None, pen_width=None, supersample=2):
     """The drawing as an ink image, as the canvas showed it (eraser strokes included).
@@ -281,52 +280,3 @@ def correction_images(corrections, rng, copies=40):
                 images.append(preprocess.to_uint8(image))
                 labels.append(c.label)
     return np.array(images, np.uint8).reshape(-1, 28, 28), np.array(labels, np.int64)
-
-
-def fine_tune(net, corrections, mnist, rng, *, copies=40, mnist_samples=10000,
-              pen_samples=1500, outliers=500, guard=4000, epochs=2, lr=1e-4,
-              augment_strength=0.5, **callbacks):
-    """A copy of ``net`` adapted to ``corrections`` without forgetting MNIST.
-
-    ``mnist`` has ``train_images`` / ``train_labels`` (``model.data.Mnist``);
-    ``rng`` a NumPy Generator.  The training set is every correction drawn
-    ``copies`` times, ``mnist_samples`` random MNIST digits and
-    ``pen_samples`` rendered pen digits of the shipped training writers,
-    and ``outliers`` generated non-digits (label -1, so that "not a digit"
-    is not forgotten either), plus ``guard`` more MNIST digits of the classes
-    the network misread the corrections as; ``epochs`` of Adam at ``lr`` from the present weights.  ``callbacks``
-    (``on_batch``, ``on_epoch``, ``should_stop``) go to :func:`model.train.train`.
-    Returns the new :class:`model.network.MLP`; ``net`` is unchanged.
-    """
-    from digitpad.model.train import TrainConfig, train
-
-    corrections = list(corrections)
-    if not corrections:
-        raise ValueError("there are no corrections to learn from")
-    own, own_labels = correction_images(corrections, rng, copies)
-    pick = rng.choice(len(mnist.train_images), size=min(mnist_samples,
-                                                         len(mnist.train_images)),
-                      replace=False)
-    parts = [(own, own_labels), (mnist.train_images[pick], mnist.train_labels[pick])]
-    # The digits the network used to read the corrections as are the ones at risk
-    # (teach it a European 1 and some 7s start to look like 1s): show it more of them.
-    at_risk = sorted(set(net.classify(own)[net.classify(own) != own_labels].tolist()))
-    if at_risk and guard:
-        pool = np.flatnonzero(np.isin(mnist.train_labels, at_risk))
-        pick = rng.choice(pool, size=min(guard, len(pool)), replace=False)
-        parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
-    if pen_samples:
-        pens = pendigits.load()
-        sub = pens.subset(rng.choice(len(pens), size=min(pen_samples, len(pens)),
-                                     replace=False))
-        parts.append(pendigits.to_images(sub, rng))
-    if outliers:
-        from . import nondigits
-
-        parts.append((nondigits.outlier_images(rng, outliers), np.full(outliers, -1)))
-    images = np.concatenate([p[0] for p in parts])
-    labels = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
-    config = TrainConfig(hidden=tuple(net.sizes[1:-1]), epochs=epochs, lr=lr,
-                         schedule="cosine", augment=True, augment_strength=augment_strength,
-                         seed=int(rng.integers(2 ** 31)))
-    return train(config, images, labels, init=net, **callbacks).network

@@ -36,8 +36,10 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.model import paths
+from digitpad.model.files import atomic_write
 from digitpad.model.train import TrainingStopped
+
+from . import paths
 
 CHUNK = 250          # non-digits drawn at a time (the random stream depends on it)
 CHECK_EVERY = 20     # drawings between two stop checks and progress reports
@@ -134,8 +136,9 @@ def _letters_into_cache(copies, seed, styles, letters_file, done, total):
     so the same cache folder.  Ctrl-C is the first process' to handle: it ends this one.
     When the first process is gone without ending it (killed), it stops drawing."""
     import multiprocessing
-    import signal
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    from .signals import leave_interrupts_to_parent
+    leave_interrupts_to_parent()
     parent = multiprocessing.parent_process()
 
     def progress(phase, drawn, count):
@@ -278,7 +281,7 @@ def _cache_path(name, key, sources=()):
 
 def _store(path, arrays):
     try:
-        with paths.atomic_write(path) as f:
+        with atomic_write(path) as f:
             np.savez(f, **arrays)
         old = sorted(path.parent.glob("*.npz"), key=lambda p: p.stat().st_mtime)
         for stale in old[:-KEEP]:

@@ -25,15 +25,16 @@ import multiprocessing
 import os
 import queue
 import shutil
-import signal
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from digitpad.model import paths
 from digitpad.model.train import TrainingStopped, train
+
+from . import paths
+from .signals import leave_interrupts_to_parent
 
 _ARRAYS = ("images", "labels", "val_images", "val_labels")
 _POLL = 0.05            # seconds between looks at should_stop while waiting for reports
@@ -168,7 +169,7 @@ def _member(k, config, folder, messages, send_networks):
     copies.
     """
     from threadpoolctl import threadpool_limits
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    leave_interrupts_to_parent()
     parent = multiprocessing.parent_process()
 
     def orphaned():

@@ -1,9 +1,9 @@
 """Which model the app uses, and where the user's models live.  Qt-free.
 
 The shipped model (``weights/digitpad.npz``) is read, never written.  Models
-the user trains or loads are saved under :func:`digitpad.model.paths.models_dir`, and
+the user trains or loads are saved under :func:`digitpad.paths.models_dir`, and
 the one in use is remembered in ``settings.json`` under
-:func:`digitpad.model.paths.data_dir`, so the next start opens it again.  A remembered
+:func:`digitpad.paths.data_dir`, so the next start opens it again.  A remembered
 model that fails to load falls back to the shipped one, with a message
 saying so.
 
@@ -27,16 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digitpad import weights as shipped_weights
-from digitpad.model import files, paths
+from digitpad.model import files
 from digitpad.model import weights as weights_io
 
+from . import paths
 from .strokes import DEFAULT_PEN_WIDTH, PEN_WIDTHS
 
 SETTINGS = "settings.json"
 # The insight views the window can show (digitpad.gui.views), by their settings names.
 VIEWS = ("why", "flip", "units", "grid")
 SETTINGS_BYTES = 1 << 20        # a settings file larger than this is not ours
-# What an interrupted write leaves: model.paths.atomic_write's ".<name>.<random>.tmp".
+# What an interrupted write leaves: model.files.atomic_write's ".<name>.<random>.tmp".
 LEFTOVERS = (".*.tmp",)
 
 
@@ -177,7 +178,7 @@ def keep(model):
     meta = dict(model.meta)
     meta.setdefault("loaded_from", str(model.path))
     folder.mkdir(parents=True, exist_ok=True)
-    copy = folder / f"{model.path.stem[:40]}-{_digest(model.path)}.npz"
+    copy = folder / f"{model.path.stem[:40]}-{digest(model.path)[:12]}.npz"
     try:
         load(copy)
     except weights_io.WeightsError:       # not there yet, or damaged since: (re)write it
@@ -185,13 +186,14 @@ def keep(model):
     return LoadedModel(model.network, meta, copy, shipped=False)
 
 
-def _digest(path):
-    """The first 12 hex digits of the SHA-256 of a file (one that :func:`load` read)."""
-    digest = hashlib.sha256()
+def digest(path):
+    """The SHA-256 of a file (one that :func:`load` read), in hex: what names its copy
+    and its remembered scores."""
+    sha = hashlib.sha256()
     with files.open_regular(path) as f:
         while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()[:12]
+            sha.update(chunk)
+    return sha.hexdigest()
 
 
 def remove_leftovers():
@@ -260,7 +262,7 @@ class Settings:
 
 def write_json(path, data):
     """Write ``data`` as JSON to ``path`` atomically (a crash leaves the old file whole)."""
-    with paths.atomic_write(path) as f:
+    with files.atomic_write(path) as f:
         f.write(json.dumps(data, indent=2).encode("utf-8"))
 
 

@@ -90,7 +90,7 @@ def main():
     from digitpad.gui.replay import draw
     from digitpad.gui.views import NAMES
     from digitpad.gui.window import MainWindow
-    from digitpad.model.data import load_mnist
+    from digitpad.mnist import load as load_mnist
 
     mnist = load_mnist(args.mnist)
     app = QApplication.instance() or QApplication([])

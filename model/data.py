@@ -1,8 +1,8 @@
 """MNIST, read from the original IDX files and checked byte for byte.
 
 :func:`load_mnist` looks in one place only when given a folder; otherwise it
-uses the cache (:func:`model.paths.mnist_cache`) and downloads what is
-missing there from public mirrors, tried in turn.  Every file, wherever it
+uses the cache folder it is given (the app's is :func:`digitpad.paths.mnist_cache`)
+and downloads what is missing there from public mirrors, tried in turn.  Every file, wherever it
 came from, passes the same checks before it is used: the IDX header (magic
 number, count, 28x28), the length, and the SHA-256 of the decompressed
 content, the values published with the shared copy of MNIST.  A file may be
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import files, paths
+from . import files
 
 SIDE = 28
 
@@ -115,19 +115,21 @@ class Mnist:
     folder: Path | None = None      # where the files were read from
 
 
-def load_mnist(path=None, *, download=True, progress=None, mirrors=None):
-    """Return MNIST as a :class:`Mnist`, from ``path``, the cache, or the mirrors.
+def load_mnist(path=None, *, cache=None, download=True, progress=None, mirrors=None):
+    """Return MNIST as a :class:`Mnist`, from ``path``, the ``cache`` folder, or the mirrors.
 
     ``path`` is a folder holding the four files (gzipped or not); when it is
-    given, nothing else is tried.  Without it, files missing from the cache
-    (or damaged there) are downloaded, unless ``download`` is false.
+    given, nothing else is tried.  Without it, files missing from ``cache``
+    (or damaged there) are downloaded into it, unless ``download`` is false.
     ``progress(name, done_bytes, total_bytes)`` is called as a download goes;
     ``total_bytes`` is None when the server does not say.  ``mirrors`` replaces
     :data:`MIRRORS`, each a URL prefix ending in "/".
     """
     if path is not None:
         return _load_folder(Path(path).expanduser())
-    folder = paths.mnist_cache()
+    if cache is None:
+        raise ValueError("load_mnist needs a folder of MNIST files or a cache folder")
+    folder = Path(cache)
     arrays = {}
     for part in PARTS:
         arrays[part.key] = _from_cache(folder, part, download, progress,

@@ -11,12 +11,16 @@ anything is read.
 were killed before they could clean up (``kill -9``, a power cut): files
 matching the writer's pattern that nobody has touched for :data:`STALE`
 seconds (a live writer touches its file all the time).
+
+:func:`atomic_write` writes a file whole or not at all.
 """
 from __future__ import annotations
 
 import os
 import stat
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 STALE = 600          # seconds untouched after which a temporary file is a leftover
@@ -75,3 +79,28 @@ def remove_stale(folder, patterns, age=STALE):
             except OSError:
                 continue          # gone meanwhile, or not ours to remove
     return removed
+
+
+@contextmanager
+def atomic_write(path):
+    """Write ``path`` whole or not at all: ``with atomic_write(p) as f: f.write(...)``.
+
+    ``f`` is a binary file beside ``path`` named ``.<name>.<random>.tmp``; when the
+    block ends it is flushed to disk and moved over ``path`` in one step
+    (``os.replace``), keeping the old file's permissions.  On any error, Ctrl-C
+    included, it is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -17,6 +17,11 @@ INPUTS = 28 * 28
 CLASSES = 10
 
 
+def layer_sizes(hidden):
+    """The widths of every layer of a network with these hidden layers: 784, ..., 10."""
+    return [INPUTS, *map(int, hidden), CLASSES]
+
+
 class MLP:
     """Layers of ``weights[k]`` (fan_in, fan_out) and ``biases[k]`` (fan_out,)."""
 

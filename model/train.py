@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import augment as augment_module
-from .network import CLASSES, INPUTS, MLP, as_input, cross_entropy
+from .network import INPUTS, MLP, as_input, cross_entropy, layer_sizes
 from .optim import SCHEDULES, make_optimizer
 
 
@@ -140,7 +140,7 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     if init is not None:
         net = init.copy()
     else:
-        net = MLP.create([INPUTS, *map(int, config.hidden), CLASSES], seed=config.seed)
+        net = MLP.create(layer_sizes(config.hidden), seed=config.seed)
     params = net.params
     optimizer = make_optimizer(config.optimizer, params, config.lr, config.weight_decay)
     schedule = SCHEDULES[config.schedule]

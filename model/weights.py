@@ -41,7 +41,7 @@ import numpy as np
 
 from .files import open_regular, size_of
 from .network import CLASSES, INPUTS, MLP
-from .paths import atomic_write
+from .files import atomic_write
 
 FORMAT_VERSION = 1
 ACTIVATION = "relu"

@@ -91,5 +91,5 @@ def window(qtbot, shipped, no_dialogs):
 @pytest.fixture(autouse=True)
 def small_measure_sets(monkeypatch):
     """Retrain and Learn measure every model on held-out drawings; in tests, on a few."""
-    monkeypatch.setattr("digitpad.learning.HELDOUT_EVERY", 20)
-    monkeypatch.setattr("digitpad.learning.NON_DIGITS", 40)
+    monkeypatch.setattr("digitpad.scores.HELDOUT_EVERY", 20)
+    monkeypatch.setattr("digitpad.scores.NON_DIGITS", 40)

@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from digitpad import weights
 from digitpad import cli, learning
-from digitpad.model import paths
+from digitpad import paths
 from digitpad.model.network import MLP
 from digitpad.model.train import TrainingDiverged
 from digitpad.model.weights import load, save

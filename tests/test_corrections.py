@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from digitpad import corrections, pendigits, reading
+from digitpad import corrections, learning, pendigits, reading
 from digitpad.strokes import Stroke  # what the canvas hands over
 
 
@@ -79,8 +79,8 @@ def test_five_european_ones_teach_the_sixth(base_net, mnist):
     sixth = european_one(300, 160, 110, flag=0.8, angle=25, slant=5, one_stroke=False)
     before = read(net, sixth, pen=22)
 
-    tuned = corrections.fine_tune(net, corrections.list_all(), mnist,
-                                  np.random.default_rng(0))
+    tuned = learning.fine_tune(net, corrections.list_all(), mnist,
+                               np.random.default_rng(0))
 
     assert read(tuned, sixth, pen=22).digit == 1, (before.best, before.probabilities)
     assert read(tuned, seven(200, 200, 140)).digit == 7       # a 7 is still a 7

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from digitpad.model import paths
+from digitpad import paths
 from digitpad.model.data import PARTS, DataError, find, load_mnist, read_idx
 
 LABELS = PARTS[3]            # t10k-labels: small, so cheap to damage in many ways
@@ -145,19 +145,20 @@ def test_uses_the_cache_without_downloading(mnist_dir):
     cache.mkdir(parents=True)
     for part in PARTS:
         (cache / (part.name + ".gz")).symlink_to(find(mnist_dir, part))
-    mnist = load_mnist(download=False, mirrors=[])
+    mnist = load_mnist(cache=paths.mnist_cache(), download=False, mirrors=[])
     assert mnist.folder == cache and mnist.train_labels[0] == 5
 
 
 def test_nothing_cached_and_no_download(tmp_path):
     with pytest.raises(DataError, match="downloading is off") as e:
-        load_mnist(download=False)
+        load_mnist(cache=paths.mnist_cache(), download=False)
     assert str(paths.mnist_cache()) in str(e.value)
 
 
 def test_downloads_from_the_next_mirror_and_caches(server):
     reports = []
-    mnist = load_mnist(mirrors=[server + "/missing/", server + "/good/"],
+    mnist = load_mnist(cache=paths.mnist_cache(),
+                       mirrors=[server + "/missing/", server + "/good/"],
                        progress=lambda *r: reports.append(r))
     assert mnist.train_images.shape == (60_000, 28, 28)
     assert cache_contents() == sorted(p.name + ".gz" for p in PARTS)
@@ -165,17 +166,18 @@ def test_downloads_from_the_next_mirror_and_caches(server):
     assert set(last) == {p.name + ".gz" for p in PARTS}
     assert all(done == total > 0 for done, total in last.values())
     # Cached now: a second load needs no mirror at all.
-    assert load_mnist(mirrors=[]).test_labels[0] == 7
+    assert load_mnist(cache=paths.mnist_cache(), mirrors=[]).test_labels[0] == 7
 
 
 def test_downloads_from_file_urls(mnist_dir):
-    mnist = load_mnist(mirrors=[mnist_dir.as_uri() + "/"])
+    mnist = load_mnist(cache=paths.mnist_cache(), mirrors=[mnist_dir.as_uri() + "/"])
     assert mnist.test_labels[0] == 7 and len(cache_contents()) == 4
 
 
 def test_interrupted_download_leaves_nothing_behind(server):
     with pytest.raises(DataError) as e:
-        load_mnist(mirrors=[server + "/cut/", server + "/missing/"])
+        load_mnist(cache=paths.mnist_cache(),
+                   mirrors=[server + "/cut/", server + "/missing/"])
     message = str(e.value)
     assert "connection closed before the whole file arrived" in message
     assert "HTTP 404" in message and server + "/cut/train-images-idx3-ubyte.gz" in message
@@ -185,7 +187,7 @@ def test_interrupted_download_leaves_nothing_behind(server):
 
 def test_corrupt_download_is_not_cached(server):
     with pytest.raises(DataError, match="the download is unusable.*SHA-256|unusable.*magic"):
-        load_mnist(mirrors=[server + "/bad/"])
+        load_mnist(cache=paths.mnist_cache(), mirrors=[server + "/bad/"])
     assert cache_contents() == []
 
 
@@ -195,6 +197,6 @@ def test_damaged_cache_file_is_replaced_by_a_download(server, mnist_dir):
     for part in PARTS[1:]:
         shutil.copy(find(mnist_dir, part), cache)
     write(cache / "train-images-idx3-ubyte.gz", b"\x1f\x8b damaged")
-    mnist = load_mnist(mirrors=[server + "/good/"])
+    mnist = load_mnist(cache=paths.mnist_cache(), mirrors=[server + "/good/"])
     assert mnist.train_labels[0] == 5
     assert read_idx(cache / "train-images-idx3-ubyte.gz", PARTS[0]).shape == (60_000, 28, 28)

@@ -33,11 +33,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
-from digitpad import cli, corrections, learning, preprocess, store, weights
+from digitpad import cli, corrections, learning, preprocess, recipes, store, weights
 from digitpad.gui.jobs import abandoned_jobs
 from digitpad.gui.window import MainWindow
 from digitpad.images import ImageError, load_ink
-from digitpad.model import data, paths
+from digitpad import paths
+from digitpad.model import data
 from digitpad.model import weights as weights_io
 from digitpad.model.data import PARTS, DataError, find, load_mnist, read_idx
 from digitpad.model.network import MLP
@@ -473,7 +474,7 @@ def trickle():
 def test_a_stalled_download_is_abandoned(trickle, monkeypatch):
     monkeypatch.setattr(data, "STALL_SECONDS", 1)
     with costs_at_most(10, 50), pytest.raises(DataError, match="stalled: .* bytes in 1 s"):
-        load_mnist(mirrors=[trickle + "/"])
+        load_mnist(cache=paths.mnist_cache(), mirrors=[trickle + "/"])
     assert not [p for p in paths.mnist_cache().iterdir()]       # no .part left
 
 
@@ -482,13 +483,13 @@ def test_a_slow_download_meets_its_deadline(trickle, monkeypatch):
     monkeypatch.setattr(data, "STALL_BYTES", 1)
     monkeypatch.setattr(data, "DEADLINE", 1.5)
     with costs_at_most(10, 50), pytest.raises(DataError, match="took longer than 1.5 s"):
-        load_mnist(mirrors=[trickle + "/"])
+        load_mnist(cache=paths.mnist_cache(), mirrors=[trickle + "/"])
 
 
 def test_a_silent_server_times_out(trickle, monkeypatch):
     monkeypatch.setattr(data, "TIMEOUT", 1)
     with costs_at_most(10, 50), pytest.raises(DataError, match="no answer for 1 s|timed out"):
-        load_mnist(mirrors=[trickle + "/silent/"])
+        load_mnist(cache=paths.mnist_cache(), mirrors=[trickle + "/silent/"])
 
 
 def test_the_cli_ends_with_one_line_on_a_stalled_download(capsys, trickle, monkeypatch):
@@ -519,8 +520,8 @@ def test_cancel_and_close_never_wait_for_a_stalled_worker(qtbot, shipped, gate, 
 
 def test_cancel_returns_at_once_while_thorough_draws_its_training_set(
         qtbot, shipped, mnist, no_dialogs, monkeypatch):
-    big = dict(learning.PRESETS["quick"].options, pen_digits=3, not_digits=50_000)
-    monkeypatch.setitem(learning.PRESETS, "quick", learning.Preset(big, "many drawings"))
+    big = dict(recipes.PRESETS["quick"].options, pen_digits=3, not_digits=50_000)
+    monkeypatch.setitem(recipes.PRESETS, "quick", recipes.Preset(big, "many drawings"))
     w = make_window(qtbot, lambda progress=None: mnist)
     dialog = w.retrain()
     dialog.apply_preset("quick")
@@ -608,7 +609,7 @@ def test_my_corrections_and_learn_go_on_past_damaged_files(window, monkeypatch, 
     assert "13 damaged" in learn.status.text()
 
     seen, said = [], []
-    monkeypatch.setattr(corrections, "fine_tune",
+    monkeypatch.setattr(learning, "fine_tune",
                         lambda net, items, *a, **k: seen.extend(items) or net)
     mnist = type("Mnist", (), {"test_images": np.zeros((10, 28, 28), np.uint8),
                                "test_labels": np.zeros(10, np.int64)})
@@ -796,7 +797,7 @@ def test_loading_the_same_file_again_keeps_one_copy(window, tmp_path, digitpad_h
 
 def test_what_killed_saves_and_downloads_left_is_removed_at_the_next_run(
         qtbot, tmp_path, digitpad_home, shipped, no_dialogs):
-    script = ("import sys, time\nfrom digitpad.model.paths import atomic_write\n"
+    script = ("import sys, time\nfrom digitpad.model.files import atomic_write\n"
               "with atomic_write(sys.argv[1]) as f:\n"
               "    f.write(b'half a model'); f.flush(); print('writing', flush=True); "
               "time.sleep(60)\n")
@@ -820,7 +821,7 @@ def test_what_killed_saves_and_downloads_left_is_removed_at_the_next_run(
     qtbot.addWidget(w)
     assert not left.exists() and fresh.exists()
     with pytest.raises(DataError):
-        load_mnist(mirrors=[])
+        load_mnist(cache=paths.mnist_cache(), mirrors=[])
     assert not part.exists()
 
 

@@ -2,19 +2,19 @@
 import numpy as np
 import pytest
 
-from digitpad import learning
-from digitpad.learning import Comparison, Scores
+from digitpad import learning, recipes, scores
+from digitpad.scores import Comparison, Scores
 from digitpad.model.train import TrainingStopped
 
 
 def test_a_recipe_is_the_defaults_then_the_preset_then_the_overrides():
-    options = learning.recipe("shipped", epochs=3)
+    options = recipes.recipe("shipped", epochs=3)
     assert options["epochs"] == 3 and options["ensemble"] == 2 and options["preset"] == "shipped"
-    config = learning.config_from(options)
+    config = recipes.config_from(options)
     assert config.lr == 0.003 and config.augment_strength == 0.8 and config.hidden == (512, 256)
-    assert learning.config_from(learning.recipe(optimizer="sgd")).lr == 0.05
+    assert recipes.config_from(recipes.recipe(optimizer="sgd")).lr == 0.05
     with pytest.raises(KeyError):
-        learning.recipe("fastest")
+        recipes.recipe("fastest")
 
 
 def test_the_comparison_says_what_the_new_model_does_worse():
@@ -37,14 +37,14 @@ def test_without_the_held_out_writers_that_measure_is_left_out(monkeypatch, tmp_
     from digitpad.model.network import MLP
 
     monkeypatch.setattr(pendigits, "shared_path", lambda: tmp_path / "absent.npz")
-    sets = learning.measure_sets()
+    sets = scores.measure_sets()
     assert sets.pen is None and "not on this computer" in sets.note
-    assert sets.non_digits.shape == (learning.NON_DIGITS, 28, 28)
-    scores = learning.score(MLP.create([784, 16, 10]), mnist, sets)
-    assert scores.pen is None and 0 <= scores.declined <= 1
-    comparison = Comparison(scores, scores)
+    assert sets.non_digits.shape == (scores.NON_DIGITS, 28, 28)
+    found = scores.score(MLP.create([784, 16, 10]), mnist, sets)
+    assert found.pen is None and 0 <= found.declined <= 1
+    comparison = Comparison(found, found)
     assert len(comparison.rows()) == 2 and not comparison.new_is_better()
-    assert Scores.from_meta({"scores": scores.to_dict()}) == scores
+    assert Scores.from_meta({"scores": found.to_dict()}) == found
     assert Scores.from_meta({}) is None and Scores.from_meta({"scores": "bad"}) is None
 
 
@@ -58,18 +58,18 @@ def test_scores_count_what_the_app_would_say(mnist):
     unsure = MLP.create([784, 4, 10])            # spreads its bets: declines everything
     unsure.weights[1][:] = 0
     labels = np.array([7, 7, 1, 2])
-    sets = learning.MeasureSets((np.zeros((4, 28, 28), np.uint8), labels),
+    sets = scores.MeasureSets((np.zeros((4, 28, 28), np.uint8), labels),
                                 np.zeros((5, 28, 28), np.uint8))
-    s = learning.score(sevens, mnist, sets)
+    s = scores.score(sevens, mnist, sets)
     assert s.pen == 0.5 and s.declined == 0.0
     assert s.mnist == pytest.approx(np.mean(mnist.test_labels == 7))
-    u = learning.score(unsure, mnist, sets)
+    u = scores.score(unsure, mnist, sets)
     assert u.pen == 0.0 and u.declined == 1.0
 
 
 def test_an_ensemble_reports_its_progress_over_the_whole_run(mnist):
     batches, epochs = [], []
-    options = learning.recipe(epochs=2, hidden=(8,), augment=False, ensemble=2, limit=256,
+    options = recipes.recipe(epochs=2, hidden=(8,), augment=False, ensemble=2, limit=256,
                               batch_size=128)
     network, meta = learning.make_model(options, mnist, on_batch=batches.append,
                                         on_epoch=epochs.append, workers=1)
@@ -81,7 +81,7 @@ def test_an_ensemble_reports_its_progress_over_the_whole_run(mnist):
 
 
 def test_members_trained_side_by_side_make_the_same_network_and_report_each_epoch_once(mnist):
-    options = learning.recipe(epochs=2, hidden=(8,), augment=True, ensemble=2, limit=256,
+    options = recipes.recipe(epochs=2, hidden=(8,), augment=True, ensemble=2, limit=256,
                               batch_size=64)
     alone, _ = learning.make_model(options, mnist, workers=1)
     batches, epochs = [], []
@@ -99,7 +99,7 @@ def test_members_trained_side_by_side_make_the_same_network_and_report_each_epoc
 
 
 def test_a_stop_ends_every_member_trained_side_by_side(mnist):
-    options = learning.recipe(epochs=50, hidden=(8,), augment=False, ensemble=2, limit=256)
+    options = recipes.recipe(epochs=50, hidden=(8,), augment=False, ensemble=2, limit=256)
     seen = []
     with pytest.raises(TrainingStopped):
         learning.make_model(options, mnist, workers=2, on_batch=seen.append,
@@ -111,6 +111,6 @@ def test_a_stop_while_drawing_the_test_non_digits_ends_it_at_once():
     phases = []
     stop = lambda: any(phase == "Drawing the test non-digits" for phase, _ in phases)
     with pytest.raises(TrainingStopped, match="test non-digits"):
-        learning.measure_sets(should_stop=stop,
+        scores.measure_sets(should_stop=stop,
                               progress=lambda phase, done, total: phases.append((phase, done)))
     assert [done for phase, done in phases if phase == "Drawing the test non-digits"] == [0]

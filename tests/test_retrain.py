@@ -6,7 +6,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QRadioButton
 
 from digitpad.gui.window import MainWindow
-from digitpad.model import paths
+from digitpad import paths, recipes
 from qtdraw import draw_digit
 
 
@@ -97,30 +97,31 @@ def test_hidden_layers_are_typed_as_on_the_command_line(qtbot, loader):
 def test_presets_are_the_same_in_the_cli_and_the_dialog(qtbot, shipped, loader, capsys):
     import dataclasses
 
-    from digitpad import cli, learning, weights
+    from digitpad import cli, weights
+    from digitpad.cli.train import train_options
     from digitpad.model.weights import load
 
     w = make_window(qtbot, loader, None)
     dialog = open_dialog(w, 1, 16)
-    assert "shipped" in learning.PRESETS and len(learning.PRESETS) >= 3
+    assert "shipped" in recipes.PRESETS and len(recipes.PRESETS) >= 3
     status = cli.main(["train", "--help"])
     help_text = capsys.readouterr().out
     assert status == 0 and "--preset NAME" in help_text
-    for name, preset in learning.PRESETS.items():
+    for name, preset in recipes.PRESETS.items():
         assert name in help_text and preset.expect[:20] in " ".join(help_text.split())
         button = dialog.findChild(QRadioButton, f"preset_{name}")
         qtbot.mouseClick(button, Qt.LeftButton)
         assert button.isChecked() and dialog.preset == name
         assert preset.expect in [label.text() for label in dialog.findChildren(QLabel)]
         in_dialog = dialog.options()
-        in_cli = cli.train_options(cli.parse_args(["train", "--preset", name]))
-        assert learning.config_from(in_dialog) == learning.config_from(in_cli)
+        in_cli = train_options(cli.parse_args(["train", "--preset", name]))
+        assert recipes.config_from(in_dialog) == recipes.config_from(in_cli)
         for key in ("pen_digits", "not_digits", "ensemble", "preset"):
             assert in_dialog[key] == in_cli[key], (name, key)
     # the shipped preset is the recipe the shipped model's file records (weights/README.md)
-    shipped_options = cli.train_options(cli.parse_args(["train", "--preset", "shipped"]))
+    shipped_options = train_options(cli.parse_args(["train", "--preset", "shipped"]))
     meta = load(weights.SHIPPED)[1]
-    config = dataclasses.asdict(learning.config_from(shipped_options))
+    config = dataclasses.asdict(recipes.config_from(shipped_options))
     assert {k: tuple(v) if k == "hidden" else v for k, v in meta["config"].items()} == config
     assert (shipped_options["pen_digits"], shipped_options["not_digits"],
             shipped_options["letters"], shipped_options["styles"], shipped_options["slant"],
@@ -130,7 +131,7 @@ def test_presets_are_the_same_in_the_cli_and_the_dialog(qtbot, shipped, loader, 
     # a setting changed in the dialog overrides the preset, as an option given after it does
     dialog.epochs.setValue(3)
     assert dialog.options()["epochs"] == 3 and dialog.options()["ensemble"] == 2
-    assert cli.train_options(cli.parse_args(
+    assert train_options(cli.parse_args(
         ["train", "--preset", "shipped", "--epochs", "3"]))["epochs"] == 3
 
 
@@ -380,10 +381,8 @@ def test_download_progress_is_shown(qtbot, shipped, mnist, monkeypatch):
 
 def test_retrain_with_drawings_learns_pen_digits_and_non_digits(qtbot, shipped, loader,
                                                                 no_dialogs, monkeypatch):
-    from digitpad import learning
-
-    small = learning.Preset(dict(learning.PRESETS["demo"].options, not_digits=40), "small")
-    monkeypatch.setitem(learning.PRESETS, "demo", small)
+    small = recipes.Preset(dict(recipes.PRESETS["demo"].options, not_digits=40), "small")
+    monkeypatch.setitem(recipes.PRESETS, "demo", small)
     w = make_window(qtbot, loader, 300)
     dialog = open_dialog(w, epochs=1, hidden=16)
     dialog.apply_preset("demo")

@@ -9,8 +9,7 @@ import signal
 
 import pytest
 
-from digitpad import learning
-from digitpad.model import paths
+from digitpad import learning, paths, recipes
 from digitpad.model.train import TrainingDiverged
 from procs import HAS_PROC, running, spawned
 
@@ -20,7 +19,7 @@ def members_left():
 
 
 def test_a_member_that_diverges_ends_the_run_with_its_message_and_leaves_nothing(mnist):
-    options = learning.recipe(epochs=20, hidden=(8,), augment=False, ensemble=2, limit=256,
+    options = recipes.recipe(epochs=20, hidden=(8,), augment=False, ensemble=2, limit=256,
                               lr=1e6)
     with pytest.raises(TrainingDiverged, match="lower learning rate"):
         learning.make_model(options, mnist, workers=2)
@@ -29,7 +28,7 @@ def test_a_member_that_diverges_ends_the_run_with_its_message_and_leaves_nothing
 
 
 def test_a_member_process_that_dies_is_an_error_not_a_wait(mnist):
-    options = learning.recipe(epochs=50, hidden=(8,), augment=False, ensemble=2, limit=256)
+    options = recipes.recipe(epochs=50, hidden=(8,), augment=False, ensemble=2, limit=256)
     killed = []
 
     def kill_one(progress):
@@ -43,7 +42,7 @@ def test_a_member_process_that_dies_is_an_error_not_a_wait(mnist):
 
 
 def test_more_members_than_workers_take_turns(mnist):
-    options = learning.recipe(epochs=1, hidden=(8,), augment=False, ensemble=3, limit=256)
+    options = recipes.recipe(epochs=1, hidden=(8,), augment=False, ensemble=3, limit=256)
     alone, _ = learning.make_model(options, mnist, workers=1)
     epochs = []
     turns, meta = learning.make_model(options, mnist, workers=2, on_epoch=epochs.append)
@@ -53,7 +52,7 @@ def test_more_members_than_workers_take_turns(mnist):
 
 def test_a_disk_that_cannot_take_the_shared_data_costs_time_not_the_run(mnist, tmp_path,
                                                                        monkeypatch):
-    options = learning.recipe(epochs=1, hidden=(8,), augment=False, ensemble=2, limit=256)
+    options = recipes.recipe(epochs=1, hidden=(8,), augment=False, ensemble=2, limit=256)
     alone, _ = learning.make_model(options, mnist, workers=1)
     (tmp_path / "a file").write_text("")
     monkeypatch.setattr(paths, "cache_dir", lambda: tmp_path / "a file" / "cache")
@@ -152,6 +151,6 @@ def test_shared_data_a_killed_run_left_behind_goes_with_the_next_run(mnist):
     (left / "images.npy").write_bytes(b"100 MB, say")
     busy = cache / f"training-{os.getppid()}-x2"        # a running process' data
     busy.mkdir()
-    options = learning.recipe(epochs=1, hidden=(8,), augment=False, ensemble=2, limit=256)
+    options = recipes.recipe(epochs=1, hidden=(8,), augment=False, ensemble=2, limit=256)
     learning.make_model(options, mnist, workers=2)
     assert not left.exists() and busy.exists()

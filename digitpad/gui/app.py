@@ -5,16 +5,15 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from digitpad.signals import EXIT_INTERRUPTED, interrupts_call
+
 from .jobs import abandoned_jobs
 from .window import MainWindow
-
-EXIT_INTERRUPTED = 130              # the exit status after Ctrl-C in the terminal
 
 
 def main(argv=None, interrupted=None):
@@ -35,7 +34,7 @@ def main(argv=None, interrupted=None):
         app.closeAllWindows()            # the window stops its jobs as it closes
         app.quit()
 
-    def on_interrupt(*_):
+    def on_interrupt():
         interrupted.append(True)
         # From the event loop: a Ctrl-C that lands before app.exec() has started (while
         # the window is being built, say) would otherwise quit a loop not yet running.
@@ -45,19 +44,16 @@ def main(argv=None, interrupted=None):
     # calls into Python now and then lets it run while Qt's event loop waits.
     wake = QTimer(interval=200)
     wake.timeout.connect(lambda: None)
-    previous = {sig: signal.signal(sig, on_interrupt)
-                for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        window = MainWindow()
-        window.show()
-        wake.start()
-        if interrupted:                  # Ctrl-C while starting
-            QTimer.singleShot(0, stop)
-        status = app.exec()
+        with interrupts_call(on_interrupt):
+            window = MainWindow()
+            window.show()
+            wake.start()
+            if interrupted:                  # Ctrl-C while starting
+                QTimer.singleShot(0, stop)
+            status = app.exec()
     finally:
         wake.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     if interrupted:
         status = EXIT_INTERRUPTED
     if abandoned_jobs():

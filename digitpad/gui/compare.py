@@ -1,7 +1,7 @@
 """Compare before adopt: a new model beside the one in use, and the person decides.
 
 When Retrain or Learn ends, :class:`CompareDialog` shows both models on the
-same measures (:class:`digitpad.learning.Comparison`: MNIST test accuracy,
+same measures (:class:`digitpad.scores.Comparison`: MNIST test accuracy,
 held-out pen digits read right, non-digits declined), says in words what the
 new model does worse, and asks: use the new model, or keep the one in use.
 The default button is the better of the two; Escape keeps the one in use.

@@ -27,7 +27,7 @@ import numpy as np
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from digitpad import corrections, insight, learning
+from digitpad import corrections, insight, learning, scores
 from digitpad.model.train import TrainingStopped
 
 PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
@@ -97,9 +97,9 @@ class TrainingWorker(Worker):
     """Base of the jobs that make a model: they measure the model in use first (the
     ``reference``), report every phase, every batch (at most every 50 ms) and epoch,
     and end with ``(network, meta, comparison)``: the new model beside the one in use
-    (:class:`digitpad.learning.Comparison`, or None when there was none)."""
+    (:class:`digitpad.scores.Comparison`, or None when there was none)."""
     phase = Signal(str, int, int)   # what is being prepared, items done, items in all
-    reference = Signal(object)      # learning.Scores of the model in use, or None
+    reference = Signal(object)      # scores.Scores of the model in use, or None
     batch = Signal(object)          # model.train.BatchProgress
     epoch = Signal(object)          # model.train.EpochReport
 
@@ -132,23 +132,23 @@ class TrainingWorker(Worker):
         self.status.emit("Loading MNIST...")
         mnist = self.loader(self._progress)
         self.status.emit("Preparing the drawings every model is measured on...")
-        self.sets = learning.measure_sets(self.should_stop, self._phase)
+        self.sets = scores.measure_sets(self.should_stop, self._phase)
         before = None
         if self.current is not None:
             self.status.emit("Measuring the model in use...")
-            before = learning.score(self.current, mnist, self.sets)
+            before = scores.score(self.current, mnist, self.sets)
         self.reference.emit(before)
         return mnist, before
 
     def measure(self, network):
         """After every epoch: the held-out pen digits read right (for the plot)."""
-        return {"pen": learning.pen_accuracy(network, self.sets)}
+        return {"pen": scores.pen_accuracy(network, self.sets)}
 
     def outcome(self, network, meta, mnist, before):
         self.status.emit("Measuring the new model...")
-        after = learning.score(network, mnist, self.sets)
+        after = scores.score(network, mnist, self.sets)
         meta["scores"] = after.to_dict()
-        return network, meta, None if before is None else learning.Comparison(before, after)
+        return network, meta, None if before is None else scores.Comparison(before, after)
 
 
 class TrainWorker(TrainingWorker):
@@ -160,7 +160,6 @@ class TrainWorker(TrainingWorker):
         self.source = source
 
     def work(self):
-        learning.config_from(self.options).validate()
         mnist, before = self.prepare()
         network, meta = learning.make_model(
             self.options, mnist, source=self.source, progress=self._phase,

@@ -13,7 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox
 
-from digitpad import learning, store
+from digitpad import store
+from digitpad.scores import known_scores, remember_scores
 from digitpad.model.weights import WeightsError
 
 from .compare import CompareDialog
@@ -25,7 +26,7 @@ MODEL_FILES = "digitpad models (*.npz)"
 
 def scores_text(model, before=""):
     """How good ``model`` is on the held-out drawings, when it has been measured."""
-    scores = learning.known_scores(model) if model is not None else None
+    scores = known_scores(model) if model is not None else None
     return f"{before}{scores.summary()}" if scores else ""
 
 
@@ -120,7 +121,7 @@ class Models(QObject):
         if self.model is not None:
             self.model.meta["scores"] = scores.to_dict()
             if self.model.path is not None:
-                learning.remember_scores(self.model, scores)
+                remember_scores(self.model, scores)
             self.use(self.model, remember=False)
         self._say("Kept the model in use; the new model was discarded.", 8000)
 

@@ -3,7 +3,7 @@
 :class:`TrainingDialog` shows a run's progress, every phase with its time
 left, and plots it live (:class:`~digitpad.gui.training_plot.TrainingPlot`); Learn's
 dialog is one too.  :class:`RetrainDialog` adds the named recipes of
-:mod:`digitpad.learning` (the same as ``digitpad train --preset``) and the
+:mod:`digitpad.recipes` (the same as ``digitpad train --preset``) and the
 settings that override them.  The work runs in a worker thread started
 through the window's :class:`~digitpad.gui.jobs.Jobs`, which runs one job at
 a time.  When it ends, ``trained(network, meta, comparison)`` tells the
@@ -12,7 +12,7 @@ window, which asks the person whether to use the new model
 
 Where the data comes from is injectable: a *loader* is a callable
 ``loader(progress) -> Mnist`` (``progress(name, done, total)`` reports a
-download); the default is :func:`digitpad.learning.default_loader`.
+download); the default is :func:`digitpad.mnist.session_loader`.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBo
                                QLineEdit, QMessageBox, QProgressBar, QRadioButton, QSpinBox,
                                QVBoxLayout)
 
-from digitpad import learning
+from digitpad import recipes
+from digitpad.mnist import session_loader
 
 from .jobs import Jobs, TrainWorker
 from .training_plot import TrainingPlot
@@ -52,7 +53,7 @@ class TrainingDialog(QDialog):
 
     def __init__(self, parent=None, *, loader=None, jobs=None, model_source=None):
         super().__init__(parent)
-        self.loader = loader or learning.default_loader
+        self.loader = loader or session_loader
         self.jobs = jobs or Jobs(self)       # the window's, shared by every job
         self.model_source = model_source or (lambda: None)
         self.job = None
@@ -232,11 +233,12 @@ class RetrainDialog(TrainingDialog):
                             "and with drawings the pen digits and letters that ship with "
                             "digitpad. "
                             "At the end you compare the new model with the one in use.")
-        self.apply_preset(learning.DEFAULT_PRESET)
+        self.apply_preset(recipes.DEFAULT_PRESET)
         self.resize(560, 760)
 
     def make_settings(self):
-        self.epochs = QSpinBox(minimum=1, maximum=1000, objectName="epochs")
+        self.epochs = QSpinBox(minimum=recipes.LIMITS["epochs"][0],
+                               maximum=recipes.LIMITS["epochs"][1], objectName="epochs")
         self.hidden = QLineEdit(objectName="hidden", placeholderText="e.g. 512 or 512,256")
         self.hidden.setToolTip("The width of each hidden layer, separated by commas")
         self.lr = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=1.0, singleStep=0.0005,
@@ -248,7 +250,7 @@ class RetrainDialog(TrainingDialog):
                                   objectName="drawings")
         self.preset_buttons = QButtonGroup(self)
         presets = QGridLayout()
-        for row, (name, preset) in enumerate(learning.PRESETS.items()):
+        for row, (name, preset) in enumerate(recipes.PRESETS.items()):
             button = QRadioButton(name, objectName=f"preset_{name}")
             button.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
             self.preset_buttons.addButton(button)
@@ -271,33 +273,32 @@ class RetrainDialog(TrainingDialog):
         """Show a preset: its button checked, its values in the settings."""
         self.preset = name
         self.findChild(QRadioButton, f"preset_{name}").setChecked(True)
-        options = learning.recipe(name)
-        config = learning.config_from(options)
+        options = recipes.recipe(name)
+        config = recipes.config_from(options)
         self.epochs.setValue(config.epochs)
         self.hidden.setText(",".join(map(str, config.hidden)))
         self.lr.setValue(config.lr)
         self.augment.setChecked(config.augment)
-        self.drawings.setChecked(learning.has_drawings(options))
+        self.drawings.setChecked(recipes.has_drawings(options))
 
     def options(self):
         """The preset's options, with the settings changed from it as overrides
         (ValueError for hidden layers that are not widths like 512 or 512,256)."""
-        options = learning.recipe(self.preset, limit=self.limit)
-        config = learning.config_from(options)
+        options = recipes.recipe(self.preset, limit=self.limit)
+        config = recipes.config_from(options)
         shown = dict(epochs=self.epochs.value(), lr=self.lr.value(),
                      augment=self.augment.isChecked(),
-                     hidden=learning.hidden_layers(self.hidden.text()))
+                     hidden=recipes.hidden_layers(self.hidden.text()))
         options.update({k: v for k, v in shown.items() if v != getattr(config, k)})
-        if self.drawings.isChecked() != learning.has_drawings(options):
-            options.update(learning.DRAWINGS if self.drawings.isChecked()
-                           else learning.NO_DRAWINGS)
+        if self.drawings.isChecked() != recipes.has_drawings(options):
+            options.update(recipes.DRAWINGS if self.drawings.isChecked()
+                           else recipes.NO_DRAWINGS)
         return options
 
     def make_worker(self):
         try:
             options = self.options()
-            learning.config_from(options).validate()
-            learning.check_size(options)
+            recipes.check(options)
         except ValueError as e:
             self.status.setText(f"Cannot train: {e}")
             return None

@@ -93,7 +93,7 @@ class TrainingPlot(QWidget):
             self.pen_curve.setData(*self.pen)
 
     def set_reference(self, scores):
-        """The model in use (learning.Scores, or None): a dashed line per accuracy."""
+        """The model in use (a digitpad.scores.Scores, or None): a dashed line per accuracy."""
         for line in self.references:
             self.accuracy_plot.removeItem(line)
         self.references = []

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QVBoxLayout,
                                QWidget)
 
-from digitpad import corrections, learning, reading, store
+from digitpad import corrections, reading, store
+from digitpad.mnist import session_loader
 from digitpad.about import about_html
 from digitpad.images import ImageError, load_ink
-from digitpad.model import paths
+from digitpad.model.files import atomic_write
 from digitpad.strokes import PEN_WIDTHS
 
 from . import teaching
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
     def __init__(self, *, mnist_loader=None, train_limit=None):
         super().__init__()
         self.setWindowTitle("digitpad")
-        self.mnist_loader = mnist_loader or learning.default_loader
+        self.mnist_loader = mnist_loader or session_loader
         self.train_limit = train_limit
         self.settings = store.Settings()
         self.jobs = Jobs(self)
@@ -285,7 +286,7 @@ class MainWindow(QMainWindow):
         self.canvas.image().save(png, "PNG")
         try:
             store.check_not_shipped(path)
-            with paths.atomic_write(path) as f:      # a failed save keeps the old file whole
+            with atomic_write(path) as f:      # a failed save keeps the old file whole
                 f.write(bytes(png.data()))
         except OSError as e:
             self._error("Cannot save the drawing", f"{path} could not be written: "

@@ -1,0 +1,46 @@
+"""``digitpad evaluate [WEIGHTS]``: a model's MNIST test accuracy, per digit, and its
+confusion matrix, measured as the window's Evaluate measures it
+(:func:`digitpad.insight.evaluate`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from digitpad import insight, mnist
+from digitpad.model.weights import describe
+
+from .common import DownloadProgress, load_model
+
+
+def add_evaluate_command(commands):
+    p = commands.add_parser("evaluate", help="measure a model on the MNIST test set",
+                            description="Measure a model on the 10,000 MNIST test images: "
+                                        "accuracy, accuracy per digit, confusion matrix.")
+    p.add_argument("weights", nargs="?", type=Path, metavar="WEIGHTS",
+                   help="a .npz weight file (default: the model shipped with digitpad)")
+    p.add_argument("--data", type=Path, metavar="DIR",
+                   help="folder holding the four MNIST files (default: the cache, "
+                        "downloading them if needed)")
+    p.set_defaults(run=run_evaluate)
+
+
+def run_evaluate(args):
+    path, net, meta = load_model(args.weights)
+    data = mnist.load(args.data, progress=DownloadProgress())
+    evaluation = insight.evaluate(net, data.test_images, data.test_labels)
+    right, count = evaluation.right, len(evaluation)
+    print(f"model: {path} ({describe(meta)})")
+    print(f"MNIST test accuracy: {right / count:.2%} ({right:,} of {count:,} "
+          f"right, {count - right:,} wrong)")
+    print()
+    print(format_confusion(evaluation))
+    return 0
+
+
+def format_confusion(evaluation):
+    """The confusion matrix, one row per true digit, with each digit's accuracy."""
+    lines = ["rows: the true digit; columns: what the network read",
+             "digit " + "".join(f"{d:>6}" for d in range(10)) + "   accuracy"]
+    for d, (row, accuracy) in enumerate(zip(evaluation.confusion, evaluation.per_digit())):
+        shown = "-" if accuracy != accuracy else f"{accuracy:.2%}"     # NaN: no such digit
+        lines.append(f"{d:>5} " + "".join(f"{v:>6}" for v in row) + f"{shown:>11}")
+    return "\n".join(lines)
