@@ -126,8 +126,144 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     helper thread prepares each next batch while one trains (two cores for one
     network); without, this thread prepares it (one core; the same network).
     Returns a :class:`TrainResult` with the trained network.
+
+    Each epoch: shuffle, then for every mini-batch (prepared ahead,
+    :func:`prefetched`) one step of the optimizer (:meth:`_Run.step`), with the
+    learning rate of the schedule; a loss or weights that blow up end the run
+    (:func:`check_loss`, :func:`check_weights`); then the epoch's report.
     """
     config.validate()
+    images, labels = _checked(images, labels)
+    net = (init.copy() if init is not None
+           else MLP.create(layer_sizes(config.hidden), seed=config.seed))
+    sizes = batch_sizes(config)
+    run = _Run(config, net, total_steps=sum(math.ceil(len(images) / bs) for bs in sizes))
+    rng = np.random.default_rng(config.seed)
+    distorter = (augment_module.Distorter(strength=config.augment_strength,
+                                          rng=np.random.default_rng([config.seed, 1]))
+                 if config.augment else None)
+    history = []
+    with ThreadPoolExecutor(max_workers=1) if prefetch else _AtOnce() as helper:
+        for epoch, bs in enumerate(sizes, start=1):
+            epoch_start = time.perf_counter()
+            order = rng.permutation(len(images))
+            count = math.ceil(len(images) / bs)
+
+            def stop_asked(b, epoch=epoch):
+                if should_stop is not None and should_stop():
+                    raise TrainingStopped(f"stopped in epoch {epoch}, batch {b + 1}")
+            batches = prefetched(helper, lambda b, bs=bs, order=order: _batch(
+                images, labels, order[b * bs:(b + 1) * bs], distorter), count, stop_asked)
+            tally = run.epoch(epoch, batches, count, on_batch)
+            check_weights(net, epoch, config.lr)
+            report = EpochReport(epoch, config.epochs, tally.loss, tally.accuracy,
+                                 _accuracy(net, val_images, val_labels),
+                                 time.perf_counter() - epoch_start,
+                                 measure(net) if measure is not None else {})
+            history.append(report)
+            if on_epoch is not None:
+                on_epoch(report)
+    return TrainResult(net, history, time.perf_counter() - run.start)
+
+
+def batch_sizes(config):
+    """The batch size of every epoch: ``late_batch_size`` (when set) from halfway on,
+    where bigger batches cost less per image."""
+    return [config.late_batch_size if config.late_batch_size and e > config.epochs / 2
+            else config.batch_size for e in range(1, config.epochs + 1)]
+
+
+def prefetched(helper, make, count, before_each):
+    """``make(0)``, ..., ``make(count - 1)``, each next one prepared by ``helper`` while
+    the caller works on this one (NumPy releases the GIL: both cores work).
+    ``before_each(b)`` is called before batch ``b`` is handed over (it may raise)."""
+    upcoming = helper.submit(make, 0)
+    try:
+        for b in range(count):
+            before_each(b)
+            batch = upcoming.result()
+            if b + 1 < count:
+                upcoming = helper.submit(make, b + 1)
+            yield batch
+    finally:
+        upcoming.cancel()
+
+
+def check_loss(loss, epoch, batch, lr):
+    """TrainingDiverged for a batch loss that is NaN, infinite or far above chance."""
+    if not math.isfinite(loss) or loss > DIVERGED_LOSS:
+        raise TrainingDiverged(f"the loss became {loss} in epoch {epoch}, batch {batch}: "
+                               f"training diverged; try a lower learning rate than {lr:g}")
+
+
+def check_weights(net, epoch, lr):
+    """TrainingDiverged for weights that became NaN or infinite."""
+    if not all(np.isfinite(p).all() for p in net.params):
+        raise TrainingDiverged(f"weights became NaN or infinite in epoch {epoch}; "
+                               f"try a lower learning rate than {lr:g}")
+
+
+class _Run:
+    """A run's optimizer, its place in the schedule, and its smoothed loss."""
+
+    def __init__(self, config, net, total_steps):
+        self.config, self.net, self.total_steps = config, net, total_steps
+        self.optimizer = make_optimizer(config.optimizer, net.params, config.lr,
+                                        config.weight_decay)
+        self.schedule = SCHEDULES[config.schedule]
+        self.steps = 0
+        self.smooth = 0.0                 # exponential moving average of the batch losses
+        self.start = time.perf_counter()
+
+    def epoch(self, epoch, batches, count, on_batch):
+        """One pass over ``batches`` (``count`` of them); the epoch's :class:`_Tally`."""
+        tally = _Tally()
+        for b, (x, y) in enumerate(batches):
+            loss, logits = self.step(x, y, epoch, b + 1)
+            tally.add(loss, logits, y)
+            if on_batch is not None:
+                on_batch(BatchProgress(epoch, self.config.epochs, b + 1, count,
+                                       self.steps / self.total_steps, tally.loss,
+                                       tally.accuracy, time.perf_counter() - self.start,
+                                       self.smooth / (1 - SMOOTHING ** self.steps)))
+        return tally
+
+    def step(self, x, y, epoch, batch):
+        """Forward, loss, backward and one optimizer step on a batch: ``(loss, logits)``."""
+        activations = self.net.forward(x)
+        logits = activations[-1]
+        loss, dlogits = cross_entropy(logits, y)
+        check_loss(loss, epoch, batch, self.config.lr)
+        grads = self.net.backward(activations, dlogits)
+        self.optimizer.step(grads, self.schedule(self.steps, self.total_steps, self.config.lr))
+        self.steps += 1
+        self.smooth = SMOOTHING * self.smooth + (1 - SMOOTHING) * loss
+        return loss, logits
+
+
+class _Tally:
+    """An epoch's running mean loss and training accuracy (non-digits never count as right)."""
+
+    def __init__(self):
+        self.loss_sum = self.correct = self.seen = self.digits_seen = 0
+
+    def add(self, loss, logits, y):
+        self.loss_sum += loss * len(y)
+        self.correct += int(np.sum(logits.argmax(axis=1) == y))   # -1 never matches
+        self.seen += len(y)
+        self.digits_seen += int(np.count_nonzero(y >= 0))
+
+    @property
+    def loss(self):
+        return self.loss_sum / self.seen
+
+    @property
+    def accuracy(self):
+        return self.correct / max(self.digits_seen, 1)
+
+
+def _checked(images, labels):
+    """``(images (n, 28, 28), labels (n,) int64)``, or ValueError."""
     images = np.asarray(images)
     labels = np.asarray(labels, dtype=np.int64)
     if images.ndim == 2:
@@ -135,83 +271,14 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     if images.shape[1:] != (28, 28) or len(images) != len(labels) or len(images) == 0:
         raise ValueError(f"expected images (n, 28, 28) and n labels, got {images.shape} "
                          f"and {labels.shape}")
+    return images, labels
 
-    rng = np.random.default_rng(config.seed)
-    if init is not None:
-        net = init.copy()
-    else:
-        net = MLP.create(layer_sizes(config.hidden), seed=config.seed)
-    params = net.params
-    optimizer = make_optimizer(config.optimizer, params, config.lr, config.weight_decay)
-    schedule = SCHEDULES[config.schedule]
 
-    n = len(images)
-    sizes = [config.late_batch_size if config.late_batch_size and e > config.epochs / 2
-             else config.batch_size for e in range(1, config.epochs + 1)]
-    total_steps = sum(math.ceil(n / bs) for bs in sizes)
-    distorter = (augment_module.Distorter(strength=config.augment_strength,
-                                          rng=np.random.default_rng([config.seed, 1]))
-                 if config.augment else None)
-    history = []
-    start = time.perf_counter()
-    step = 0
-    smooth = 0.0                      # exponential moving average of the batch losses
-    with ThreadPoolExecutor(max_workers=1) if prefetch else _AtOnce() as helper:
-        for epoch, bs in enumerate(sizes, start=1):
-            epoch_start = time.perf_counter()
-            batches = math.ceil(n / bs)
-            order = rng.permutation(n)
-            batch_of = lambda b: _batch(images, labels, order[b * bs:(b + 1) * bs], distorter)
-            loss_sum = correct = seen = digits_seen = 0
-            # The helper thread prepares (and distorts) the next batch while
-            # this one trains: NumPy releases the GIL, so both cores work.
-            # Late in training, bigger batches (late_batch_size) cost less per image.
-            upcoming = helper.submit(batch_of, 0)
-            for b in range(batches):
-                if should_stop is not None and should_stop():
-                    upcoming.cancel()
-                    raise TrainingStopped(f"stopped in epoch {epoch}, batch {b + 1}")
-                x, y = upcoming.result()
-                if b + 1 < batches:
-                    upcoming = helper.submit(batch_of, b + 1)
-
-                activations = net.forward(x)
-                logits = activations[-1]
-                loss, dlogits = cross_entropy(logits, y)
-                if not math.isfinite(loss) or loss > DIVERGED_LOSS:
-                    raise TrainingDiverged(
-                        f"the loss became {loss} in epoch {epoch}, batch {b + 1}: training "
-                        f"diverged; try a lower learning rate than {config.lr:g}")
-                grads = net.backward(activations, dlogits)
-                optimizer.step(grads, schedule(step, total_steps, config.lr))
-                step += 1
-                smooth = SMOOTHING * smooth + (1 - SMOOTHING) * loss
-
-                loss_sum += loss * len(y)
-                correct += int(np.sum(logits.argmax(axis=1) == y))   # -1 never matches
-                seen += len(y)
-                digits_seen += int(np.count_nonzero(y >= 0))
-                if on_batch is not None:
-                    on_batch(BatchProgress(epoch, config.epochs, b + 1, batches,
-                                           step / total_steps, loss_sum / seen,
-                                           correct / max(digits_seen, 1),
-                                           time.perf_counter() - start,
-                                           smooth / (1 - SMOOTHING ** step)))
-
-            if not all(np.isfinite(p).all() for p in params):
-                raise TrainingDiverged(f"weights became NaN or infinite in epoch {epoch}; "
-                                       f"try a lower learning rate than {config.lr:g}")
-            val_acc = None
-            if val_images is not None and len(val_images):
-                val_acc = net.accuracy(val_images, val_labels)
-            report = EpochReport(epoch, config.epochs, loss_sum / seen,
-                                 correct / max(digits_seen, 1), val_acc,
-                                 time.perf_counter() - epoch_start,
-                                 measure(net) if measure is not None else {})
-            history.append(report)
-            if on_epoch is not None:
-                on_epoch(report)
-    return TrainResult(net, history, time.perf_counter() - start)
+def _accuracy(net, images, labels):
+    """Accuracy on the validation set, or None without one."""
+    if images is None or not len(images):
+        return None
+    return net.accuracy(images, labels)
 
 
 class _AtOnce:
