@@ -68,3 +68,18 @@ def test_only_the_gui_imports_qt():
             if not inside_gui and (where.as_posix(), name) not in ENTRY:
                 assert not name.startswith(("PySide6", "pyqtgraph", "digitpad.gui")), \
                     f"{path.relative_to(REPO)} imports {name}"
+
+
+def test_pyproject_lists_every_package_where_it_lies():
+    """setuptools installs the packages pyproject.toml lists, from the folders it maps:
+    a package folder left off the list would be missing from the wheel."""
+    import tomllib
+    table = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    listed = table["setuptools"]["packages"]
+    folders = {"digitpad": "digitpad", **table["setuptools"]["package-dir"]}
+    found = {"digitpad.model", "digitpad.weights"} | {
+        ".".join(("digitpad",) + p.parent.relative_to(REPO / "digitpad").parts).rstrip(".")
+        for p in (REPO / "digitpad").rglob("__init__.py")}
+    assert sorted(listed) == sorted(found)
+    for name, folder in folders.items():
+        assert (REPO / folder / "__init__.py").is_file(), name
