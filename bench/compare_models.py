@@ -14,7 +14,8 @@ probability under 50%, or the ink's own checks, decline):
 * 1,000 generated non-digits: declined.
 
 The drawings are the same for every file.  ``--app-measures`` adds the three
-measures the app compares models on (:func:`digitpad.scores.score`).  ``bench/pen_digits.py`` measures
+measures the app compares models on (:func:`digitpad.scores.score`).
+``bench/pen_digits.py`` measures
 the same things through the real window, with mouse events.
 """
 from __future__ import annotations

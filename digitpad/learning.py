@@ -205,8 +205,9 @@ def fine_tune(net, corrections, mnist, rng, *, copies=40, mnist_samples=10000,
     ``pen_samples`` rendered pen digits of the shipped training writers,
     and ``outliers`` generated non-digits (label -1, so that "not a digit"
     is not forgotten either), plus ``guard`` more MNIST digits of the classes
-    the network misread the corrections as; ``epochs`` of Adam at ``lr`` from the present weights.  ``callbacks``
-    (``on_batch``, ``on_epoch``, ``should_stop``) go to :func:`model.train.train`.
+    the network misread the corrections as; ``epochs`` of Adam at ``lr`` from
+    the present weights.  ``callbacks`` (``on_batch``, ``on_epoch``,
+    ``should_stop``) go to :func:`digitpad.model.train.train`.
     Returns the new :class:`model.network.MLP`; ``net`` is unchanged.
     """
     corrections = list(corrections)

@@ -72,12 +72,13 @@ def wait(app, done, seconds=300):
 
 def evaluate(app, window):
     """Model > Evaluate, and its results window once it is there."""
-    old = window.results_window
+    old = window.evaluator.results_window
     window.findChild(QAction, "evaluateAction").trigger()
-    wait(app, lambda: window.results_window not in (None, old) and window.evaluation is None)
-    window.results_window.resize(980, 780)
+    wait(app, lambda: window.evaluator.results_window not in (None, old)
+         and window.evaluator.job is None)
+    window.evaluator.results_window.resize(980, 780)
     app.processEvents()
-    return window.results_window
+    return window.evaluator.results_window
 
 
 def main():
@@ -141,8 +142,8 @@ def main():
             draw(canvas, strokes)
             print(f"a {digit} read as {window.prediction.best} "
                   f"({max(window.prediction.probabilities):.0%})")
-            window.teach(digit)
-        dialog = window.learn()
+            window.teaching.teach(digit)
+        dialog = window.teaching.learn()
         dialog.start()
         wait(app, lambda: not dialog.is_running(), seconds=900)
         dialog.close()

@@ -249,7 +249,7 @@ def test_no_window_writer_overwrites_the_shipped_model(window, tmp_path, no_dial
     before = weights.SHIPPED.read_bytes()
     draw_digit(window.canvas, 1)
     corrections.add(window.canvas.strokes, 1)
-    dialog = window.show_corrections()
+    dialog = window.teaching.show_corrections()
     for target in [weights.SHIPPED, *shipped_aliases(tmp_path)]:
         no_dialogs.clear()
         assert not window.save_drawing(target)
@@ -407,10 +407,10 @@ def test_evaluate_names_the_model_it_measured(qtbot, shipped, gate, no_dialogs, 
     other = small_model(tmp_path / "other.npz", {"mnist_test_accuracy": 0.1})
     assert w.models.load(other)                   # another model meanwhile
     gate.open.set()
-    qtbot.waitUntil(lambda: w.evaluation is None, timeout=20_000)
-    results = w.results_window
+    qtbot.waitUntil(lambda: w.evaluator.job is None, timeout=20_000)
+    results = w.evaluator.results_window
     assert results.windowTitle() == "Evaluation of the shipped model"
-    assert w.last_evaluation > 0.99                      # the shipped model's accuracy
+    assert w.evaluator.last_accuracy > 0.99                      # the shipped model's accuracy
     assert w.statusBar().currentMessage().startswith("Evaluation of the shipped model: 99.43")
     assert w.model.path.name.startswith("other")
 
@@ -419,7 +419,7 @@ def test_one_job_at_a_time_every_start_button_follows(qtbot, shipped, gate, no_d
     w = make_window(qtbot, gate)
     draw_digit(w.canvas, 1)
     corrections.add(w.canvas.strokes, 1)
-    learn = w.learn()                            # open, and ready to start
+    learn = w.teaching.learn()                            # open, and ready to start
     assert learn.start_button.isEnabled()
     retrain = w.retrain()
     retrain.start_button.click()
@@ -599,12 +599,12 @@ def test_a_hostile_drawing_cannot_be_kept():
 
 def test_my_corrections_and_learn_go_on_past_damaged_files(window, monkeypatch, no_dialogs):
     draw_digit(window.canvas, 1)
-    window.teach(1)
+    window.teaching.teach(1)
     write_corrections(corrections.folder())
-    dialog = finishes(window.show_corrections)["result"]
+    dialog = finishes(window.teaching.show_corrections)["result"]
     assert dialog.list.count() == 1
     assert "13 damaged correction files skipped: deep.json" in dialog.summary.text()
-    learn = window.learn()
+    learn = window.teaching.learn()
     assert learn.count == 1 and learn.start_button.isEnabled()
     assert "13 damaged" in learn.status.text()
 
@@ -866,7 +866,7 @@ def test_save_dialogs_add_the_suffix(window, tmp_path):
     assert window.models.save()
     corrections.add(window.canvas.strokes, 1)
     answer_file_dialog(tmp_path / "all")
-    assert window.show_corrections().export()
+    assert window.teaching.show_corrections().export()
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [
         "all.npz", "mine.png", "mymodel.npz"]
     assert weights_io.load(tmp_path / "mymodel.npz")[0].sizes == window.model.network.sizes

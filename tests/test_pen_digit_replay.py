@@ -36,7 +36,7 @@ def test_a_lone_dot_is_not_a_digit(window):
     tap = np.array([[0.5, 0.5]])          # press and release at one place
     p = replay(window, [tap], np.random.default_rng(1), unit=True)
     assert p is not None and p.digit is None
-    assert window.caption.text().startswith("not sure")
+    assert window.panel.caption.text().startswith("not sure")
 
 
 def test_two_digits_side_by_side_are_not_a_digit(window):
@@ -55,7 +55,7 @@ def test_a_scribble_is_not_a_digit(window):
                           0.5 + 0.45 * np.sin(2 * np.pi * 5 * t + 1)], axis=1)]
     p = replay(window, scribble, np.random.default_rng(5), unit=True)
     assert p is not None and p.digit is None
-    assert window.caption.text() == f"not sure: looks most like {p.best}"
+    assert window.panel.caption.text() == f"not sure: looks most like {p.best}"
 
 
 needs_letters = pytest.mark.skipif(not letters.shared_path().exists(),

@@ -165,7 +165,7 @@ def test_a_short_retrain_plots_compares_and_the_new_model_is_kept(qtbot, shipped
     (path,) = saved_models()
     assert digitpad_home in path.parents and w.model.path == path
     assert w.model.meta["scores"]["mnist"] == w.model.test_accuracy()
-    assert "non-digits declined" in w.model_label.text()
+    assert "non-digits declined" in w.statusBar().model_label.text()
     assert "Epoch 2/2" in dialog.detail.text() and "left" in dialog.detail.text()
     assert dialog.progress.value() == 1000 and "Done" in dialog.status.text()
     assert batches and batches[-1].epoch == 2
@@ -217,11 +217,12 @@ def test_a_worse_model_replaces_the_one_in_use_only_if_the_person_keeps_it(
         assert "discarded" in w.statusBar().currentMessage()
         # the model in use now says how good it is, on the measures it was compared on
         assert w.model.meta["scores"]["declined"] == comparison.current.declined
-        assert "non-digits declined" in w.model_label.text()
+        assert "non-digits declined" in w.statusBar().model_label.text()
         assert "non-digits declined" in w.about_text()
         again = MainWindow()                      # and says so at the next start too
         qtbot.addWidget(again)
-        assert again.model.shipped and "non-digits declined" in again.model_label.text()
+        assert again.model.shipped
+        assert "non-digits declined" in again.statusBar().model_label.text()
 
 
 def test_cancel_during_data_preparation_is_quick(qtbot, shipped, loader, no_dialogs):
@@ -326,11 +327,11 @@ def test_diverging_training_is_a_dialog(qtbot, shipped, loader, no_dialogs, monk
 def test_evaluate(qtbot, shipped, loader, no_dialogs):
     w = make_window(qtbot, loader, 100)
     w.findChild(QAction, "evaluateAction").trigger()
-    qtbot.waitUntil(lambda: w.evaluation is None, timeout=10_000)
+    qtbot.waitUntil(lambda: w.evaluator.job is None, timeout=10_000)
     assert no_dialogs == []                  # the results have their own window
-    assert w.results_window.isVisible() and "10,000 MNIST test images" in \
-        w.results_window.test.summary.text()
-    assert w.last_evaluation > 0.9
+    assert w.evaluator.results_window.isVisible() and "10,000 MNIST test images" in \
+        w.evaluator.results_window.test.summary.text()
+    assert w.evaluator.last_accuracy > 0.9
 
 
 class Recorder(QObject):

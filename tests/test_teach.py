@@ -59,9 +59,9 @@ def test_typing_a_digit_keeps_the_drawing(window, qtbot):
 def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path):
     for digit in (1, 7, 0):
         draw_digit(window.canvas, digit)
-        window.teach(digit)
+        window.teaching.teach(digit)
     window.findChild(QAction, "correctionsAction").trigger()
-    dialog = window.corrections_dialog
+    dialog = window.teaching.corrections_dialog
     assert dialog.list.count() == 3 and "3 drawings" in dialog.summary.text()
     assert not dialog.delete_button.isEnabled()
     dialog.list.item(1).setSelected(True)
@@ -75,7 +75,7 @@ def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path):
 
 def test_learn_without_corrections_says_so(window):
     window.findChild(QAction, "learnAction").trigger()
-    dialog = window.learn_dialog
+    dialog = window.teaching.learn_dialog
     assert "No corrections yet" in dialog.status.text()
     assert not dialog.start_button.isEnabled()
 
@@ -95,7 +95,7 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
     old_model = w.model
 
     w.findChild(QAction, "learnAction").trigger()
-    dialog = w.learn_dialog
+    dialog = w.teaching.learn_dialog
     assert "5 corrections" in dialog.status.text()
     with qtbot.waitSignal(dialog.trained, timeout=120_000):
         dialog.start_button.click()

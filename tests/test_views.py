@@ -156,14 +156,14 @@ def test_clicking_a_unit_shows_the_images_that_excite_it(window, qtbot, mnist):
         return mnist
 
     window.mnist_loader = slow_loader
-    assert window.test_set is None
+    assert window.session.test_set is None
     open_views(window, qtbot, ["grid"])        # loads the test set in the background
     grid = window.views.views["grid"]
     qtbot.waitUntil(lambda: grid.order is not None, timeout=5000)
     assert "until the MNIST test images are loaded" in grid.caption.text()
     assert list(grid.order) == list(insight.units_for(window.model.network, 0)[0])
     release.set()
-    qtbot.waitUntil(lambda: window.test_set is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: window.session.test_set is not None, timeout=20_000)
     assert "mean share of 0's logit over the mean of all ten on the MNIST test images" \
         in grid.caption.text()
     grid.digit_box.setCurrentIndex(grid.digit_box.findData(3))
@@ -186,14 +186,14 @@ def test_clicking_a_unit_shows_the_images_that_excite_it(window, qtbot, mnist):
 def evaluated(window, qtbot, mnist):
     window.mnist_loader = lambda progress=None: mnist
     window.findChild(QAction, "evaluateAction").trigger()
-    qtbot.waitUntil(lambda: window.evaluation is None and window.results_window is not None,
-                    timeout=30_000)
-    return window.results_window
+    qtbot.waitUntil(lambda: window.evaluator.job is None
+                    and window.evaluator.results_window is not None, timeout=30_000)
+    return window.evaluator.results_window
 
 
 def test_evaluate_shows_the_results(window, evaluated, mnist, no_dialogs):
     assert no_dialogs == []
-    assert window.last_evaluation == pytest.approx(window.model.network.accuracy(
+    assert window.evaluator.last_accuracy == pytest.approx(window.model.network.accuracy(
         mnist.test_images, mnist.test_labels))
     assert evaluated.isVisible() and "the shipped model" in evaluated.windowTitle()
     view = evaluated.test
@@ -231,12 +231,12 @@ def test_the_report_card_reads_my_corrections_before_and_after_learn(window, qtb
                         canvas=(window.canvas.width(), window.canvas.height()))
     before = store.LoadedModel(window.model.network.copy(), {}, None)
     before.network.weights[-1][:, 7] -= 5            # a model that reads no 7s
-    window.before_learn = (window.model, before)
+    window.session.learnt = (window.model, before)
     window.mnist_loader = lambda progress=None: mnist
     window.findChild(QAction, "evaluateAction").trigger()
-    qtbot.waitUntil(lambda: window.results_window is not None, timeout=30_000)
-    card = window.results_window.mine
-    assert window.results_window.tabs.count() == 2 and card is not None
+    qtbot.waitUntil(lambda: window.evaluator.results_window is not None, timeout=30_000)
+    card = window.evaluator.results_window.mine
+    assert window.evaluator.results_window.tabs.count() == 2 and card is not None
     assert sorted(card.evaluation.labels) == [1, 7, 7]
     assert card.before is not None and 7 not in card.before.predicted
     assert card.evaluation.right == 3 and card.before.right < 3

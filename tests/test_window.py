@@ -24,16 +24,16 @@ def test_contract(window):
     assert isinstance(window.findChild(Canvas, "canvas"), Canvas)
     assert action(window, "clearAction") and action(window, "retrainAction")
     assert window.prediction is None
-    assert window.caption.text() == "Draw a digit on the sheet"
+    assert window.panel.caption.text() == "Draw a digit on the sheet"
     assert window.startup_message is None
-    assert "shipped" in window.model_label.text()
+    assert "shipped" in window.statusBar().model_label.text()
 
 
 def test_opens_big_enough_not_to_grow_on_the_first_reading(window):
     # Opened at its minimum height, the window squeezed the bars and, on X11, grew by a line
     # when the first reading's caption came.
     assert window.height() >= window.sizeHint().height()
-    assert window.bars.height() == window.bars.sizeHint().height()
+    assert window.panel.bars.height() == window.panel.bars.sizeHint().height()
     size = window.size()
     draw_digit(window.canvas, 1)
     assert window.prediction is not None and window.size() == size
@@ -45,8 +45,8 @@ def test_draws_and_reads_a_digit(window, digit):
     p = window.prediction
     assert p is not None and p.digit == digit
     assert len(p.probabilities) == 10 and sum(p.probabilities) == pytest.approx(1)
-    assert window.verdict.text() == str(digit)
-    assert "%" in window.caption.text()
+    assert window.panel.verdict.text() == str(digit)
+    assert "%" in window.panel.caption.text()
 
 
 def test_reads_while_drawing_at_display_rate(window, qtbot):
@@ -109,7 +109,7 @@ def test_undo_redo_clear_actions(window):
     assert len(canvas.strokes) == 2
     action(window, "clearAction").trigger()
     assert window.prediction is None and canvas.is_empty()
-    assert window.caption.text() == "Draw a digit on the sheet"
+    assert window.panel.caption.text() == "Draw a digit on the sheet"
     assert action(window, "undoAction").isEnabled() and not action(window, "redoAction").isEnabled()
     action(window, "undoAction").trigger()             # Clear is undone: both strokes are back
     assert len(canvas.strokes) == 2
@@ -140,7 +140,7 @@ def test_eraser(window):
     (points,) = digit_strokes(1, canvas)
     stroke(canvas, points)
     assert ink_total(canvas) == 0
-    assert window.prediction is None and window.caption.text() == "No ink: draw a digit"
+    assert window.prediction is None and window.panel.caption.text() == "No ink: draw a digit"
     action(window, "eraserAction").trigger()
     assert not canvas.is_eraser()
 
@@ -164,8 +164,8 @@ def test_not_sure_state(window, monkeypatch):
     monkeypatch.setattr(reading, "CONFIDENCE", 1.01)      # nothing is sure enough
     draw_digit(window.canvas, 7)
     assert window.prediction.digit is None
-    assert window.verdict.text() == "?"
-    assert window.caption.text() == f"not sure: looks most like {window.prediction.best}"
+    assert window.panel.verdict.text() == "?"
+    assert window.panel.caption.text() == f"not sure: looks most like {window.prediction.best}"
 
 
 def test_not_sure_says_why_when_the_ink_is_not_a_digit(window):
@@ -178,9 +178,9 @@ def test_not_sure_says_why_when_the_ink_is_not_a_digit(window):
         stroke(canvas, line((x, 0.3 * h), (x, 0.7 * h)))
     p = window.prediction
     assert p.digit is None
-    assert window.caption.text().startswith(f"not sure: looks most like {p.best}")
+    assert window.panel.caption.text().startswith(f"not sure: looks most like {p.best}")
     assert p.reason == reading.SEVERAL                   # the ink itself says why
-    assert f"({reading.SEVERAL})" in window.caption.text()
+    assert f"({reading.SEVERAL})" in window.panel.caption.text()
 
 
 # -- images ---------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
     assert window.model.network.sizes == [784, 24, 10]
     # kept under models_dir(), remembered for the next start
     assert digitpad_home in window.model.path.parents
-    assert "784-24-10" in window.model_label.text()
+    assert "784-24-10" in window.statusBar().model_label.text()
     from digitpad.gui.window import MainWindow
     again = MainWindow()
     assert again.model.network.sizes == [784, 24, 10] and again.startup_message is None
@@ -304,7 +304,7 @@ def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
     assert "never overwritten" in no_dialogs[-1][2]
 
     assert window.models.reset()
-    assert window.model.shipped and "shipped" in window.model_label.text()
+    assert window.model.shipped and "shipped" in window.statusBar().model_label.text()
     assert MainWindow().model.shipped
 
 
@@ -362,7 +362,7 @@ def test_no_model_at_all_still_opens(qtbot, monkeypatch, tmp_path, no_dialogs):
     assert w.model is None and no_dialogs == []
     assert "Retrain" in w.startup_message
     draw_digit(w.canvas, 1)
-    assert w.prediction is None and "No model" in w.caption.text()
+    assert w.prediction is None and "No model" in w.panel.caption.text()
     assert not action(w, "evaluateAction").isEnabled()
 
 

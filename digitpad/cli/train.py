@@ -45,9 +45,10 @@ def add_train_command(commands, defaults=None):
     p.add_argument("--batch-size", type=whole(*LIMITS["batch_size"]), default=d.batch_size,
                    metavar="B",
                    help=f"images per step (default {d.batch_size})")
-    p.add_argument("--late-batch-size", type=whole(*LIMITS["late_batch_size"]), default=d.late_batch_size,
-                   metavar="B", help="from halfway through training, batches of B images: "
-                                     "faster per image (default 0: --batch-size throughout)")
+    p.add_argument("--late-batch-size", type=whole(*LIMITS["late_batch_size"]),
+                   default=d.late_batch_size, metavar="B",
+                   help="from halfway through training, batches of B images: faster per "
+                        "image (default 0: --batch-size throughout)")
     p.add_argument("--optimizer", choices=("adam", "sgd"), default=d.optimizer,
                    help=f"adam, or sgd with Nesterov momentum (default {d.optimizer})")
     p.add_argument("--lr", type=positive_float, metavar="LR",

@@ -1,21 +1,22 @@
 """The model in use, as the File and Model menus change it: load, save, reset, and a new
 model offered beside the one in use (:class:`~digitpad.gui.compare.CompareDialog`).
 
-:class:`Models` holds the model in use (a :class:`digitpad.store.LoadedModel`),
-says ``changed`` when another is used, and speaks to the person through the
-window it was given: file dialogs, error messages, status-bar messages.  The
+:class:`Models` changes the model in use (a :class:`digitpad.store.LoadedModel`)
+through the window, which keeps it (``window.set_model``; its session is the one
+place the model in use is written), and speaks to the person through the
+window: file dialogs, error messages, status-bar messages.  The
 files themselves are :mod:`digitpad.store`'s business.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad import store
-from digitpad.scores import known_scores, remember_scores
 from digitpad.model.weights import WeightsError
+from digitpad.scores import known_scores, remember_scores
 
 from .compare import CompareDialog
 from .filedialog import ask_path
@@ -31,14 +32,17 @@ def scores_text(model, before=""):
 
 
 class Models(QObject):
-    """The model in use, and every way the person changes it."""
-    changed = Signal(object)            # the model now in use (or None)
+    """Every way the person changes the model in use."""
 
     def __init__(self, window):
         super().__init__(window)
         self.window = window
-        self.model = None               # store.LoadedModel in use
         self.compare_dialog = None      # asking whether to use a new model
+
+    @property
+    def model(self):
+        """The store.LoadedModel in use (the window's), or None."""
+        return self.window.model
 
     def _say(self, text, ms=5000):
         self.window.statusBar().showMessage(text, ms)
@@ -48,10 +52,7 @@ class Models(QObject):
 
     def use(self, model, remember=True):
         """Use ``model`` (a store.LoadedModel, or None) from now on."""
-        self.model = model
-        if remember and model is not None:
-            store.remember_model(model)
-        self.changed.emit(model)
+        self.window.set_model(model, remember)
 
     @Slot()
     def load(self, path=None):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QStatusBar, QStyle,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QSizePolicy, QStatusBar, QStyle,
                                QStyleOption, QToolButton, QVBoxLayout, QWidget)
 
 from digitpad import reading
@@ -186,13 +186,35 @@ class ReadingPanel(QWidget):
             self.caption.setText(f"{100 * p:.0f}% sure")
 
 
+def sheet_beside(canvas, panel):
+    """The window's central widget: the sheet (the canvas, framed) and the panel at its right."""
+    sheet = QFrame(objectName="sheet", frameShape=QFrame.StyledPanel)
+    sheet_layout = QVBoxLayout(sheet)
+    sheet_layout.setContentsMargins(1, 1, 1, 1)
+    sheet_layout.addWidget(canvas)
+    central = QWidget()
+    layout = QHBoxLayout(central)
+    layout.addWidget(sheet, 1)
+    layout.addWidget(panel)
+    return central
+
+
 class StatusBar(QStatusBar):
     """A status bar that elides a message too long for it ("...") instead of cutting it
-    off, and shows the whole message as its tooltip."""
+    off, and shows the whole message as its tooltip; the model in use at its right."""
+    MODEL_PIXELS = 640                  # the model's name is elided beyond this
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.messageChanged.connect(self.setToolTip)
+        self.model_label = QLabel(objectName="modelLabel")
+        self.addPermanentWidget(self.model_label)
+
+    def show_model(self, text):
+        """Say which model is in use (elided in the middle when long; whole as a tooltip)."""
+        self.model_label.setText(self.model_label.fontMetrics().elidedText(
+            text, Qt.ElideMiddle, self.MODEL_PIXELS))
+        self.model_label.setToolTip(text)
 
     def message_rect(self):
         """Where the message goes: left of the permanent widgets, as QStatusBar puts it."""

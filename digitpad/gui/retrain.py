@@ -31,6 +31,14 @@ from .jobs import Jobs, TrainWorker
 from .training_plot import TrainingPlot
 
 
+def show_in_front(dialog):
+    """Show a dialog that is not modal, in front; returns it."""
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
+
+
 def format_seconds(seconds):
     if seconds != seconds or seconds == float("inf"):     # NaN: not known yet
         return "--:--"

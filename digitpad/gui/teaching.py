@@ -1,8 +1,9 @@
-"""Teach it your hand, in the window: learn from the corrections, and manage them.
+"""Teach it your hand, in the window: keep corrections, learn from them, and manage them.
 
-The collection itself (storing, listing, deleting, exporting, fine-tuning) is
-the Qt-free :mod:`digitpad.corrections` and :mod:`digitpad.learning`; here are
-its dialogs.
+The collection itself (storing, listing, deleting, exporting) is the Qt-free
+:mod:`digitpad.corrections`, fine-tuning :mod:`digitpad.learning`; here are
+the window's part and its dialogs.  :class:`Teaching` keeps the drawing on the
+sheet as the digit the person names, and opens the dialogs;
 :class:`LearnDialog` fine-tunes the model in use in a worker thread, like
 Retrain; :class:`CorrectionsDialog` shows the kept drawings, deletes them one
 by one and exports them.
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListView,
                                QListWidget, QListWidgetItem, QMessageBox, QPushButton,
@@ -23,9 +24,81 @@ from digitpad import corrections, preprocess
 
 from .filedialog import ask_path
 from .jobs import LearnWorker
-from .retrain import TrainingDialog
+from .retrain import TrainingDialog, show_in_front
 
 THUMB = 56
+
+
+class Teaching(QObject):
+    """The window's corrections: "This drawing is a D", Learn and My corrections.
+
+    ``learnt(model, before)`` when the person keeps the model Learn made
+    (``model``, now in use) instead of ``before``.
+    """
+    learnt = Signal(object, object)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.learn_dialog = self.corrections_dialog = None
+
+    def teach(self, digit):
+        """Keep the drawing on the sheet as a ``digit``, then clear the sheet for the next."""
+        canvas, say = self.window.canvas, self.window.statusBar().showMessage
+        if not any(not s.erase for s in canvas.strokes):
+            say("Draw the digit first: only drawings are kept (not opened images).", 5000)
+            return None
+        try:
+            kept = corrections.add(canvas.strokes, digit,
+                                   canvas=(canvas.width(), canvas.height()))
+        except (OSError, ValueError) as e:
+            QMessageBox.warning(self.window, "Cannot keep the drawing", str(e))
+            return None
+        n = len(corrections.list_all())
+        canvas.clear()
+        say(f"Kept as a {digit} ({n} correction{'s' if n != 1 else ''}). "
+            "Model > Learn from my corrections teaches them to the model.", 8000)
+        self._changed()
+        return kept
+
+    @Slot()
+    def learn(self):
+        """Open the Learn dialog: fine-tune the model in use on the corrections."""
+        if self.learn_dialog is None:
+            w = self.window
+            self.learn_dialog = LearnDialog(w, loader=w.mnist_loader, jobs=w.jobs,
+                                            model_source=lambda: w.model)
+            self.learn_dialog.trained.connect(self._offer)
+        self.learn_dialog.refresh()
+        return show_in_front(self.learn_dialog)
+
+    @Slot(object, object, object)
+    def _offer(self, network, meta, comparison):
+        """Learn's model, beside the one in use; kept, it remembers the model it came from."""
+        before = self.window.model
+        self.window.models.offer(network, meta, comparison, stem="personal",
+                                 note=self.learn_dialog.note,
+                                 adopted=lambda: self.learnt.emit(self.window.model, before))
+
+    @Slot()
+    def show_corrections(self):
+        if self.corrections_dialog is None:
+            self.corrections_dialog = CorrectionsDialog(self.window)
+            self.corrections_dialog.changed.connect(self._changed)
+        self.corrections_dialog.refresh()
+        return show_in_front(self.corrections_dialog)
+
+    @Slot()
+    def _changed(self):
+        if self.learn_dialog is not None:
+            self.learn_dialog.refresh()
+        if self.corrections_dialog is not None and self.corrections_dialog.isVisible():
+            self.corrections_dialog.refresh()
+
+    def close(self):
+        for dialog in (self.learn_dialog, self.corrections_dialog):
+            if dialog is not None:
+                dialog.close()
 
 
 class LearnDialog(TrainingDialog):

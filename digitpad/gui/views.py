@@ -8,13 +8,13 @@
   each as the picture of its incoming weights;
 * :class:`UnitGridView`, *All units*: every first-layer unit, sorted by how
   much it matters to a chosen digit; a click shows the MNIST test images that
-  excite it most (the test set loads in the background, through the window's
-  one-job-at-a-time :class:`~digitpad.gui.jobs.Jobs`).
+  excite it most (the window loads the test set in the background when this
+  view first asks, :class:`~digitpad.gui.evaluate.TestSetLoader`).
 
 The maths is :mod:`digitpad.insight`; here are only pictures and words.
 :class:`Views` makes the docks, gives the window its View menu, remembers in
-``settings.json`` which views are open, and updates the open ones from the
-window's own reading (``predictionChanged``): never a second read, each view
+``settings.json`` which views are open, and updates the open ones with the
+reading that the window's ``predictionChanged`` carries: never a second read, each view
 at most once per display frame (the hidden units twenty times a second, the
 costly flip ten), after the
 probabilities are on screen, and
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBo
 
 from digitpad import insight
 
-from .jobs import TestSetWorker
 from .plots import PictureGrid
 
 TOP_UNITS = 12
@@ -63,7 +62,9 @@ def fixed_label(name, lines):
 
 
 class InsightView(QWidget):
-    """A view of the window's current reading, drawn by :meth:`refresh`."""
+    """A view of the window's current reading (:attr:`prediction`, which :class:`Views`
+    sets from ``predictionChanged``), drawn by :meth:`refresh`; the model in use is the
+    window's session's."""
     name = title = ""
     area = Qt.RightDockWidgetArea
     size = (320, 260)           # what it asks for; the sheet gets the rest
@@ -76,16 +77,16 @@ class InsightView(QWidget):
     def __init__(self, window):
         super().__init__()
         self.window = window
+        self.prediction = None      # the reading to show: reading.Prediction, or None
         self.caption = fixed_label(f"{self.name}Caption", self.caption_lines)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(6, 4, 6, 4)
 
     def network(self):
-        model = self.window.model
-        return None if model is None else model.network
+        return self.window.session.network
 
     def model_changed(self):
-        """The model in use changed (caches that depend on it are dropped)."""
+        """The model in use changed: what was drawn from the old one is dropped."""
 
     def refresh(self):
         raise NotImplementedError
@@ -123,7 +124,7 @@ class ContrastView(InsightView):
 
     @Slot()
     def refresh(self):
-        prediction, network = self.window.prediction, self.network()
+        prediction, network = self.prediction, self.network()
         if prediction is None or network is None:
             self.pair = None
             self.grid.set_tiles(NO_TILES)
@@ -199,7 +200,7 @@ class UnitsView(InsightView):
 
     @Slot()
     def refresh(self):
-        prediction, network = self.window.prediction, self.network()
+        prediction, network = self.prediction, self.network()
         if network is None or len(network.weights) < 2:
             self.units = np.zeros(0, int)
             self.grid.set_tiles(NO_TILES)
@@ -261,10 +262,12 @@ class UnitGridView(InsightView):
         self.layout_.addWidget(self.detail, 2)
         self.layout_.addWidget(self.detail_caption)
         self.order = self.scores = None
-        self.shown = None               # (network, digit) the grid shows
+        self.shown = None               # (id of the network, digit, with the test set?) shown
         self.unit = None                # the unit whose images are shown (or asked for)
         self.exciting = np.zeros(0, int)
-        self._waiting = self._loading = False
+        window.test_set_loader.status.connect(self.detail_caption.setText)
+        window.test_set_loader.failed.connect(self._on_failed)
+        window.testSetChanged.connect(self._on_loaded)
 
     def model_changed(self):
         self.shown = None
@@ -276,7 +279,7 @@ class UnitGridView(InsightView):
     def refresh(self):
         """The grid depends on the model, the digit and the test set, not on the drawing."""
         network, digit, test_set = self.network(), self.digit_box.currentData(), \
-            self.window.test_set
+            self.window.session.test_set
         if network is None or len(network.weights) < 2:
             self.grid.set_tiles(NO_TILES)
             self.caption.setText("No hidden layer to show.")
@@ -300,7 +303,7 @@ class UnitGridView(InsightView):
             f"All {len(self.order)} first-layer units, the most for {digit} first (top left), "
             f"the most against it last. A unit's score is {how}.")
         if test_set is None:
-            self.load_test_set()
+            self.window.test_set_loader.load()
 
     @Slot(int)
     def choose(self, index):
@@ -311,7 +314,7 @@ class UnitGridView(InsightView):
         self.show_unit()
 
     def show_unit(self):
-        network, test_set = self.network(), self.window.test_set
+        network, test_set = self.network(), self.window.session.test_set
         if self.unit is None or network is None or test_set is None:
             return
         images, labels = test_set
@@ -324,40 +327,13 @@ class UnitGridView(InsightView):
             f"Unit {self.unit} and the {len(self.exciting)} of the {len(images):,} MNIST test "
             f"images that excite it most (their digit, and the unit's activation).")
 
-    def load_test_set(self):
-        """Load MNIST's test set in the background (one job at a time), then use it."""
-        if self._loading:
-            return
-        self._loading = True
-        worker = TestSetWorker(self.window.mnist_loader)
-        worker.succeeded.connect(self._on_loaded)
-        worker.failed.connect(self._on_failed)
-        worker.status.connect(self.detail_caption.setText)
-        if self.window.jobs.start(worker, owner=self) is None:
-            self._loading = False
-            self.detail_caption.setText("Another job is running; the MNIST test images load "
-                                        "when it ends.")
-            if not self._waiting:
-                self._waiting = True
-                self.window.jobs.changed.connect(self._retry)
-
-    @Slot()
-    def _retry(self):
-        if not self.window.jobs.busy():
-            self.window.jobs.changed.disconnect(self._retry)
-            self._waiting = False
-            self.load_test_set()
-
     @Slot(object)
-    def _on_loaded(self, test_set):
-        self._loading = False
-        self.window.test_set = test_set
+    def _on_loaded(self, _test_set):
         self.refresh()
         self.show_unit()
 
     @Slot(str)
     def _on_failed(self, message):
-        self._loading = False
         self.detail_caption.setText(f"Could not load the MNIST test images: {message}")
 
 
@@ -433,16 +409,20 @@ class Views(QObject):
         bottom = [self.docks[n] for n in ("units", "grid")]
         w.resizeDocks(bottom, [width // 2, width // 2], Qt.Horizontal)
 
-    @Slot()
-    def _changed(self, *_):
+    @Slot(object)
+    def _changed(self, prediction):
+        """A new reading: every view shows it when it is next refreshed."""
+        for view in self.views.values():
+            view.prediction = prediction
         self._stale.update(NAMES)
         self._schedule()
 
-    @Slot()
-    def _model_changed(self):
+    @Slot(object)
+    def _model_changed(self, _model):
         for view in self.views.values():
             view.model_changed()
-        self._changed()
+        self._stale.update(NAMES)
+        self._schedule()
 
     def _due(self):
         return [n for n in NAMES if n in self._stale and self.docks[n].isVisible()]

@@ -1,0 +1,115 @@
+"""Model > Evaluate, and MNIST's test set for the views: both load MNIST in the background.
+
+:class:`Evaluator` measures a model on the 10,000 MNIST test images (and on
+the person's corrections) with :class:`~digitpad.gui.jobs.EvaluateWorker` and
+shows the results in their own window (:mod:`~digitpad.gui.results`).
+:class:`TestSetLoader` loads the test images alone, for the All units view,
+waiting for a running job to end first.  Both run through the window's
+one-job-at-a-time :class:`~digitpad.gui.jobs.Jobs` and say what they got
+through a signal: the window keeps it (it is the session's one writer).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QMessageBox
+
+from .jobs import EvaluateWorker, TestSetWorker
+from .results import ResultsWindow
+
+
+class Evaluator(QObject):
+    """Evaluate's job and its results window; ``evaluated(EvaluationResult)`` at the end."""
+    evaluated = Signal(object)
+
+    def __init__(self, window, jobs):
+        super().__init__(window)
+        self.window, self.jobs = window, jobs       # MNIST from window.mnist_loader
+        self.job = None                  # the Job while evaluating
+        self.last_accuracy = None        # what the last evaluation measured
+        self.results_window = None       # the last evaluation's ResultsWindow
+
+    def start(self, model, before=None):
+        """Measure ``model`` (a store.LoadedModel) in the background; ``before``, the model
+        Learn started from, reads the corrections too.  None when another job runs."""
+        worker = EvaluateWorker(model, self.window.mnist_loader, before=before)
+        worker.status.connect(self.window.statusBar().showMessage)
+        worker.succeeded.connect(self._on_evaluated)
+        worker.failed.connect(self._on_failed)
+        self.job = self.jobs.start(worker, owner=self)
+        if self.job is not None:
+            self.job.finished.connect(self._on_finished)
+        return self.job
+
+    @Slot(object)
+    def _on_evaluated(self, result):
+        """Show the results (jobs.EvaluationResult) in their own window."""
+        self.last_accuracy = result.accuracy
+        self.window.statusBar().showMessage(
+            f"Evaluation of {result.model.name()}: {100 * result.accuracy:.2f}% of the "
+            f"{len(result.test):,} MNIST test images read right.", 10000)
+        self.close()
+        self.results_window = ResultsWindow(result, self.window)
+        self.results_window.show()
+        self.evaluated.emit(result)
+
+    @Slot(str)
+    def _on_failed(self, message):
+        self.window.statusBar().clearMessage()
+        QMessageBox.warning(self.window, "Evaluation failed", message)
+
+    @Slot()
+    def _on_finished(self):
+        self.job = None
+
+    def close(self):
+        """Close the results window, if one is open."""
+        if self.results_window is not None:
+            self.results_window.close()
+            self.results_window.deleteLater()
+            self.results_window = None
+
+
+class TestSetLoader(QObject):
+    """Loads MNIST's test set in the background, once asked and as soon as no other job
+    runs: ``loaded((images, labels))``, or ``failed(message)``; ``status(text)`` meanwhile."""
+    loaded = Signal(object)
+    failed = Signal(str)
+    status = Signal(str)
+
+    def __init__(self, window, jobs):
+        super().__init__(window)
+        self.window, self.jobs = window, jobs       # MNIST from window.mnist_loader
+        self._loading = self._waiting = False
+
+    def load(self):
+        if self._loading:
+            return
+        self._loading = True
+        worker = TestSetWorker(self.window.mnist_loader)
+        worker.succeeded.connect(self._on_loaded)
+        worker.failed.connect(self._on_failed)
+        worker.status.connect(self.status)
+        if self.jobs.start(worker, owner=self) is None:
+            self._loading = False
+            self.status.emit("Another job is running; the MNIST test images load when it "
+                             "ends.")
+            if not self._waiting:
+                self._waiting = True
+                self.jobs.changed.connect(self._retry)
+
+    @Slot()
+    def _retry(self):
+        if not self.jobs.busy():
+            self.jobs.changed.disconnect(self._retry)
+            self._waiting = False
+            self.load()
+
+    @Slot(object)
+    def _on_loaded(self, test_set):
+        self._loading = False
+        self.loaded.emit(test_set)
+
+    @Slot(str)
+    def _on_failed(self, message):
+        self._loading = False
+        self.failed.emit(message)
