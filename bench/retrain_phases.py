@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from digitpad import learning, recipes, scores  # noqa: E402
 from digitpad.mnist import load as load_mnist  # noqa: E402
-from digitpad.model.train import TrainingStopped  # noqa: E402
+from digitpad.model.stopping import Stopped  # noqa: E402
 
 
 class FirstBatch(Exception):
@@ -78,7 +78,7 @@ def retrain(options, data, home, stop_in=None):
                                                                                   sets)})
     except FirstBatch:
         return time.perf_counter() - start
-    except TrainingStopped:
+    except Stopped:
         return time.perf_counter() - asked["at"]
     raise SystemExit(f"the run ended before the stop asked for in {stop_in}")
 

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.model.files import atomic_write
-from digitpad.model.train import TrainingStopped
+from digitpad.model.stopping import Stopped
 
 from . import paths
 
@@ -61,7 +61,7 @@ def training_set(mnist, pen_copies=0, not_digits=0, seed=0, limit=None, should_s
     """``(images uint8 (n, 28, 28), labels int64)``: MNIST's training set and the drawings.
 
     ``limit`` keeps only the first MNIST images (for quick runs and tests).
-    ``should_stop()`` is asked while drawing; a yes raises TrainingStopped.
+    ``should_stop()`` is asked while drawing; a yes raises Stopped.
     ``letters_file``: the letters to draw (default: the shipped training writers').
     With two cores or more, the letters are drawn by a second process at the same
     time as the rest (:class:`Alongside`).
@@ -120,7 +120,7 @@ class Alongside:
         report = _phase(progress, LETTER_PHASE)
         while self.process.is_alive():
             if should_stop is not None and should_stop():
-                raise TrainingStopped("stopped while drawing the pen letters")
+                raise Stopped("stopped while drawing the pen letters")
             if self.total.value:
                 report(self.done.value, self.total.value)
             self.process.join(0.1)
@@ -146,7 +146,7 @@ def _letters_into_cache(copies, seed, styles, letters_file, done, total):
     try:
         pen_letters(copies, seed, should_stop=lambda: not parent.is_alive(),
                     progress=progress, styles=styles, letters_file=letters_file)
-    except TrainingStopped:
+    except Stopped:
         pass                                # no one is waiting for the letters
 
 
@@ -220,14 +220,14 @@ def non_digits(count, seed=0, should_stop=None, progress=None):
 
 def ticker(should_stop, progress, phase, total):
     """``tick(done)`` for a drawing loop: every :data:`CHECK_EVERY` drawings (and at
-    ``total``) it tells ``progress`` and asks ``should_stop``, raising TrainingStopped
+    ``total``) it tells ``progress`` and asks ``should_stop``, raising Stopped
     on a yes."""
     report = _phase(progress, phase)
 
     def tick(done):
         if done % CHECK_EVERY == 0 or done == total:
             if should_stop is not None and should_stop():
-                raise TrainingStopped(f"stopped while {phase[0].lower()}{phase[1:]}")
+                raise Stopped(f"stopped while {phase[0].lower()}{phase[1:]}")
             report(done, total)
     return tick
 

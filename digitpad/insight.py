@@ -374,16 +374,16 @@ def evaluate(network, images, labels, batch_size=2000, should_stop=None):
     """Read every image (uint8 or float, ``(n, 28, 28)`` or ``(n, 784)``) with ``network``.
 
     ``should_stop()`` is asked between batches; True raises
-    :class:`digitpad.model.train.TrainingStopped`.
+    :class:`digitpad.model.stopping.Stopped`.
     """
     from digitpad.model.network import softmax
-    from digitpad.model.train import TrainingStopped
+    from digitpad.model.stopping import Stopped
 
     labels = np.asarray(labels, np.int64)
     probabilities = np.empty((len(labels), CLASSES), np.float32)
     for i in range(0, len(labels), batch_size):
         if should_stop is not None and should_stop():
-            raise TrainingStopped("stopped during the evaluation")
+            raise Stopped("stopped during the evaluation")
         probabilities[i:i + batch_size] = softmax(network.logits(as_input(
             images[i:i + batch_size], network.weights[0].dtype)))
     return Evaluation(labels, probabilities)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.model.train import TrainingStopped
+from digitpad.model.stopping import Stopped
 
 from . import preprocess
 from .strokes import Stroke, render as render_strokes
@@ -219,7 +219,7 @@ def to_images(data, rng, copies=1, should_stop=None, progress=None, transform=No
     label, rng)``, when given, changes each sample's strokes before it is drawn
     (:class:`digitpad.styles.Styler`).  ``should_stop()``, when given, is asked
     every :data:`CHECK_EVERY` drawings (tens of milliseconds); when it says yes,
-    :class:`model.train.TrainingStopped` is raised.  ``progress(done, total)`` is
+    :class:`digitpad.model.stopping.Stopped` is raised.  ``progress(done, total)`` is
     told as often.
     """
     n = len(data)
@@ -230,7 +230,7 @@ def to_images(data, rng, copies=1, should_stop=None, progress=None, transform=No
         i = j % n
         if j % CHECK_EVERY == 0:
             if should_stop is not None and should_stop():
-                raise TrainingStopped("stopped while drawing the pen samples")
+                raise Stopped("stopped while drawing the pen samples")
             if progress is not None:
                 progress(j, n * copies)
         strokes = data.strokes(i)

@@ -34,8 +34,6 @@ from . import paths
 from .strokes import DEFAULT_PEN_WIDTH, PEN_WIDTHS
 
 SETTINGS = "settings.json"
-# The insight views the window can show (digitpad.gui.views), by their settings names.
-VIEWS = ("why", "flip", "units", "grid")
 SETTINGS_BYTES = 1 << 20        # a settings file larger than this is not ours
 # What an interrupted write leaves: model.files.atomic_write's ".<name>.<random>.tmp".
 LEFTOVERS = (".*.tmp",)
@@ -234,11 +232,12 @@ class Settings:
 
     @property
     def views(self):
-        """The names of the insight views that were open (known names only, in order)."""
+        """The names of the insight views that were open: short strings, each once, in
+        order (the window, which names its views, ignores a name it does not know)."""
         value = self.data.get("views")
         if not isinstance(value, list):
             return []
-        return [name for name in VIEWS if name in value]
+        return list(dict.fromkeys(v for v in value if isinstance(v, str) and len(v) <= 40))
 
     @property
     def model(self):

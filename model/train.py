@@ -21,6 +21,7 @@ import numpy as np
 from . import augment as augment_module
 from .network import INPUTS, MLP, as_input, cross_entropy, layer_sizes
 from .optim import SCHEDULES, make_optimizer
+from .stopping import Stopped
 
 
 # A mean cross-entropy this high (chance is ln 10 = 2.3) means the weights blew up.
@@ -28,7 +29,7 @@ DIVERGED_LOSS = 100.0
 SMOOTHING = 0.98        # of the batch losses reported as smooth_loss
 
 
-class TrainingStopped(Exception):
+class TrainingStopped(Stopped):
     """The stop callback asked the run to end; the model was not changed."""
 
 

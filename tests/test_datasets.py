@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from digitpad import datasets
-from digitpad.model.train import TrainingStopped
+from digitpad.model.stopping import Stopped
 from procs import HAS_PROC, running
 
 
@@ -50,7 +50,7 @@ def test_a_stop_request_ends_the_drawing(pen, others):
         asked.append(1)
         return len(asked) > 2
 
-    with pytest.raises(TrainingStopped):
+    with pytest.raises(Stopped):
         datasets.training_set(tiny_mnist(), pen, others, should_stop=stop)
     assert len(asked) == 3, "asked again and again while drawing, stopped at the first yes"
 
@@ -135,7 +135,7 @@ def test_a_stop_ends_the_letters_drawn_alongside(tmp_path):
     def should_stop():
         started.append(1)
         return len(started) > 3
-    with pytest.raises(TrainingStopped):
+    with pytest.raises(Stopped):
         datasets.training_set(tiny_mnist(), not_digits=5000, letter_copies=2, seed=9,
                               should_stop=should_stop)
     import multiprocessing

@@ -264,8 +264,8 @@ def test_tint_colours():
 def test_settings_views_are_checked(digitpad_home):
     s = store.Settings()
     assert s.views == []
-    s.update(views=["units", "why", "nonsense", "why"])
-    assert store.Settings().views == ["why", "units"]
+    s.update(views=["units", "why", "nonsense", "why", 7, "x" * 41])
+    assert store.Settings().views == ["units", "why", "nonsense"]
     for bad in ("why", 3, None, {"why": 1}, [["why"]]):
         store.write_json(store.settings_path(), {"views": bad})
         assert store.Settings().views == []

@@ -4,6 +4,7 @@ import pytest
 
 from digitpad import learning, recipes, scores
 from digitpad.scores import Comparison, Scores
+from digitpad.model.stopping import Stopped
 from digitpad.model.train import TrainingStopped
 
 
@@ -110,7 +111,8 @@ def test_a_stop_ends_every_member_trained_side_by_side(mnist):
 def test_a_stop_while_drawing_the_test_non_digits_ends_it_at_once():
     phases = []
     stop = lambda: any(phase == "Drawing the test non-digits" for phase, _ in phases)
-    with pytest.raises(TrainingStopped, match="test non-digits"):
+    with pytest.raises(Stopped, match="test non-digits") as stopped:
         scores.measure_sets(should_stop=stop,
                               progress=lambda phase, done, total: phases.append((phase, done)))
     assert [done for phase, done in phases if phase == "Drawing the test non-digits"] == [0]
+    assert not isinstance(stopped.value, TrainingStopped)       # drawing, not training

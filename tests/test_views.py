@@ -30,7 +30,6 @@ def draw_and_wait(w, qtbot, digit):
 
 
 def test_the_view_menu_names_every_view(window):
-    assert store.VIEWS == views_module.NAMES
     titles = [a.text() for a in window.views.actions()]
     assert titles == ["Why this, not that", "What would change its mind", "Hidden units",
                       "All units"]
@@ -142,6 +141,13 @@ def test_open_views_are_remembered(qtbot, shipped, no_dialogs):
     assert again.views.open() == ["grid"]
     assert again.views.docks["grid"].isVisible() and not again.views.docks["why"].isVisible()
     assert again.findChild(QAction, "gridViewAction").isChecked()
+
+    store.Settings().update(views=["gone", "units"])      # a view a later version dropped
+    third = MainWindow()
+    qtbot.addWidget(third)
+    third.show()
+    qtbot.waitExposed(third)
+    assert third.views.open() == ["units"]
 
 
 def click_tile(grid, index):

@@ -110,9 +110,6 @@ class Canvas(QWidget):
         """Nothing on the sheet: no stroke and no opened image."""
         return not self._strokes and self._background is None and self._current is None
 
-    def is_drawing(self):
-        return self._current is not None
-
     def can_undo(self):
         return bool(self._strokes or self._sheets) and self._current is None
 

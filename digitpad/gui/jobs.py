@@ -28,7 +28,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from digitpad import corrections, insight, learning, scores
-from digitpad.model.train import TrainingStopped
+from digitpad.model.stopping import Stopped
 
 PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
 CLOSE_WAIT_MS = 1000          # how long closing the window waits for a worker
@@ -67,14 +67,14 @@ class Worker(QObject):
     def _progress(self, name, done, total):
         """A download callback: report it, and abort when asked to stop."""
         if self.should_stop():
-            raise TrainingStopped("stopped during the download")
+            raise Stopped("stopped during the download")
         self.download.emit(str(name), int(done), int(total or 0))
 
     @Slot()
     def run(self):
         try:
             result = self.work()
-        except TrainingStopped:
+        except Stopped:               # training's TrainingStopped too
             self.stopped.emit()
         except Exception as e:       # every failure becomes a message, never a crash
             if self.should_stop():
@@ -113,7 +113,7 @@ class TrainingWorker(Worker):
     def _phase(self, name, done, total):
         """A drawing phase's progress callback: report it, and abort when asked to stop."""
         if self.should_stop():
-            raise TrainingStopped(f"stopped while {name.lower()}")
+            raise Stopped(f"stopped while {name.lower()}")
         self.phase.emit(str(name), int(done), int(total))
 
     def _on_batch(self, progress):
@@ -332,10 +332,6 @@ class Jobs(QObject):
         self.job.start()
         self.changed.emit()
         return self.job
-
-    def cancel(self):
-        if self.job is not None:
-            self.job.cancel()
 
     def shutdown(self, timeout_ms=CLOSE_WAIT_MS):
         """For closing the window: stop the running job, waiting at most ``timeout_ms``."""

@@ -352,7 +352,7 @@ class Views(QObject):
         super().__init__(window)
         self.window, self.frame_ms = window, frame_ms
         self.views, self.docks = {}, {}
-        wanted = set(window.settings.views)
+        wanted = set(window.settings.views)          # names it does not know are ignored
         for cls in VIEWS:
             view = cls(window)
             dock = QDockWidget(cls.title, window, objectName=f"{cls.name}Dock")
