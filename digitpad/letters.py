@@ -86,14 +86,12 @@ def is_heldout(writers):
 
 def load_heldout(path=None):
     """The held-out writers' letters, from the full set (default :func:`shared_path`)."""
-    data = load(shared_path() if path is None else path)
-    return data.subset(is_heldout(data.writer))
+    return pendigits.by_writers(load(shared_path() if path is None else path), is_heldout)
 
 
 def load_training(path=None):
     """The training writers' letters: the shipped copy, or filtered from a full set."""
-    data = load(path)
-    return data.subset(~is_heldout(data.writer))
+    return pendigits.by_writers(load(path), is_heldout, held_out=False)
 
 
 def choose_heldout(letter_writers, letter_sites, digit_writers,

@@ -126,16 +126,21 @@ def is_heldout(writers):
     return np.isin(np.asarray(writers, dtype=str), sorted(HELDOUT_WRITERS))
 
 
+def by_writers(data, is_heldout, held_out=True):
+    """The samples of ``data`` by held-out writers (``is_heldout(writers)`` says which), or
+    with ``held_out`` false by the others: one rule for the digits and the letters."""
+    mask = is_heldout(data.writer)
+    return data.subset(mask if held_out else ~mask)
+
+
 def load_heldout(path=None):
     """The held-out writers' samples, from the full set (default :func:`shared_path`)."""
-    data = load(shared_path() if path is None else path)
-    return data.subset(is_heldout(data.writer))
+    return by_writers(load(shared_path() if path is None else path), is_heldout)
 
 
 def load_training(path=None):
     """The training writers' samples: the shipped copy, or filtered from a full set."""
-    data = load(path)
-    return data.subset(~is_heldout(data.writer))
+    return by_writers(load(path), is_heldout, held_out=False)
 
 
 def choose_heldout(writers, sites, fraction=HELDOUT_FRACTION):
