@@ -1,6 +1,8 @@
 """Drawings that are not digits, to teach and to test "not a digit".
 
-No Qt here.  Every drawing is a list of strokes (``(m, 2)`` float arrays, y
+No Qt here.  One module on purpose: a catalogue of families (each a small
+function) and the two sets drawn from them, kept side by side so that which
+families train and which only measure reads in one place.  Every drawing is a list of strokes (``(m, 2)`` float arrays, y
 down) in a unit box: its longer side is 1, except marks meant to be small
 (a lone dot), which keep their small size in the box.  They are drawn and
 prepared exactly like the pen digits (:func:`digitpad.pendigits.draw_sample`

@@ -81,23 +81,11 @@ def evaluate(app, window):
     return window.evaluator.results_window
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
-    parser.add_argument("--learn", action="store_true")
-    parser.add_argument("--out", type=Path, default=REPO / "docs")
-    args = parser.parse_args()
-
+def shoot_views(app, window, out):
+    """A 4 drawn with real mouse events, every view open, then each view on its own."""
     from digitpad.gui.replay import draw
     from digitpad.gui.views import NAMES
-    from digitpad.gui.window import MainWindow
-    from digitpad.mnist import load as load_mnist
 
-    mnist = load_mnist(args.mnist)
-    app = QApplication.instance() or QApplication([])
-    window = MainWindow(mnist_loader=lambda progress=None: mnist)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
     for name in NAMES:
         window.findChild(QAction, f"{name}ViewAction").trigger()
     window.resize(1400, 980)
@@ -117,44 +105,73 @@ def main():
     wait(app, lambda: len(grid.exciting) > 0)
     app.processEvents()
     window.statusBar().clearMessage()
-    window.grab().save(str(args.out / "view-all.png"))
+    window.grab().save(str(out / "view-all.png"))
     for name in NAMES:                  # each view on its own, at a size that shows it well
         dock = window.views.docks[name]
         dock.setFloating(True)
         dock.resize(*SIZES[name])
         app.processEvents()
-        dock.grab().save(str(args.out / f"view-{name}.png"))
+        dock.grab().save(str(out / f"view-{name}.png"))
         dock.setFloating(False)
 
+
+def shoot_evaluation(app, window, out):
+    """Evaluate's window, with a cell of the confusion matrix clicked."""
     results = evaluate(app, window)
     view = results.test
     table = view.table
     rect = table.visualItemRect(table.item(4, 9))
     QTest.mouseClick(table.viewport(), Qt.LeftButton, Qt.NoModifier, rect.center())
     app.processEvents()
-    results.grab().save(str(args.out / "view-evaluate.png"))
+    results.grab().save(str(out / "view-evaluate.png"))
     print(f"evaluation: {view.summary.text()}")
 
-    if args.learn:                      # three drawings it misreads or doubts, corrected
-        for digit, strokes in hard_cases(canvas.width() / 2, canvas.height() / 2,
-                                         0.38 * canvas.height()):
-            window.clear()
-            draw(canvas, strokes)
-            print(f"a {digit} read as {window.prediction.best} "
-                  f"({max(window.prediction.probabilities):.0%})")
-            window.teaching.teach(digit)
-        dialog = window.teaching.learn()
-        dialog.start()
-        wait(app, lambda: not dialog.is_running(), seconds=900)
-        dialog.close()
-        if window.models.compare_dialog is not None:      # the new model beside the old: keep it
-            window.models.compare_dialog.accept()
-        print(dialog.status.text())
-        results = evaluate(app, window)
-        results.tabs.setCurrentWidget(results.mine)
-        app.processEvents()
-        results.grab().save(str(args.out / "view-report-card.png"))
-        print(f"report card: {results.mine.summary.text()}")
+
+def learn_and_shoot(app, window, out):
+    """Three drawings it misreads or doubts, corrected and learnt; then the report card."""
+    from digitpad.gui.replay import draw
+
+    canvas = window.canvas
+    for digit, strokes in hard_cases(canvas.width() / 2, canvas.height() / 2,
+                                     0.38 * canvas.height()):
+        window.clear()
+        draw(canvas, strokes)
+        print(f"a {digit} read as {window.prediction.best} "
+              f"({max(window.prediction.probabilities):.0%})")
+        window.teaching.teach(digit)
+    dialog = window.teaching.learn()
+    dialog.start()
+    wait(app, lambda: not dialog.is_running(), seconds=900)
+    dialog.close()
+    if window.models.compare_dialog is not None:      # the new model beside the old: keep it
+        window.models.compare_dialog.accept()
+    print(dialog.status.text())
+    results = evaluate(app, window)
+    results.tabs.setCurrentWidget(results.mine)
+    app.processEvents()
+    results.grab().save(str(out / "view-report-card.png"))
+    print(f"report card: {results.mine.summary.text()}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
+    parser.add_argument("--learn", action="store_true")
+    parser.add_argument("--out", type=Path, default=REPO / "docs")
+    args = parser.parse_args()
+
+    from digitpad.gui.window import MainWindow
+    from digitpad.mnist import load as load_mnist
+
+    mnist = load_mnist(args.mnist)
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(mnist_loader=lambda progress=None: mnist)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    shoot_views(app, window, args.out)
+    shoot_evaluation(app, window, args.out)
+    if args.learn:
+        learn_and_shoot(app, window, args.out)
     window.close()
 
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from digitpad import insight, store
+from digitpad import evaluation, insight, store
 from digitpad.model.network import MLP
 
 
@@ -225,7 +225,7 @@ def test_an_evaluation_cell_holds_exactly_its_images():
     for i, (r, s) in enumerate(zip(read, sure)):
         p[i] = (1 - s) / 9
         p[i, r] = s
-    e = insight.Evaluation(labels, p)
+    e = evaluation.Evaluation(labels, p)
     assert e.right == 5 and e.accuracy == pytest.approx(5 / 8)
     assert e.confusion[1, 7] == 1 and e.confusion[1, 1] == 2 and e.confusion.sum() == 8
     assert list(e.cell(1, 1)) == [3, 2]                  # the surest first
@@ -236,7 +236,7 @@ def test_an_evaluation_cell_holds_exactly_its_images():
 
 
 def test_evaluate_agrees_with_the_network(shipped_net, mnist):
-    e = insight.evaluate(shipped_net, mnist.test_images, mnist.test_labels)
+    e = evaluation.evaluate(shipped_net, mnist.test_images, mnist.test_labels)
     assert e.accuracy == pytest.approx(shipped_net.accuracy(mnist.test_images,
                                                             mnist.test_labels))
     assert e.confusion.sum() == 10_000

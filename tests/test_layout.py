@@ -83,3 +83,33 @@ def test_pyproject_lists_every_package_where_it_lies():
     assert sorted(listed) == sorted(found)
     for name, folder in folders.items():
         assert (REPO / folder / "__init__.py").is_file(), name
+
+
+# Argument-parser tables: one add_argument call per option, long by nature.
+PARSER_TABLES = {("digitpad/cli/train.py", "add_train_command")}
+MAX_FUNCTION_LINES = 60
+MAX_MODULE_LINES = 400
+
+
+def test_no_function_is_longer_than_a_screen():
+    """Outside bench/ (and the argument-parser tables) a function fits on a screen."""
+    long = []
+    for folder in ("digitpad", "model", "weights", "tests", "docs"):
+        for path in (REPO / folder).rglob("*.py"):
+            where = path.relative_to(REPO).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                        and (where, node.name) not in PARSER_TABLES:
+                    lines = node.end_lineno - node.lineno + 1
+                    if lines > MAX_FUNCTION_LINES:
+                        long.append(f"{where}:{node.lineno} {node.name} ({lines} lines)")
+    assert not long
+
+
+def test_a_long_module_says_why_it_is_one():
+    """A module of digitpad/ over 400 lines is split by job, or its docstring says why not."""
+    for path in (REPO / "digitpad").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            assert "One module on purpose" in (ast.get_docstring(ast.parse(text)) or ""), \
+                path.relative_to(REPO)

@@ -1,11 +1,11 @@
 """``digitpad evaluate [WEIGHTS]``: a model's MNIST test accuracy, per digit, and its
 confusion matrix, measured as the window's Evaluate measures it
-(:func:`digitpad.insight.evaluate`)."""
+(:func:`digitpad.evaluation.evaluate`)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from digitpad import insight, mnist
+from digitpad import evaluation, mnist
 from digitpad.model.weights import describe
 
 from .common import DownloadProgress, load_model
@@ -26,13 +26,13 @@ def add_evaluate_command(commands):
 def run_evaluate(args):
     path, net, meta = load_model(args.weights)
     data = mnist.load(args.data, progress=DownloadProgress())
-    evaluation = insight.evaluate(net, data.test_images, data.test_labels)
-    right, count = evaluation.right, len(evaluation)
+    measured = evaluation.evaluate(net, data.test_images, data.test_labels)
+    right, count = measured.right, len(measured)
     print(f"model: {path} ({describe(meta)})")
     print(f"MNIST test accuracy: {right / count:.2%} ({right:,} of {count:,} "
           f"right, {count - right:,} wrong)")
     print()
-    print(format_confusion(evaluation))
+    print(format_confusion(measured))
     return 0
 
 

@@ -20,6 +20,10 @@ Signals: ``changed`` after every painted segment (many per second while
 drawing: listeners should coalesce), ``strokeFinished`` when the pen lifts,
 and ``reset`` after a change that is not drawing (clear, undo, redo, a loaded
 image).
+
+One module on purpose, as Scribble's canvas is one class: the pen's input,
+undo and redo, the snapshots and painting all work on the same strokes and
+QImage, and split apart each would need the others' insides.
 """
 from __future__ import annotations
 

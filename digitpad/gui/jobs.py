@@ -27,7 +27,7 @@ import numpy as np
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from digitpad import corrections, insight, learning, scores
+from digitpad import corrections, evaluation, learning, scores
 from digitpad.model.stopping import Stopped
 
 PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
@@ -188,10 +188,10 @@ class EvaluationResult:
     """What Evaluate measured: the model, its readings of MNIST's test set and of the
     person's corrections (and, after Learn, the readings of the model before it)."""
     model: object                       # store.LoadedModel measured
-    test: insight.Evaluation            # MNIST's 10,000 test images
+    test: evaluation.Evaluation            # MNIST's 10,000 test images
     test_images: np.ndarray             # (n, 28, 28) uint8
-    mine: insight.Evaluation | None = None          # the corrections, read by ``model``
-    mine_before: insight.Evaluation | None = None   # ... by the model before Learn
+    mine: evaluation.Evaluation | None = None          # the corrections, read by ``model``
+    mine_before: evaluation.Evaluation | None = None   # ... by the model before Learn
     mine_images: np.ndarray | None = None           # (k, 28, 28) float
 
     @property
@@ -218,14 +218,14 @@ class EvaluateWorker(Worker):
         mnist = self.loader(self._progress)
         self.status.emit("Evaluating...")
         network = self.model.network
-        test = insight.evaluate(network, mnist.test_images, mnist.test_labels,
+        test = evaluation.evaluate(network, mnist.test_images, mnist.test_labels,
                                 should_stop=self.should_stop)
-        images, labels = insight.correction_images(corrections.list_all())
+        images, labels = evaluation.corrections_as_seen(corrections.list_all())
         mine = before = None
         if len(labels):
-            mine = insight.evaluate(network, images, labels)
+            mine = evaluation.evaluate(network, images, labels)
             if self.before is not None:
-                before = insight.evaluate(self.before.network, images, labels)
+                before = evaluation.evaluate(self.before.network, images, labels)
         return EvaluationResult(self.model, test, mnist.test_images, mine, before, images)
 
 

@@ -38,6 +38,7 @@ from digitpad.strokes import PEN_WIDTHS
 
 from . import drawing_files
 from .canvas import Canvas
+from .docks import Views
 from .evaluate import Evaluator, TestSetLoader
 from .jobs import Jobs
 from .menus import add_menu, make_action
@@ -45,7 +46,6 @@ from .models import Models, scores_text
 from .panels import ReadingPanel, StatusBar, sheet_beside
 from .retrain import RetrainDialog, show_in_front
 from .teaching import Teaching
-from .views import Views
 
 FRAME_MS = 16                       # read at most this often while drawing
 
