@@ -2,6 +2,7 @@
 import json
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,6 +28,19 @@ def test_contract(window):
     assert window.panel.caption.text() == "Draw a digit on the sheet"
     assert window.startup_message is None
     assert "shipped" in window.statusBar().model_label.text()
+
+
+def test_the_window_has_an_icon_and_a_copy_ships_for_launchers(window):
+    import digitpad
+    from PySide6.QtGui import QPixmap
+
+    icon = window.windowIcon()
+    assert not icon.isNull() and {s.width() for s in icon.availableSizes()} >= {16, 32, 256}
+    picture = icon.pixmap(64).toImage()
+    assert picture.pixelColor(32, 32).lightness() < 80          # ink in the middle ...
+    assert picture.pixelColor(10, 54).lightness() > 240         # ... paper around it
+    shipped = QPixmap(str(Path(digitpad.__file__).parent / "data" / "digitpad.png"))
+    assert shipped.width() == shipped.height() == 256
 
 
 def test_opens_big_enough_not_to_grow_on_the_first_reading(window):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from digitpad.signals import EXIT_INTERRUPTED, interrupts_call
 
+from .icon import app_icon
 from .jobs import abandoned_jobs
 from .window import MainWindow
 
@@ -29,6 +30,7 @@ def main(argv=None, interrupted=None):
     app = QApplication.instance() or QApplication(list(sys.argv if argv is None else argv))
     app.setApplicationName("digitpad")
     app.setApplicationDisplayName("digitpad")
+    app.setWindowIcon(app_icon())
 
     def stop():
         app.closeAllWindows()            # the window stops its jobs as it closes

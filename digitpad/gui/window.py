@@ -40,6 +40,7 @@ from . import drawing_files
 from .canvas import Canvas
 from .docks import Views
 from .evaluate import Evaluator, TestSetLoader
+from .icon import app_icon
 from .jobs import Jobs
 from .menus import add_menu, make_action
 from .models import Models, scores_text
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
     def __init__(self, *, mnist_loader=None, train_limit=None):
         super().__init__()
         self.setWindowTitle("digitpad")
+        self.setWindowIcon(app_icon())
         self.mnist_loader = mnist_loader or session_loader
         self.train_limit = train_limit
         self.settings = store.Settings()
