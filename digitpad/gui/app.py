@@ -31,6 +31,7 @@ def main(argv=None, interrupted=None):
     app.setApplicationName("digitpad")
     app.setApplicationDisplayName("digitpad")
     app.setWindowIcon(app_icon())
+    app.setDesktopFileName("digitpad")      # a launcher's digitpad.desktop: its icon in docks
 
     def stop():
         app.closeAllWindows()            # the window stops its jobs as it closes
