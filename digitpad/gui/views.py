@@ -79,7 +79,8 @@ class InsightView(QWidget):
         return self.window.session.network
 
     def model_changed(self):
-        """The model in use changed: what was drawn from the old one is dropped."""
+        """The model in use changed: a view that keeps what it computed from the old one
+        (the units' pictures, the sorted grid) drops it here."""
 
     def refresh(self):
         raise NotImplementedError
