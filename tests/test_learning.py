@@ -116,3 +116,22 @@ def test_a_stop_while_drawing_the_test_non_digits_ends_it_at_once():
                               progress=lambda phase, done, total: phases.append((phase, done)))
     assert [done for phase, done in phases if phase == "Drawing the test non-digits"] == [0]
     assert not isinstance(stopped.value, TrainingStopped)       # drawing, not training
+
+
+def test_one_check_of_a_runs_options():
+    """recipes.check: what the command line, the Retrain dialog and make_model refuse alike."""
+    assert recipes.check(recipes.recipe("demo")).hidden == (128,)
+    for change, words in ((dict(epochs=1001), "epochs must be from 1 to 1,000"),
+                          (dict(ensemble=17), "ensemble must be from 1 to 16"),
+                          (dict(slant=1.5), "slant must be from 0 to 1"),
+                          (dict(hidden=(8192, 8192)), "digitpad saves and loads at most"),
+                          (dict(lr=-1.0), "learning rate must be a positive number")):
+        with pytest.raises(ValueError, match=words):
+            recipes.check(recipes.recipe(**change))
+    with pytest.raises(ValueError, match="epochs must be from"):
+        learning.make_model(recipes.recipe(epochs=5000), mnist=None)   # before any work
+    high = recipes.LIMITS["epochs"][1]
+    from digitpad.cli import parse_args
+    with pytest.raises(SystemExit):
+        parse_args(["train", "--epochs", str(high + 1)])
+    assert parse_args(["train", "--epochs", str(high)]).epochs == high
