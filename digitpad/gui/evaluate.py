@@ -1,8 +1,7 @@
 """Model > Evaluate, and MNIST's test set for the views: both load MNIST in the background.
 
 :class:`Evaluator` measures a model on the 10,000 MNIST test images (and on
-the person's corrections) with :class:`~digitpad.gui.jobs.EvaluateWorker` and
-shows the results in their own window (:mod:`~digitpad.gui.results`).
+the person's corrections) with :class:`EvaluateWorker` and shows the results in their own window (:mod:`~digitpad.gui.results`).
 :class:`TestSetLoader` loads the test images alone, for the All units view,
 waiting for a running job to end first.  Both run through the window's
 one-job-at-a-time :class:`~digitpad.gui.jobs.Jobs` and say what they got
@@ -10,11 +9,75 @@ through a signal: the window keeps it (it is the session's one writer).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox
 
-from .jobs import EvaluateWorker, TestSetWorker
+from digitpad import corrections, evaluation
+
+from .jobs import Worker
 from .results import ResultsWindow
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    """What Evaluate measured: the model, its readings of MNIST's test set and of the
+    person's corrections (and, after Learn, the readings of the model before it)."""
+    model: object                       # store.LoadedModel measured
+    test: evaluation.Evaluation            # MNIST's 10,000 test images
+    test_images: np.ndarray             # (n, 28, 28) uint8
+    mine: evaluation.Evaluation | None = None          # the corrections, read by ``model``
+    mine_before: evaluation.Evaluation | None = None   # ... by the model before Learn
+    mine_images: np.ndarray | None = None           # (k, 28, 28) float
+
+    @property
+    def accuracy(self):
+        return self.test.accuracy
+
+
+class EvaluateWorker(Worker):
+    """Measures a model on the MNIST test set and on the person's corrections.
+
+    ``succeeded`` carries an :class:`EvaluationResult` for the model it
+    measured, not whichever is in use when it ends.  ``before``: the model
+    that Learn started from, to read the corrections with too.
+    """
+
+    def __init__(self, model, loader, before=None):
+        super().__init__()
+        self.model = model
+        self.loader = loader
+        self.before = before
+
+    def work(self):
+        self.status.emit("Loading MNIST...")
+        mnist = self.loader(self._progress)
+        self.status.emit("Evaluating...")
+        network = self.model.network
+        test = evaluation.evaluate(network, mnist.test_images, mnist.test_labels,
+                                should_stop=self.should_stop)
+        images, labels = evaluation.corrections_as_seen(corrections.list_all())
+        mine = before = None
+        if len(labels):
+            mine = evaluation.evaluate(network, images, labels)
+            if self.before is not None:
+                before = evaluation.evaluate(self.before.network, images, labels)
+        return EvaluationResult(self.model, test, mnist.test_images, mine, before, images)
+
+
+class TestSetWorker(Worker):
+    """Loads MNIST; ``succeeded`` carries its test set, ``(images, labels)``."""
+
+    def __init__(self, loader):
+        super().__init__()
+        self.loader = loader
+
+    def work(self):
+        self.status.emit("Loading the MNIST test images...")
+        mnist = self.loader(self._progress)
+        return mnist.test_images, mnist.test_labels
 
 
 class Evaluator(QObject):
@@ -42,7 +105,7 @@ class Evaluator(QObject):
 
     @Slot(object)
     def _on_evaluated(self, result):
-        """Show the results (jobs.EvaluationResult) in their own window."""
+        """Show the results (an EvaluationResult) in their own window."""
         self.last_accuracy = result.accuracy
         self.window.statusBar().showMessage(
             f"Evaluation of {result.model.name()}: {100 * result.accuracy:.2f}% of the "

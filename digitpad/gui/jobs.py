@@ -16,18 +16,17 @@ touching a widget crashes.
 
 :class:`Jobs` is the one place that decides which job may run: Retrain, Learn
 and Evaluate all start through it, and it refuses a second job while one runs.
+The workers of Retrain and Learn are here; Evaluate's are in
+:mod:`digitpad.gui.evaluate`.
 """
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
-
-import numpy as np
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from digitpad import corrections, evaluation, learning, scores
+from digitpad import learning, scores
 from digitpad.model.stopping import Stopped
 
 PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
@@ -181,65 +180,6 @@ class LearnWorker(TrainingWorker):
             self.current, self.meta, mnist, seed=self.seed, status=self.status.emit,
             measure=self.measure, **self.callbacks())
         return self.outcome(network, meta, mnist, before)
-
-
-@dataclass(frozen=True)
-class EvaluationResult:
-    """What Evaluate measured: the model, its readings of MNIST's test set and of the
-    person's corrections (and, after Learn, the readings of the model before it)."""
-    model: object                       # store.LoadedModel measured
-    test: evaluation.Evaluation            # MNIST's 10,000 test images
-    test_images: np.ndarray             # (n, 28, 28) uint8
-    mine: evaluation.Evaluation | None = None          # the corrections, read by ``model``
-    mine_before: evaluation.Evaluation | None = None   # ... by the model before Learn
-    mine_images: np.ndarray | None = None           # (k, 28, 28) float
-
-    @property
-    def accuracy(self):
-        return self.test.accuracy
-
-
-class EvaluateWorker(Worker):
-    """Measures a model on the MNIST test set and on the person's corrections.
-
-    ``succeeded`` carries an :class:`EvaluationResult` for the model it
-    measured, not whichever is in use when it ends.  ``before``: the model
-    that Learn started from, to read the corrections with too.
-    """
-
-    def __init__(self, model, loader, before=None):
-        super().__init__()
-        self.model = model
-        self.loader = loader
-        self.before = before
-
-    def work(self):
-        self.status.emit("Loading MNIST...")
-        mnist = self.loader(self._progress)
-        self.status.emit("Evaluating...")
-        network = self.model.network
-        test = evaluation.evaluate(network, mnist.test_images, mnist.test_labels,
-                                should_stop=self.should_stop)
-        images, labels = evaluation.corrections_as_seen(corrections.list_all())
-        mine = before = None
-        if len(labels):
-            mine = evaluation.evaluate(network, images, labels)
-            if self.before is not None:
-                before = evaluation.evaluate(self.before.network, images, labels)
-        return EvaluationResult(self.model, test, mnist.test_images, mine, before, images)
-
-
-class TestSetWorker(Worker):
-    """Loads MNIST; ``succeeded`` carries its test set, ``(images, labels)``."""
-
-    def __init__(self, loader):
-        super().__init__()
-        self.loader = loader
-
-    def work(self):
-        self.status.emit("Loading the MNIST test images...")
-        mnist = self.loader(self._progress)
-        return mnist.test_images, mnist.test_labels
 
 
 # Jobs left running when their window closed: kept referenced until they end,

@@ -6,7 +6,7 @@ are read now, and before Learn when the model in use came from it).  Each tab
 is a :class:`ResultsView`: a bar per digit, the confusion matrix (a click on a
 cell shows exactly the images behind it), and a gallery of images with their
 readings.  The numbers come from :class:`digitpad.evaluation.Evaluation`, computed in
-the worker (:class:`~digitpad.gui.jobs.EvaluateWorker`).
+the worker (:class:`~digitpad.gui.evaluate.EvaluateWorker`).
 """
 from __future__ import annotations
 
