@@ -26,6 +26,9 @@ probabilities).
 
 :func:`save` writes a temporary file beside the target and moves it into
 place with ``os.replace``, so a crash mid-save leaves the old file whole.
+
+One module on purpose: the format, what a file may hold and the checks that
+hold it to that are one contract, read and changed together.
 """
 from __future__ import annotations
 
