@@ -110,7 +110,6 @@ def train_options(args):
                               if k not in ("run", "argv", "command", "out", "data")})
 
 
-
 def run_train(args):
     options = train_options(args)
     try:
