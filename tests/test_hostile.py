@@ -410,7 +410,7 @@ def test_evaluate_names_the_model_it_measured(qtbot, shipped, gate, no_dialogs, 
     qtbot.waitUntil(lambda: w.evaluator.job is None, timeout=20_000)
     results = w.evaluator.results_window
     assert results.windowTitle() == "Evaluation of the shipped model"
-    assert w.evaluator.last_accuracy > 0.99                      # the shipped model's accuracy
+    assert w.evaluator.last_accuracy > 0.99              # the shipped model's accuracy
     assert w.statusBar().currentMessage().startswith("Evaluation of the shipped model: 99.43")
     assert w.model.path.name.startswith("other")
 
@@ -419,7 +419,7 @@ def test_one_job_at_a_time_every_start_button_follows(qtbot, shipped, gate, no_d
     w = make_window(qtbot, gate)
     draw_digit(w.canvas, 1)
     corrections.add(w.canvas.strokes, 1)
-    learn = w.teaching.learn()                            # open, and ready to start
+    learn = w.teaching.learn()                   # open, and ready to start
     assert learn.start_button.isEnabled()
     retrain = w.retrain()
     retrain.start_button.click()
