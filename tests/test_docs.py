@@ -7,8 +7,8 @@ gives must be one that the script's or the subcommand's argparse parser lists in
 (the scripts are run with --help only: nothing heavy runs). Options quoted without a command,
 such as `--epochs` or `--letters 2 --styles`, must be accepted by one of those parsers. A
 quoted repository path (`bench/pen_digits.py`, `digitpad/data/`) and a dotted name
-(`digitpad.learning.score`) must exist, and every relative link, with its #anchor, must lead
-somewhere.
+(`digitpad.scores.score`, `scores.score`, `PRESETS` in `digitpad/recipes.py`) must exist, and
+every relative link, with its #anchor, must lead somewhere.
 """
 from __future__ import annotations
 
@@ -137,11 +137,13 @@ def _dotted_exists(name):
         here = here / "__init__.py"
     if not here.is_file():
         return False
-    if not rest:
-        return True
-    source = here.read_text(encoding="utf-8")
-    defined = rf"^\s*(def|class)\s+{rest[0]}\b|^\s*{rest[0]}\s*[:=]"
-    return re.search(defined, source, re.M) is not None
+    return not rest or _defines(here, rest[0])
+
+
+def _defines(path, name):
+    """Whether a Python file defines a function, class or top-level name."""
+    defined = rf"^\s*(def|class)\s+{name}\b|^{name}\s*[:=]"
+    return re.search(defined, path.read_text(encoding="utf-8"), re.M) is not None
 
 
 def _slug(heading):
@@ -178,9 +180,18 @@ def problems(text, where):
             if "/" in word and word.split("/")[0] in TOP and re.fullmatch(r"[\w./-]+", word):
                 if not _path_exists(word):
                     found.append(f"{snippet!r}: {word} does not exist")
-        if (re.fullmatch(r"digitpad(\.\w+)+", snippet) and not FILE_NAME.search(snippet)
-                and not _dotted_exists(snippet)):
-            found.append(f"{snippet!r}: no such module or name")
+        name = snippet.removesuffix("()")
+        if re.fullmatch(r"[a-z_]+(\.\w+)+", name) and not FILE_NAME.search(name):
+            short = name.split(".")[0]       # learning.score: a module of digitpad, shortened
+            if short != "digitpad" and any((REPO / "digitpad" / short).with_suffix(suffix).exists()
+                                           for suffix in (".py", "")):
+                name = "digitpad." + name
+            if name.startswith("digitpad.") and not _dotted_exists(name):
+                found.append(f"{snippet!r}: no such module or name")
+    # `PRESETS` in `digitpad/recipes.py`, also as a link: the file defines the name.
+    for name, path in re.findall(r"`(\w+)`\s+in\s+\[?`([\w/]+\.py)`", text):
+        if not (REPO / path).is_file() or not _defines(REPO / path, name):
+            found.append(f"`{name}` in `{path}`: {path} does not define {name}")
     if lone:
         every = set()
         for program, words in [("digitpad", ["train"]), ("digitpad", ["predict"]),
@@ -233,6 +244,7 @@ digitpad train --hidden 512 \\
 ```
 
 `--also-made-up` alone; `bench/gone.py`; `digitpad.learning.no_such_name`;
+`scores.made_up()`; `NOT_THERE` in `digitpad/recipes.py`;
 [a link](no/such/file.md) and [an anchor](#no-such-heading).
 """
     found = problems(text, REPO / "README.md")
@@ -245,9 +257,12 @@ digitpad train --hidden 512 \\
                      "`--also-made-up` is not an option",
                      "bench/gone.py does not exist",
                      "'digitpad.learning.no_such_name': no such module or name",
+                     "'scores.made_up()': no such module or name",
+                     "digitpad/recipes.py does not define NOT_THERE",
                      "link no/such/file.md: no/such/file.md does not exist",
                      "link #no-such-heading: no heading"):
         assert any(expected in problem for problem in found), (expected, found)
-    assert len(found) == 11, found
-    assert problems("`python bench/latency.py --views none` [ok](docs/app.md#hidden-units)",
-                    REPO / "README.md") == []
+    assert len(found) == 13, found
+    assert problems("`python bench/latency.py --views none` [ok](docs/app.md#hidden-units) "
+                    "`scores.score` `digitpad.paths.mnist_cache()` `PRESETS` in "
+                    "[`digitpad/recipes.py`](digitpad/recipes.py)", REPO / "README.md") == []
