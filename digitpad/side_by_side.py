@@ -4,9 +4,10 @@ Each member is one run of :func:`digitpad.model.train.train` in a ``spawn``-ed
 process (a fresh interpreter: safe beside Qt's threads) with BLAS on one
 thread, which prepares its own batches: one core per network.  Threads in one
 process gained nothing for two 784-512-10 networks: the members' many small
-NumPy operations waited for one another's hold on the interpreter (README:
-"Levers for time to quality").  The training data is written once to a
-temporary file that every process maps read-only, so it is in memory once.
+NumPy operations waited for one another's hold on the interpreter
+(docs/performance.md: "What made training faster?").  The training data is
+written once to a temporary file that every process maps read-only, so it is
+in memory once.
 The result is the same, weight for weight, as training the members one after
 the other.
 
