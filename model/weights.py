@@ -77,8 +77,9 @@ class WeightsError(Exception):
     """A weight file cannot be used; the message says which file and why."""
 
 
-def save(path, net, meta=None):
-    """Write ``net`` and its metadata to ``path`` atomically.
+def save(path, net, meta=None, exclusive=False):
+    """Write ``net`` and its metadata to ``path`` atomically (with ``exclusive``, only if
+    ``path`` does not exist: FileExistsError otherwise).
 
     ``meta`` holds the caller's keys (``config``, ``mnist_test_accuracy`` and
     any others, JSON-serialisable; NumPy scalars are fine).  The structural
@@ -102,7 +103,7 @@ def save(path, net, meta=None):
 
     # Compressed: an ensemble's deeper layers are block-diagonal, half zeros (the shipped
     # model: 3.8 MiB instead of 5.1).  A file, not a name: np.savez would add ".npz".
-    with atomic_write(path) as f:
+    with atomic_write(path, exclusive=exclusive) as f:
         np.savez_compressed(f, **arrays)
     return json.loads(text)
 

@@ -1,0 +1,193 @@
+"""Nothing lost, round 3 (issue 21): the user's choices, concurrent saves, files checked,
+costs bounded.
+
+Each test fails without its fix; where it is cheap, its cost is bounded here
+(:func:`test_hostile.costs_at_most`: wall time and the Python/NumPy peak as
+tracemalloc sees it; :func:`child_costs`: a fresh process' own peak resident
+memory, for what Pillow and Qt allocate in C).  The full-size cases are in
+``bench/hostile.py``.
+"""
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QAction
+
+from digitpad import store
+from digitpad.gui.window import MainWindow
+from digitpad.model import files as paths
+from digitpad.model import weights as weights_io
+from digitpad.model.network import MLP
+from test_hostile import SMALL, costs_at_most, finishes, small_model
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def new_window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    return w
+
+
+def view_action(window, name):
+    return window.findChild(QAction, f"{name}ViewAction")
+
+
+# 1. The chosen model is never forgotten ------------------------------------------------
+
+def test_the_model_survives_pen_and_view_changes(qtbot, tmp_path, shipped, no_dialogs):
+    w = new_window(qtbot)
+    assert w.models.load(small_model(tmp_path / "mine.npz"))
+    chosen = w.model.path
+    w.set_pen_width(28)
+    view_action(w, "why").trigger()
+    settings = store.Settings()
+    assert settings.model == chosen and settings.pen_width == 28 and settings.views == ["why"]
+    again = new_window(qtbot)
+    assert again.model.path == chosen and again.canvas.pen_width() == 28
+
+
+def test_reset_then_a_pen_change_does_not_bring_the_old_model_back(qtbot, tmp_path, shipped,
+                                                                    no_dialogs):
+    assert new_window(qtbot).models.load(small_model(tmp_path / "mine.npz"))
+    w = new_window(qtbot)                       # opens with it, as remembered
+    assert not w.model.shipped
+    assert w.models.reset()
+    w.set_pen_width(10)
+    assert store.Settings().model is None
+    assert new_window(qtbot).model.shipped
+
+
+def test_two_windows_keep_each_others_choices(qtbot, tmp_path, shipped, no_dialogs):
+    a, b = new_window(qtbot), new_window(qtbot)
+    assert a.models.load(small_model(tmp_path / "mine.npz"))
+    b.set_pen_width(40)                        # b read the settings before a's model
+    view_action(b, "units").trigger()
+    a.set_pen_width(10)                        # and a before b's views
+    settings = store.Settings()
+    assert settings.model == a.model.path and settings.views == ["units"]
+    assert settings.pen_width == 10
+
+
+def test_concurrent_updates_from_two_processes_lose_no_key(tmp_path):
+    script = textwrap.dedent("""
+        import sys
+        from digitpad import store
+        for k in range(60):
+            assert store.Settings().update(**{f"{sys.argv[1]}{k}": k})
+    """)
+    children = [subprocess.Popen([sys.executable, "-c", script, name]) for name in "ab"]
+    assert [child.wait(60) for child in children] == [0, 0]
+    data = json.loads(store.settings_path().read_text())
+    assert sorted(data) == sorted(f"{name}{k}" for name in "ab" for k in range(60))
+
+
+def test_a_rewrite_never_grows_past_the_limit(tmp_path):
+    path = store.settings_path()
+    deep = "[" * 800 + "]" * 800             # 1.6 kB; written with indentation, 1.28 MB
+    path.write_text('{"pen_width": 28, "old": ' + deep + "}")
+    with costs_at_most(2, 50):
+        assert store.Settings().update(views=["why"])
+    assert path.stat().st_size < 4000
+    assert store.Settings().pen_width == 28 and store.Settings().views == ["why"]
+    assert json.loads(path.read_text())["old"] == json.loads(deep)      # kept, compactly
+    # numbers that are longer written back (1E5 -> 100000.0): the unknown key goes
+    path.write_text('{"pen_width": 28, "model": "/x/m.npz", "n": [' + ",".join(
+        ["1E5"] * 240_000) + "]}")
+    assert path.stat().st_size < store.SETTINGS_BYTES
+    with costs_at_most(3, 200):
+        assert store.Settings().update(views=["grid"])
+    assert path.stat().st_size < store.SETTINGS_BYTES
+    settings = store.Settings()
+    assert (settings.pen_width, settings.views, settings.model) == (28, ["grid"],
+                                                                     Path("/x/m.npz"))
+    path.write_text('{"pen_width": 28, "inf": 1e400, "views": ["why", 3]}')   # no JSON for inf
+    assert store.Settings().update(model="/y.npz")
+    assert json.loads(path.read_text()) == {"pen_width": 28, "views": ["why"],
+                                            "model": "/y.npz"}
+
+
+def test_a_hostile_lock_file_costs_the_lock_not_the_update(digitpad_home):
+    os.mkfifo(digitpad_home / ".settings.json.lock")
+    assert finishes(lambda: store.Settings().update(pen_width=28), 10)["result"]
+    assert store.Settings().pen_width == 28
+
+
+# 2. Two saves in one second never overwrite each other ------------------------------------
+
+def test_two_saves_in_the_same_second_make_two_models(monkeypatch, digitpad_home):
+    monkeypatch.setattr(store, "model_name", lambda stem="retrained", when=None:
+                        f"{stem}-20261204-030000")
+    first = store.adopt(MLP.create(SMALL, seed=1), {})
+    second = store.adopt(MLP.create(SMALL, seed=2), {})
+    assert first.path != second.path
+    assert [p.name for p in sorted((digitpad_home / "models").glob("*.npz"))] == [
+        "retrained-20261204-030000-2.npz", "retrained-20261204-030000.npz"]
+    for model, seed in ((first, 1), (second, 2)):
+        np.testing.assert_array_equal(weights_io.load(model.path)[0].weights[0],
+                                      MLP.create(SMALL, seed=seed).weights[0])
+
+
+def test_an_exclusive_save_never_replaces_a_file_made_meanwhile(tmp_path, monkeypatch):
+    path = tmp_path / "m.npz"
+    with pytest.raises(FileExistsError):
+        with paths.atomic_write(path, exclusive=True) as f:
+            f.write(b"mine")
+            path.write_bytes(b"someone else's, made meanwhile")
+    assert path.read_bytes() == b"someone else's, made meanwhile"
+    assert not list(tmp_path.glob(".*.tmp"))                           # no temporary left
+    # where hard links are not had, O_EXCL claims the name
+    monkeypatch.setattr(os, "link", lambda *a: (_ for _ in ()).throw(PermissionError()))
+    with paths.atomic_write(tmp_path / "n.npz", exclusive=True) as f:
+        f.write(b"new")
+    assert (tmp_path / "n.npz").read_bytes() == b"new"
+    with pytest.raises(FileExistsError), paths.atomic_write(path, exclusive=True) as f:
+        f.write(b"mine")
+
+
+def test_many_processes_adopting_at_once_keep_every_model(digitpad_home):
+    script = textwrap.dedent("""
+        import sys
+        from digitpad import store
+        from digitpad.model.network import MLP
+        store.model_name = lambda stem="retrained", when=None: "same-second"
+        print(store.adopt(MLP.create([784, 16, 10], seed=int(sys.argv[1])), {}).path.name)
+    """)
+    children = [subprocess.Popen([sys.executable, "-c", script, str(k)],
+                                 stdout=subprocess.PIPE, text=True) for k in range(4)]
+    names = [child.communicate(timeout=60)[0].strip() for child in children]
+    assert len(set(names)) == 4, names
+    assert len(list((digitpad_home / "models").glob("same-second*.npz"))) == 4
+
+
+# 3. Saves keep safe permissions -------------------------------------------------------------
+
+@pytest.mark.parametrize("before, after", [(0o000, 0o600), (0o666, 0o644), (0o777, 0o644),
+                                           (0o640, 0o640), (0o600, 0o600), (0o444, 0o644)])
+def test_a_save_never_copies_unsafe_permissions(tmp_path, before, after):
+    path = tmp_path / "settings.json"
+    path.write_text("{}")
+    path.chmod(before)
+    with paths.atomic_write(path) as f:
+        f.write(b"{}")
+    assert stat.S_IMODE(path.stat().st_mode) == after
+
+
+def test_a_new_file_follows_the_umask(tmp_path):
+    old = os.umask(0o077)
+    try:
+        with paths.atomic_write(tmp_path / "private.json") as f:
+            f.write(b"{}")
+    finally:
+        os.umask(old)
+    with paths.atomic_write(tmp_path / "shared.json") as f:
+        f.write(b"{}")
+    assert stat.S_IMODE((tmp_path / "private.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "shared.json").stat().st_mode) == 0o644 & ~old
