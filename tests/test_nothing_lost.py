@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 from PySide6.QtGui import QAction
 
 from digitpad import store
@@ -191,3 +192,99 @@ def test_a_new_file_follows_the_umask(tmp_path):
         f.write(b"{}")
     assert stat.S_IMODE((tmp_path / "private.json").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "shared.json").stat().st_mode) == 0o644 & ~old
+
+
+# 4. Images within Pillow's limit stay within the memory budget, whatever their mode -------
+
+def child_costs(code, *args, seconds=60):
+    """Run ``code`` in a fresh Python; ``(its stdout, seconds it took, MB its peak resident
+    memory grew by)`` counted from when ``code`` starts (after the imports it names first:
+    ``code`` is ``imports ## work``)."""
+    imports, work = code.split("##")
+    script = textwrap.dedent(f"""
+        import resource, sys, time
+        {textwrap.dedent(imports).strip()}
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.perf_counter()
+        {textwrap.indent(textwrap.dedent(work).strip(), "        ").strip()}
+        seconds = time.perf_counter() - start
+        grew = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+        print(f"\\n{{seconds}} {{grew}}")
+    """)
+    done = subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True,
+                          text=True, timeout=seconds, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert done.returncode == 0, done.stderr
+    out, _, last = done.stdout.rstrip().rpartition("\n")
+    seconds, grew = map(float, last.split())
+    return out, seconds, grew
+
+
+READ_IMAGE = """
+    from digitpad.images import ImageError, load_ink
+    ##
+    try:
+        ink = load_ink(sys.argv[1])
+        print("ink", ink.shape, round(float(ink.mean()), 3))
+    except ImageError as e:
+        print("ImageError", e)
+"""
+
+
+def a_large_digit(path, mode, side, **save):
+    """A ``side`` x ``side`` picture in ``mode`` of a dark bar on light paper."""
+    if mode == "I;16":
+        a = np.full((side, side), 60000, np.uint16)
+        a[side // 4:3 * side // 4, side // 3:side // 2] = 300
+        image = Image.fromarray(a)
+    else:
+        image = Image.new(mode, (side, side), "white")
+        ImageDraw.Draw(image).rectangle((side // 3, side // 4, side // 2, 3 * side // 4),
+                                        fill="black")
+    image.save(path, **save)
+    return path
+
+
+@pytest.mark.parametrize("mode", ["I;16", "RGBA"])
+def test_a_large_picture_is_read_within_the_budget(tmp_path, mode):
+    """6000 x 6000: it was refused (16-bit: "image has wrong mode") or cost 430 MB."""
+    path = a_large_digit(tmp_path / "big.png", mode, 6000, compress_level=1)
+    assert path.stat().st_size < 5 << 20
+    out, seconds, grew = child_costs(READ_IMAGE, path)
+    assert out.startswith("ink ("), out
+    assert grew < 300 and seconds < 30, (grew, seconds)
+
+
+def test_a_colour_picture_too_large_to_decode_is_refused_before_it_is(tmp_path):
+    """81 megapixels of colour (within Pillow's limit): 309 MB to decode, refused unread."""
+    path = a_large_digit(tmp_path / "huge.png", "RGB", 9000, compress_level=1)
+    assert 9000 * 9000 < Image.MAX_IMAGE_PIXELS and path.stat().st_size < 5 << 20
+    out, seconds, grew = child_costs(READ_IMAGE, path)
+    assert out.startswith("ImageError huge.png: the image is too large to open") \
+        and "309 MB to decode" in out, out
+    assert grew < 50 and seconds < 5, (grew, seconds)
+
+
+def test_a_reduced_picture_reads_as_the_whole_one_does(tmp_path):
+    """Reduced in strips or read whole, the same digit; EXIF orientation still applied."""
+    from digitpad import images, preprocess
+
+    path = a_large_digit(tmp_path / "bar.png", "RGBA", 2500)
+    whole = preprocess.to_mnist(images.load_ink(path))
+    original = images.MAX_SIDE
+    try:
+        images.MAX_SIDE = 3000                # read whole
+        assert images.load_ink(path).shape == (2500, 2500)
+        images.MAX_SIDE = original
+        assert images.load_ink(path).shape == (833, 833)
+        reduced = preprocess.to_mnist(images.load_ink(path))
+    finally:
+        images.MAX_SIDE = original
+    assert np.abs(whole - reduced).mean() < 0.02
+    turned = tmp_path / "turned.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6                          # shown turned 90 degrees clockwise
+    image = Image.new("L", (300, 200), "white")
+    ImageDraw.Draw(image).rectangle((0, 0, 100, 20), fill="black")      # top left
+    image.save(turned, exif=exif)
+    ink = images.load_ink(turned)
+    assert ink.shape == (300, 200) and ink[:100, -20:].mean() > 0.8      # top right now
