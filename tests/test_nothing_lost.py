@@ -299,3 +299,62 @@ def test_a_reduced_picture_reads_as_the_whole_one_does(tmp_path):
     image.save(turned, exif=exif)
     ink = images.load_ink(turned)
     assert ink.shape == (300, 200) and ink[:100, -20:].mean() > 0.8      # top right now
+
+
+# 5. The sheet shrinks again; a stroke costs what it holds -----------------------------------
+
+def test_the_sheet_shrinks_when_a_huge_window_is_made_small_and_nothing_is_lost(qtbot):
+    from digitpad.gui.canvas import Canvas
+    from digitpad.strokes import Stroke
+    from qtdraw import stroke
+
+    canvas = Canvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(4000, 3000)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    stroke(canvas, [(200, 200), (240, 260)])
+    canvas.draw_strokes([Stroke([(3500, 2500), (3600, 2700)], 18)])      # far out
+    huge = canvas._image.sizeInBytes()
+    assert huge > 45 << 20
+    resets = []
+    canvas.reset.connect(lambda: resets.append(1))
+    canvas.resize(400, 400)
+    assert canvas._image.sizeInBytes() < 2 << 20                           # was 46 MB
+    assert resets and canvas.ink().shape[0] < 400                           # reads what shows
+    canvas.resize(4000, 3000)                                               # back: repainted
+    assert canvas._image.pixelColor(3550, 2600).lightness() < 50
+    assert canvas._image.pixelColor(220, 230).lightness() < 50
+    assert canvas.stroke_count() == 2 and canvas.undo() and canvas.undo() and canvas.is_empty()
+
+
+def test_jiggling_a_window_keeps_the_sheet(qtbot):
+    from digitpad.gui.canvas import Canvas
+
+    canvas = Canvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(800, 600)
+    canvas.show()
+    image = canvas._image.cacheKey()
+    canvas.resize(760, 560)
+    canvas.resize(800, 600)
+    assert canvas._image.cacheKey() == image                                # no new sheet
+
+
+@pytest.mark.xfail(strict=True, reason="the window's part waits for the house restructure")
+def test_a_stroke_on_a_busy_sheet_copies_no_stroke(window, monkeypatch):
+    from digitpad.gui.canvas import Canvas
+    from digitpad.strokes import Stroke
+    from qtdraw import stroke
+
+    rng = np.random.default_rng(0)
+    window.canvas.draw_strokes([Stroke([tuple(p) for p in rng.uniform(20, 300, (4, 2))], 10)
+                                for _ in range(5000)])
+    copied = []
+    strokes = Canvas.strokes
+    monkeypatch.setattr(Canvas, "strokes", property(
+        lambda self: copied.append(len(self._strokes)) or strokes.fget(self)))
+    with costs_at_most(2, 50):
+        stroke(window.canvas, [(100, 100), (150, 180), (160, 200)])
+    assert copied == [] and window.canvas.has_drawing()
+    assert window.findChild(QAction, "teachAction1").isEnabled()
