@@ -358,3 +358,108 @@ def test_a_stroke_on_a_busy_sheet_copies_no_stroke(window, monkeypatch):
         stroke(window.canvas, [(100, 100), (150, 180), (160, 200)])
     assert copied == [] and window.canvas.has_drawing()
     assert window.findChild(QAction, "teachAction1").isEnabled()
+
+
+# 6. My corrections with thousands of drawings; an absurd date; Cancel while drawing them ---
+
+def kept_drawing(folder, k, label=1, when=None, points=3):
+    """Write correction file ``k`` as corrections.add would, without its fsync."""
+    c = {"version": 1, "label": label, "time": 1.7e9 + k if when is None else when,
+         "canvas": [420, 420],
+         "strokes": [{"points": [[100 + k % 50 + 7 * i, 100 + 20 * i] for i in range(points)],
+                      "width": 18, "erase": False}]}
+    path = folder / f"20261204-{k:06d}-{label}-abcdef{k % 10}0.json"
+    path.write_text(json.dumps(c))
+    return path
+
+
+def test_my_corrections_opens_and_keeps_fast_with_thousands_of_drawings(window, digitpad_home):
+    from digitpad.gui import teaching
+    from qtdraw import draw_digit
+
+    folder = digitpad_home / "corrections"
+    folder.mkdir()
+    for k in range(3000):
+        kept_drawing(folder, k, label=k % 10)
+    with costs_at_most(8, 300):                # it took 18 s for thousands
+        dialog = window.show_corrections()
+    assert dialog.list.count() == teaching.PAGE and "3,000 drawings kept" in \
+        dialog.summary.text() and "200 most recent are shown" in dialog.summary.text()
+    assert dialog.more_button.isVisible()
+    draw_digit(window.canvas, 1)
+    with costs_at_most(2, 100):                # and 10 s per keep
+        assert window.teach(1)
+    assert "3,001 drawings kept" in dialog.summary.text()
+    assert dialog.list.item(0).data(0x0100) == sorted(p.stem for p in folder.glob("*.json"))[-1]
+    dialog.more_button.click()
+    assert dialog.list.count() == 2 * teaching.PAGE
+    while dialog.thumbnails_pending():
+        dialog._draw_thumbnails()
+    assert not dialog.list.item(2 * teaching.PAGE - 1).icon().isNull()
+
+
+def test_an_absurd_date_never_stops_my_corrections_from_opening(window, digitpad_home):
+    folder = digitpad_home / "corrections"
+    folder.mkdir()
+    for k, when in enumerate((1e300, -1e300, 1e19, 1.7e9)):
+        kept_drawing(folder, k, when=when)
+    dialog = finishes(window.show_corrections)["result"]
+    assert dialog.list.count() == 4 and "4 drawings kept" in dialog.summary.text()
+    texts = sorted(dialog.list.item(i).text() for i in range(4))
+    assert sum("date unknown" in t for t in texts) == 3, texts
+
+
+def big_drawing(folder, k=0):
+    """A valid correction as large as one may be: 500 strokes, 200,000 points."""
+    rng = np.random.default_rng(k)
+    strokes = [{"points": (rng.normal(0, 3, (400, 2)).cumsum(axis=0) + 300).round(2).tolist(),
+                "width": 18, "erase": False} for _ in range(500)]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"20261204-big{k}-3-00000000.json"
+    path.write_text(json.dumps({"version": 1, "label": 3, "time": 1.7e9, "canvas": None,
+                                "strokes": strokes}))
+    return path
+
+
+def test_drawing_large_corrections_stops_when_asked():
+    from digitpad import corrections
+    from digitpad.model.train import TrainingStopped
+
+    big_drawing(corrections.folder())
+    (item,) = corrections.list_all()
+    assert sum(len(s.points) for s in item.strokes) == 200_000
+    stop_at = time.perf_counter() + 0.3
+    start = time.perf_counter()
+    with pytest.raises(TrainingStopped, match="drawing the corrections"):
+        corrections.correction_images([item], np.random.default_rng(0), copies=40,
+                                      should_stop=lambda: time.perf_counter() > stop_at)
+    assert time.perf_counter() - start < 2          # it drew on for minutes
+
+
+def test_cancel_stops_learn_while_it_draws_large_corrections(qtbot, shipped, mnist, no_dialogs):
+    from digitpad import corrections
+    from test_hostile import make_window
+
+    for k in range(3):
+        big_drawing(corrections.folder(), k)
+    w = make_window(qtbot, lambda progress=None: mnist)
+    dialog = w.learn()
+    assert dialog.count == 3 and dialog.start_button.isEnabled()
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: "Learning from 3" in dialog.status.text(), timeout=20_000)
+    qtbot.wait(500)                                  # well into the drawing
+    dialog.cancel_button.click()
+    start = time.perf_counter()
+    qtbot.waitUntil(lambda: not w.jobs.busy(), timeout=20_000)
+    assert time.perf_counter() - start < 5
+    assert w.model.shipped and "cancelled" in dialog.status.text()
+
+
+def test_the_thumbnail_of_a_large_drawing_is_quick(qapp):
+    from digitpad import corrections
+    from digitpad.gui import teaching
+
+    big_drawing(corrections.folder())
+    (item,) = corrections.list_all()
+    with costs_at_most(1.5, 100):
+        teaching.thumbnail(item)                      # 2.5 s drawn whole
