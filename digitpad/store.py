@@ -209,7 +209,8 @@ def digest(path):
 
 def remove_leftovers():
     """Remove what killed saves left in digitpad's folders; returns how many files."""
-    folders = (paths.data_dir(), paths.models_dir(), paths.data_dir() / "corrections")
+    folders = {paths.data_dir(), paths.models_dir(), paths.data_dir() / "corrections",
+               paths.cache_dir(), paths.cache_dir() / "drawings"}
     return sum(len(files.remove_stale(folder, LEFTOVERS)) for folder in folders)
 
 

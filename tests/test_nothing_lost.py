@@ -462,3 +462,110 @@ def test_the_thumbnail_of_a_large_drawing_is_quick(qapp):
     (item,) = corrections.list_all()
     with costs_at_most(1.5, 100):
         teaching.thumbnail(item)                      # 2.5 s drawn whole
+
+
+# 7. Every cache checked before it is read; scores belong to a model's content ---------------
+
+def scores_file():
+    from digitpad import scores
+    return scores._scores_file()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "deep", "huge", "garbage", "nan"])
+def test_a_bad_scores_cache_is_absent_and_never_hangs_or_bloats(qtbot, shipped, no_dialogs,
+                                                                 tmp_path, kind):
+    from digitpad import scores
+
+    path = scores_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model = store.load_shipped()
+    key = scores.network_digest(model.network)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "deep":
+        path.write_text("[" * 100_000 + "]" * 100_000)
+    elif kind == "huge":
+        with open(path, "wb") as f:
+            f.truncate(3 << 30)                   # sparse 3 GB
+    elif kind == "garbage":
+        path.write_text(json.dumps({key: {"mnist": 10 ** 400, "declined": 0.5}}))
+    else:
+        path.write_text('{"%s": {"mnist": NaN, "declined": 0.5}}' % key)
+    with costs_at_most(5, 50):
+        assert finishes(lambda: scores.known_scores(store.LoadedModel(
+            model.network, {})), 5)["result"] is None
+    w = finishes(lambda: new_window(qtbot), 20)["result"]
+    assert w.model.shipped and "Model:" in w.statusBar().model_label.toolTip()
+    scores.remember_scores(model.network, scores.Scores(0.99, None, 0.5))     # replaced whole
+    if kind not in ("fifo", "dev-zero"):
+        assert scores.known_scores(store.LoadedModel(model.network, {})).mnist == 0.99
+
+
+def test_scores_are_remembered_for_the_model_measured_not_the_one_loaded_meanwhile(
+        window, tmp_path):
+    from digitpad import scores
+
+    measured = window.model                                  # in use when Retrain began
+    other = small_model(tmp_path / "other.npz")
+    assert window.models.load(other)                         # loaded while it ran
+    comparison = scores.Comparison(scores.Scores(0.9943, 0.9, 0.97),
+                                   scores.Scores(0.5, 0.4, 0.3), measured=measured.network)
+    dialog = window.models.offer(MLP.create(SMALL, seed=5), {}, comparison)
+    assert "Another model was loaded while it ran" in dialog.verdict.text()
+    dialog.keep_button.click()                               # Keep
+    assert window.model.path.name.startswith("other")
+    assert scores.known_scores(window.model) is None and "scores" not in window.model.meta
+    assert scores.known_scores(store.LoadedModel(measured.network, {})).mnist == 0.9943
+    again = MainWindow()                                     # the next start: no 99.43%
+    assert "99.43" not in again.statusBar().model_label.toolTip()
+    again.close()
+
+
+def test_a_bad_drawings_cache_is_drawn_again_and_never_hangs(tmp_path):
+    import zipfile
+
+    from digitpad import datasets
+
+    made = []
+
+    def make():
+        made.append(1)
+        return dict(images=np.ones((3, 28, 28), np.uint8))
+
+    path = datasets._cache_path("test", {})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    assert finishes(lambda: datasets.cached("test", {}, make), 10)["result"]["images"].shape \
+        == (3, 28, 28)
+    assert made == [1] and path.is_file()                     # replaced by a good one
+    assert datasets.cached("test", {}, make)["images"].sum() == 3 * 784 and made == [1]
+    # a member that claims 4 GB in a small file, and a compressed bomb
+    path.unlink()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("images.npy", "w", force_zip64=True) as f:
+            np.lib.format.write_array_header_1_0(f, {"descr": "|u1", "fortran_order": False,
+                                                     "shape": (200_000, 28, 28)})
+            for _ in range(40):
+                f.write(bytes(4 << 20))
+    assert path.stat().st_size < 5 << 20
+    with costs_at_most(3, 50):
+        assert datasets.cached("test", {}, make)["images"].shape == (3, 28, 28)
+    assert made == [1, 1]
+
+
+def test_killed_cache_writes_are_swept(qtbot, shipped, no_dialogs, monkeypatch, tmp_path):
+    from digitpad import datasets, paths
+
+    monkeypatch.setenv("DIGITPAD_HOME", "")                   # the platform's folders
+    monkeypatch.delenv("DIGITPAD_HOME")
+    monkeypatch.setattr(paths.platformdirs, "user_cache_dir", lambda *a, **k: str(tmp_path / "c"))
+    monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "d"))
+    left = [datasets.cache_folder() / ".non-digits-x.npz.abc.tmp",
+            paths.cache_dir() / ".scores.json.abc.tmp"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half")
+        os.utime(path, (time.time() - 3600,) * 2)
+    assert store.remove_leftovers() == 2 and not any(p.exists() for p in left)
