@@ -159,8 +159,11 @@ def _read_arrays(path):
     except OSError as e:
         raise WeightsError(f"cannot read {path}: {e.strerror or e}") from None
     with file:
-        _check_start(path, file)
-        _check_end(path, file)
+        try:
+            _check_start(path, file)
+            _check_end(path, file)
+        except OSError as e:             # /proc/self/mem: a "regular file" that cannot be read
+            raise WeightsError(f"cannot read {path}: {e.strerror or e}") from None
         try:
             with np.load(file, allow_pickle=False) as npz:
                 _check_directory(path, npz.zip)

@@ -569,3 +569,100 @@ def test_killed_cache_writes_are_swept(qtbot, shipped, no_dialogs, monkeypatch, 
         path.write_bytes(b"half")
         os.utime(path, (time.time() - 3600,) * 2)
     assert store.remove_leftovers() == 2 and not any(p.exists() for p in left)
+
+
+# 7. Paths that cannot be used: one line, exit 2 ---------------------------------------------
+
+LONG = "a" * 300
+
+
+def a_file(tmp_path):
+    path = tmp_path / "file"
+    path.write_text("not a folder")
+    return path
+
+
+@pytest.mark.parametrize("home, words", [
+    ("~nosuchuser-digitpad/x", "is not the home folder of any user"),
+    (f"/tmp/{LONG}", "file name too long"),
+    ("FILE/inside", "cannot use the folder (Not a directory)"),
+    ("", "DIGITPAD_HOME is set but empty"),
+    ("   ", "DIGITPAD_HOME is set but empty"),
+])
+@pytest.mark.parametrize("argv", [["train", "--data", "NOWHERE"], ["evaluate"],
+                                  ["predict", "x.png"]], ids=["train", "evaluate", "predict"])
+def test_a_digitpad_home_that_cannot_be_used_is_one_line(capsys, monkeypatch, tmp_path, home,
+                                                         words, argv):
+    from test_hostile import one_line_error
+
+    monkeypatch.setenv("DIGITPAD_HOME", home.replace("FILE", str(a_file(tmp_path))))
+    argv = [str(tmp_path / "nowhere") if a == "NOWHERE" else a for a in argv]
+    one_line_error(capsys, argv, words)
+
+
+def test_a_folder_that_cannot_be_entered_is_one_line(capsys, monkeypatch, tmp_path):
+    from test_hostile import one_line_error
+
+    locked = tmp_path / "locked"
+    (locked / "inner").mkdir(parents=True)
+    locked.chmod(0)
+    try:
+        if os.access(locked / "inner", os.X_OK):
+            pytest.skip("running as root: every folder can be entered")
+        monkeypatch.setenv("DIGITPAD_HOME", str(locked / "inner"))
+        one_line_error(capsys, ["evaluate"], "Permission denied")
+        monkeypatch.setenv("DIGITPAD_HOME", str(tmp_path))
+        one_line_error(capsys, ["evaluate", "--data", locked / "inner"], "cannot read the MNIST")
+        one_line_error(capsys, ["train", "--out", locked / "inner" / "m.npz"], "Permission")
+    finally:
+        locked.chmod(0o755)
+
+
+@pytest.mark.parametrize("option, value, words", [
+    ("--out", "~nosuchuser-digitpad/m.npz", "is not the home folder of any user"),
+    ("--out", f"/tmp/{LONG}/m.npz", "file name too long"),
+    ("--out", "FILE/x/m.npz", "Not a directory"),
+    ("--data", "~nosuchuser-digitpad/mnist", "is not the home folder of any user"),
+    ("--data", f"/tmp/{LONG}", "file name too long"),
+    ("--data", "FILE/x", "is not a folder"),
+])
+def test_out_and_data_that_cannot_be_used_are_one_line(capsys, tmp_path, option, value, words):
+    from test_hostile import one_line_error
+
+    value = value.replace("FILE", str(a_file(tmp_path)))
+    argv = ["train", option, value] + (["--data", tmp_path / "nowhere"] if option == "--out"
+                                       else [])
+    with costs_at_most(2, 50):
+        one_line_error(capsys, argv, words)
+
+
+def test_a_weights_path_that_fails_to_read_is_one_line(capsys, tmp_path):
+    from test_hostile import one_line_error
+
+    if not Path("/proc/self/mem").exists():
+        pytest.skip("no /proc here")
+    picture = tmp_path / "x.png"
+    Image.new("L", (28, 28)).save(picture)
+    one_line_error(capsys, ["predict", picture, "--weights", "/proc/self/mem"],
+                   "cannot read /proc/self/mem")
+    one_line_error(capsys, ["evaluate", "/proc/self/mem"], "cannot read /proc/self/mem")
+
+
+def test_two_digitpad_train_runs_in_one_second_keep_both_models(monkeypatch, capsys,
+                                                                digitpad_home):
+    from digitpad import cli, learning, mnist
+
+    monkeypatch.setattr(store, "model_name", lambda stem="retrained", when=None:
+                        f"{stem}-20261204-030000")
+    monkeypatch.setattr(mnist, "load", lambda *a, **k: None)
+    seeds = iter([1, 2])
+    monkeypatch.setattr(learning, "make_model", lambda *a, **k: (
+        MLP.create(SMALL, seed=next(seeds)), {"mnist_test_accuracy": 0.5,
+                                              "training_seconds": 1.0}))
+    assert cli.main(["train"]) == 0 and cli.main(["train"]) == 0
+    saved = sorted((digitpad_home / "models").glob("*.npz"))
+    assert [p.name for p in saved] == ["digitpad-20261204-030000-2.npz",
+                                       "digitpad-20261204-030000.npz"]
+    assert "saved " + str(saved[0]) in capsys.readouterr().out
+    weights = [weights_io.load(p)[0].weights[0] for p in saved]
+    assert not np.array_equal(*weights)
