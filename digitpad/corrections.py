@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -196,7 +197,7 @@ def list_all(where=None):
     return scan(where)[0]
 
 
-_read = {}          # file path -> ((inode, size, mtime_ns), Correction or (name, reason))
+_read = {}   # folder -> {file name: ((inode, size, mtime_ns), Correction or (name, why), points)}
 
 
 def scan(where=None):
@@ -206,33 +207,36 @@ def scan(where=None):
     A file read before and unchanged since (same inode, size and time of change) is
     not read again (up to :data:`CACHE_POINTS` points are remembered)."""
     base = Path(where or folder())
-    out, damaged, seen = [], [], set()
-    cached_points = sum(len(c) for _, c in _read.values() if isinstance(c, Correction))
-    for path in sorted(base.glob("*.json")) if base.is_dir() else []:
-        key = str(path)
-        seen.add(key)
+    try:
+        with os.scandir(base) as found:
+            entries = sorted((e for e in found if e.name.endswith(".json")),
+                             key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        entries = []
+    known = _read.setdefault(str(base), {})
+    fresh = {}
+    cached_points = 0
+    out, damaged = [], []
+    for entry in entries:
         try:
-            info = path.stat()
+            info = entry.stat()
             identity = (info.st_ino, info.st_size, info.st_mtime_ns)
         except OSError:
             identity = None
-        known = _read.get(key)
-        if identity is not None and known is not None and known[0] == identity:
-            result = known[1]
+        hit = known.get(entry.name)
+        if identity is not None and hit is not None and hit[0] == identity:
+            result, points = hit[1], hit[2]
         else:
-            result = _read_one(path)
+            result = _read_one(base / entry.name)
             points = len(result) if isinstance(result, Correction) else 0
-            if identity is not None and cached_points + points <= CACHE_POINTS:
-                _read[key] = (identity, result)
-                cached_points += points
-            else:
-                _read.pop(key, None)
+        if identity is not None and cached_points + points <= CACHE_POINTS:
+            fresh[entry.name] = (identity, result, points)
+            cached_points += points
         if isinstance(result, Correction):
             out.append(result)
         else:
             damaged.append(result)
-    for key in [k for k in _read if Path(k).parent == base and k not in seen]:
-        del _read[key]                              # deleted since
+    _read[str(base)] = fresh                     # what was deleted since is forgotten
     out.sort(key=lambda c: (c.time, c.id))
     return out, damaged
 
