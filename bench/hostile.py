@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -508,7 +509,10 @@ def main(argv=None):
                   f"{1000 * np.median(times):6.2f} ms   worst {1000 * times.max():6.2f} ms"
                   f"   ({snapshots} snapshots)")
     print("\nissue 21, in this process:", flush=True)
-    round3_in_process(Path(tempfile.mkdtemp(prefix="digitpad-hostile-home3-")))
+    home3 = Path(tempfile.mkdtemp(prefix="digitpad-hostile-home3-"))
+    round3_in_process(home3)
+    for made in (home, home3):
+        shutil.rmtree(made, ignore_errors=True)
     if not args.keep:
         for path in sorted(folder.rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()
