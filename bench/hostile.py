@@ -368,7 +368,7 @@ def round3_in_process(home):
     from digitpad.gui.canvas import Canvas
     from digitpad.gui.replay import stroke
     from digitpad.gui.window import MainWindow
-    from digitpad.model.train import TrainingStopped
+    from digitpad.model.stopping import Stopped
     from digitpad.strokes import Stroke
 
     app = QApplication.instance() or QApplication([])
@@ -459,7 +459,7 @@ def round3_in_process(home):
         return False
     try:
         corrections.correction_images(items, rng, copies=40, should_stop=should_stop)
-    except TrainingStopped:
+    except Stopped:
         pass
     print(f"  Cancel while drawing 3 corrections of 200,000 points (40 copies each, about "
           f"{3 * 40 * 2.3 / 60:.0f} minutes to draw): stopped {1000 * (time.perf_counter() - asked[0]):.0f} ms "

@@ -344,14 +344,14 @@ def correction_images(corrections, rng, copies=40, should_stop=None, progress=No
 
     ``should_stop()`` is asked every thousand points drawn (a large drawing takes
     seconds: Cancel must not wait for it); a yes raises
-    :class:`model.train.TrainingStopped`.  ``progress(phase, done, total)`` is told
+    :class:`model.stopping.Stopped`.  ``progress(phase, done, total)`` is told
     after each drawing.
     """
-    from digitpad.model.train import TrainingStopped
+    from digitpad.model.stopping import Stopped
 
     def tick():
         if should_stop is not None and should_stop():
-            raise TrainingStopped("stopped while drawing the corrections")
+            raise Stopped("stopped while drawing the corrections")
 
     images, labels = [], []
     total = len(corrections) * copies
