@@ -236,7 +236,8 @@ def scan(where=None):
             out.append(result)
         else:
             damaged.append(result)
-    _read[str(base)] = fresh                     # what was deleted since is forgotten
+    _read.clear()                   # one folder is remembered: what was deleted is forgotten
+    _read[str(base)] = fresh
     out.sort(key=lambda c: (c.time, c.id))
     return out, damaged
 

@@ -160,8 +160,8 @@ def thumbnail(correction):
     points = len(correction)
     if points > THUMB_POINTS:
         step = -(-points // THUMB_POINTS)
-        thinned = [Stroke(s.array()[np.r_[0:len(s.points):step, -1]], s.width,
-                                      s.erase) for s in correction.strokes]
+        thinned = [Stroke(s.array()[np.r_[0:len(s.points):step, -1]], s.width, s.erase)
+                   for s in correction.strokes]
         correction = corrections.Correction(thinned, correction.label, correction.time)
     image = preprocess.to_mnist(corrections.render(correction))
     if image is None:
