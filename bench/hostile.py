@@ -1,6 +1,6 @@
-"""The full-size hostile inputs of issue 10: what each costs now, in a fresh process.
+"""The full-size hostile inputs of issues 10 and 21: what each costs now, in a fresh process.
 
-    python bench/hostile.py [--keep DIR]
+    python bench/hostile.py [--keep DIR] [--only round3]
 
 Each attack is built once in a temporary folder (cheaply: a deflate stream of
 zeros is one compressed block repeated), then read in a fresh Python process
@@ -14,12 +14,22 @@ afford, with bounds.
 Undo is measured in-process on a busy sheet (500 strokes of 60 points),
 with the snapshots and without them (``SNAPSHOT_POINTS`` set beyond the
 sheet, which is how undo worked before), in one run.
+
+Issue 21's full-size cases (:func:`build_round3`, :func:`round3_in_process`):
+pictures at Pillow's limit in every mode that matters, a settings file that
+indentation would blow past its limit, the scores and drawings caches as a
+FIFO and as /dev/zero, and in this process: a stroke on a sheet of 50,000
+strokes (now, and with the copy of every stroke the window made before, in
+one run), the sheet after a 6000x4000 window is made small, My corrections
+with 5,000 drawings (opening, a keep), and Cancel while Learn draws large
+corrections.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -163,12 +173,74 @@ def build(folder):
     return cases
 
 
+PICTURES = {"l.png": ("L", 9000, {}), "i16.png": ("I;16", 9000, {}),
+            "rgba.png": ("RGBA", 7500, {"compress_level": 1}),
+            "rgba9000.png": ("RGBA", 9000, {"compress_level": 1}),
+            "rgb.jpg": ("RGB", 9000, {})}
+
+
+def build_pictures(folder):
+    """The large pictures (in a process of their own: a parent holding gigabytes would
+    count in each measured child's peak, which starts as a copy of it)."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    for name, (mode, side, save) in PICTURES.items():
+        if mode == "I;16":
+            a = np.full((side, side), 60000, np.uint16)
+            a[side // 4:3 * side // 4, side // 3:side // 2] = 300
+            image = Image.fromarray(a)
+        else:
+            image = Image.new(mode, (side, side), "white")
+            ImageDraw.Draw(image).rectangle((side // 3, side // 4, side // 2, 3 * side // 4),
+                                            fill="black")
+        image.save(folder / name, **save)
+        del image
+
+
+def build_round3(folder):
+    """Issue 21's files: name -> (path, what it cost before: measured with the code before
+    the fix on this machine, 2026-12-04, as the growth of the process' peak)."""
+    subprocess.run([sys.executable, __file__, "--pictures", str(folder)], check=True)
+    cases = {
+        "image, 9000x9000 grey PNG": (folder / "l.png", "1.13 s, +165 MB"),
+        "image, 9000x9000 16-bit PNG": (folder / "i16.png", "refused (mode)"),
+        "image, 7500x7500 RGBA PNG": (folder / "rgba.png", "2.72 s, +684 MB"),
+        "image, 9000x9000 RGBA PNG": (folder / "rgba9000.png", "7.34 s, +962 MB"),
+        "image, 9000x9000 RGB JPEG": (folder / "rgb.jpg", "0.15 s, +22 MB"),
+    }
+    deep = folder / "settings.json"
+    deep.write_text('{"pen_width": 10, "model": "/x/m.npz", "old": ' + "[" * 800 + "]" * 800
+                    + "}")
+    cases["settings, 800 deep, rewritten"] = (deep, "1.28 MB, every setting lost")
+    for kind in ("fifo", "zero"):
+        home = folder / f"home-{kind}"
+        (home / "drawings").mkdir(parents=True)
+        for target in (home / "scores.json", home / "drawings" / _heldout_name(home)):
+            os.mkfifo(target) if kind == "fifo" else target.symlink_to("/dev/zero")
+        what = "a FIFO" if kind == "fifo" else "a link to /dev/zero"
+        cases[f"scores cache, {what}"] = (home / "scores.json",
+                                          "hangs" if kind == "fifo" else "gigabytes")
+        cases[f"drawings cache, {what}"] = (home / "drawings" / _heldout_name(home),
+                                            "hangs digitpad train" if kind == "fifo" else "")
+    return cases
+
+
+def _heldout_name(home):
+    """The drawings cache's file name for the test set ``attack`` asks for."""
+    os.environ["DIGITPAD_HOME"] = str(home)
+    from digitpad import datasets
+    return datasets._cache_path("heldout-test", {}).name
+
+
 # The attacks, each in a fresh process -----------------------------------------------------
 
 def attack(name, path):
     """What the app does with the file (in the child process); prints the outcome."""
     path = Path(path)
     import importlib
+
+    import numpy as np
 
     from digitpad import corrections, store
     importlib.import_module("digitpad.gui.teaching")      # Qt too, as the app has it
@@ -187,11 +259,30 @@ def attack(name, path):
         part = PARTS[0] if path.name.startswith("train") else PARTS[3]
         read_idx(path, part)
         return "read"
+    if name.startswith("image"):
+        from digitpad.images import ImageError, load_ink
+        try:
+            return f"read, {load_ink(path).shape[1]} px wide"
+        except ImageError as e:
+            return f"refused: {str(e).split(': ', 1)[1][:70]}"
+    if name.startswith("settings"):
+        store.Settings(path).update(pen_width=28)
+        return (f"rewritten as {path.stat().st_size:,} bytes; pen width "
+                f"{store.Settings(path).pen_width}, model {store.Settings(path).model}")
+    if name.startswith("scores cache"):
+        from digitpad import scores
+        os.environ["DIGITPAD_HOME"] = str(path.parent)
+        found = scores.known_scores(store.load_shipped())
+        return f"treated as absent ({found})"
+    if name.startswith("drawings cache"):
+        from digitpad import datasets
+        os.environ["DIGITPAD_HOME"] = str(path.parent.parent)
+        found = datasets.cached("heldout-test", {}, lambda: {"x": np.zeros(3)})
+        return f"drawn again ({len(found['x'])} items)"
     if name.startswith("correction"):
         items, damaged = corrections.scan(path.parent)
         (item,) = items
         image = corrections.render(item)              # what My corrections draws
-        import numpy as np
         corrections.correction_images(items, np.random.default_rng(0), copies=40)   # Learn
         return f"read, rendered at {image.shape[1]}x{image.shape[0]}, 40 copies drawn"
     raise ValueError(name)
@@ -204,16 +295,27 @@ def child(name, path):
         print(f"{type(e).__name__}: {str(e).splitlines()[0]}"[:160])
 
 
-def measure(name, path, home):
+def measure(name, path, home, timeout=60):
     env = dict(os.environ, DIGITPAD_HOME=str(home), QT_QPA_PLATFORM="offscreen")
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, __file__, "--child", name, str(path)],
                                stdout=subprocess.PIPE, text=True, env=env)
+    while True:                          # its one line fits the pipe: wait, then read
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)   # the child's own peak
+        if pid:
+            break
+        if time.perf_counter() - start > timeout:
+            process.kill()
+            os.wait4(process.pid, 0)
+            process.returncode = -9
+            process.stdout.close()
+            return f"still running after {timeout} s (killed)", time.perf_counter() - start, 0
+        time.sleep(0.01)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
     out = process.stdout.read().strip()
     process.stdout.close()
-    _, status, usage = os.wait4(process.pid, 0)     # the child's own peak memory
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return out, time.perf_counter() - start, usage.ru_maxrss / 1024
+    return out, seconds, usage.ru_maxrss / 1024
 
 
 # Undo on a busy sheet ------------------------------------------------------------------
@@ -254,11 +356,123 @@ def undo_costs(strokes=500, points=60):
     return results
 
 
+def round3_in_process(home):
+    """Issue 21's in-process cases; prints a line each."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["DIGITPAD_HOME"] = str(home)
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from digitpad import corrections
+    from digitpad.gui import teaching
+    from digitpad.gui.canvas import Canvas
+    from digitpad.gui.replay import stroke
+    from digitpad.gui.window import MainWindow
+    from digitpad.model.stopping import Stopped
+    from digitpad.strokes import Stroke
+
+    app = QApplication.instance() or QApplication([])
+    rng = np.random.default_rng(0)
+
+    # A stroke on a sheet of 50,000 strokes: the window now, and with the copy of every
+    # stroke it made per edit before (canvas.strokes, read by the teach actions), alternating.
+    window = MainWindow()
+    window.resize(900, 700)
+    window.show()
+    app.processEvents()
+    window.canvas.draw_strokes([Stroke([tuple(p) for p in rng.uniform(30, 330, (6, 2))], 10)
+                                for _ in range(50_000)])
+    now, before = [], []
+    for k in range(20):
+        start = time.perf_counter()
+        stroke(window.canvas, [(100 + k, 100), (150, 180), (160, 200)])
+        now.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        stroke(window.canvas, [(100 + k, 120), (150, 190), (160, 210)])
+        any(not s.erase for s in window.canvas.strokes)        # what _after_edit did
+        before.append(time.perf_counter() - start)
+    print(f"  a stroke on a sheet of 50,000 strokes: median {1000 * np.median(now):.1f} ms "
+          f"now; {1000 * np.median(before):.1f} ms with the copy of every stroke per edit "
+          "(before), alternating, 20 each")
+    window.close()
+
+    # The sheet after a huge window is made small again.
+    canvas = Canvas()
+    canvas.resize(6000, 4000)
+    canvas.show()
+    app.processEvents()
+    canvas.draw_strokes([Stroke([(5000, 3500), (5500, 3900)], 18)])
+    huge = canvas._image.sizeInBytes()
+    canvas.resize(600, 400)
+    small = canvas._image.sizeInBytes()
+    canvas.resize(6000, 4000)
+    kept = canvas._image.pixelColor(5250, 3700).lightness() < 50
+    print(f"  the sheet of a 6000x4000 canvas: {huge / 2 ** 20:.0f} MB; made 600x400: "
+          f"{small / 2 ** 20:.1f} MB (it stayed at {huge / 2 ** 20:.0f} before); grown again, "
+          f"the far stroke {'is painted again' if kept else 'IS LOST'}")
+    canvas.close()
+
+    # My corrections with 5,000 drawings: opening, and a keep.
+    folder = corrections.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(5000):
+        points = [[100 + k % 50 + 7 * i, 100 + 20 * i] for i in range(40)]
+        (folder / f"20261204-{k:06d}-{k % 10}-abcdef00.json").write_text(json.dumps(
+            {"version": 1, "label": k % 10, "time": 1.7e9 + k, "canvas": [420, 420],
+             "strokes": [{"points": points, "width": 18, "erase": False}]}))
+    window = MainWindow()
+    window.show()
+    app.processEvents()
+    start = time.perf_counter()
+    dialog = window.teaching.show_corrections()
+    app.processEvents()
+    opened = time.perf_counter() - start
+    start = time.perf_counter()
+    while dialog.thumbnails_pending():
+        app.processEvents()
+    thumbs = time.perf_counter() - start
+    stroke(window.canvas, [(200, 100), (210, 300)])
+    start = time.perf_counter()
+    window.teaching.teach(1)
+    app.processEvents()
+    keep = time.perf_counter() - start
+    print(f"  My corrections with 5,000 drawings: open {opened:.2f} s (the {teaching.PAGE} "
+          f"most recent listed; their thumbnails drawn in the background in {thumbs:.2f} s, "
+          f"the window answering), a keep {keep:.2f} s; the issue: 18 s to open, 10 s a keep")
+    window.close()
+    for path in folder.glob("*.json"):
+        path.unlink()
+
+    # Cancel while Learn draws three corrections of 200,000 points each.
+    items = []
+    for k in range(3):
+        strokes = [Stroke((rng.normal(0, 3, (400, 2)).cumsum(axis=0) + 300).round(2), 18)
+                   for _ in range(500)]
+        items.append(corrections.Correction(strokes, 3, 1.7e9))
+    start = time.perf_counter()
+    cancel = start + 1.0                 # Cancel is pressed a second into the drawing
+
+    def should_stop():
+        return time.perf_counter() > cancel
+    try:
+        corrections.correction_images(items, rng, copies=40, should_stop=should_stop)
+    except Stopped:
+        pass
+    print(f"  Cancel a second into drawing 3 corrections of 200,000 points (40 copies each, "
+          f"minutes to draw): stopped {1000 * (time.perf_counter() - cancel):.0f} ms after "
+          "it was pressed")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="build the files in DIR and keep them")
+    parser.add_argument("--only", choices=["round3"], help="only issue 21's cases")
+    parser.add_argument("--pictures", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.pictures:
+        build_pictures(args.pictures)
+        return 0
     if args.child:
         child(*args.child)
         return 0
@@ -271,7 +485,9 @@ def main(argv=None):
     home = Path(tempfile.mkdtemp(prefix="digitpad-hostile-home-"))
     print(f"building the attacks in {folder} ...", flush=True)
     cases = {"baseline": (folder, "")}
-    cases.update(build(folder))
+    if not args.only:
+        cases.update(build(folder))
+    cases.update(build_round3(folder))
     print(f"\n{'attack':36} {'file':>9}  {'before (issue)':16} {'now: s':>7} {'peak MB':>8}  "
           "outcome")
     for name, (path, before) in cases.items():
@@ -279,15 +495,21 @@ def main(argv=None):
         outcome, seconds, peak = measure(name, path, home)
         print(f"{name:36} {size:>9}  {before:16} {seconds:7.2f} {peak:8.0f}  {outcome}",
               flush=True)
-    models = home / "models"
-    print(f"\nmodels folder after the Load model attack: "
-          f"{sorted(p.name for p in models.iterdir()) if models.exists() else 'not created'}")
+    if not args.only:
+        models = home / "models"
+        print(f"\nmodels folder after the Load model attack: "
+              f"{sorted(p.name for p in models.iterdir()) if models.exists() else 'not created'}")
 
-    print("\nundo on a busy sheet (500 strokes of 60 points, 30,000 points), this process:")
-    for label, (times, snapshots) in undo_costs().items():
-        print(f"  {label:17} 500 undos {times.sum():6.2f} s   per undo median "
-              f"{1000 * np.median(times):6.2f} ms   worst {1000 * times.max():6.2f} ms"
-              f"   ({snapshots} snapshots)")
+        print("\nundo on a busy sheet (500 strokes of 60 points, 30,000 points), this process:")
+        for label, (times, snapshots) in undo_costs().items():
+            print(f"  {label:17} 500 undos {times.sum():6.2f} s   per undo median "
+                  f"{1000 * np.median(times):6.2f} ms   worst {1000 * times.max():6.2f} ms"
+                  f"   ({snapshots} snapshots)")
+    print("\nissue 21, in this process:", flush=True)
+    home3 = Path(tempfile.mkdtemp(prefix="digitpad-hostile-home3-"))
+    round3_in_process(home3)
+    for made in (home, home3):
+        shutil.rmtree(made, ignore_errors=True)
     if not args.keep:
         for path in sorted(folder.rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()

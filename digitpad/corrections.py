@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -45,6 +46,12 @@ MAX_COORDINATE = 100_000.0      # canvas pixels, either way from the origin
 MIN_WIDTH, MAX_WIDTH = 0.5, 200.0
 MAX_FILE_BYTES = 16 << 20
 RENDER_PIXELS = 512             # a drawing is rendered at most this large to be read
+# A time outside these (seconds since the epoch: 1970 to the year 3000) is no date: the
+# drawing is kept, its date unknown (0).
+MAX_TIME = 32_503_680_000.0
+# Corrections read once are remembered by file (name, inode, size, time changed), up to
+# this many points in all, so that counting them again after a keep reads one file.
+CACHE_POINTS = 4_000_000
 
 
 @dataclass
@@ -55,6 +62,19 @@ class Correction:
     time: float = 0.0               # seconds since the epoch
     canvas: tuple | None = None     # (width, height) of the canvas, if known
     id: str = ""                    # the file's stem; set when stored
+
+    def __len__(self):
+        """Its number of points, in all its strokes."""
+        return sum(len(s.points) for s in self.strokes)
+
+    def date(self, form="%d %b %Y %H:%M"):
+        """When it was kept, as ``form`` writes it, or "date unknown"."""
+        try:
+            if self.time > 0:
+                return time.strftime(form, time.localtime(self.time))
+        except (OverflowError, OSError, ValueError):
+            pass
+        return "date unknown"
 
     @property
     def pen_width(self):
@@ -88,6 +108,8 @@ class Correction:
         when, canvas = d.get("time"), d.get("canvas")
         if not _is_number(when):
             raise ValueError(f"time {_short(when)} is not a number")
+        if not 0 <= when <= MAX_TIME:
+            when = 0.0                          # no date anyone drew on: unknown
         if canvas is not None and not (isinstance(canvas, list) and len(canvas) == 2 and all(
                 _is_number(v) and 0 < v <= MAX_COORDINATE for v in canvas)):
             raise ValueError(f"canvas {_short(canvas)} is not a width and a height")
@@ -175,24 +197,68 @@ def list_all(where=None):
     return scan(where)[0]
 
 
+_read = {}   # folder -> {file name: ((inode, size, mtime_ns), Correction or (name, why), points)}
+
+
 def scan(where=None):
     """``(corrections, damaged)``: every stored correction that reads well, oldest first,
-    and ``(file name, reason)`` for each file that does not."""
+    and ``(file name, reason)`` for each file that does not.
+
+    A file read before and unchanged since (same inode, size and time of change) is
+    not read again (up to :data:`CACHE_POINTS` points are remembered)."""
     base = Path(where or folder())
+    try:
+        with os.scandir(base) as found:
+            entries = sorted((e for e in found if e.name.endswith(".json")),
+                             key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        entries = []
+    known = _read.setdefault(str(base), {})
+    fresh = {}
+    cached_points = 0
     out, damaged = [], []
-    for path in sorted(base.glob("*.json")) if base.is_dir() else []:
+    for entry in entries:
         try:
-            with files.open_regular(path, MAX_FILE_BYTES) as f:
-                data = json.loads(f.read().decode("utf-8"))
-            out.append(Correction.from_json(data, path.stem))
-        except OSError as e:
-            damaged.append((path.name, e.strerror or str(e)))
-        except RecursionError:
-            damaged.append((path.name, "nested too deeply"))
-        except ValueError as e:          # not JSON, not UTF-8, or not a drawing
-            damaged.append((path.name, str(e)))
+            info = entry.stat()
+            identity = (info.st_ino, info.st_size, info.st_mtime_ns)
+        except OSError:
+            identity = None
+        hit = known.get(entry.name)
+        if identity is not None and hit is not None and hit[0] == identity:
+            result, points = hit[1], hit[2]
+        else:
+            result = _read_one(base / entry.name)
+            points = len(result) if isinstance(result, Correction) else 0
+        if identity is not None and cached_points + points <= CACHE_POINTS:
+            fresh[entry.name] = (identity, result, points)
+            cached_points += points
+        if isinstance(result, Correction):
+            out.append(result)
+        else:
+            damaged.append(result)
+    _read.clear()                   # one folder is remembered: what was deleted is forgotten
+    _read[str(base)] = fresh
     out.sort(key=lambda c: (c.time, c.id))
     return out, damaged
+
+
+def count(where=None):
+    """How many corrections read well (as :func:`scan` finds them)."""
+    return len(scan(where)[0])
+
+
+def _read_one(path):
+    """A stored file as a :class:`Correction`, or ``(file name, reason)`` if it is not one."""
+    try:
+        with files.open_regular(path, MAX_FILE_BYTES) as f:
+            data = json.loads(f.read().decode("utf-8"))
+        return Correction.from_json(data, path.stem)
+    except OSError as e:
+        return path.name, e.strerror or str(e)
+    except RecursionError:
+        return path.name, "nested too deeply"
+    except ValueError as e:          # not JSON, not UTF-8, or not a drawing
+        return path.name, str(e)
 
 
 def describe_damaged(damaged):
@@ -246,12 +312,13 @@ def export(path, corrections=None, where=None):
 
 # --- drawing them for training --------------------------------------------------------------
 
-def render(correction, rng=None, pen_width=None, supersample=2):
+def render(correction, rng=None, pen_width=None, supersample=2, tick=None):
     """The drawing as an ink image, as the canvas showed it (eraser strokes included).
 
     With ``rng``, it is redrawn at a random size with a random pen, as the
     pen digits are for training; else at its own size with its own pens (but
-    no larger than :data:`RENDER_PIXELS`, pens scaled alike).
+    no larger than :data:`RENDER_PIXELS`, pens scaled alike).  ``tick()`` is called
+    every thousand points drawn (:func:`digitpad.strokes.render`).
     """
     x0, y0, x1, y1 = pendigits.bounds([s.array() for s in correction.strokes])
     if rng is None:
@@ -267,15 +334,33 @@ def render(correction, rng=None, pen_width=None, supersample=2):
               for s, w in zip(correction.strokes, widths)]
     size = (int(np.ceil((x1 - x0) * scale + 2 * pad)) + 1,
             int(np.ceil((y1 - y0) * scale + 2 * pad)) + 1)
-    return render_strokes(placed, size, supersample)
+    return render_strokes(placed, size, supersample, tick=tick)
 
 
-def correction_images(corrections, rng, copies=40):
-    """Each correction drawn ``copies`` times differently, as 28x28 uint8, with labels."""
+DRAWING_PHASE = "Drawing your corrections"
+
+
+def correction_images(corrections, rng, copies=40, should_stop=None, progress=None):
+    """Each correction drawn ``copies`` times differently, as 28x28 uint8, with labels.
+
+    ``should_stop()`` is asked every thousand points drawn (a large drawing takes
+    seconds: Cancel must not wait for it); a yes raises
+    :class:`model.stopping.Stopped`.  ``progress(phase, done, total)`` is told
+    after each drawing.
+    """
+    from digitpad.model.stopping import Stopped
+
+    def tick():
+        if should_stop is not None and should_stop():
+            raise Stopped("stopped while drawing the corrections")
+
     images, labels = [], []
-    for c in corrections:
-        for _ in range(copies):
-            image = preprocess.to_mnist(render(c, rng))
+    total = len(corrections) * copies
+    for k, c in enumerate(corrections):
+        for j in range(copies):
+            if progress is not None:
+                progress(DRAWING_PHASE, k * copies + j, total)
+            image = preprocess.to_mnist(render(c, rng, tick=tick))
             if image is not None:
                 images.append(preprocess.to_uint8(image))
                 labels.append(c.label)

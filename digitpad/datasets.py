@@ -32,11 +32,12 @@ import dataclasses
 import hashlib
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from digitpad.model.files import atomic_write
+from digitpad.model.files import atomic_write, open_regular, remove_stale
 from digitpad.model.stopping import Stopped
 
 from . import paths
@@ -262,15 +263,45 @@ def cached(name, key, make, sources=()):
     """
     path = _cache_path(name, key, sources)
     try:
-        with np.load(path, allow_pickle=False) as found:
-            arrays = {k: found[k] for k in found.files}
+        arrays = read_cached(path)
         path.touch()
         return arrays
-    except (OSError, ValueError, EOFError):
-        pass
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, MemoryError):
+        pass                          # absent or bad: drawn again (and written whole)
     arrays = make()
     _store(path, arrays)
     return arrays
+
+
+CACHE_BYTES = 512 << 20      # a cached set is at most this large (200,000 non-digits: 157 MB)
+CACHE_ENTRIES = 16
+
+
+def read_cached(path):
+    """The arrays of a cached set, if it is one: a regular file (a FIFO would make the
+    read wait forever) of at most :data:`CACHE_BYTES`, a zip of at most
+    :data:`CACHE_ENTRIES` stored (not compressed) ``.npy`` members whose headers claim
+    no more than they hold.  Anything else raises OSError or ValueError unread."""
+    with open_regular(path, CACHE_BYTES) as f:
+        with zipfile.ZipFile(f) as z:
+            members = z.infolist()
+            if len(members) > CACHE_ENTRIES:
+                raise ValueError(f"{path}: {len(members)} entries, not a cached set")
+            for info in members:
+                if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(
+                        ".npy"):
+                    raise ValueError(f"{path}: {info.filename} is not a stored array")
+                with z.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                                   else np.lib.format.read_array_header_2_0)
+                    shape, _, dtype = read_header(member)
+                if dtype.hasobject or int(np.prod(shape, dtype=object)) * dtype.itemsize \
+                        > info.file_size:
+                    raise ValueError(f"{path}: {info.filename} claims more than it holds")
+        f.seek(0)
+        with np.load(f, allow_pickle=False) as found:
+            return {k: found[k] for k in found.files}
 
 
 def _cache_path(name, key, sources=()):
@@ -281,6 +312,7 @@ def _cache_path(name, key, sources=()):
 
 def _store(path, arrays):
     try:
+        remove_stale(path.parent, (".*.tmp",))      # what killed writes left
         with atomic_write(path) as f:
             np.savez(f, **arrays)
         old = sorted(path.parent.glob("*.npz"), key=lambda p: p.stat().st_mtime)

@@ -213,7 +213,8 @@ def fine_tune(net, corrections, mnist, rng, *, copies=40, mnist_samples=10000,
     corrections = list(corrections)
     if not corrections:
         raise ValueError("there are no corrections to learn from")
-    own, own_labels = correction_images(corrections, rng, copies)
+    own, own_labels = correction_images(corrections, rng, copies,
+                                        should_stop=callbacks.get("should_stop"))
     pick = rng.choice(len(mnist.train_images), size=min(mnist_samples,
                                                          len(mnist.train_images)),
                       replace=False)
@@ -229,7 +230,7 @@ def fine_tune(net, corrections, mnist, rng, *, copies=40, mnist_samples=10000,
         pens = pendigits.load()
         sub = pens.subset(rng.choice(len(pens), size=min(pen_samples, len(pens)),
                                      replace=False))
-        parts.append(pendigits.to_images(sub, rng))
+        parts.append(pendigits.to_images(sub, rng, should_stop=callbacks.get("should_stop")))
     if outliers:
         parts.append((nondigits.outlier_images(rng, outliers), np.full(outliers, -1)))
     images = np.concatenate([p[0] for p in parts])

@@ -12,11 +12,14 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from digitpad.model.files import open_regular
 from digitpad.model.network import as_input
 
 from . import datasets, paths, reading, store
@@ -81,12 +84,15 @@ class Scores:
     @classmethod
     def from_meta(cls, meta):
         """The scores recorded in a model's metadata, or None."""
-        found = (meta or {}).get("scores")
+        found = (meta or {}).get("scores") if isinstance(meta, dict) else None
         try:
-            return cls(float(found["mnist"]), None if found.get("pen") is None
-                       else float(found["pen"]), float(found["declined"]))
-        except (TypeError, KeyError, ValueError):
+            scores = cls(float(found["mnist"]), None if found.get("pen") is None
+                         else float(found["pen"]), float(found["declined"]))
+        except (TypeError, KeyError, ValueError, OverflowError, AttributeError):
             return None
+        rates = [scores.mnist, scores.declined] + ([scores.pen] if scores.pen is not None
+                                                   else [])
+        return scores if all(math.isfinite(r) and 0 <= r <= 1 for r in rates) else None
 
     def summary(self):
         parts = [f"{100 * self.mnist:.2f}% on MNIST"]
@@ -118,35 +124,55 @@ def score(network, mnist, sets):
                   pen_accuracy(network, sets), float(np.mean(~sure)))
 
 
+SCORES_BYTES = 1 << 20      # the scores cache is at most this large (20 models: 2 kB)
+REMEMBERED = 20             # models whose scores it keeps
+
+
 def _scores_file():
     return paths.cache_dir() / "scores.json"
 
 
+def network_digest(network):
+    """The SHA-256 of a network's layer sizes, weights and biases: what its scores are
+    remembered under (its content, whatever file it came from or goes to)."""
+    sha = hashlib.sha256(json.dumps([int(n) for n in network.sizes]).encode())
+    for w, b in zip(network.weights, network.biases):
+        sha.update(np.ascontiguousarray(w, np.float32).data)
+        sha.update(np.ascontiguousarray(b, np.float32).data)
+    return sha.hexdigest()
+
+
+def _read_table():
+    """The scores cache as a dict; ``{}`` when it is absent or bad: not a regular file
+    (a FIFO would hang the start), larger than :data:`SCORES_BYTES`, not JSON, nested too
+    deeply, or not an object."""
+    try:
+        with open_regular(_scores_file(), SCORES_BYTES) as f:
+            table = json.loads(f.read(SCORES_BYTES + 1).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
 def known_scores(model):
     """The scores of a store.LoadedModel: from its metadata, else as measured earlier for
-    the same file (the shipped model's, say), else None."""
+    the same network (the shipped model's, say), else None."""
     found = Scores.from_meta(model.meta)
-    if found is None and model.path is not None:
-        try:
-            table = json.loads(_scores_file().read_text(encoding="utf-8"))
-            found = Scores.from_meta({"scores": table.get(store.digest(model.path))})
-        except (OSError, ValueError, AttributeError):
-            return None
+    if found is None and model.network is not None:
+        found = Scores.from_meta({"scores": _read_table().get(network_digest(model.network))})
     return found
 
 
-def remember_scores(model, scores):
-    """Keep the scores measured for a model's file, so that its next start shows them."""
+def remember_scores(network, scores):
+    """Keep the scores measured for ``network``, so that its next start shows them (by
+    its content: another model, loaded meanwhile, never gets them)."""
     try:
-        path = _scores_file()
-        try:
-            table = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            table = {}
-        table = table if isinstance(table, dict) else {}
-        table[store.digest(model.path)] = scores.to_dict()
-        store.write_json(path, dict(list(table.items())[-20:]))
-    except (OSError, TypeError):
+        table = _read_table()
+        key = network_digest(network)
+        table.pop(key, None)
+        table[key] = scores.to_dict()
+        store.write_json(_scores_file(), dict(list(table.items())[-REMEMBERED:]))
+    except (OSError, TypeError, ValueError):
         pass
 
 
@@ -159,9 +185,11 @@ MEASURES = (("mnist", "MNIST test accuracy", "is less accurate on MNIST's test s
 
 @dataclass
 class Comparison:
-    """A new model beside the one in use, on the same measures."""
+    """A new model beside the one in use, on the same measures.  ``measured``: the network
+    ``current`` are the scores of (the one in use when the job began)."""
     current: Scores
     new: Scores
+    measured: object = field(default=None, compare=False)
 
     def _measured(self):
         """``(label, words, current, new)`` for each measure both models have."""

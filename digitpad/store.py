@@ -22,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,17 +131,28 @@ def startup():
 
 # -- the user's models -------------------------------------------------------
 
-def new_model_path(stem="retrained"):
-    """A fresh file name under models_dir() for a model made now."""
-    folder = paths.models_dir()
+def model_name(stem="retrained", when=None):
+    """The name a model made now is given: ``<stem>-YYYYmmdd-HHMMSS``."""
+    return f"{stem}-{time.strftime('%Y%m%d-%H%M%S', time.localtime(when))}"
+
+
+def save_new(folder, base, network, meta):
+    """Save under ``folder`` as ``<base>.npz``, or ``<base>-2.npz`` and so on: the first
+    name nobody has, created exclusively, so that two saves in the same second (two
+    windows, two ``digitpad train``) never replace each other.  Returns
+    ``(path, meta as saved)``."""
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    base = f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
-    path = folder / f"{base}.npz"
-    n = 2
-    while path.exists():
-        path = folder / f"{base}-{n}.npz"
-        n += 1
-    return path
+    for n in range(1, 10_000):
+        path = folder / (f"{base}.npz" if n == 1 else f"{base}-{n}.npz")
+        if path.exists() or path.is_symlink():
+            continue
+        check_not_shipped(path)
+        try:
+            return path, weights_io.save(path, network, meta, exclusive=True)
+        except FileExistsError:              # made by another save meanwhile: the next
+            continue
+    raise FileExistsError(f"{folder / base}-*.npz: every name is taken")
 
 
 def save(path, network, meta):
@@ -151,13 +164,13 @@ def save(path, network, meta):
 
 
 def adopt(network, meta, stem="retrained"):
-    """Save a model made now under models_dir(); returns it as a :class:`LoadedModel`.
+    """Save a model made now under models_dir() with a name of its own; returns it as a
+    :class:`LoadedModel`.
 
     Raises WeightsError, OSError, ValueError or TypeError when it cannot be saved.
     """
-    path = new_model_path(stem)
-    meta = save(path, network, meta) or meta
-    return LoadedModel(network, dict(meta), path)
+    path, saved = save_new(paths.models_dir(), model_name(stem), network, meta)
+    return LoadedModel(network, dict(saved or meta), path)
 
 
 def keep(model):
@@ -196,7 +209,8 @@ def digest(path):
 
 def remove_leftovers():
     """Remove what killed saves left in digitpad's folders; returns how many files."""
-    folders = (paths.data_dir(), paths.models_dir(), paths.data_dir() / "corrections")
+    folders = {paths.data_dir(), paths.models_dir(), paths.data_dir() / "corrections",
+               paths.cache_dir(), paths.cache_dir() / "drawings"}
     return sum(len(files.remove_stale(folder, LEFTOVERS)) for folder in folders)
 
 
@@ -207,22 +221,25 @@ def settings_path():
 
 
 class Settings:
-    """``settings.json``: the model to open, the pen width, the open views.  Read once,
-    checked, saved whole.
+    """``settings.json``: the model to open, the pen width, the open views.
 
-    A value that is missing or not valid reads as its default, so a damaged
-    file costs the setting, never the start.  :meth:`update` writes the file
-    atomically and keeps any keys it does not know.
+    Read when made (:attr:`data` is what the file held then, or after the
+    last :meth:`update`).  A value that is missing or not valid reads as its
+    default, so a damaged file costs the setting, never the start.
+
+    :meth:`update` changes only the keys it is given, against what is on
+    disk *now*: under a lock (a ``.settings.json.lock`` file beside it, where
+    the platform has ``fcntl``) it reads the file again, sets or removes those
+    keys and writes it back atomically.  Two windows, or a window and
+    :func:`remember_model`, never undo each other's choices.  Keys it does not
+    know are kept, unless keeping them would make the file larger than
+    :data:`SETTINGS_BYTES` (then only the known, valid settings are written:
+    a rewrite never makes a file the next start would refuse).
     """
 
     def __init__(self, path=None):
         self.path = Path(path) if path else settings_path()
-        try:
-            with files.open_regular(self.path, SETTINGS_BYTES) as f:
-                data = json.loads(f.read().decode("utf-8"))
-        except (OSError, ValueError, RecursionError):
-            data = {}
-        self.data = data if isinstance(data, dict) else {}
+        self.data = read_settings(self.path)
 
     @property
     def pen_width(self):
@@ -243,20 +260,107 @@ class Settings:
     def model(self):
         """The model file to open, or None for the shipped one."""
         value = self.data.get("model")
-        return Path(value) if isinstance(value, str) and value and len(value) < 4096 else None
+        return Path(value) if isinstance(value, str) and value and len(value) < 4096 \
+            and "\0" not in value else None
+
+    def known(self):
+        """The settings this version knows, those that are valid, as they would be saved."""
+        known = {}
+        if self.model is not None:
+            known["model"] = str(self.model)
+        if "pen_width" in self.data and self.pen_width == self.data["pen_width"]:
+            known["pen_width"] = self.pen_width
+        if isinstance(self.data.get("views"), list):
+            known["views"] = self.views
+        return known
 
     def update(self, **changes):
-        """Set (None: remove) keys and save; False if the file could not be written."""
-        for key, value in changes.items():
-            if value is None:
-                self.data.pop(key, None)
-            else:
-                self.data[key] = value
+        """Set (None: remove) keys, merged into the file as it is now, and save; False if
+        the file could not be written (the change is still in :attr:`data`)."""
         try:
-            write_json(self.path, self.data)
+            with _locked(self.path):
+                self.data = read_settings(self.path)
+                _apply(self.data, changes)
+                write_settings(self.path, self)
         except OSError:
+            _apply(self.data, changes)
             return False      # a read-only data folder costs the memory, not the session
         return True
+
+
+def _apply(data, changes):
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+
+
+def read_settings(path):
+    """The settings file as a dict: ``{}`` when it is missing, not a regular file, larger
+    than :data:`SETTINGS_BYTES`, not JSON (or nested too deeply) or not an object."""
+    try:
+        with files.open_regular(path, SETTINGS_BYTES) as f:
+            data = json.loads(f.read(SETTINGS_BYTES + 1).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_settings(path, settings):
+    """Write ``settings.data`` compactly; only its known settings when the whole would be
+    larger than :data:`SETTINGS_BYTES` or cannot be written as JSON."""
+    try:
+        text = json.dumps(settings.data, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=False).encode("utf-8")
+    except (ValueError, TypeError, RecursionError):      # inf, a lone surrogate, too deep
+        text = b""
+    if not text or len(text) > SETTINGS_BYTES:
+        settings.data = settings.known()
+        text = json.dumps(settings.data, separators=(",", ":")).encode("utf-8")
+    with files.atomic_write(path) as f:
+        f.write(text)
+
+
+LOCK_SECONDS = 2          # how long an update waits for another to finish
+
+
+@contextmanager
+def _locked(path):
+    """Hold an exclusive lock on ``.<name>.lock`` beside ``path`` (where the platform has
+    ``fcntl``).  A lock that cannot be made, or is held longer than :data:`LOCK_SECONDS`
+    (a hung process), is gone without: the update then merges without it."""
+    lock = Path(path).parent / f".{Path(path).name}.lock"
+    fd = None
+    try:
+        import fcntl
+    except ImportError:        # not POSIX: read-merge-write without the lock
+        fcntl = None
+    if fcntl is not None:
+        try:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
+                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(f"{lock} is not a regular file")
+            deadline = time.monotonic() + LOCK_SECONDS
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise OSError(f"{lock} is held by another process") from None
+                    time.sleep(0.01)
+        except OSError:
+            if fd is not None:
+                os.close(fd)
+            fd = None
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)          # releases the lock
 
 
 def write_json(path, data):

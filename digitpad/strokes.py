@@ -36,14 +36,18 @@ class Stroke:
         return x0 - r, y0 - r, x1 + r, y1 + r
 
 
-def render(strokes, size, supersample=4):
+CHECK_POINTS = 1000     # points drawn between two calls of render's ``tick``
+
+
+def render(strokes, size, supersample=4, tick=None):
     """Draw strokes as the canvas does: antialiased lines with round caps and joins.
 
     ``strokes`` are :class:`Stroke` objects in pixels of a canvas of ``size`` =
     (width, height), drawn in order (an eraser stroke takes ink away); returns
     the ink image ``(height, width)`` float32, ink 1 and paper 0.  It is drawn
     ``supersample`` times larger with Pillow, then box-averaged down, which
-    gives the same grey edges as an antialiased painter.
+    gives the same grey edges as an antialiased painter.  ``tick()``, when given,
+    is called every :data:`CHECK_POINTS` points (to stop a long drawing by raising).
     """
     width, height = int(size[0]), int(size[1])
     ss = int(supersample)
@@ -56,7 +60,9 @@ def render(strokes, size, supersample=4):
         pts = stroke.array() * ss + (ss - 1) / 2
         if len(pts) > 1:
             draw.line([tuple(p) for p in pts], fill=fill, width=max(1, round(2 * r)))
-        for x, y in pts:   # round caps and joins
+        for k, (x, y) in enumerate(pts):   # round caps and joins
+            if tick is not None and k % CHECK_POINTS == 0:
+                tick()
             draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
     if ss > 1:
         canvas = canvas.reduce(ss)

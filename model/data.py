@@ -172,15 +172,20 @@ def how_to_place(folder):
 # Reading ----------------------------------------------------------------------
 
 def _load_folder(folder):
-    if not folder.is_dir():
-        raise DataError(f"{folder} is not a folder; give the folder that holds the four "
-                        f"MNIST files")
-    arrays = {}
-    for part in PARTS:
-        file = find(folder, part)
-        if file is None:
-            raise DataError(f"{part.name}(.gz) is not in {folder}. " + how_to_place(folder))
-        arrays[part.key] = read_idx(file, part)
+    try:
+        if not folder.is_dir():
+            raise DataError(f"{folder} is not a folder; give the folder that holds the four "
+                            f"MNIST files")
+        arrays = {}
+        for part in PARTS:
+            file = find(folder, part)
+            if file is None:
+                raise DataError(f"{part.name}(.gz) is not in {folder}. "
+                                + how_to_place(folder))
+            arrays[part.key] = read_idx(file, part)
+    except OSError as e:                 # a folder that cannot be entered, a name too long
+        raise DataError(f"cannot read the MNIST folder {folder}: {e.strerror or e}") \
+            from None
     return Mnist(**arrays, folder=folder)
 
 

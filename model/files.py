@@ -81,18 +81,51 @@ def remove_stale(folder, patterns, age=STALE):
     return removed
 
 
+NEW_FILE_MODE = 0o644      # a new file: the owner writes, everyone reads (less with a umask)
+
+
+def _umask():
+    """The process' umask, read without changing it where the platform says it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)          # elsewhere: the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+def safe_mode(path):
+    """The permissions a save of ``path`` gets: the replaced file's, made safe (the owner
+    may always read and write it; nobody else may write it, nobody execute it), or for a
+    new file :data:`NEW_FILE_MODE` less the umask.  A file made unreadable (000) or
+    writable by all (0666) never passes that on."""
+    try:
+        old = os.stat(path).st_mode & 0o777
+    except (OSError, ValueError):
+        return NEW_FILE_MODE & ~_umask()
+    return (old & 0o644) | 0o600
+
+
 @contextmanager
-def atomic_write(path):
+def atomic_write(path, exclusive=False):
     """Write ``path`` whole or not at all: ``with atomic_write(p) as f: f.write(...)``.
 
     ``f`` is a binary file beside ``path`` named ``.<name>.<random>.tmp``; when the
     block ends it is flushed to disk and moved over ``path`` in one step
-    (``os.replace``), keeping the old file's permissions.  On any error, Ctrl-C
-    included, it is removed and ``path`` is left as it was.
+    (``os.replace``), with safe permissions (:func:`safe_mode`).  With
+    ``exclusive``, ``path`` must not exist: it is created in one step (a hard link
+    to the finished file, or where links are not had, ``O_EXCL``), and
+    FileExistsError is raised if another writer made it first; two writers
+    never replace each other's file.  On any error, Ctrl-C included, the
+    temporary file is removed and ``path`` is left as it was.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    mode = NEW_FILE_MODE & ~_umask() if exclusive else safe_mode(path)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -100,7 +133,26 @@ def atomic_write(path):
             f.flush()
             os.fsync(f.fileno())
         os.chmod(temp, mode)
+        if exclusive:
+            _create_exclusively(temp, path)
+        else:
+            os.replace(temp, path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def _create_exclusively(temp, path):
+    """Give the finished file ``temp`` the name ``path``, which must not exist."""
+    try:
+        os.link(temp, path)           # atomic, and fails if path exists
+        return
+    except FileExistsError:
+        raise
+    except OSError:                   # no hard links here (FAT, some network shares)
+        pass
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))   # claim the name
+    try:
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        Path(path).unlink(missing_ok=True)          # the empty claim, not someone's file
         raise

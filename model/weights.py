@@ -77,8 +77,9 @@ class WeightsError(Exception):
     """A weight file cannot be used; the message says which file and why."""
 
 
-def save(path, net, meta=None):
-    """Write ``net`` and its metadata to ``path`` atomically.
+def save(path, net, meta=None, exclusive=False):
+    """Write ``net`` and its metadata to ``path`` atomically (with ``exclusive``, only if
+    ``path`` does not exist: FileExistsError otherwise).
 
     ``meta`` holds the caller's keys (``config``, ``mnist_test_accuracy`` and
     any others, JSON-serialisable; NumPy scalars are fine).  The structural
@@ -102,7 +103,7 @@ def save(path, net, meta=None):
 
     # Compressed: an ensemble's deeper layers are block-diagonal, half zeros (the shipped
     # model: 3.8 MiB instead of 5.1).  A file, not a name: np.savez would add ".npz".
-    with atomic_write(path) as f:
+    with atomic_write(path, exclusive=exclusive) as f:
         np.savez_compressed(f, **arrays)
     return json.loads(text)
 
@@ -158,8 +159,11 @@ def _read_arrays(path):
     except OSError as e:
         raise WeightsError(f"cannot read {path}: {e.strerror or e}") from None
     with file:
-        _check_start(path, file)
-        _check_end(path, file)
+        try:
+            _check_start(path, file)
+            _check_end(path, file)
+        except OSError as e:             # /proc/self/mem: a "regular file" that cannot be read
+            raise WeightsError(f"cannot read {path}: {e.strerror or e}") from None
         try:
             with np.load(file, allow_pickle=False) as npz:
                 _check_directory(path, npz.zip)

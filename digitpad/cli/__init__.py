@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from digitpad import __version__
+from digitpad import __version__, paths
 from digitpad.model.data import DataError
 from digitpad.model.weights import WeightsError
 from digitpad.recipes import PRESETS
@@ -39,6 +39,7 @@ def main(argv=None):
         return 0 if e.code is None else e.code if isinstance(e.code, int) else EXIT_USAGE
     args.argv = argv
     try:
+        paths.check_home()
         if args.command is None:
             return open_window()
         with interrupts_raise():
@@ -46,8 +47,11 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("\ndigitpad: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (UsageError, DataError, WeightsError) as e:
+    except (UsageError, DataError, WeightsError, paths.HomeError) as e:
         return fail(e, EXIT_USAGE)
+    except OSError as e:                # a file or folder the checks above did not foresee
+        where = f": {e.filename}" if e.filename else ""
+        return fail(f"{e.strerror or e}{where}", EXIT_USAGE)
 
 
 def open_window():

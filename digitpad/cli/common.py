@@ -8,7 +8,7 @@ import sys
 
 from tqdm import tqdm
 
-from digitpad import weights
+from digitpad import paths, weights
 from digitpad.model.weights import load
 
 EXIT_FAILED = 1
@@ -51,6 +51,14 @@ def up_to(high):
 
 def positive_float(text):
     return _number(text, float, lambda v: v > 0 and math.isfinite(v), "a number above 0")
+
+
+def path_arg(text):
+    """An argparse type: a path, ``~`` and ``~user`` expanded, its names not too long."""
+    try:
+        return paths.user_path(text)
+    except paths.HomeError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("the path ")) from None
 
 
 def _number(text, kind, ok, wanted):

@@ -3,21 +3,19 @@ confusion matrix, measured as the window's Evaluate measures it
 (:func:`digitpad.evaluation.evaluate`)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from digitpad import evaluation, mnist
 from digitpad.model.weights import describe
 
-from .common import DownloadProgress, load_model
+from .common import DownloadProgress, load_model, path_arg
 
 
 def add_evaluate_command(commands):
     p = commands.add_parser("evaluate", help="measure a model on the MNIST test set",
                             description="Measure a model on the 10,000 MNIST test images: "
                                         "accuracy, accuracy per digit, confusion matrix.")
-    p.add_argument("weights", nargs="?", type=Path, metavar="WEIGHTS",
+    p.add_argument("weights", nargs="?", type=path_arg, metavar="WEIGHTS",
                    help="a .npz weight file (default: the model shipped with digitpad)")
-    p.add_argument("--data", type=Path, metavar="DIR",
+    p.add_argument("--data", type=path_arg, metavar="DIR",
                    help="folder holding the four MNIST files (default: the cache, "
                         "downloading them if needed)")
     p.set_defaults(run=run_evaluate)

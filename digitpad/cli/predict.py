@@ -7,15 +7,15 @@ from pathlib import Path
 
 from digitpad import store
 
-from .common import EXIT_USAGE, UsageError, digit_arg, fail, load_model
+from .common import EXIT_USAGE, UsageError, digit_arg, fail, load_model, path_arg
 
 
 def add_predict_command(commands):
     p = commands.add_parser("predict", help="read the digit in image files",
                             description="Read the digit in each image file, as the window "
                                         "would: prints the digit and the ten probabilities.")
-    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
-    p.add_argument("--weights", type=Path, metavar="WEIGHTS",
+    p.add_argument("images", nargs="+", type=path_arg, metavar="IMAGE")
+    p.add_argument("--weights", type=path_arg, metavar="WEIGHTS",
                    help="a .npz weight file (default: the model the window opens with: "
                         "your last trained or loaded one, else the shipped one)")
     p.add_argument("--explain", action="store_true",

@@ -7,8 +7,6 @@ import shlex
 import sys
 import tempfile
 import textwrap
-from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
@@ -19,8 +17,8 @@ from digitpad.model.train import TrainConfig, TrainingDiverged
 from digitpad.recipes import DEFAULT_LR, LIMITS, PRESETS
 from digitpad.signals import EXIT_INTERRUPTED
 
-from .common import (EXIT_FAILED, DownloadProgress, UsageError, fail, positive_float,
-                     positive_int, up_to, whole)
+from .common import (EXIT_FAILED, DownloadProgress, UsageError, fail, path_arg,
+                     positive_float, positive_int, up_to, whole)
 
 
 def add_train_command(commands, defaults=None):
@@ -37,7 +35,7 @@ def add_train_command(commands, defaults=None):
     p.add_argument("--preset", choices=tuple(PRESETS), metavar="NAME",
                    help="start from a named recipe: " + ", ".join(PRESETS) + " (the one "
                         "that made the shipped model); the other options given override it")
-    p.add_argument("--data", type=Path, metavar="DIR",
+    p.add_argument("--data", type=path_arg, metavar="DIR",
                    help="folder holding the four MNIST files (default: the cache, "
                         "downloading them if needed)")
     p.add_argument("--epochs", type=whole(*LIMITS["epochs"]), default=d.epochs, metavar="N",
@@ -69,7 +67,7 @@ def add_train_command(commands, defaults=None):
                    help=f"learning-rate schedule (default {d.schedule})")
     p.add_argument("--seed", type=whole(*LIMITS["seed"]), default=d.seed, metavar="S",
                    help=f"seeds initialisation, shuffling and augmentation (default {d.seed})")
-    p.add_argument("--out", type=Path, metavar="PATH",
+    p.add_argument("--out", type=path_arg, metavar="PATH",
                    help="where to save the model, a .npz file (default: "
                         "<models folder>/digitpad-<date>-<time>.npz)")
     p.add_argument("--pen-digits", type=whole(*LIMITS["pen_digits"]), default=0, metavar="K",
@@ -133,7 +131,10 @@ def run_train(args):
 
     meta["command"] = shlex.join(["digitpad", *args.argv])
     try:
-        store.save(out, network, meta)
+        if args.out is None:               # a name of its own: two runs never share one
+            out, _ = store.save_new(out.parent, store.model_name("digitpad"), network, meta)
+        else:
+            store.save(out, network, meta)
     except OSError as e:
         raise UsageError(f"cannot save the model to {out}: {e.strerror or e}") from None
     members = meta.get("ensemble", {}).get("members", 1)
@@ -144,10 +145,17 @@ def run_train(args):
 
 
 def output_path(out):
-    """The file to save to, checked before training starts, not after."""
+    """The file to save to, checked before training starts, not after (without ``--out``,
+    a name in the models folder; the run's own is chosen when it is saved)."""
     if out is None:
-        out = paths.models_dir() / f"digitpad-{datetime.now():%Y%m%d-%H%M%S}.npz"
-    out = out.expanduser()
+        out = paths.models_dir() / f"{store.model_name('digitpad')}.npz"
+    try:
+        return _checked_output(out)
+    except OSError as e:                   # a folder on the way that cannot be entered
+        raise UsageError(f"cannot use {out}: {e.strerror or e}") from None
+
+
+def _checked_output(out):
     if out.is_dir():
         raise UsageError(f"--out {out} is a folder; name a .npz file in it")
     if out.suffix != ".npz":

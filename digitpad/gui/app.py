@@ -10,6 +10,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from digitpad import paths
 from digitpad.signals import EXIT_INTERRUPTED, interrupts_call
 
 from .icon import app_icon
@@ -27,6 +28,11 @@ def main(argv=None, interrupted=None):
     window as soon as it is up.
     """
     interrupted = [] if interrupted is None else interrupted
+    try:
+        paths.check_home()              # DIGITPAD_HOME empty, unknown ~user, not a folder
+    except paths.HomeError as e:
+        print(f"digitpad: error: {e}", file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(list(sys.argv if argv is None else argv))
     app.setApplicationName("digitpad")
     app.setApplicationDisplayName("digitpad")

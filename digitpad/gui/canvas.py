@@ -43,6 +43,9 @@ KEPT_SHEETS = 20              # cleared sheets that Undo can bring back
 SNAPSHOT_POINTS = 1000        # points painted between two snapshots, at first
 SNAPSHOT_BYTES = 64 << 20     # what the snapshots may take in all
 MAX_SNAPSHOTS = 32
+MARGIN = 64                   # pixels the sheet has beyond the widget, so it grows in steps
+SHRINK_AREA = 4               # a sheet this many times the widget's area (and over
+SHRINK_BYTES = 16 << 20       # this size) is made smaller: a huge window made small again
 
 
 @dataclass
@@ -77,6 +80,8 @@ class Canvas(QWidget):
         self._background = None      # an opened image under the strokes: (QImage, QRect)
         self._current = None         # the stroke being drawn
         self._ink_rect = QRect()     # where ink can be: the union of what was drawn
+        self._drawn = 0              # how many of the strokes on the sheet draw (not erase)
+        self._clipped = False        # the sheet was made smaller than what is drawn on it
         self._modified = False
         self.hint = "Draw a digit here"
 
@@ -110,6 +115,13 @@ class Canvas(QWidget):
         """The strokes on the sheet, oldest first (copies: changing them changes nothing)."""
         return [Stroke(list(s.points), s.width, s.erase) for s in self._strokes]
 
+    def stroke_count(self):
+        return len(self._strokes)
+
+    def has_drawing(self):
+        """At least one stroke on the sheet draws (is not an eraser stroke); O(1)."""
+        return self._drawn > 0
+
     def is_empty(self):
         """Nothing on the sheet: no stroke and no opened image."""
         return not self._strokes and self._background is None and self._current is None
@@ -133,7 +145,7 @@ class Canvas(QWidget):
         if not self.can_undo():
             return False
         if self._strokes:
-            self._undone.append(self._strokes.pop())
+            self._undone.append(self._pop_stroke())
             self._repaint_all()
         else:
             self._undone.append(self._swap(self._sheets.pop(), keep=False))
@@ -148,13 +160,22 @@ class Canvas(QWidget):
         if isinstance(item, Sheet):
             self._swap(item)
         else:
-            self._strokes.append(item)
+            self._push_stroke(item)
             self._paint_stroke(item)
             self._note_painted(len(self._strokes), len(item.points))
             self.update()
         self._modified = True
         self.reset.emit()
         return True
+
+    def _push_stroke(self, stroke):
+        self._strokes.append(stroke)
+        self._drawn += not stroke.erase
+
+    def _pop_stroke(self):
+        stroke = self._strokes.pop()
+        self._drawn -= not stroke.erase
+        return stroke
 
     def _swap(self, sheet, keep=True):
         """Put ``sheet`` on the canvas; returns the one it replaces (kept for Undo with
@@ -163,6 +184,7 @@ class Canvas(QWidget):
         if keep and (old.strokes or old.background is not None):
             self._sheets = self._sheets[-(KEPT_SHEETS - 1):] + [old]
         self._strokes, self._background = list(sheet.strokes), sheet.background
+        self._drawn = sum(not s.erase for s in self._strokes)
         self._forget_snapshots()
         self._repaint_all()
         return old
@@ -172,7 +194,7 @@ class Canvas(QWidget):
         for s in strokes:
             stroke = Stroke([(float(x), float(y)) for x, y in s.points], s.width, s.erase)
             if stroke.points:
-                self._strokes.append(stroke)
+                self._push_stroke(stroke)
                 self._paint_stroke(stroke)
                 self._note_painted(len(self._strokes), len(stroke.points))
         self._undone.clear()
@@ -275,7 +297,8 @@ class Canvas(QWidget):
         painter.end()
 
     def resizeEvent(self, event):
-        """Grow the sheet with the widget; never shrink it, so nothing drawn is lost."""
+        """The sheet grows with the widget, and shrinks when it is far larger; what is
+        drawn beyond a shrunk sheet is kept as strokes and painted again as it grows."""
         self._fit_image()
         super().resizeEvent(event)
 
@@ -285,7 +308,8 @@ class Canvas(QWidget):
         super().changeEvent(event)
 
     def _fit_image(self):
-        """Make the sheet at least as large as the widget, in the screen's own pixels.
+        """Make the sheet at least as large as the widget, in the screen's own pixels,
+        and not much larger (:data:`SHRINK_AREA`, :data:`SHRINK_BYTES`).
 
         The image has the screen's device pixel ratio, so strokes are sharp on a
         high-DPI screen while they (and the strokes' points) stay in the
@@ -296,14 +320,13 @@ class Canvas(QWidget):
         h = max(math.ceil(self.height() * dpr), 1)
         image = self._image
         if dpr != image.devicePixelRatio():
-            grown = QImage(QSize(w + 64, h + 64), QImage.Format_RGB32)
-            grown.setDevicePixelRatio(dpr)
-            self._image = grown
-            self._forget_snapshots()
-            self._repaint_all()          # redrawn from the strokes at the new resolution
+            self._new_image(w + MARGIN, h + MARGIN, dpr)
         elif w > image.width() or h > image.height():
-            grown = QImage(QSize(max(w + 64, image.width()), max(h + 64, image.height())),
-                           QImage.Format_RGB32)
+            size = (max(w + MARGIN, image.width()), max(h + MARGIN, image.height()))
+            if self._clipped:                # what the smaller sheet left out: paint it all
+                self._new_image(*size, dpr)
+                return
+            grown = QImage(QSize(*size), QImage.Format_RGB32)
             grown.setDevicePixelRatio(dpr)
             grown.fill(PAPER)
             painter = QPainter(grown)
@@ -311,16 +334,39 @@ class Canvas(QWidget):
             painter.end()
             self._image = grown
             self._forget_snapshots()     # smaller than the sheet now: repaint whole once
+        elif (image.sizeInBytes() > SHRINK_BYTES
+              and image.width() * image.height() > SHRINK_AREA * (w + MARGIN) * (h + MARGIN)):
+            self._image = image.copy(0, 0, w + MARGIN, h + MARGIN)
+            self._image.setDevicePixelRatio(dpr)
+            self._forget_snapshots()
+            self._clipped = self._beyond_sheet()
+            if self._clipped:
+                self.reset.emit()            # what is read is what is on the sheet
 
-    def _device_rect(self, rect):
-        """A rectangle in widget coordinates -> the pixels of the sheet's image it covers."""
+    def _beyond_sheet(self):
+        """Something drawn (or the opened image) lies beyond the sheet's image."""
+        rects = [self._ink_rect] + ([self._background[1]] if self._background else [])
+        sheet = self._image.rect()
+        return any(not r.isEmpty() and not sheet.contains(self._device_rect(r, clip=False))
+                   for r in rects)
+
+    def _new_image(self, width, height, dpr):
+        """A sheet of ``width`` x ``height`` pixels, painted afresh from the strokes."""
+        self._image = QImage(QSize(width, height), QImage.Format_RGB32)
+        self._image.setDevicePixelRatio(dpr)
+        self._forget_snapshots()
+        self._repaint_all()
+
+    def _device_rect(self, rect, clip=True):
+        """A rectangle in widget coordinates -> the pixels of the sheet's image it covers
+        (with ``clip``; else where they would be)."""
         if rect.isEmpty():
             return QRect()
         dpr = self._image.devicePixelRatio()
         r = QRectF(rect)
         device = QRectF(r.x() * dpr, r.y() * dpr, r.width() * dpr, r.height() * dpr)
         device = device.toAlignedRect()
-        return device.intersected(self._image.rect())
+        return device.intersected(self._image.rect()) if clip else device
 
     # -- painting --------------------------------------------------------------
 
@@ -344,7 +390,7 @@ class Canvas(QWidget):
 
     def _end(self):
         stroke, self._current = self._current, None
-        self._strokes.append(stroke)
+        self._push_stroke(stroke)
         self._note_painted(len(self._strokes), len(stroke.points))
         self.strokeFinished.emit()
 
@@ -400,6 +446,7 @@ class Canvas(QWidget):
         for k in range(start, n):
             self._paint_stroke(self._strokes[k])
             self._note_painted(k + 1, len(self._strokes[k].points))
+        self._clipped = self._beyond_sheet()
         self.update()
 
     def _note_painted(self, strokes, points):

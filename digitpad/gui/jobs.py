@@ -147,7 +147,8 @@ class TrainingWorker(Worker):
         self.status.emit("Measuring the new model...")
         after = scores.score(network, mnist, self.sets)
         meta["scores"] = after.to_dict()
-        return network, meta, None if before is None else scores.Comparison(before, after)
+        return network, meta, None if before is None else scores.Comparison(
+            before, after, measured=self.current)
 
 
 class TrainWorker(TrainingWorker):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from digitpad import store
 from digitpad.model.weights import WeightsError
-from digitpad.scores import known_scores, remember_scores
+from digitpad.scores import known_scores, network_digest, remember_scores
 
 from .compare import CompareDialog
 from .filedialog import ask_path
@@ -109,20 +109,38 @@ class Models(QObject):
                 adopted()
         if comparison is None or self.model is None:      # nothing to compare with
             return use()
-        dialog = self.compare_dialog = CompareDialog(comparison, self.model.name(), note,
-                                                     self.window)
+        name = self.model.name()
+        if not self._measured(comparison):
+            name = "the model in use when it began"
+            note = ((note + " ") if note else "") + (
+                "Another model was loaded while it ran: the new model is compared with the "
+                "one in use when it began, and Keep keeps the one in use now.")
+        dialog = self.compare_dialog = CompareDialog(comparison, name, note, self.window)
         dialog.accepted.connect(use)
-        dialog.rejected.connect(lambda: self._keep(comparison.current))
+        dialog.rejected.connect(lambda: self._keep(comparison))
         dialog.finished.connect(lambda _: setattr(self, "compare_dialog", None))
         dialog.open()
         return dialog
 
-    def _keep(self, scores):
-        """The new model is discarded; the one in use keeps its newly measured scores."""
-        if self.model is not None:
+    def _measured(self, comparison):
+        """The comparison's "in use" scores are those of the model in use now (by content:
+        another model may have been loaded while the job ran)."""
+        measured = comparison.measured
+        if measured is None or self.model is None:
+            return measured is None
+        return measured is self.model.network or (
+            network_digest(measured) == network_digest(self.model.network))
+
+    def _keep(self, comparison):
+        """The new model is discarded.  The scores measured are remembered for the network
+        they were measured on, and shown for the model in use only if it is that one."""
+        scores = comparison.current
+        if comparison.measured is not None:
+            remember_scores(comparison.measured, scores)
+        if self.model is not None and self._measured(comparison):
             self.model.meta["scores"] = scores.to_dict()
-            if self.model.path is not None:
-                remember_scores(self.model, scores)
+            if comparison.measured is None and self.model.path is not None:
+                remember_scores(self.model.network, scores)
             self.use(self.model, remember=False)
         self._say("Kept the model in use; the new model was discarded.", 8000)
 

@@ -14,19 +14,24 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListView,
                                QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout)
 
 from digitpad import corrections, preprocess
+from digitpad.strokes import Stroke
 
 from .filedialog import ask_path
 from .jobs import LearnWorker
 from .retrain import TrainingDialog, show_in_front
 
 THUMB = 56
+PAGE = 200                  # drawings shown at first in My corrections, and added by "Show more"
+THUMB_POINTS = 4000         # a larger drawing is thinned to about this many points for its
+KEPT_THUMBS = 2000          # thumbnail; thumbnails made are kept (this many) for the next refresh
+SLICE_MS = 30               # thumbnails are drawn in slices of this long, between events
 
 
 class Teaching(QObject):
@@ -45,7 +50,7 @@ class Teaching(QObject):
     def teach(self, digit):
         """Keep the drawing on the sheet as a ``digit``, then clear the sheet for the next."""
         canvas, say = self.window.canvas, self.window.statusBar().showMessage
-        if not any(not s.erase for s in canvas.strokes):
+        if not canvas.has_drawing():
             say("Draw the digit first: only drawings are kept (not opened images).", 5000)
             return None
         try:
@@ -54,7 +59,7 @@ class Teaching(QObject):
         except (OSError, ValueError) as e:
             QMessageBox.warning(self.window, "Cannot keep the drawing", str(e))
             return None
-        n = len(corrections.list_all())
+        n = corrections.count()
         canvas.clear()
         say(f"Kept as a {digit} ({n} correction{'s' if n != 1 else ''}). "
             "Model > Learn from my corrections teaches them to the model.", 8000)
@@ -143,8 +148,21 @@ class LearnDialog(TrainingDialog):
                 "in use, then keep either.")
 
 
+_thumbs = {}                # (id, time, points) -> QIcon
+
+
 def thumbnail(correction):
-    """A small picture of a kept drawing, as the network sees it: dark ink on white."""
+    """A small picture of a kept drawing, as the network sees it: dark ink on white.
+
+    A drawing of more than :data:`THUMB_POINTS` points is drawn from every n-th of its
+    points (a thumbnail shows no more, and a 200,000-point drawing would take seconds).
+    """
+    points = len(correction)
+    if points > THUMB_POINTS:
+        step = -(-points // THUMB_POINTS)
+        thinned = [Stroke(s.array()[np.r_[0:len(s.points):step, -1]], s.width, s.erase)
+                   for s in correction.strokes]
+        correction = corrections.Correction(thinned, correction.label, correction.time)
     image = preprocess.to_mnist(corrections.render(correction))
     if image is None:
         image = np.zeros((28, 28), np.float32)
@@ -176,6 +194,13 @@ class CorrectionsDialog(QDialog):
         self.delete_button = QPushButton("Delete", objectName="deleteButton")
         self.delete_button.setShortcut(Qt.Key_Delete)
         self.export_button = QPushButton("Export...", objectName="exportButton")
+        self.more_button = QPushButton("Show more", objectName="moreButton")
+        self.more_button.clicked.connect(self.show_more)
+        self.limit = PAGE
+        self._pending = []               # (item, correction, key) still without a thumbnail
+        self._thumbs_timer = QTimer(self, interval=0)
+        self._thumbs_timer.timeout.connect(self._draw_thumbnails)
+        buttons.addButton(self.more_button, QDialogButtonBox.ActionRole)
         buttons.addButton(self.delete_button, QDialogButtonBox.ActionRole)
         buttons.addButton(self.export_button, QDialogButtonBox.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -190,26 +215,67 @@ class CorrectionsDialog(QDialog):
         self.refresh()
 
     def refresh(self):
+        """List the :data:`PAGE` most recent drawings (more with "Show more"), newest
+        first; their thumbnails are drawn a slice at a time, so opening never waits for
+        thousands of them."""
         self.list.clear()
+        self._pending = []
         items, damaged = corrections.scan()
-        for c in items:
-            when = time.strftime("%d %b %H:%M", time.localtime(c.time))
-            item = QListWidgetItem(QIcon(thumbnail(c)), f"{c.label}\n{when}")
+        shown = items[::-1][:self.limit]
+        blank = QIcon()
+        for c in shown:
+            key = (c.id, c.time, len(c))
+            icon = _thumbs.get(key)
+            item = QListWidgetItem(icon or blank, f"{c.label}\n{c.date('%d %b %H:%M')}")
             item.setData(Qt.UserRole, c.id)
-            item.setToolTip(f"kept as a {c.label} on {time.ctime(c.time)}, "
+            item.setToolTip(f"kept as a {c.label} on {c.date('%c')}, "
                             f"{len(c.strokes)} stroke{'s' if len(c.strokes) != 1 else ''}")
             self.list.addItem(item)
+            if icon is None:
+                self._pending.append((item, c, key))
+        if self._pending:
+            self._thumbs_timer.start()
         counts = np.bincount([c.label for c in items], minlength=10) if items else None
         if items:
             per = ", ".join(f"{d}: {n}" for d, n in enumerate(counts) if n)
-            self.summary.setText(f"{len(items)} drawings kept ({per}), in {corrections.folder()}")
+            some = (f"; the {len(shown):,} most recent are shown" if len(shown) < len(items)
+                    else "")
+            self.summary.setText(f"{len(items):,} drawings kept ({per}), in "
+                                 f"{corrections.folder()}{some}")
         else:
             self.summary.setText("No corrections yet. When a reading is wrong, click the right "
                                  "digit under the bars (or type it) to keep the drawing.")
         if damaged:
             self.summary.setText(self.summary.text() + " "
                                  + corrections.describe_damaged(damaged))
+        self.more_button.setVisible(len(shown) < len(items))
         self._update_buttons()
+
+    @Slot()
+    def show_more(self):
+        self.limit += PAGE
+        self.refresh()
+
+    @Slot()
+    def _draw_thumbnails(self):
+        """Draw the thumbnails still missing, for :data:`SLICE_MS` at most."""
+        deadline = time.perf_counter() + SLICE_MS / 1000
+        while self._pending and time.perf_counter() < deadline:
+            item, c, key = self._pending.pop(0)
+            icon = QIcon(thumbnail(c))
+            if len(_thumbs) >= KEPT_THUMBS:
+                del _thumbs[next(iter(_thumbs))]           # the oldest made
+            _thumbs[key] = icon
+            item.setIcon(icon)
+        if not self._pending:
+            self._thumbs_timer.stop()
+
+    def thumbnails_pending(self):
+        return len(self._pending)
+
+    def hideEvent(self, event):
+        self._thumbs_timer.stop()          # shown again, it is refreshed
+        super().hideEvent(event)
 
     def _update_buttons(self):
         self.delete_button.setEnabled(bool(self.list.selectedItems()))

@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         self.update_reading()
         self.undo_action.setEnabled(self.canvas.can_undo())
         self.redo_action.setEnabled(self.canvas.can_redo())
-        drawn = any(not s.erase for s in self.canvas.strokes)
+        drawn = self.canvas.has_drawing()          # O(1): no copy of the strokes
         for action in self.teach_actions:
             action.setEnabled(drawn)
 
