@@ -29,6 +29,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import _env  # bench/_env.py: the BLAS kernels a user has, set before NumPy loads
+
+_env.user_blas()
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -259,6 +263,7 @@ def main(argv=None):
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="build the files in DIR and keep them")
     args = parser.parse_args(argv)
+    print(_env.describe())
     if args.child:
         child(*args.child)
         return 0

@@ -46,6 +46,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import _env  # bench/_env.py: the BLAS kernels a user has, set before NumPy loads
+
+_env.user_blas()
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from digitpad.gui.replay import offscreen_screen  # noqa: E402
@@ -269,6 +273,7 @@ def main(argv=None):
     print(f"model: {window.model.describe()}")
     print(f"canvas {canvas.width()}x{canvas.height()}, pen {canvas.pen_width()} px, "
           f"PySide6 {__import__('PySide6').__version__}, NumPy {np.__version__}")
+    print(_env.describe())
 
     # The same strokes each way, placed on the sheet as it is with the views open (smaller).
     window.views.set_open(NAMES)

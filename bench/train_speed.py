@@ -38,7 +38,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+import _env  # bench/_env.py: the BLAS kernels a user has, set before NumPy loads
+
+_env.user_blas()
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -176,6 +180,7 @@ def main():
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, NumPy {np.__version__} ({blas} {arch}, "
           f"{threads} threads)" + (f", PyTorch {torch_version}" if torch_version else ""))
+    print(_env.describe())
     print("one epoch of 784-512-10, batch 128, Adam, 60,000 images; "
           f"median of {args.repeats} after a warm-up")
 
