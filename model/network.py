@@ -78,9 +78,30 @@ class MLP:
     def predict_proba(self, x):
         """Probabilities ``(n, 10)`` for images ``(n, 784)`` (or one image ``(784,)``)."""
         x = np.asarray(x, dtype=self.weights[0].dtype)
-        single = x.ndim == 1
-        p = softmax(self.logits(x.reshape(1, -1) if single else x))
-        return p[0] if single else p
+        if x.ndim == 1:
+            return softmax(self.logits_of_one(x)[None])[0]
+        return softmax(self.logits(x))
+
+    def logits_of_one(self, x):
+        """The logits of one image ``(784,)``: :meth:`logits` without BLAS.
+
+        For one image a layer is a vector-matrix product, which BLAS splits
+        over its threads; waking them costs more than they save, and on a busy
+        machine far more (the window's forward pass took 15 ms instead of 0.2
+        on 2 shared cores).  So each layer is NumPy's own sum of products
+        (``einsum``), over the inputs that are not zero only: most of a
+        drawing's pixels are paper, and ReLU zeroes about half the units.
+        """
+        a = x
+        last = len(self.weights) - 1
+        for k, (w, b) in enumerate(zip(self.weights, self.biases)):
+            active = np.flatnonzero(a)
+            z = np.einsum("i,ij->j", a[active], w.take(active, axis=0))
+            z += b
+            if k < last:
+                np.maximum(z, 0, out=z)
+            a = z
+        return a
 
     def backward(self, activations, dlogits):
         """Gradients of the loss, given its gradient with respect to the logits.
