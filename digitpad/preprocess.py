@@ -260,13 +260,16 @@ class _Morphology:
 def _step(x, op, square):
     """One 3x3 (cross or square) max/min filter; the border counts as paper."""
     p = _padded(x)
+    if square:                          # a square is a column of 3, then a row of 3
+        column = op(p[:-2], p[1:-1])
+        op(column, p[2:], out=column)
+        out = op(column[:, :-2], column[:, 1:-1])
+        op(out, column[:, 2:], out=out)
+        return out
     out = op(p[1:-1, 1:-1], p[:-2, 1:-1])
     op(out, p[2:, 1:-1], out=out)
     op(out, p[1:-1, :-2], out=out)
     op(out, p[1:-1, 2:], out=out)
-    if square:
-        for dy, dx in ((0, 0), (0, 2), (2, 0), (2, 2)):
-            op(out, p[dy:dy + x.shape[0], dx:dx + x.shape[1]], out=out)
     return out
 
 
