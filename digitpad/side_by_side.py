@@ -14,8 +14,11 @@ The members' reports come back over a queue and are passed on here, one at a
 time: a batch report (each member sends one every 50 ms, and its epochs'
 last) with the members' mean fraction done; one epoch report when every
 member has finished that epoch (their means, with ``measure`` applied here to
-each member's network).  A stop, a failure or Ctrl-C ends every process at
-once.
+each member's network).  With ``watch``, each member also sends a copy of its
+network every :data:`_WATCH_EVERY` seconds, and ``watch`` gets the members'
+latest copies averaged into one (:func:`~digitpad.model.network.average`),
+whenever the first running member's arrives.  A stop, a failure or Ctrl-C ends every
+process at once.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.model.network import average
 from digitpad.model.train import TrainingStopped, train
 
 from . import paths
@@ -41,6 +45,7 @@ _POLL = 0.05            # seconds between looks at should_stop while waiting for
 _REPORT_EVERY = 0.05    # seconds between two batch reports of a member (sending each of
                         # its ~1,000 batches an epoch made the shipped preset's training
                         # 380 s instead of 351 s)
+_WATCH_EVERY = 0.5      # seconds between two copies of a member's weights, when watched
 _SILENT_EXIT = 5.0      # seconds a member's process may be gone, exit code 0, before its
                         # missing result is an error
 
@@ -51,16 +56,19 @@ class CannotShare(OSError):
 
 
 def train_side_by_side(configs, images, labels, val_images, val_labels, *, workers,
-                       on_batch=None, on_epoch=None, should_stop=None, measure=None):
+                       on_batch=None, on_epoch=None, should_stop=None, measure=None,
+                       watch=None):
     """Train a network per config, ``workers`` at a time: their ``TrainResult``s, in order.
 
     Arguments as :func:`~digitpad.model.train.train` takes them; ``measure``
-    is called in this process, on a copy of each member's network.
+    is called in this process, on a copy of each member's network, and
+    ``watch`` on the members' latest copies averaged, about every
+    :data:`_WATCH_EVERY` seconds.
     """
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     waiting, running, gone = list(range(len(configs))), {}, {}
-    results, networks, epochs = {}, {}, {}
+    results, networks, epochs, latest = {}, {}, {}, {}
     fractions = [0.0] * len(configs)
     with _shared(images, labels, val_images, val_labels) as folder:
         try:
@@ -69,7 +77,8 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
                     k = waiting.pop(0)
                     running[k] = context.Process(
                         target=_member, name=f"digitpad: training network {k + 1}",
-                        args=(k, configs[k], folder, messages, measure is not None),
+                        args=(k, configs[k], folder, messages, measure is not None,
+                              watch is not None),
                         daemon=True)
                     running[k].start()
                 if should_stop is not None and should_stop():
@@ -86,6 +95,11 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
                             payload, fraction=sum(fractions) / len(fractions)))
                 elif kind == "network":
                     networks[k] = payload
+                elif kind == "weights":
+                    latest[k] = payload
+                    if k == min(running, default=k):     # once per round of copies
+                        members = [latest[j] for j in sorted(running) if j in latest]
+                        watch(members[0] if len(members) == 1 else average(members))
                 elif kind == "epoch":
                     if measure is not None:
                         payload.measures = measure(networks.pop(k))
@@ -159,7 +173,7 @@ def _check_processes(running, gone):
             raise RuntimeError(f"training network {k + 1} ended without a result")
 
 
-def _member(k, config, folder, messages, send_networks):
+def _member(k, config, folder, messages, send_networks, send_weights=False):
     """A member's process: train, and put its reports and its result on ``messages``.
 
     Ctrl-C is the first process' to handle: it ends this one.  When the first
@@ -183,6 +197,13 @@ def _member(k, config, folder, messages, send_networks):
         return {}
 
     sent = [-_REPORT_EVERY]
+    watched = [-_WATCH_EVERY]
+
+    def send_weights_now(network):
+        now = time.monotonic()
+        if now - watched[0] >= _WATCH_EVERY:
+            watched[0] = now
+            messages.put(("weights", k, network.copy()))
 
     def send_batch(report):
         now = time.monotonic()
@@ -195,7 +216,8 @@ def _member(k, config, folder, messages, send_networks):
             result = train(config, *data, prefetch=False, should_stop=orphaned,
                            on_batch=send_batch,
                            on_epoch=lambda r: messages.put(("epoch", k, r)),
-                           measure=send_network if send_networks else None)
+                           measure=send_network if send_networks else None,
+                           watch=send_weights_now if send_weights else None)
         messages.put(("done", k, result))
     except BaseException as error:        # noqa: BLE001 - passed on to the first process
         messages.put(("error", k, _picklable(error)))
