@@ -39,7 +39,8 @@ def training_data(options, mnist, seed, *, should_stop=None, progress=None):
 
 
 def make_model(options, mnist, *, source="digitpad train", status=None, progress=None,
-               on_batch=None, on_epoch=None, should_stop=None, measure=None, workers=None):
+               on_batch=None, on_epoch=None, should_stop=None, measure=None, watch=None,
+               workers=None):
     """Run a recipe: ``(network, meta)``.
 
     ``options`` as :func:`digitpad.recipes.recipe` makes them (checked here,
@@ -51,7 +52,8 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
     this process.  The result does not depend on ``workers``.
     ``status(text)`` tells each step,
     ``progress(phase, done, total)`` the drawing; the others go to
-    :func:`digitpad.model.train.train`, their reports counted over the whole run.
+    :func:`digitpad.model.train.train`, their reports counted over the whole run
+    (``watch`` gets the members side by side averaged, or the one training).
     """
     status = status or (lambda text: None)
     config = recipes.check(options)
@@ -69,7 +71,7 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
     training_started = time.perf_counter()
     nets, workers = _train_members(members, x, y, mnist, workers, status, on_batch=on_batch,
                                    on_epoch=on_epoch, should_stop=should_stop,
-                                   measure=measure)
+                                   measure=measure, watch=watch)
     network = nets[0] if count == 1 else average(nets)
     extra = _recipe_meta(options, started)
     if count > 1:

@@ -45,3 +45,35 @@ def test_nothing_is_drawn_while_hidden(qtbot, mnist):
     watch.hide()
     watch.show_network(MLP.create([784, 16, 10], seed=0))
     assert watch.shown == 0 and watch.units.count == 0
+
+
+# -- in the Retrain dialog, with real training ------------------------------------------
+
+from test_retrain import (loader, make_window, open_dialog, open_shipped_dialog,  # noqa: E402,F401
+                          train_and_compare)
+
+
+def test_the_dialog_shows_the_network_it_trains(qtbot, shipped, loader, digitpad_home,  # noqa: F811
+                                                no_dialogs):
+    w = make_window(qtbot, loader, 3000)
+    dialog = open_dialog(w, epochs=2, hidden=32)
+    copies, trained = [], []
+    dialog.trained.connect(lambda network, meta, comparison: trained.append(network))
+    train_and_compare(qtbot, w, dialog, lambda worker: worker.weights.connect(copies.append))
+    watch = dialog.watch
+    assert watch.isVisible() and copies and watch.shown == len(copies)
+    assert all(c.sizes == [784, 32, 10] for c in copies)
+    # a copy taken during the run, not the live network (which trained on after it)
+    assert not np.array_equal(copies[0].weights[0], trained[0].weights[0])
+    assert watch.units.count == 32                           # all its units (fewer than 48)
+    assert watch.drawings.count == DRAWINGS and "?" not in watch.drawings.captions
+
+
+def test_the_dialog_shows_two_networks_side_by_side_averaged(qtbot, shipped, loader,  # noqa: F811
+                                                             digitpad_home, no_dialogs):
+    w = make_window(qtbot, loader, 2000)
+    dialog = open_shipped_dialog(w, epochs=2, hidden=16)
+    train_and_compare(qtbot, w, dialog)
+    watch = dialog.watch
+    assert watch.shown >= 1 and watch.units.count == 32      # the two members' 16 units each
+    assert "?" not in watch.drawings.captions

@@ -143,7 +143,7 @@ class TrainingWorker(Worker):
 
     def callbacks(self):
         return dict(on_batch=self._on_batch, on_epoch=self.epoch.emit,
-                    should_stop=self.should_stop)
+                    should_stop=self.should_stop, watch=self._watch)
 
     def prepare(self):
         """MNIST, the measure sets and the scores of the model in use: ``(mnist, before)``."""
