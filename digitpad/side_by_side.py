@@ -16,8 +16,8 @@ last) with the members' mean fraction done; one epoch report when every
 member has finished that epoch (their means, with ``measure`` applied here to
 each member's network).  With ``watch``, each member also sends a copy of its
 network every :data:`_WATCH_EVERY` seconds, and ``watch`` gets the members'
-latest copies averaged into one (:func:`~digitpad.model.network.average`),
-whenever the first running member's arrives.  A stop, a failure or Ctrl-C ends every
+latest copies (a finished member's last) averaged into one (:func:`~digitpad.model.network.average`),
+whenever every running member has sent a new one.  A stop, a failure or Ctrl-C ends every
 process at once.
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     waiting, running, gone = list(range(len(configs))), {}, {}
-    results, networks, epochs, latest = {}, {}, {}, {}
+    results, networks, epochs, latest, fresh = {}, {}, {}, {}, set()
     fractions = [0.0] * len(configs)
     with _shared(images, labels, val_images, val_labels) as folder:
         try:
@@ -97,8 +97,10 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
                     networks[k] = payload
                 elif kind == "weights":
                     latest[k] = payload
-                    if k == min(running, default=k):     # once per round of copies
-                        members = [latest[j] for j in sorted(running) if j in latest]
+                    fresh.add(k)
+                    if fresh >= set(running):            # a new copy of every running one
+                        fresh.clear()
+                        members = [latest[j] for j in sorted(latest)]   # done ones too
                         watch(members[0] if len(members) == 1 else average(members))
                 elif kind == "epoch":
                     if measure is not None:
