@@ -355,7 +355,7 @@ def main(argv=None):
         print(f"\nreading latency over {len(s)} mouse events in {args.strokes} strokes, "
               f"views open: {', '.join(names) or 'none'}:")
         rows = [("event -> new probabilities", s[:, 0]), ("event -> bars repainted", s[:, 1])]
-        if names:
+        if names and lags:
             rows.append(("event -> views updated", np.array(lags)))
         for what, v in rows:
             print(f"  {what:27} median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "

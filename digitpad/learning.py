@@ -159,15 +159,30 @@ def training_threads():
 
     The network's helper thread prepares (and distorts) its next batch on a core
     of its own, so BLAS keeps off it: on 2 cores, BLAS on two threads made an
-    augmented epoch 1.5x slower than on one, and a plain one no faster.
+    augmented epoch 1.5x slower than on one, and a plain one no faster.  In the
+    window, whose BLAS runs on one thread (:func:`window_threads`), this gives
+    the training its cores back while it runs.
     """
     from contextlib import nullcontext
     from threadpoolctl import threadpool_info, threadpool_limits
     limit = max(1, (os.cpu_count() or 1) - 1)
     now = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
-    if not now or max(now) <= limit:
+    if not now or set(now) == {limit}:
         return nullcontext()
     return threadpool_limits(limits=limit, user_api="blas")
+
+
+def window_threads():
+    """BLAS on one thread in the window's process, for good.
+
+    The window's own products are small (a reading, the insight views' few
+    images); split over BLAS threads that must wait for cores other work holds,
+    they took 20 times longer on a busy 2-core machine (event to probabilities
+    with every view open: median 190 ms, against 11 on one thread).  Training
+    there takes its threads back (:func:`training_threads`).
+    """
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(limits=1, user_api="blas")
 
 
 # What weights.save writes into every file; a derived model gets them anew.

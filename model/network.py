@@ -16,6 +16,8 @@ DTYPE = np.float32
 INPUTS = 28 * 28
 CLASSES = 10
 MOSTLY_INK = 0.9        # a batch with more inked inputs than this is multiplied whole
+FEW_ROWS = 64           # and so is a batch of fewer rows: gathering the weights would cost
+                        # more than the product saves
 
 
 def layer_sizes(hidden):
@@ -147,9 +149,11 @@ class MLP:
 
 def _inked(x):
     """The columns of a batch ``x`` (its inputs) that are not zero in every row, or None
-    when they are nearly all (:data:`MOSTLY_INK`).  In a batch of 128 MNIST images a
+    when they are nearly all (:data:`MOSTLY_INK`) or the batch is small (:data:`FEW_ROWS`).  In a batch of 128 MNIST images a
     third of the pixels are paper in all of them (the margins), and their weights add
     nothing to the products but time."""
+    if len(x) < FEW_ROWS:
+        return None
     inked = np.flatnonzero(x.any(axis=0))
     return None if len(inked) > MOSTLY_INK * x.shape[1] else inked
 
