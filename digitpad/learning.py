@@ -165,9 +165,12 @@ def training_threads():
     """
     from contextlib import nullcontext
     from threadpoolctl import threadpool_info, threadpool_limits
-    limit = max(1, (os.cpu_count() or 1) - 1)
     now = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
-    if not now or set(now) == {limit}:
+    if not now:
+        return nullcontext()
+    # Never more threads than BLAS had before (OPENBLAS_NUM_THREADS=1 stays 1).
+    limit = min(max(1, (os.cpu_count() or 1) - 1), _BLAS_BEFORE_WINDOW or max(now))
+    if set(now) == {limit}:
         return nullcontext()
     return threadpool_limits(limits=limit, user_api="blas")
 
@@ -181,8 +184,15 @@ def window_threads():
     with every view open: median 190 ms, against 11 on one thread).  Training
     there takes its threads back (:func:`training_threads`).
     """
-    from threadpoolctl import threadpool_limits
+    global _BLAS_BEFORE_WINDOW
+    from threadpoolctl import threadpool_info, threadpool_limits
+    now = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
+    if now and _BLAS_BEFORE_WINDOW is None:
+        _BLAS_BEFORE_WINDOW = max(now)
     threadpool_limits(limits=1, user_api="blas")
+
+
+_BLAS_BEFORE_WINDOW = None      # BLAS threads before window_threads() lowered them
 
 
 # What weights.save writes into every file; a derived model gets them anew.
