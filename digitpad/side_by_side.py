@@ -68,19 +68,15 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     waiting, running, gone = list(range(len(configs))), {}, {}
-    results, networks, epochs, latest, fresh = {}, {}, {}, {}, set()
+    results, networks, epochs, copies = {}, {}, {}, _Copies(watch)
     fractions = [0.0] * len(configs)
     with _shared(images, labels, val_images, val_labels) as folder:
         try:
             while len(results) < len(configs):
                 while waiting and len(running) < workers:
                     k = waiting.pop(0)
-                    running[k] = context.Process(
-                        target=_member, name=f"digitpad: training network {k + 1}",
-                        args=(k, configs[k], folder, messages, measure is not None,
-                              watch is not None),
-                        daemon=True)
-                    running[k].start()
+                    running[k] = _start(context, k, configs[k], folder, messages,
+                                        measure is not None, watch is not None)
                 if should_stop is not None and should_stop():
                     raise TrainingStopped("stopped while training")
                 try:
@@ -96,12 +92,7 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
                 elif kind == "network":
                     networks[k] = payload
                 elif kind == "weights":
-                    latest[k] = payload
-                    fresh.add(k)
-                    if fresh >= set(running):            # a new copy of every running one
-                        fresh.clear()
-                        members = [latest[j] for j in sorted(latest)]   # done ones too
-                        watch(members[0] if len(members) == 1 else average(members))
+                    copies.add(k, payload, running)
                 elif kind == "epoch":
                     if measure is not None:
                         payload.measures = measure(networks.pop(k))
@@ -122,6 +113,31 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
             for process in running.values():
                 process.join(1)
     return [results[k] for k in range(len(configs))]
+
+
+def _start(context, k, config, folder, messages, send_networks, send_weights):
+    """Member ``k``'s process, started."""
+    process = context.Process(target=_member, name=f"digitpad: training network {k + 1}",
+                              args=(k, config, folder, messages, send_networks, send_weights),
+                              daemon=True)
+    process.start()
+    return process
+
+
+class _Copies:
+    """The members' latest copies of their weights, passed on to ``watch`` averaged
+    (a finished member's last copy too) once every running member has sent a new one."""
+
+    def __init__(self, watch):
+        self.watch, self.latest, self.fresh = watch, {}, set()
+
+    def add(self, k, network, running):
+        self.latest[k] = network
+        self.fresh.add(k)
+        if self.fresh >= set(running):
+            self.fresh.clear()
+            members = [self.latest[j] for j in sorted(self.latest)]
+            self.watch(members[0] if len(members) == 1 else average(members))
 
 
 @contextlib.contextmanager
