@@ -38,6 +38,17 @@ def user_blas():
     os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
 
 
+def private_home():
+    """Point ``DIGITPAD_HOME`` at a fresh temporary folder, removed at exit: a bench never
+    writes to the user's own."""
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
+    atexit.register(shutil.rmtree, os.environ["DIGITPAD_HOME"], ignore_errors=True)
+
+
 def describe():
     """One line per thread pool in use: the BLAS kernels (internal API, architecture)
     and threads, and which variables this run was re-executed without."""

@@ -43,12 +43,9 @@ Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
 from __future__ import annotations
 
 import argparse
-import atexit
 import math
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -61,9 +58,7 @@ sys.path.insert(0, str(REPO))
 from digitpad.gui.replay import offscreen_screen  # noqa: E402
 
 offscreen_screen()
-# A private DIGITPAD_HOME, removed at exit.
-os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
-atexit.register(shutil.rmtree, os.environ["DIGITPAD_HOME"], ignore_errors=True)
+_env.private_home()
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QPoint, Qt, QTimer  # noqa: E402

@@ -26,12 +26,9 @@ under 20 ms).  The runs alternate, closed first; the medians are compared.
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -44,8 +41,7 @@ sys.path.insert(0, str(REPO))
 from digitpad.gui.replay import offscreen_screen  # noqa: E402
 
 offscreen_screen()
-os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
-atexit.register(shutil.rmtree, os.environ["DIGITPAD_HOME"], ignore_errors=True)
+_env.private_home()
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
