@@ -26,7 +26,6 @@ under 20 ms).  The runs alternate, closed first; the medians are compared.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
