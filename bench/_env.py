@@ -58,7 +58,8 @@ def describe():
     for pool in threadpool_info():
         lines.append(f"{pool.get('user_api')}: {pool.get('internal_api')} "
                      f"{pool.get('version') or ''}, kernels "
-                     f"{pool.get('architecture') or 'n/a'}, {pool.get('num_threads')} threads "
+                     f"{pool.get('architecture') or 'n/a'}, {pool.get('num_threads')} thread"
+                     f"{'' if pool.get('num_threads') == 1 else 's'} "
                      f"({os.path.basename(pool.get('filepath', ''))})")
     still = [f"{name}={os.environ[name]}" for name in OVERRIDES if name in os.environ]
     unset = os.environ.get(_UNSET)
