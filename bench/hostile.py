@@ -263,10 +263,10 @@ def main(argv=None):
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="build the files in DIR and keep them")
     args = parser.parse_args(argv)
-    print(_env.describe())
     if args.child:
         child(*args.child)
         return 0
+    print(_env.describe())        # the parent only: a child's output is its outcome
 
     import numpy as np
 
