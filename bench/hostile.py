@@ -266,9 +266,9 @@ def main(argv=None):
     if args.child:
         child(*args.child)
         return 0
-    print(_env.describe())        # the parent only: a child's output is its outcome
 
     import numpy as np
+    print(_env.describe())        # the parent only: a child's output is its outcome
 
     check_deflate_zeros()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="digitpad-hostile-"))
