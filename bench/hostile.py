@@ -39,6 +39,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import _env  # bench/_env.py: the BLAS kernels a user has, set before NumPy loads
+
+_env.user_blas()
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -478,6 +482,7 @@ def main(argv=None):
         return 0
 
     import numpy as np
+    print(_env.describe())        # the parent only: a child's output is its outcome
 
     check_deflate_zeros()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="digitpad-hostile-"))

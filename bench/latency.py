@@ -26,7 +26,13 @@
    the bars' new values); the median and worst of each, the worst CPU time of
    the UI thread (what a read costs, however busy the machine), the
    preprocessing alone, and the worst of all.
-3. UI stall while retraining.  Retrain (the quick preset: 512 hidden units,
+3. The 28x28 images, on 600 held-out pen digits drawn into the canvas (random
+   pens and places, no mouse events): this preprocessing against that of
+   ``--reference`` (a git revision; by default the one before the reading was
+   made faster), read alternately, must give the same images bit for bit (the
+   tolerance is zero) and the same measurements; the median time of each, and
+   their ratio, in the same run.
+4. UI stall while retraining.  Retrain (the quick preset: 512 hidden units,
    augmentation, drawings, the live plot) runs in its worker thread for
    ``--train-seconds``; meanwhile a 10 ms QTimer ticks in the GUI thread, and
    the worst lateness of a tick is the longest the event loop was kept from
@@ -37,23 +43,22 @@ Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
 from __future__ import annotations
 
 import argparse
-import atexit
 import math
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import _env  # bench/_env.py: the BLAS kernels a user has, set before NumPy loads
+
+_env.user_blas()
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from digitpad.gui.replay import offscreen_screen  # noqa: E402
 
 offscreen_screen()
-# A private DIGITPAD_HOME, removed at exit.
-os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
-atexit.register(shutil.rmtree, os.environ["DIGITPAD_HOME"], ignore_errors=True)
+_env.private_home()
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QPoint, Qt, QTimer  # noqa: E402
@@ -145,6 +150,57 @@ def read_step(window, repeats=200):
         parts["to_mnist"].append(t2 - t1)
         parts["forward"].append(t3 - t2)
     return {k: float(np.median(v)) for k, v in parts.items()}, ink.shape
+
+
+REFERENCE = "cb5f212"      # the preprocessing before the reading was made faster (issue 19)
+
+
+def same_images(window, revision, count=600, seed=0):
+    """Read ``count`` held-out pen digits, drawn into the canvas, with this preprocessing
+    and with ``revision``'s (``git show``), alternately: ``(differences, times now, times
+    then, count)``, where a difference is a pen digit whose 28x28 image or measurements
+    differ.  None when the revision cannot be read (not a git checkout)."""
+    import importlib.util
+    import subprocess
+
+    from digitpad import pendigits, preprocess
+    from digitpad.strokes import PEN_WIDTHS, Stroke
+
+    try:
+        source = subprocess.run(["git", "show", f"{revision}:digitpad/preprocess.py"],
+                                cwd=REPO, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    spec = importlib.util.spec_from_loader("preprocess_then", loader=None)
+    then = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = then                 # its dataclass looks itself up there
+    exec(compile(source, f"{revision}:digitpad/preprocess.py", "exec"), then.__dict__)
+
+    canvas = window.canvas
+    data = pendigits.load_heldout()
+    rng = np.random.default_rng(seed)
+    widths = list(PEN_WIDTHS.values())
+    differ, now, before = 0, [], []
+    for k, i in enumerate(np.linspace(0, len(data) - 1, count).astype(int)):
+        pen = widths[rng.integers(len(widths))]
+        placed = pendigits.fit_to_canvas(data.strokes(i), canvas.width(), canvas.height(),
+                                         rng, margin=pen / 2)
+        window.clear()
+        canvas.draw_strokes([Stroke([tuple(p) for p in s], pen) for s in placed])
+        ink = canvas.ink()
+        results = {}
+        for name, module in ((("now", preprocess), ("then", then)) if k % 2 else
+                             (("then", then), ("now", preprocess))):
+            start = time.perf_counter()
+            results[name] = module.prepare(ink)
+            (now if name == "now" else before).append(time.perf_counter() - start)
+        a, b = results["now"], results["then"]
+        same = (a.image.dtype == b.image.dtype and np.array_equal(a.image, b.image)
+                and (a.stroke, a.width, a.height, a.parts, a.nested)
+                == (b.stroke, b.width, b.height, b.parts, b.nested))
+        differ += not same
+    window.clear()
+    return differ, np.array(now), np.array(before), count
 
 
 def ms(seconds):
@@ -243,6 +299,9 @@ def main(argv=None):
     parser.add_argument("--views", choices=("none", "all", "both"), default="both",
                         help="which insight views are open while drawing (default: both "
                              "ways, one after the other)")
+    parser.add_argument("--reference", default=REFERENCE,
+                        help="git revision whose preprocessing the 28x28 images are compared "
+                             f"with (default {REFERENCE}; 'none' to skip)")
     parser.add_argument("--awkward-repeats", type=int, default=20,
                         help="reads of each awkward drawing (0: skip them)")
     args = parser.parse_args(argv)
@@ -269,6 +328,7 @@ def main(argv=None):
     print(f"model: {window.model.describe()}")
     print(f"canvas {canvas.width()}x{canvas.height()}, pen {canvas.pen_width()} px, "
           f"PySide6 {__import__('PySide6').__version__}, NumPy {np.__version__}")
+    print(_env.describe())
 
     # The same strokes each way, placed on the sheet as it is with the views open (smaller).
     window.views.set_open(NAMES)
@@ -290,7 +350,7 @@ def main(argv=None):
         print(f"\nreading latency over {len(s)} mouse events in {args.strokes} strokes, "
               f"views open: {', '.join(names) or 'none'}:")
         rows = [("event -> new probabilities", s[:, 0]), ("event -> bars repainted", s[:, 1])]
-        if names:
+        if names and lags:
             rows.append(("event -> views updated", np.array(lags)))
         for what, v in rows:
             print(f"  {what:27} median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "
@@ -316,6 +376,20 @@ def main(argv=None):
         name = max(reads, key=lambda k: reads[k][0].max())
         print(f"  worst read of all: {ms(reads[name][0].max())} ({name}); worst CPU time of "
               f"a read: {ms(max(v[1].max() for v in reads.values()))}")
+
+    if args.reference != "none":
+        compared = same_images(window, args.reference)
+        if compared is None:
+            print(f"\ncannot read {args.reference}'s preprocessing (git show): images not "
+                  "compared")
+        else:
+            differ, now, then, count = compared
+            print(f"\nthe 28x28 images of {count} held-out pen digits drawn into the canvas, "
+                  f"against {args.reference}'s preprocessing (tolerance: none, bit for bit): "
+                  f"{differ} differ")
+            print(f"  prepare now median {ms(np.median(now))} p99 {ms(np.percentile(now, 99))}"
+                  f", then median {ms(np.median(then))} p99 {ms(np.percentile(then, 99))}: "
+                  f"{np.median(then) / np.median(now):.2f}x as fast (read alternately)")
 
     if args.train_seconds > 0:
         if mnist_dir is None:

@@ -26,6 +26,10 @@ import threading
 import time
 from pathlib import Path
 
+import _env  # bench/_env.py: the BLAS kernels a user has, set before NumPy loads
+
+_env.user_blas()
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -99,6 +103,7 @@ def main():
     parser.add_argument("--letters-here", action="store_true",
                         help="draw the letters in this process, not in a second one")
     args = parser.parse_args()
+    print(_env.describe())
     if args.letters_here:
         from digitpad import datasets
         datasets.LETTERS_ALONGSIDE = False

@@ -18,6 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+import _env  # bench/_env.py: the BLAS kernels a user has, set before NumPy loads
+
+_env.user_blas()
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -33,6 +37,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
     args = parser.parse_args()
+    print(_env.describe())
     mnist = load_mnist(args.mnist)
     scale = 60_000 / args.images / args.epochs
     for hidden in args.hidden:

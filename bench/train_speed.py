@@ -38,7 +38,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+import _env  # bench/_env.py: the BLAS kernels a user has, set before NumPy loads
+
+_env.user_blas()
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -59,11 +63,17 @@ def blas_threads():
     return int(threads) if threads else os.cpu_count(), "unknown", "unknown"
 
 
-def digitpad_epoch(images, labels, augment, batch_size=128):
-    """One epoch as ``digitpad train`` runs it (BLAS off the distorting thread's core)."""
+def digitpad_epoch(images, labels, augment, batch_size=128, one_thread=False):
+    """One epoch as ``digitpad train`` runs it (BLAS off the distorting thread's core), or
+    with ``one_thread`` on one thread only: BLAS on one, and no helper thread."""
+    from threadpoolctl import threadpool_limits
+
     from digitpad.learning import training_threads
     config = TrainConfig(hidden=(512,), epochs=1, batch_size=batch_size, optimizer="adam",
                          lr=1e-3, augment=augment, seed=0)
+    if one_thread:
+        with threadpool_limits(limits=1, user_api="blas"):
+            return timed(lambda: train(config, images, labels, prefetch=False))
     with training_threads():
         return timed(train, config, images, labels)
 
@@ -90,7 +100,8 @@ def torch_epoch_runner(images, labels, threads):
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
 
-    def epoch():
+    def epoch(threads=threads):
+        torch.set_num_threads(threads)
         order = torch.randperm(len(x_all))
         for i in range(0, len(order), 128):
             idx = order[i:i + 128]
@@ -99,7 +110,7 @@ def torch_epoch_runner(images, labels, threads):
             loss.backward()
             optimizer.step()
 
-    return (lambda: timed(epoch)), torch.__version__
+    return (lambda threads=threads: timed(epoch, threads)), torch.__version__
 
 
 def peak_memory_of_cli(data, *options):
@@ -176,11 +187,13 @@ def main():
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, NumPy {np.__version__} ({blas} {arch}, "
           f"{threads} threads)" + (f", PyTorch {torch_version}" if torch_version else ""))
+    print(_env.describe())
     print("one epoch of 784-512-10, batch 128, Adam, 60,000 images; "
           f"median of {args.repeats} after a warm-up")
 
     runs = {"digitpad": [], "digitpad augmented": [], "digitpad, batch 512": [],
-            "augmented, batch 512": [], "pytorch": []}
+            "augmented, batch 512": [], "pytorch": [], "digitpad, 1 thread": [],
+            "pytorch, 1 thread": []}
     digitpad_epoch(images[:5000], labels[:5000], augment=True)      # warm-up
     if torch_epoch and args.repeats:
         torch_epoch()
@@ -191,6 +204,9 @@ def main():
         runs["augmented, batch 512"].append(digitpad_epoch(images, labels, True, 512))
         if torch_epoch:
             runs["pytorch"].append(torch_epoch())
+        runs["digitpad, 1 thread"].append(digitpad_epoch(images, labels, False, one_thread=True))
+        if torch_epoch:
+            runs["pytorch, 1 thread"].append(torch_epoch(1))
 
     median = {k: statistics.median(wall for wall, _ in v) for k, v in runs.items() if v}
     cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items() if v}
@@ -198,7 +214,13 @@ def main():
         print(f"  {name:<20} {seconds:6.3f} s per epoch ({cpu[name]:.3f} CPU-seconds)")
     if "pytorch" in median:
         print(f"  digitpad is {median['pytorch'] / median['digitpad']:.2f}x as fast as "
-              f"PyTorch (CPU) ({cpu['pytorch'] / cpu['digitpad']:.2f}x in CPU time)")
+              f"PyTorch (CPU) ({cpu['pytorch'] / cpu['digitpad']:.2f}x in CPU time); "
+              "in each round: " + ", ".join(
+                  f"{t[0] / d[0]:.2f}x" for d, t in zip(runs["digitpad"], runs["pytorch"])))
+        one, torch_one = "digitpad, 1 thread", "pytorch, 1 thread"
+        print(f"  with one thread each, {median[torch_one] / median[one]:.2f}x as fast "
+              f"({cpu[torch_one] / cpu[one]:.2f}x in CPU time); in each round: " + ", ".join(
+                  f"{t[0] / d[0]:.2f}x" for d, t in zip(runs[one], runs[torch_one])))
     elif torch_epoch is None:
         print("  PyTorch is not installed (pip install torch==2.13.0 to compare): "
               "no PyTorch figures")

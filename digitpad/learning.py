@@ -39,7 +39,8 @@ def training_data(options, mnist, seed, *, should_stop=None, progress=None):
 
 
 def make_model(options, mnist, *, source="digitpad train", status=None, progress=None,
-               on_batch=None, on_epoch=None, should_stop=None, measure=None, workers=None):
+               on_batch=None, on_epoch=None, should_stop=None, measure=None, watch=None,
+               workers=None):
     """Run a recipe: ``(network, meta)``.
 
     ``options`` as :func:`digitpad.recipes.recipe` makes them (checked here,
@@ -51,7 +52,8 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
     this process.  The result does not depend on ``workers``.
     ``status(text)`` tells each step,
     ``progress(phase, done, total)`` the drawing; the others go to
-    :func:`digitpad.model.train.train`, their reports counted over the whole run.
+    :func:`digitpad.model.train.train`, their reports counted over the whole run
+    (``watch`` gets the members side by side averaged, or the one training).
     """
     status = status or (lambda text: None)
     config = recipes.check(options)
@@ -69,7 +71,7 @@ def make_model(options, mnist, *, source="digitpad train", status=None, progress
     training_started = time.perf_counter()
     nets, workers = _train_members(members, x, y, mnist, workers, status, on_batch=on_batch,
                                    on_epoch=on_epoch, should_stop=should_stop,
-                                   measure=measure)
+                                   measure=measure, watch=watch)
     network = nets[0] if count == 1 else average(nets)
     extra = _recipe_meta(options, started)
     if count > 1:
@@ -157,15 +159,40 @@ def training_threads():
 
     The network's helper thread prepares (and distorts) its next batch on a core
     of its own, so BLAS keeps off it: on 2 cores, BLAS on two threads made an
-    augmented epoch 1.5x slower than on one, and a plain one no faster.
+    augmented epoch 1.5x slower than on one, and a plain one no faster.  In the
+    window, whose BLAS runs on one thread (:func:`window_threads`), this gives
+    the training its cores back while it runs.
     """
     from contextlib import nullcontext
     from threadpoolctl import threadpool_info, threadpool_limits
-    limit = max(1, (os.cpu_count() or 1) - 1)
     now = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
-    if not now or max(now) <= limit:
+    if not now:
+        return nullcontext()
+    # Never more threads than BLAS had before (OPENBLAS_NUM_THREADS=1 stays 1).
+    limit = min(max(1, (os.cpu_count() or 1) - 1), _BLAS_BEFORE_WINDOW or max(now))
+    if set(now) == {limit}:
         return nullcontext()
     return threadpool_limits(limits=limit, user_api="blas")
+
+
+def window_threads():
+    """BLAS on one thread in the window's process, for good.
+
+    The window's own products are small (a reading, the insight views' few
+    images); split over BLAS threads that must wait for cores other work holds,
+    they took 20 times longer on a busy 2-core machine (event to probabilities
+    with every view open: median 190 ms, against 11 on one thread).  Training
+    there takes its threads back (:func:`training_threads`).
+    """
+    global _BLAS_BEFORE_WINDOW
+    from threadpoolctl import threadpool_info, threadpool_limits
+    now = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
+    if now and _BLAS_BEFORE_WINDOW is None:
+        _BLAS_BEFORE_WINDOW = max(now)
+    threadpool_limits(limits=1, user_api="blas")
+
+
+_BLAS_BEFORE_WINDOW = None      # BLAS threads before window_threads() lowered them
 
 
 # What weights.save writes into every file; a derived model gets them anew.

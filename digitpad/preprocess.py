@@ -67,8 +67,7 @@ def _normalised(ink, normalise):
     crop = crop_to_ink(ink)
     if crop is None:
         return None
-    work = _resize_longer(crop, WORK)
-    work = np.pad(work, WORK // 4)
+    work = _padded(_resize_longer(crop, WORK), WORK // 4)
     stroke = stroke_width(work) / WORK
     if normalise:
         work = set_stroke_width(work, stroke * WORK, STROKE)
@@ -90,7 +89,7 @@ def crop_to_ink(ink):
     rows = np.flatnonzero(mask.any(axis=1))
     if rows.size == 0:
         return None
-    cols = np.flatnonzero(mask.any(axis=0))
+    cols = np.flatnonzero(mask[rows[0]:rows[-1] + 1].any(axis=0))
     return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
@@ -148,68 +147,137 @@ def set_stroke_width(image, width, target=STROKE, rounds=3):
     def bounded(radius):
         return min(max(radius, lowest), highest)
 
-    r0, e0 = 0.0, error(width, image)
-    r1 = bounded((target * _ink_extent(image) - width) / (2 * (1 - target)))
-    best, best_error = image, e0
+    morphology = _Morphology(image)
+    extent = _ink_extent(morphology.steps[True][0].array)
+    r0, e0 = 0.0, width / max(extent, 1) - target
+    r1 = bounded((target * extent - width) / (2 * (1 - target)))
+    best, best_error = None, e0
     for _ in range(rounds + 1):
         if abs(r1) < 0.2 and r0 == 0:
             break
-        out = _morph(image, abs(r1), np.maximum if r1 > 0 else np.minimum)
-        w = stroke_width(out)
+        out = morphology(abs(r1), grow=r1 > 0)
+        w = stroke_width(out.array)
         if w <= 0:
             break
-        e1 = error(w, out)
+        e1 = error(w, out.array)
         if abs(e1) < abs(best_error):
             best, best_error = out, e1
         if abs(e1) < 0.005 or e1 == e0:
             break
         r0, e0, r1 = r1, e1, bounded(r1 - e1 * (r1 - r0) / (e1 - e0))
-    return best
+    return image if best is None else best.whole(image.shape)
 
 
 def _ink_extent(image):
-    mask = image > INK_THRESHOLD
-    rows = np.flatnonzero(mask.any(axis=1))
-    cols = np.flatnonzero(mask.any(axis=0))
+    rows = np.flatnonzero(image.max(axis=1) > INK_THRESHOLD)
     if rows.size == 0:
         return 0
+    cols = np.flatnonzero(image.max(axis=0) > INK_THRESHOLD)
     return max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
 
 
-def _morph(image, radius, op):
-    """Grey dilation (``np.maximum``) or erosion (``np.minimum``) by a disc of ``radius``.
+@dataclass(frozen=True)
+class _Part:
+    """``array`` is the part of a larger image at (``top``, ``left``); the rest is paper."""
+    array: np.ndarray
+    top: int
+    left: int
 
-    Alternating 3x3 crosses and squares make an octagon close to a disc;
-    the fractional part of the radius blends the last two steps.
+    def whole(self, shape):
+        out = np.zeros(shape, dtype=self.array.dtype)
+        h, w = self.array.shape
+        out[self.top:self.top + h, self.left:self.left + w] = self.array
+        return out
+
+
+class _Morphology:
+    """Grey dilations and erosions of one image by discs of any radius (:meth:`__call__`).
+
+    The secant search of :func:`set_stroke_width` asks for several radii of the
+    same image; each is a number of whole 3x3 steps and a blend with one
+    more, so the steps are made once, in order, and kept.  Ink is never
+    negative, so paper stays paper outside the ink's bounding box grown by one
+    pixel per dilation step (an erosion only shrinks it): every step works on
+    that part of the image only, clipped to the image's own border, which counts
+    as paper.  The result is that of the steps on the whole image, pixel for
+    pixel.
     """
-    steps = int(np.floor(radius))
-    out = image
-    for k in range(steps):
-        out = _step(out, op, square=k % 2 == 1)
-    frac = radius - steps
-    if frac > 0:
-        out = out + frac * (_step(out, op, square=steps % 2 == 1) - out)
-    return out
+
+    def __init__(self, image):
+        self.shape = image.shape
+        rows = np.flatnonzero(image.any(axis=1))
+        cols = np.flatnonzero(image.any(axis=0))
+        if rows.size == 0:
+            rows = cols = np.zeros(1, dtype=np.intp)
+        self.box = (int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1)
+        first = _Part(image[self.box[0]:self.box[1], self.box[2]:self.box[3]],
+                      self.box[0], self.box[2])
+        self.steps = {True: [first], False: [first]}
+
+    def __call__(self, radius, grow):
+        """Dilation (``grow``) or erosion by a disc of ``radius``: a :class:`_Part`.
+
+        Alternating 3x3 crosses and squares make an octagon close to a disc;
+        the fractional part of the radius blends the last two steps.
+        """
+        steps = int(np.floor(radius))
+        frac = radius - steps
+        out = self.step(steps, grow)
+        if frac > 0:
+            nxt = self.step(steps + 1, grow)
+            a = self.within(out, nxt)
+            out = _Part(a + frac * (nxt.array - a), nxt.top, nxt.left)
+        return out
+
+    def step(self, k, grow):
+        """The image after ``k`` whole steps."""
+        made = self.steps[grow]
+        while len(made) <= k:
+            last = made[-1]
+            top, bottom, left, right = self.box
+            if grow:                            # the ink reaches one pixel further
+                n = len(made)
+                top, left = max(top - n, 0), max(left - n, 0)
+                bottom, right = min(bottom + n, self.shape[0]), min(right + n, self.shape[1])
+            source = self.within(last, _Part(None, top, left), (bottom - top, right - left))
+            made.append(_Part(_step(source, np.maximum if grow else np.minimum,
+                                    square=(len(made) - 1) % 2 == 1), top, left))
+        return made[k]
+
+    @staticmethod
+    def within(part, frame, shape=None):
+        """``part``'s pixels in the (larger or equal) rectangle of ``frame``."""
+        h, w = frame.array.shape if shape is None else shape
+        if (part.top, part.left) == (frame.top, frame.left) and part.array.shape == (h, w):
+            return part.array
+        out = np.zeros((h, w), dtype=part.array.dtype)
+        ph, pw = part.array.shape
+        y, x = part.top - frame.top, part.left - frame.left
+        out[y:y + ph, x:x + pw] = part.array
+        return out
 
 
 def _step(x, op, square):
     """One 3x3 (cross or square) max/min filter; the border counts as paper."""
     p = _padded(x)
+    if square:                          # a square is a column of 3, then a row of 3
+        column = op(p[:-2], p[1:-1])
+        op(column, p[2:], out=column)
+        out = op(column[:, :-2], column[:, 1:-1])
+        op(out, column[:, 2:], out=out)
+        return out
     out = op(p[1:-1, 1:-1], p[:-2, 1:-1])
     op(out, p[2:, 1:-1], out=out)
     op(out, p[1:-1, :-2], out=out)
     op(out, p[1:-1, 2:], out=out)
-    if square:
-        for dy, dx in ((0, 0), (0, 2), (2, 0), (2, 2)):
-            op(out, p[dy:dy + x.shape[0], dx:dx + x.shape[1]], out=out)
     return out
 
 
-def _padded(x):
-    """``x`` with a border of one pixel of paper (``np.pad(x, 1)``, without its overhead:
-    this runs thousands of times per drawing read)."""
-    p = np.zeros((x.shape[0] + 2, x.shape[1] + 2), dtype=x.dtype)
-    p[1:-1, 1:-1] = x
+def _padded(x, border=1):
+    """``x`` with a border of paper (``np.pad(x, border)``, without its overhead: this
+    runs many times per drawing read)."""
+    p = np.zeros((x.shape[0] + 2 * border, x.shape[1] + 2 * border), dtype=x.dtype)
+    p[border:-border, border:-border] = x
     return p
 
 

@@ -15,8 +15,11 @@ The members' reports come back over a queue and are passed on here, one at a
 time: a batch report (each member sends one every 50 ms, and its epochs'
 last) with the members' mean fraction done; one epoch report when every
 member has finished that epoch (their means, with ``measure`` applied here to
-each member's network).  A stop, a failure or Ctrl-C ends every process at
-once.
+each member's network).  With ``watch``, each member also sends a copy of its
+network every :data:`_WATCH_EVERY` seconds, and ``watch`` gets the members'
+latest copies (a finished member's last) averaged into one (:func:`~digitpad.model.network.average`),
+whenever every running member has sent a new one.  A stop, a failure or Ctrl-C ends every
+process at once.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.model.network import average
 from digitpad.model.train import TrainingStopped, train
 
 from . import paths
@@ -42,6 +46,7 @@ _POLL = 0.05            # seconds between looks at should_stop while waiting for
 _REPORT_EVERY = 0.05    # seconds between two batch reports of a member (sending each of
                         # its ~1,000 batches an epoch made the shipped preset's training
                         # 380 s instead of 351 s)
+_WATCH_EVERY = 0.5      # seconds between two copies of a member's weights, when watched
 _SILENT_EXIT = 5.0      # seconds a member's process may be gone, exit code 0, before its
                         # missing result is an error
 
@@ -52,27 +57,27 @@ class CannotShare(OSError):
 
 
 def train_side_by_side(configs, images, labels, val_images, val_labels, *, workers,
-                       on_batch=None, on_epoch=None, should_stop=None, measure=None):
+                       on_batch=None, on_epoch=None, should_stop=None, measure=None,
+                       watch=None):
     """Train a network per config, ``workers`` at a time: their ``TrainResult``s, in order.
 
     Arguments as :func:`~digitpad.model.train.train` takes them; ``measure``
-    is called in this process, on a copy of each member's network.
+    is called in this process, on a copy of each member's network, and
+    ``watch`` on the members' latest copies averaged, about every
+    :data:`_WATCH_EVERY` seconds.
     """
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     waiting, running, gone = list(range(len(configs))), {}, {}
-    results, networks, epochs = {}, {}, {}
+    results, networks, epochs, copies = {}, {}, {}, _Copies(watch)
     fractions = [0.0] * len(configs)
     with _shared(images, labels, val_images, val_labels) as folder:
         try:
             while len(results) < len(configs):
                 while waiting and len(running) < workers:
                     k = waiting.pop(0)
-                    running[k] = context.Process(
-                        target=_member, name=f"digitpad: training network {k + 1}",
-                        args=(k, configs[k], folder, messages, measure is not None),
-                        daemon=True)
-                    running[k].start()
+                    running[k] = _start(context, k, configs[k], folder, messages,
+                                        measure is not None, watch is not None)
                 if should_stop is not None and should_stop():
                     raise TrainingStopped("stopped while training")
                 try:
@@ -87,6 +92,8 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
                             payload, fraction=sum(fractions) / len(fractions)))
                 elif kind == "network":
                     networks[k] = payload
+                elif kind == "weights":
+                    copies.add(k, payload, running)
                 elif kind == "epoch":
                     if measure is not None:
                         payload.measures = measure(networks.pop(k))
@@ -107,6 +114,31 @@ def train_side_by_side(configs, images, labels, val_images, val_labels, *, worke
             for process in running.values():
                 process.join(1)
     return [results[k] for k in range(len(configs))]
+
+
+def _start(context, k, config, folder, messages, send_networks, send_weights):
+    """Member ``k``'s process, started."""
+    process = context.Process(target=_member, name=f"digitpad: training network {k + 1}",
+                              args=(k, config, folder, messages, send_networks, send_weights),
+                              daemon=True)
+    process.start()
+    return process
+
+
+class _Copies:
+    """The members' latest copies of their weights, passed on to ``watch`` averaged
+    (a finished member's last copy too) once every running member has sent a new one."""
+
+    def __init__(self, watch):
+        self.watch, self.latest, self.fresh = watch, {}, set()
+
+    def add(self, k, network, running):
+        self.latest[k] = network
+        self.fresh.add(k)
+        if self.fresh >= set(running):
+            self.fresh.clear()
+            members = [self.latest[j] for j in sorted(self.latest)]
+            self.watch(members[0] if len(members) == 1 else average(members))
 
 
 @contextlib.contextmanager
@@ -160,7 +192,7 @@ def _check_processes(running, gone):
             raise RuntimeError(f"training network {k + 1} ended without a result")
 
 
-def _member(k, config, folder, messages, send_networks):
+def _member(k, config, folder, messages, send_networks, send_weights=False):
     """A member's process: train, and put its reports and its result on ``messages``.
 
     Ctrl-C is the first process' to handle: it ends this one.  When the first
@@ -184,6 +216,13 @@ def _member(k, config, folder, messages, send_networks):
         return {}
 
     sent = [-_REPORT_EVERY]
+    watched = [-_WATCH_EVERY]
+
+    def send_weights_now(network):
+        now = time.monotonic()
+        if now - watched[0] >= _WATCH_EVERY:
+            watched[0] = now
+            messages.put(("weights", k, network.copy()))
 
     def send_batch(report):
         now = time.monotonic()
@@ -196,7 +235,8 @@ def _member(k, config, folder, messages, send_networks):
             result = train(config, *data, prefetch=False, should_stop=orphaned,
                            on_batch=send_batch,
                            on_epoch=lambda r: messages.put(("epoch", k, r)),
-                           measure=send_network if send_networks else None)
+                           measure=send_network if send_networks else None,
+                           watch=send_weights_now if send_weights else None)
         messages.put(("done", k, result))
     except BaseException as error:        # noqa: BLE001 - passed on to the first process
         messages.put(("error", k, _picklable(error)))

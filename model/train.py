@@ -2,8 +2,9 @@
 
 :func:`train` takes a :class:`TrainConfig` and the data, and reports through
 callbacks: ``on_batch(BatchProgress)`` after every mini-batch,
-``on_epoch(EpochReport)`` after every epoch, and it asks ``should_stop()``
-before every batch (a batch takes milliseconds, so a stop is honoured at once).
+``on_epoch(EpochReport)`` after every epoch, ``watch(network)`` after every
+mini-batch with the network being trained (to watch it learn), and it asks
+``should_stop()`` before every batch (a batch takes milliseconds, so a stop is honoured at once).
 A stop raises :class:`TrainingStopped`, a loss that becomes NaN or infinite
 raises :class:`TrainingDiverged`; either way nothing has been saved, because
 saving is the caller's job and happens only after :func:`train` returns.
@@ -117,13 +118,17 @@ class TrainResult:
 
 
 def train(config, images, labels, val_images=None, val_labels=None, *, init=None,
-          on_batch=None, on_epoch=None, should_stop=None, measure=None, prefetch=True):
+          on_batch=None, on_epoch=None, should_stop=None, measure=None, watch=None,
+          prefetch=True):
     """Train a network on ``images`` (n, 28, 28) uint8 and ``labels`` (n,) ints.
 
     A label of -1 marks "not a digit": its target is the uniform distribution.
     ``init`` is a network to start from (fine-tuning); it is copied, never
     changed.  ``measure(network)``, when given, is called after every epoch;
-    the dict it returns goes into the epoch's report.  With ``prefetch`` a
+    the dict it returns goes into the epoch's report.  ``watch(network)``, when
+    given, is called after every batch with the live network, which the next
+    batch changes: it copies what it keeps, seldom (a copy of the weights costs
+    about as much as a batch).  With ``prefetch`` a
     helper thread prepares each next batch while one trains (two cores for one
     network); without, this thread prepares it (one core; the same network).
     Returns a :class:`TrainResult` with the trained network.
@@ -155,7 +160,7 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
                     raise TrainingStopped(f"stopped in epoch {epoch}, batch {b + 1}")
             batches = prefetched(helper, lambda b, bs=bs, order=order: _batch(
                 images, labels, order[b * bs:(b + 1) * bs], distorter), count, stop_asked)
-            tally = run.epoch(epoch, batches, count, on_batch)
+            tally = run.epoch(epoch, batches, count, on_batch, watch)
             check_weights(net, epoch, config.lr)
             report = EpochReport(epoch, config.epochs, tally.loss, tally.accuracy,
                                  _accuracy(net, val_images, val_labels),
@@ -216,7 +221,7 @@ class _Run:
         self.smooth = 0.0                 # exponential moving average of the batch losses
         self.start = time.perf_counter()
 
-    def epoch(self, epoch, batches, count, on_batch):
+    def epoch(self, epoch, batches, count, on_batch, watch=None):
         """One pass over ``batches`` (``count`` of them); the epoch's :class:`_Tally`."""
         tally = _Tally()
         for b, (x, y) in enumerate(batches):
@@ -227,6 +232,8 @@ class _Run:
                                        self.steps / self.total_steps, tally.loss,
                                        tally.accuracy, time.perf_counter() - self.start,
                                        self.smooth / (1 - SMOOTHING ** self.steps)))
+            if watch is not None:
+                watch(self.net)
         return tally
 
     def step(self, x, y, epoch, batch):

@@ -135,3 +135,24 @@ def test_one_check_of_a_runs_options():
     with pytest.raises(SystemExit):
         parse_args(["train", "--epochs", str(high + 1)])
     assert parse_args(["train", "--epochs", str(high)]).epochs == high
+
+
+def test_the_window_reads_on_one_blas_thread_and_training_takes_its_cores_back(monkeypatch):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from digitpad import learning
+
+    def blas():
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+    monkeypatch.setattr(learning.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(learning, "_BLAS_BEFORE_WINDOW", None)
+    with threadpool_limits(limits=4, user_api="blas"):         # as on a 4-core machine
+        learning.window_threads()
+        assert blas() == {1}
+        with learning.training_threads():
+            assert blas() == {3}                                 # all cores but the helper's
+        assert blas() == {1}
+    monkeypatch.setattr(learning, "_BLAS_BEFORE_WINDOW", None)
+    with threadpool_limits(limits=1, user_api="blas"):         # OPENBLAS_NUM_THREADS=1
+        with learning.training_threads():
+            assert blas() == {1}                                 # never more than asked

@@ -127,3 +127,15 @@ def test_average_is_one_network_whose_logits_are_the_members_mean(hidden):
 def test_average_refuses_networks_of_different_depth():
     with pytest.raises(ValueError):
         average([MLP.create([784, 8, 10]), MLP.create([784, 8, 8, 10])])
+
+
+def test_one_image_is_read_as_in_a_batch():
+    net = MLP.create([784, 64, 32, 10], seed=2)
+    x = np.zeros((5, 784), np.float32)
+    x[:, 200:420] = np.random.default_rng(0).random((5, 220), dtype=np.float32)
+    x[1] = 0                                             # blank paper too
+    for row in x:
+        np.testing.assert_allclose(net.logits_of_one(row), net.logits(row[None])[0],
+                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(net.predict_proba(row), net.predict_proba(row[None])[0],
+                                   rtol=1e-5, atol=1e-7)

@@ -74,3 +74,37 @@ def test_measurements_for_declining():
     dotted = preprocess.prepare(draw([ring, np.array([[45.0, 40], [46, 41]])], 18, 200, (50, 50)))
     assert dotted.parts == 1 and dotted.nested
     assert not preprocess.prepare(draw([ring], 18, 200, (50, 50))).nested
+
+
+def whole_image_morphology(image, radius, op):
+    """The definition: alternating 3x3 crosses and squares over the whole image, the last
+    step blended by the radius' fraction (what preprocess did before it kept its steps and
+    worked on the ink's neighbourhood only)."""
+    def step(x, square):
+        p = np.pad(x, 1)
+        out = np.maximum.reduce if op is np.maximum else np.minimum.reduce
+        shifts = [(1, 1), (0, 1), (2, 1), (1, 0), (1, 2)]
+        if square:
+            shifts += [(0, 0), (0, 2), (2, 0), (2, 2)]
+        return out([p[dy:dy + x.shape[0], dx:dx + x.shape[1]] for dy, dx in shifts])
+    steps = int(np.floor(radius))
+    out = image
+    for k in range(steps):
+        out = step(out, k % 2 == 1)
+    frac = radius - steps
+    if frac > 0:
+        out = out + frac * (step(out, steps % 2 == 1) - out)
+    return out
+
+
+@pytest.mark.parametrize("grow", [True, False])
+def test_kept_steps_on_the_inks_neighbourhood_are_the_whole_images_steps(grow):
+    rng = np.random.default_rng(3)
+    image = np.zeros((40, 30), np.float32)
+    image[5:20, 22:30] = rng.random((15, 8), dtype=np.float32)   # ink at the right border
+    image[30:34, 3:9] = 1
+    morphology = preprocess._Morphology(image)
+    op = np.maximum if grow else np.minimum
+    for radius in (0.5, 2.0, 3.7, 1.2, 9.4, 24.0):      # out of order: steps are reused
+        got = morphology(radius, grow).whole(image.shape)
+        assert np.array_equal(got, whole_image_morphology(image, radius, op)), radius

@@ -30,6 +30,7 @@ from digitpad import learning, scores
 from digitpad.model.stopping import Stopped
 
 PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
+WATCH_INTERVAL = 0.5          # seconds between two copies of the weights being trained
 CLOSE_WAIT_MS = 1000          # how long closing the window waits for a worker
 
 
@@ -96,11 +97,19 @@ class TrainingWorker(Worker):
     """Base of the jobs that make a model: they measure the model in use first (the
     ``reference``), report every phase, every batch (at most every 50 ms) and epoch,
     and end with ``(network, meta, comparison)``: the new model beside the one in use
-    (:class:`digitpad.scores.Comparison`, or None when there was none)."""
+    (:class:`digitpad.scores.Comparison`, or None when there was none).
+
+    With ``watching`` set (the dialog is open) it also sends, every
+    :data:`WATCH_INTERVAL` seconds, a copy of the network being trained
+    (``weights``), and once, before training, the held-out drawings to read with
+    it (``drawings``): the held-out writers' pen digits, else MNIST's test images.
+    """
     phase = Signal(str, int, int)   # what is being prepared, items done, items in all
     reference = Signal(object)      # scores.Scores of the model in use, or None
     batch = Signal(object)          # model.train.BatchProgress
     epoch = Signal(object)          # model.train.EpochReport
+    weights = Signal(object)        # a copy of the network being trained (an MLP)
+    drawings = Signal(object, object)   # held-out images (n, 28, 28) and their digits
 
     def __init__(self, loader, current=None):
         super().__init__()
@@ -108,6 +117,8 @@ class TrainingWorker(Worker):
         self.current = current        # the network in use, or None
         self.sets = None
         self._last_progress = 0.0
+        self.watching = False
+        self._last_watch = 0.0
 
     def _phase(self, name, done, total):
         """A drawing phase's progress callback: report it, and abort when asked to stop."""
@@ -122,9 +133,17 @@ class TrainingWorker(Worker):
             self._last_progress = now
             self.batch.emit(progress)
 
+    def _watch(self, network):
+        """The trainer's ``watch``: called with the live network after every batch (in
+        this, the worker thread); a copy goes to the dialog every WATCH_INTERVAL."""
+        now = time.perf_counter()
+        if self.watching and now - self._last_watch >= WATCH_INTERVAL:
+            self._last_watch = now
+            self.weights.emit(network.copy())
+
     def callbacks(self):
         return dict(on_batch=self._on_batch, on_epoch=self.epoch.emit,
-                    should_stop=self.should_stop)
+                    should_stop=self.should_stop, watch=self._watch)
 
     def prepare(self):
         """MNIST, the measure sets and the scores of the model in use: ``(mnist, before)``."""
@@ -132,6 +151,10 @@ class TrainingWorker(Worker):
         mnist = self.loader(self._progress)
         self.status.emit("Preparing the drawings every model is measured on...")
         self.sets = scores.measure_sets(self.should_stop, self._phase)
+        if self.watching:
+            from .watch import choose_drawings
+            images, labels = self.sets.pen or (mnist.test_images, mnist.test_labels)
+            self.drawings.emit(*choose_drawings(images, labels))
         before = None
         if self.current is not None:
             self.status.emit("Measuring the model in use...")

@@ -20,15 +20,16 @@ import time
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox,
-                               QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
-                               QLineEdit, QMessageBox, QProgressBar, QRadioButton, QSpinBox,
-                               QVBoxLayout)
+                               QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar,
+                               QRadioButton, QSpinBox, QVBoxLayout)
 
 from digitpad import recipes
 from digitpad.mnist import session_loader
 
 from .jobs import Jobs, TrainWorker
 from .training_plot import TrainingPlot
+from .watch import LearningWatch
 
 
 def show_in_front(dialog):
@@ -77,6 +78,7 @@ class TrainingDialog(QDialog):
         self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.history = QLabel("", wordWrap=True, objectName="history")
         self.plot = TrainingPlot()
+        self.watch = LearningWatch()
 
         self.buttons = QDialogButtonBox()
         self.start_button = self.buttons.addButton(self.start_text, QDialogButtonBox.AcceptRole)
@@ -94,7 +96,10 @@ class TrainingDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.detail)
         layout.addWidget(self.history)
-        layout.addWidget(self.plot, 1)
+        live = QHBoxLayout()
+        live.addWidget(self.plot, 1)
+        live.addWidget(self.watch, 1)
+        layout.addLayout(live, 1)
         layout.addWidget(self.buttons)
 
     def make_settings(self):
@@ -131,12 +136,16 @@ class TrainingDialog(QDialog):
         worker.reference.connect(self.plot.set_reference)
         worker.batch.connect(self._on_batch)
         worker.epoch.connect(self._on_epoch)
+        worker.weights.connect(self.watch.show_network)
+        worker.drawings.connect(self.watch.set_drawings)
+        worker.watching = True                   # the dialog is open while it runs
         worker.succeeded.connect(self._on_succeeded)
         worker.failed.connect(self._on_failed)
         worker.stopped.connect(self._on_stopped)
         self._epochs = []
         self._phase_start = {}
         self.plot.clear()
+        self.watch.clear()
         self.history.setText("")
         self.detail.setText(" ")
         self.progress.setValue(0)
@@ -242,7 +251,7 @@ class RetrainDialog(TrainingDialog):
                             "digitpad. "
                             "At the end you compare the new model with the one in use.")
         self.apply_preset(recipes.DEFAULT_PRESET)
-        self.resize(560, 760)
+        self.resize(1040, 760)
 
     def make_settings(self):
         self.epochs = QSpinBox(minimum=recipes.LIMITS["epochs"][0],

@@ -30,7 +30,7 @@ from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from digitpad import reading, store
+from digitpad import learning, reading, store
 from digitpad.about import about_html
 from digitpad.mnist import session_loader
 from digitpad.session import Session
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("digitpad")
         self.setWindowIcon(app_icon())
+        learning.window_threads()
         self.mnist_loader = mnist_loader or session_loader
         self.train_limit = train_limit
         self.settings = store.Settings()
