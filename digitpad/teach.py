@@ -1,0 +1,148 @@
+"""Learn a person's hand from a few corrections, without breaking anything else.  Qt-free.
+
+A correction is one sample of a style.  :func:`learn` draws each one in many ways
+(:func:`vary`: its own strokes bent a little, moved and resized one by one, re-slanted,
+turned and stretched; then a random size and pen, :func:`digitpad.corrections.render`),
+and trains briefly from the present weights on them together with what they must not
+break: MNIST digits (more of those the corrections were misread as), the shipped training
+writers' pen digits, and generated non-digits (label -1, so "not a digit" keeps its
+ground).  :class:`Recipe` holds every choice, so ``bench/teach.py`` can measure each
+ingredient alone.
+
+:func:`read_digits` reads prepared images as :func:`digitpad.reading.read` does (the
+digit, or -1 when the app declines), many at a time, for the benchmarks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import corrections, pendigits, preprocess, reading, styles
+from .strokes import Stroke
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What Learn trains on and how (the defaults are the recipe Learn uses)."""
+    copies: int = 40              # renderings of each correction
+    variety: bool = True          # vary its strokes (vary()) before each rendering
+    mnist_samples: int = 10000    # random MNIST training digits
+    guard: int = 4000             # more MNIST digits of the classes the corrections were read as
+    pen_samples: int = 1500       # pen digits of the training writers
+    outliers: int = 500           # generated non-digits, label -1
+    epochs: int = 2
+    lr: float = 1e-4
+    augment_strength: float = 0.5
+
+
+def _bend(points, rng, amount):
+    """A stroke's points displaced by a smooth random curve (two slow waves per axis)."""
+    t = np.linspace(0, 1, len(points))[:, None]
+    phase = rng.uniform(0, 2 * np.pi, (2, 2))
+    freq = rng.uniform(0.5, 1.5, 2)
+    wave = np.hstack([np.sin(2 * np.pi * freq[0] * t + phase[0, 0]),
+                      np.sin(2 * np.pi * freq[1] * t + phase[1, 1])])
+    return points + amount * rng.normal(0, 1, 2) * wave
+
+
+def vary(strokes, rng, bend=0.03, move=0.04, resize=0.12, shear=0.3, rotate=8.0,
+         aspect=0.15):
+    """The same drawing as the person might draw it again: each stroke bent by up to about
+    ``bend`` of the drawing's size, moved by about ``move`` of it and resized by up to
+    ``exp(resize)`` about its own centre; then the whole sheared, turned and stretched
+    (:func:`digitpad.styles.slant`).  ``strokes`` are :class:`Stroke` objects; returns new
+    ones with the same pens."""
+    x0, y0, x1, y1 = pendigits.bounds([s.array() for s in strokes])
+    size = max(x1 - x0, y1 - y0, 1e-6)
+    out = []
+    for s in strokes:
+        pts = s.array()
+        centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
+        pts = (pts - centre) * np.exp(rng.uniform(-resize, resize)) + centre
+        pts = pts + rng.normal(0, move * size, 2)
+        if len(pts) > 2:
+            pts = _bend(pts, rng, bend * size)
+        out.append(pts)
+    out = styles.slant(out, rng, shear=shear, rotate=rotate, aspect=aspect)
+    return [Stroke(p, s.width, s.erase) for p, s in zip(out, strokes)]
+
+
+def correction_images(items, rng, copies=40, variety=True, should_stop=None):
+    """Each correction drawn ``copies`` times differently, as 28x28 uint8, with labels."""
+    from digitpad.model.train import TrainingStopped
+
+    images, labels = [], []
+    for c in items:
+        if should_stop is not None and should_stop():
+            raise TrainingStopped("stopped while drawing the corrections")
+        for k in range(copies):
+            drawn = c
+            if variety and k:                  # the first copy is the drawing as it was
+                drawn = corrections.Correction(vary(c.strokes, rng), c.label)
+            image = preprocess.to_mnist(corrections.render(drawn, rng))
+            if image is not None:
+                images.append(preprocess.to_uint8(image))
+                labels.append(c.label)
+    return np.array(images, np.uint8).reshape(-1, 28, 28), np.array(labels, np.int64)
+
+
+def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, **callbacks):
+    """A copy of ``net`` adapted to the corrections ``items`` by ``recipe``.
+
+    ``mnist`` has ``train_images`` / ``train_labels``; ``pens`` the pen digits to replay
+    (default the shipped training writers).  ``should_stop()`` is asked while drawing and
+    while training; ``callbacks`` (``on_batch``, ``on_epoch``) go to
+    :func:`digitpad.model.train.train`.  ``net`` is unchanged.
+    """
+    from digitpad.model.train import TrainConfig, train
+
+    items = list(items)
+    if not items:
+        raise ValueError("there are no corrections to learn from")
+    r = recipe
+    own, own_labels = correction_images(items, rng, r.copies, r.variety, should_stop)
+    parts = [(own, own_labels)]
+    if r.mnist_samples:
+        pick = rng.choice(len(mnist.train_images), size=min(r.mnist_samples,
+                                                             len(mnist.train_images)),
+                          replace=False)
+        parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
+    # The digits the network read the corrections as are the ones at risk (teach it a
+    # European 1 and some 7s start to look like 1s): show it more of them.
+    read_as = net.classify(own)
+    at_risk = sorted(set(read_as[read_as != own_labels].tolist()))
+    if at_risk and r.guard:
+        pool = np.flatnonzero(np.isin(mnist.train_labels, at_risk))
+        pick = rng.choice(pool, size=min(r.guard, len(pool)), replace=False)
+        parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
+    if r.pen_samples:
+        pens = pendigits.load() if pens is None else pens
+        sub = pens.subset(rng.choice(len(pens), size=min(r.pen_samples, len(pens)),
+                                     replace=False))
+        parts.append(pendigits.to_images(sub, rng, should_stop=should_stop))
+    if r.outliers:
+        from . import nondigits
+
+        parts.append((nondigits.outlier_images(rng, r.outliers), np.full(r.outliers, -1)))
+    images = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
+    config = TrainConfig(hidden=tuple(net.sizes[1:-1]), epochs=r.epochs, lr=r.lr,
+                         schedule="cosine", augment=True, augment_strength=r.augment_strength,
+                         seed=int(rng.integers(2 ** 31)))
+    return train(config, images, labels, init=net, should_stop=should_stop,
+                 **callbacks).network
+
+
+def read_digits(net, images):
+    """The digit :func:`digitpad.reading.read_image` names for each prepared image, or -1
+    where it declines ("not sure"), for ``(n, 28, 28)`` images at once."""
+    from digitpad.model.network import as_input
+
+    images = np.asarray(images)
+    x = as_input(images) if images.dtype == np.uint8 else \
+        np.asarray(images, np.float32).reshape(len(images), -1)
+    p = net.predict_proba(x).astype(np.float64)
+    p /= p.sum(axis=1, keepdims=True)
+    best = p.argmax(axis=1)
+    return np.where(p.max(axis=1) >= reading.CONFIDENCE, best, -1)
