@@ -48,6 +48,7 @@ import numpy as np  # noqa: E402
 CANVAS = (582, 551)         # the window's canvas at 900x600 (bench/pen_digits.py)
 SPAN = (0.4, 0.8)
 OTHERS = 600                # other writers' digits read before and after Learn
+LETTERS = 500               # real letters, declined before and after Learn
 
 
 def parse_args(argv=None):
@@ -66,11 +67,38 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0, help="places and sizes on the canvas")
     p.add_argument("--learn-seed", type=int, default=0)
     p.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
+    p.add_argument("--personas", action="store_true",
+                   help="give each writer a continental hand of their own (see persona())")
     p.add_argument("--quiet", action="store_true", help="no line per writer")
     return p.parse_args(argv)
 
 
-def placed(data, indices, rng):
+def persona(writer):
+    """A continental hand for ``writer``, the same for all their digits: every 0 slashed,
+    every plain 1 given a long flag and no base, every 7 crossed (digitpad.styles), and the
+    whole written at a slant of the writer's own (shear -0.4 to 0.4, give or take 0.05).
+    Returns ``transform(strokes, label, rng)``."""
+    import hashlib
+    from digitpad import styles
+
+    seed = int.from_bytes(hashlib.sha256(writer.encode()).digest()[:4], "little")
+    shear = np.random.default_rng(seed).uniform(-0.4, 0.4)
+
+    def transform(strokes, label, rng):
+        if label == 0:
+            strokes = styles.slashed_zero(strokes, rng)
+        elif label == 1 and styles.is_plain_one(strokes):
+            strokes = styles.flagged_one(strokes, rng, base=0.0)
+        elif label == 7:
+            strokes = styles.crossed_seven(strokes, rng)
+        pts = np.concatenate(strokes)
+        centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
+        m = np.array([[1.0, shear + rng.uniform(-0.05, 0.05)], [0.0, 1.0]])
+        return [(np.asarray(s, np.float64) - centre) @ m.T + centre for s in strokes]
+    return transform
+
+
+def placed(data, indices, rng, transform=None):
     """Corrections-to-be: each sample on the canvas, as the window would have kept it."""
     from digitpad.corrections import Correction
     from digitpad.strokes import DEFAULT_PEN_WIDTH, Stroke
@@ -78,10 +106,14 @@ def placed(data, indices, rng):
 
     out = []
     for i in indices:
-        strokes = pendigits.fit_to_canvas(data.strokes(i), *CANVAS, rng, span=SPAN,
+        strokes = data.strokes(i)
+        label = int(data.labels[i]) if str(data.labels[i]).isdigit() else -1   # -1: a letter
+        if transform is not None:
+            strokes = transform(strokes, label, rng)
+        strokes = pendigits.fit_to_canvas(strokes, *CANVAS, rng, span=SPAN,
                                           margin=DEFAULT_PEN_WIDTH / 2 + 1)
-        out.append(Correction([Stroke(s, DEFAULT_PEN_WIDTH) for s in strokes],
-                              int(data.labels[i]), canvas=CANVAS))
+        out.append(Correction([Stroke(s, DEFAULT_PEN_WIDTH) for s in strokes], label,
+                              canvas=CANVAS))
     return out
 
 
@@ -99,11 +131,54 @@ def prepared(items):
 
 
 def read_right(model, images, network_decides, labels):
-    """Boolean per drawing: read right, exactly as :func:`digitpad.reading.read` reads."""
+    """Boolean per drawing: read right, exactly as :func:`digitpad.reading.read` reads.
+    ``model``: a network, or a :class:`digitpad.teach.Learned`."""
     from digitpad import teach
 
-    digits = teach.read_digits(model, images)
+    net, prototypes = unpack(model)
+    digits = teach.read_digits(net, images, prototypes)
     return network_decides & (digits == labels)
+
+
+def letter_set(validation, rng, n=LETTERS):
+    """Real letters the app should decline: the validation writers' (from the shipped
+    training letters) or the held-out writers', a fixed sample of ``n`` placed like digits."""
+    from digitpad import letters
+
+    if validation:
+        from recipe_search import validation_writers
+        _, val = validation_writers()
+        written = letters.load(letters.SHIPPED)        # all the shipped writers
+        written = written.subset(np.isin(written.writer, sorted(val)))
+    else:
+        written = letters.load_heldout()
+    pick = rng.choice(len(written), size=min(n, len(written)), replace=False)
+    items = placed(written, pick, rng)
+    return prepared(items)
+
+
+def declined(model, images, network_decides):
+    from digitpad import teach
+    net, prototypes = unpack(model)
+    return float(np.mean(~network_decides | (teach.read_digits(net, images, prototypes) == -1)))
+
+
+def mnist_read(learned, mnist):
+    """MNIST's test accuracy of the top reading (the prototypes' say included)."""
+    from digitpad import teach
+    from digitpad.model.network import as_input
+
+    net, prototypes = unpack(learned)
+    if prototypes is None:
+        return net.accuracy(mnist.test_images, mnist.test_labels)
+    x = as_input(mnist.test_images)
+    p = prototypes.adjust(net, x, net.predict_proba(x))
+    return float(np.mean(p.argmax(axis=1) == mnist.test_labels))
+
+
+def unpack(model):
+    """``(network, prototypes)`` of a network or a :class:`digitpad.teach.Learned`."""
+    return (model.network, model.prototypes) if hasattr(model, "prototypes") else (model, None)
 
 
 def recipe_from(text):
@@ -139,8 +214,14 @@ def main(argv=None):
         pool = everyone.subset(~np.isin(everyone.writer, sorted(digit_val)))
         mnist = Mnist(mnist.train_images[:MNIST_TRAIN], mnist.train_labels[:MNIST_TRAIN],
                       mnist.train_images[MNIST_TRAIN:], mnist.train_labels[MNIST_TRAIN:])
-        # Learn's replay must not hold the validation writers' own digits.
+        # Learn's replay must not hold the validation writers' own digits or letters.
         pendigits.load = lambda path=None, _pool=pool: _pool
+        from digitpad import letters
+        _, letter_val = validation_writers()
+        written = letters.load()
+        letter_pool = written.subset(~np.isin(written.writer, sorted(letter_val)))
+        letters.load = lambda path=None, _pool=letter_pool, _all=written: (
+            _pool if path is None else _all)
         weights = args.weights or REPO / "runs" / "recipe-search" / "valbase.npz"
         measured_on = "validation writers; MNIST = the last 10,000 training images"
     else:
@@ -153,6 +234,8 @@ def main(argv=None):
     recipe = recipe_from(args.recipe)
     print(f"Model: {model.describe()}")
     print(f"Recipe: {'corrections.fine_tune (before issue 18)' if recipe is None else recipe}")
+    if args.personas:
+        measured_on += "; each writer given a continental hand (--personas)"
     print(f"Measured on: {measured_on}; canvas {CANVAS[0]}x{CANVAS[1]}, seed {args.seed}")
 
     writers = [w for w in dict.fromkeys(data.writer.tolist())
@@ -162,7 +245,7 @@ def main(argv=None):
     drawn = {}
     for w in writers:
         index = np.flatnonzero(data.writer == w)
-        items = placed(data, index, rng)
+        items = placed(data, index, rng, persona(w) if args.personas else None)
         drawn[w] = (items, *prepared(items), data.labels[index].astype(int))
     everyone = np.arange(len(data))          # every writer of the set, however few digits
     other_pick = rng.choice(everyone, size=min(len(everyone), 4 * OTHERS), replace=False)
@@ -170,6 +253,7 @@ def main(argv=None):
     other_images, other_decides = prepared(other_items)
     other_labels, other_writers = data.labels[other_pick].astype(int), data.writer[other_pick]
     mnist_before = net.accuracy(mnist.test_images, mnist.test_labels)
+    letter_images, letter_decides = letter_set(args.validation, rng)
 
     rows = []
     header = (f"{'writer':24s} {'n':>4s} {'corr':>4s} {'before':>7s} {'after':>7s} "
@@ -189,14 +273,14 @@ def main(argv=None):
         if fixes:
             started = time.perf_counter()
             if recipe is None:
-                tuned = corrections.fine_tune(net, fixes, mnist,
-                                              np.random.default_rng(args.learn_seed))
+                tuned = teach.Learned(corrections.fine_tune(
+                    net, fixes, mnist, np.random.default_rng(args.learn_seed)))
             else:
                 tuned = teach.learn(net, fixes, mnist, np.random.default_rng(args.learn_seed),
                                     recipe=recipe, pens=pool)
             seconds = time.perf_counter() - started
         else:
-            tuned, seconds = net, float("nan")
+            tuned, seconds = teach.Learned(net), float("nan")
         after = read_right(tuned, images[test], decides[test], labels[test])
         fixed_classes = np.isin(labels[test], [c.label for c in fixes])
         row = dict(writer=w, n=len(items), corrections=len(fixes), before=before.mean(),
@@ -204,11 +288,12 @@ def main(argv=None):
                    if fixed_classes.any() else np.nan,
                    fixed_after=after[fixed_classes].mean() if fixed_classes.any() else np.nan,
                    fixed_n=int(fixed_classes.sum()),
-                   mnist=tuned.accuracy(mnist.test_images, mnist.test_labels)
-                   if fixes else mnist_before,
+                   mnist=mnist_read(tuned, mnist) if fixes else mnist_before,
                    others_before=others_before,
                    others_after=read_right(tuned, other_images[others], other_decides[others],
                                            other_labels[others]).mean(),
+                   letters_before=declined(net, letter_images, letter_decides),
+                   letters_after=declined(tuned, letter_images, letter_decides),
                    seconds=seconds)
         rows.append(row)
         if not args.quiet:
@@ -248,6 +333,9 @@ def summary(rows, mnist_before):
         ob, oa = col("others_before")[learned], col("others_after")[learned]
         print(f"  other writers' digits    {100 * ob.mean():5.1f}% -> {100 * oa.mean():5.1f}%"
               f"   (worst change {100 * (oa - ob).min():+.1f} points)")
+        lb, la = col("letters_before")[learned], col("letters_after")[learned]
+        print(f"  real letters declined    {100 * lb.mean():5.1f}% -> {100 * la.mean():5.1f}%"
+              f"   (worst change {100 * (la - lb).min():+.1f} points; {LETTERS} letters)")
         print(f"  Learn seconds            median {np.median(seconds):.1f}, max "
               f"{seconds.max():.1f}  (up to {int(col('corrections').max())} corrections)")
 

@@ -6,7 +6,7 @@ turned and stretched; then a random size and pen, :func:`digitpad.corrections.re
 and trains briefly from the present weights on them together with what they must not
 break: MNIST digits (more of those the corrections were misread as), the shipped training
 writers' pen digits, and generated non-digits (label -1, so "not a digit" keeps its
-ground).  :class:`Recipe` holds every choice, so ``bench/teach.py`` can measure each
+ground; and the training writers' real letters, for the same reason).  :class:`Recipe` holds every choice, so ``bench/teach.py`` can measure each
 ingredient alone.
 
 :func:`read_digits` reads prepared images as :func:`digitpad.reading.read` does (the
@@ -26,14 +26,26 @@ from .strokes import Stroke
 class Recipe:
     """What Learn trains on and how (the defaults are the recipe Learn uses)."""
     copies: int = 40              # renderings of each correction
+    share: float = 0.0            # corrections repeated to be at least this share of the set
     variety: bool = True          # vary its strokes (vary()) before each rendering
     mnist_samples: int = 10000    # random MNIST training digits
     guard: int = 4000             # more MNIST digits of the classes the corrections were read as
     pen_samples: int = 1500       # pen digits of the training writers
     outliers: int = 500           # generated non-digits, label -1
+    letters: int = 0              # the training writers' pen letters, label -1
     epochs: int = 2
     lr: float = 1e-4
     augment_strength: float = 0.5
+    fine_tune: bool = True        # train the network (else only the prototypes)
+    prototypes: float = 0.0       # cosine similarity from which a correction decides (0: off)
+    references: int = 0           # MNIST digits, as many pen digits and non-digits beside them
+
+
+@dataclass
+class Learned:
+    """What Learn made: the network, and the corrections as prototypes (or None)."""
+    network: object
+    prototypes: object = None
 
 
 def _bend(points, rng, amount):
@@ -88,7 +100,8 @@ def correction_images(items, rng, copies=40, variety=True, should_stop=None):
 
 
 def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, **callbacks):
-    """A copy of ``net`` adapted to the corrections ``items`` by ``recipe``.
+    """A copy of ``net`` adapted to the corrections ``items`` by ``recipe``: a
+    :class:`Learned`.
 
     ``mnist`` has ``train_images`` / ``train_labels``; ``pens`` the pen digits to replay
     (default the shipped training writers).  ``should_stop()`` is asked while drawing and
@@ -102,6 +115,8 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
         raise ValueError("there are no corrections to learn from")
     r = recipe
     own, own_labels = correction_images(items, rng, r.copies, r.variety, should_stop)
+    if not r.fine_tune:
+        return Learned(net, _prototypes(net, own, own_labels, r, mnist, pens, rng))
     parts = [(own, own_labels)]
     if r.mnist_samples:
         pick = rng.choice(len(mnist.train_images), size=min(r.mnist_samples,
@@ -125,18 +140,56 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
         from . import nondigits
 
         parts.append((nondigits.outlier_images(rng, r.outliers), np.full(r.outliers, -1)))
+    if r.letters:
+        from . import letters
+
+        written = letters.load()
+        sub = written.subset(rng.choice(len(written), size=min(r.letters, len(written)),
+                                        replace=False))
+        images = pendigits.to_images(sub, rng, should_stop=should_stop)[0]
+        parts.append((images, np.full(len(images), -1)))
+    others = sum(len(p[0]) for p in parts[1:])
+    if r.share and len(own):
+        # Each repeat is distorted anew by the trainer: more weight without more drawing.
+        repeats = int(np.ceil(r.share * others / ((1 - r.share) * len(own))))
+        if repeats > 1:
+            parts[0] = (np.tile(own, (repeats, 1, 1)), np.tile(own_labels, repeats))
     images = np.concatenate([p[0] for p in parts])
     labels = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
     config = TrainConfig(hidden=tuple(net.sizes[1:-1]), epochs=r.epochs, lr=r.lr,
                          schedule="cosine", augment=True, augment_strength=r.augment_strength,
                          seed=int(rng.integers(2 ** 31)))
-    return train(config, images, labels, init=net, should_stop=should_stop,
-                 **callbacks).network
+    tuned = train(config, images, labels, init=net, should_stop=should_stop,
+                  **callbacks).network
+    return Learned(tuned, _prototypes(tuned, own, own_labels, r, mnist, pens, rng))
 
 
-def read_digits(net, images):
+def _prototypes(net, own, own_labels, r, mnist, pens, rng):
+    if not r.prototypes:
+        return None
+    from . import letters, nondigits
+    from .prototypes import Prototypes
+    refs = None
+    if r.references:
+        n = r.references
+        pick = rng.choice(len(mnist.train_images), size=n, replace=False)
+        pens = pendigits.load() if pens is None else pens
+        sub = pens.subset(rng.choice(len(pens), size=n, replace=False))
+        written = letters.load()
+        words = written.subset(rng.choice(len(written), size=n // 2, replace=False))
+        parts = [(mnist.train_images[pick], mnist.train_labels[pick]),
+                 pendigits.to_images(sub, rng),
+                 (pendigits.to_images(words, rng)[0], np.full(n // 2, -1)),
+                 (nondigits.outlier_images(rng, n // 2), np.full(n // 2, -1))]
+        refs = (np.concatenate([p[0] for p in parts]),
+                np.concatenate([np.asarray(p[1], np.int64) for p in parts]))
+    return Prototypes.build(net, own, own_labels, r.prototypes, refs)
+
+
+def read_digits(net, images, prototypes=None):
     """The digit :func:`digitpad.reading.read_image` names for each prepared image, or -1
-    where it declines ("not sure"), for ``(n, 28, 28)`` images at once."""
+    where it declines ("not sure"), for ``(n, 28, 28)`` images at once; with
+    ``prototypes`` (:class:`digitpad.prototypes.Prototypes`), as they adjust it."""
     from digitpad.model.network import as_input
 
     images = np.asarray(images)
@@ -144,5 +197,7 @@ def read_digits(net, images):
         np.asarray(images, np.float32).reshape(len(images), -1)
     p = net.predict_proba(x).astype(np.float64)
     p /= p.sum(axis=1, keepdims=True)
+    if prototypes is not None:
+        p = prototypes.adjust(net, x, p)
     best = p.argmax(axis=1)
     return np.where(p.max(axis=1) >= reading.CONFIDENCE, best, -1)
