@@ -59,8 +59,9 @@ def parse_args(argv=None):
                    help="model file (default: the shipped model; with --validation "
                         "runs/recipe-search/valbase.npz)")
     p.add_argument("--recipe", default="new",
-                   help="'new' (digitpad.teach's recipe), 'old' (corrections.fine_tune), or "
-                        "new with changes: 'new:copies=80,prototypes=0'")
+                   help="'new' (Learn's recipe, digitpad.teach.Recipe()), 'old' (the recipe "
+                        "before issue 18, digitpad.teach.BEFORE), either with changes: "
+                        "'new:lr=0.0003,letters=0'")
     p.add_argument("--writers", type=int, default=None, help="only the first N writers")
     p.add_argument("--min-digits", type=int, default=40)
     p.add_argument("--max-corrections", type=int, default=30)
@@ -184,17 +185,16 @@ def unpack(model):
 def recipe_from(text):
     from digitpad import teach
 
-    if text == "old":
-        return None
+    import dataclasses
     name, _, changes = text.partition(":")
-    if name != "new":
+    if name not in ("new", "old"):
         sys.exit(f"error: unknown recipe {text!r}")
     values = {}
     for item in filter(None, changes.split(",")):
         key, _, value = item.partition("=")
         values[key] = type(getattr(teach.Recipe(), key))(float(value)) \
             if not isinstance(getattr(teach.Recipe(), key), bool) else value not in ("0", "")
-    return teach.Recipe(**values)
+    return dataclasses.replace(teach.Recipe() if name == "new" else teach.BEFORE, **values)
 
 
 def main(argv=None):
@@ -202,7 +202,7 @@ def main(argv=None):
     import tempfile
     os.environ["DIGITPAD_HOME"] = os.environ.get("DIGITPAD_HOME") or tempfile.mkdtemp(
         prefix="digitpad-teach-")
-    from digitpad import corrections, pendigits, store, teach
+    from digitpad import pendigits, store, teach
     from digitpad.model.data import Mnist, load_mnist
 
     mnist = load_mnist(args.mnist if args.mnist.exists() else None)
@@ -233,7 +233,7 @@ def main(argv=None):
     net = model.network
     recipe = recipe_from(args.recipe)
     print(f"Model: {model.describe()}")
-    print(f"Recipe: {'corrections.fine_tune (before issue 18)' if recipe is None else recipe}")
+    print(f"Recipe: {recipe}")
     if args.personas:
         measured_on += "; each writer given a continental hand (--personas)"
     print(f"Measured on: {measured_on}; canvas {CANVAS[0]}x{CANVAS[1]}, seed {args.seed}")
@@ -272,12 +272,8 @@ def main(argv=None):
                                    other_labels[others]).mean()
         if fixes:
             started = time.perf_counter()
-            if recipe is None:
-                tuned = teach.Learned(corrections.fine_tune(
-                    net, fixes, mnist, np.random.default_rng(args.learn_seed)))
-            else:
-                tuned = teach.learn(net, fixes, mnist, np.random.default_rng(args.learn_seed),
-                                    recipe=recipe, pens=pool)
+            tuned = teach.learn(net, fixes, mnist, np.random.default_rng(args.learn_seed),
+                                recipe=recipe, pens=pool)
             seconds = time.perf_counter() - started
         else:
             tuned, seconds = teach.Learned(net), float("nan")

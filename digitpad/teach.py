@@ -32,13 +32,19 @@ class Recipe:
     guard: int = 4000             # more MNIST digits of the classes the corrections were read as
     pen_samples: int = 1500       # pen digits of the training writers
     outliers: int = 500           # generated non-digits, label -1
-    letters: int = 0              # the training writers' pen letters, label -1
+    letters: int = 1000           # the training writers' pen letters, label -1
     epochs: int = 2
-    lr: float = 1e-4
+    lr: float = 1e-3
     augment_strength: float = 0.5
     fine_tune: bool = True        # train the network (else only the prototypes)
     prototypes: float = 0.0       # cosine similarity from which a correction decides (0: off)
     references: int = 0           # MNIST digits, as many pen digits and non-digits beside them
+
+
+# Learn's recipe before issue 18 (digitpad.learning.fine_tune as it was), for comparison.
+BEFORE = Recipe(copies=40, share=0.0, variety=False, mnist_samples=10000, guard=4000,
+                pen_samples=1500, outliers=500, letters=0, epochs=2, lr=1e-4,
+                augment_strength=0.5, fine_tune=True, prototypes=0.0, references=0)
 
 
 @dataclass
