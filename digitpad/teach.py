@@ -123,7 +123,28 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
     own, own_labels = correction_images(items, rng, r.copies, r.variety, should_stop)
     if not r.fine_tune:
         return Learned(net, _prototypes(net, own, own_labels, r, mnist, pens, rng))
-    parts = [(own, own_labels)]
+    parts = [(own, own_labels)] + replay(net, own, own_labels, mnist, rng, r, pens,
+                                         should_stop)
+    others = sum(len(p[0]) for p in parts[1:])
+    if r.share and len(own):
+        # Each repeat is distorted anew by the trainer: more weight without more drawing.
+        repeats = int(np.ceil(r.share * others / ((1 - r.share) * len(own))))
+        if repeats > 1:
+            parts[0] = (np.tile(own, (repeats, 1, 1)), np.tile(own_labels, repeats))
+    images = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
+    config = TrainConfig(hidden=tuple(net.sizes[1:-1]), epochs=r.epochs, lr=r.lr,
+                         schedule="cosine", augment=True, augment_strength=r.augment_strength,
+                         seed=int(rng.integers(2 ** 31)))
+    tuned = train(config, images, labels, init=net, should_stop=should_stop,
+                  **callbacks).network
+    return Learned(tuned, _prototypes(tuned, own, own_labels, r, mnist, pens, rng))
+
+
+def replay(net, own, own_labels, mnist, rng, r, pens=None, should_stop=None):
+    """What the corrections ``own`` (images and labels) must not break, by recipe ``r``:
+    a list of ``(images, labels)``."""
+    parts = []
     if r.mnist_samples:
         pick = rng.choice(len(mnist.train_images), size=min(r.mnist_samples,
                                                              len(mnist.train_images)),
@@ -154,20 +175,7 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
                                         replace=False))
         images = pendigits.to_images(sub, rng, should_stop=should_stop)[0]
         parts.append((images, np.full(len(images), -1)))
-    others = sum(len(p[0]) for p in parts[1:])
-    if r.share and len(own):
-        # Each repeat is distorted anew by the trainer: more weight without more drawing.
-        repeats = int(np.ceil(r.share * others / ((1 - r.share) * len(own))))
-        if repeats > 1:
-            parts[0] = (np.tile(own, (repeats, 1, 1)), np.tile(own_labels, repeats))
-    images = np.concatenate([p[0] for p in parts])
-    labels = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
-    config = TrainConfig(hidden=tuple(net.sizes[1:-1]), epochs=r.epochs, lr=r.lr,
-                         schedule="cosine", augment=True, augment_strength=r.augment_strength,
-                         seed=int(rng.integers(2 ** 31)))
-    tuned = train(config, images, labels, init=net, should_stop=should_stop,
-                  **callbacks).network
-    return Learned(tuned, _prototypes(tuned, own, own_labels, r, mnist, pens, rng))
+    return parts
 
 
 def _prototypes(net, own, own_labels, r, mnist, pens, rng):
