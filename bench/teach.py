@@ -14,18 +14,23 @@ wrote them:
 It reports the mean read right of the second half before and after, the writers reaching
 99%, the writers worse after, for writers with one or two corrections the second half's
 digits of the classes they corrected before and after, MNIST's test set after Learn (every
-writer), the other writers' digits before and after (a fixed sample of 600 of them), and
-Learn's time (median and max).
+writer), the other writers' digits before and after (a fixed sample of 600 of them), real
+letters declined before and after (500 of them), and Learn's time (median and max).
 
     python bench/teach.py                          # the held-out writers, the chosen recipe
     python bench/teach.py --validation             # validation writers: tune every rule here
-    python bench/teach.py --validation --recipe old --writers 4
+    python bench/teach.py --validation --min-digits 20 --personas --recipe old --writers 4
+
+``--personas`` gives each writer a continental hand of their own (every 0 slashed, every
+plain 1 flagged without a base, every 7 crossed, all at the writer's own slant; see
+:func:`persona`), so that a session leaves something to learn.
 
 ``--validation`` reads the writers :file:`bench/recipe_search.py` keeps apart (a fifth of
 the training writers, by site), with a model that never saw them (default
 ``runs/recipe-search/valbase.npz``, made by ``python bench/recipe_search.py valbase
 --preset shipped --ensemble 1 --epochs 12``); Learn then draws its pen-digit replay from
-the other training writers and its MNIST from the first 50,000 training images, and
+the other training writers (its letters likewise) and its MNIST from the first 50,000
+training images, and
 "MNIST" is the last 10,000 training images, so MNIST's test set and the held-out writers
 are never touched while a rule is chosen.
 

@@ -5,9 +5,13 @@ A correction is one sample of a style.  :func:`learn` draws each one in many way
 turned and stretched; then a random size and pen, :func:`digitpad.corrections.render`),
 and trains briefly from the present weights on them together with what they must not
 break: MNIST digits (more of those the corrections were misread as), the shipped training
-writers' pen digits, and generated non-digits (label -1, so "not a digit" keeps its
-ground; and the training writers' real letters, for the same reason).  :class:`Recipe` holds every choice, so ``bench/teach.py`` can measure each
-ingredient alone.
+writers' pen digits and real letters, and generated non-digits (the letters and
+non-digits labelled -1, so "not a digit" keeps its ground).  :class:`Recipe` holds every
+choice, so ``bench/teach.py`` can measure each ingredient alone; its defaults were chosen
+on validation writers (weights/README.md, "Learn from my corrections").  The option
+``prototypes`` (:mod:`digitpad.prototypes`: the corrections' hidden features as nearest
+prototypes) was measured there and is off: it gained nothing, and read a quarter of the
+real letters as digits.
 
 :func:`read_digits` reads prepared images as :func:`digitpad.reading.read` does (the
 digit, or -1 when the app declines), many at a time, for the benchmarks.
