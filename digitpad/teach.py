@@ -42,7 +42,8 @@ class Recipe:
     augment_strength: float = 0.5
     fine_tune: bool = True        # train the network (else only the prototypes)
     prototypes: float = 0.0       # cosine similarity from which a correction decides (0: off)
-    references: int = 0           # MNIST digits, as many pen digits and non-digits beside them
+    references: int = 0           # beside the prototypes: this many MNIST and pen digits, half
+                                  # as many letters and non-digits (0: none)
 
 
 # Learn's recipe before issue 18 (digitpad.learning.fine_tune as it was), for comparison.
