@@ -76,6 +76,9 @@ def parse_args(argv=None):
     p.add_argument("--personas", action="store_true",
                    help="give each writer a continental hand of their own (see persona())")
     p.add_argument("--quiet", action="store_true", help="no line per writer")
+    p.add_argument("--timing", action="store_true",
+                   help="only time Learn: the recipe before and this one, alternating, for 1, "
+                        "10 and 30 corrections (validation writers' digits), twice each")
     return p.parse_args(argv)
 
 
@@ -237,6 +240,8 @@ def main(argv=None):
     model = store.load(weights) if weights else store.load_shipped()
     net = model.network
     recipe = recipe_from(args.recipe)
+    if args.timing:
+        return timing(net, model, recipe, mnist, pool, np.random.default_rng(args.seed))
     print(f"Model: {model.describe()}")
     print(f"Recipe: {recipe}")
     if args.personas:
@@ -304,6 +309,33 @@ def main(argv=None):
                   f"{100 * row['others_before']:5.1f}->{100 * row['others_after']:5.1f}% "
                   f"{seconds:7.1f}", flush=True)
     summary(rows, mnist_before)
+
+
+def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2):
+    """Learn's seconds, the recipe before (teach.BEFORE) and ``recipe`` alternating, on
+    corrections made of validation writers' digits (never the held-out writers')."""
+    from recipe_search import validation_writers
+    from threadpoolctl import threadpool_info
+    from digitpad import pendigits, teach
+
+    everyone = pendigits.load(pendigits.SHIPPED)
+    data = everyone.subset(np.isin(everyone.writer, sorted(validation_writers()[0])))
+    blas = [(p.get("internal_api"), p.get("num_threads")) for p in threadpool_info()
+            if p.get("user_api") == "blas"]
+    print(f"Timing Learn on {model.describe()}; BLAS {blas}; load average "
+          f"{os.getloadavg()[0]:.1f}")
+    for n in sizes:
+        items = placed(data, rng.choice(len(data), size=n, replace=False), rng)
+        seconds = {"before": [], "now": []}
+        for _ in range(rounds):
+            for side, r in (("before", teach.BEFORE), ("now", recipe)):
+                started = time.perf_counter()
+                teach.learn(net, items, mnist, np.random.default_rng(0), recipe=r, pens=pool)
+                seconds[side].append(time.perf_counter() - started)
+        print(f"  {n:2d} corrections: before {np.median(seconds['before']):5.1f} s, now "
+              f"{np.median(seconds['now']):5.1f} s (median of {rounds}); ratio "
+              f"{np.median(seconds['now']) / np.median(seconds['before']):.2f}; load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
 
 
 def summary(rows, mnist_before):
