@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from digitpad import corrections, preprocess, reading, teach
-from digitpad.model.train import TrainingStopped
+from digitpad.model.stopping import Stopped
 from digitpad.strokes import Stroke
 from test_corrections import european_one, read, seven
 
@@ -61,7 +61,7 @@ def pendigits_render(strokes):
 
 
 def test_learn_stops_while_drawing_when_asked(base_net, mnist):
-    with pytest.raises(TrainingStopped):
+    with pytest.raises(Stopped):
         teach.learn(base_net, [one_correction()], mnist, np.random.default_rng(0),
                     should_stop=lambda: True)
 
