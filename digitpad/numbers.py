@@ -7,7 +7,8 @@ two touching digits together, so the cut is chosen by recognition instead:
 
 1. **Atoms.**  Every stroke is an atom; a stroke much wider than the line is
    tall (digits written without lifting the pen) is also cut at its low points
-   into several atoms, which can be joined again.
+   and where it turns back, into several atoms, which can be joined again (each
+   cut costs a little: a wide 6 is more common than a 10 in one stroke).
 2. **Candidates.**  The atoms are ordered left to right (by the centres of
    their extents); a candidate digit is a run of neighbouring atoms, at most
    :data:`MAX_ATOMS` of them and at most :data:`MAX_WIDTH` line heights wide.
@@ -59,6 +60,9 @@ DECLINED = 0.02
 # ("11", "10") than one (a 0 in two halves): it scores as if read this much less surely.
 TALL = 0.85
 TWO_TALL = 0.25
+# Each cut through a stroke scores as if read this much less surely (a wide 6 or 2 is
+# more common than two digits written without lifting the pen).
+CUT = 0.3
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
 # A stroke wider than this many line heights may hold several digits: cut it.
@@ -137,14 +141,16 @@ def _atom(index, stroke, start, stop):
 
 def _cuts(xy, h):
     """``[(start, stop), ...]``: a wide stroke's points cut at its low points (local
-    maxima of y, y down) that lie at least a quarter of a line height inside both ends
+    maxima of y, y down) and where it turns back along x, those that lie at least a quarter of a line height inside both ends
     of its extent; neighbouring parts share the point they are cut at."""
     n = len(xy)
     x, y = xy[:, 0], xy[:, 1]
     lo, hi = x.min() + 0.25 * h, x.max() - 0.25 * h
     candidates = []
     for k in range(1, n - 1):
-        if lo <= x[k] <= hi and y[k] >= y[k - 1] and y[k] > y[k + 1]:
+        low = y[k] >= y[k - 1] and y[k] > y[k + 1]
+        turn = (x[k] - x[k - 1]) * (x[k + 1] - x[k]) < 0    # the pen turns back along x
+        if lo <= x[k] <= hi and (low or turn):
             candidates.append(k)
     # Keep the lowest, at least a fifth of a line height apart along x.
     chosen = []
@@ -199,7 +205,8 @@ class NumberReader:
         spans = _spans(atoms, h)
         keys = {span: self._key(strokes, atoms[span[0]:span[1]]) for span in spans}
         self._read_pieces(strokes, atoms, spans, keys, size, h)
-        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h) for span in spans}
+        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms)
+                 for span in spans}
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
         best = np.full(n + 1, -np.inf)
         best[0] = 0.0
@@ -263,7 +270,7 @@ class NumberReader:
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
 
-    def _score(self, key, piece, h):
+    def _score(self, key, piece, h, atoms):
         prediction, _ = self._cache[key]
         if prediction is None:
             return np.log(DECLINED) * 2 - PER_DIGIT
@@ -272,9 +279,36 @@ class NumberReader:
             p = DECLINED
         else:
             p = max(prediction.confidence, DECLINED)
-            if sum(a.y1 - a.y0 >= TALL * h for a in piece) >= 2:
+            if _two_tall(piece, h):
                 p *= TWO_TALL
+            p *= CUT ** _cuts_in(piece, atoms)
         return float(np.log(p)) - PER_DIGIT
+
+
+def _two_tall(piece, h):
+    """Whether two strokes of the piece are both nearly as tall as the line and side by
+    side ("11", "10"), not one inside the other (the slash of a slashed 0)."""
+    tall = [a for a in piece if a.y1 - a.y0 >= TALL * h]
+    for k, a in enumerate(tall):
+        for b in tall[k + 1:]:
+            narrow, wide = sorted((a, b), key=lambda t: t.right - t.left)
+            inset = 0.25 * (wide.right - wide.left)
+            if not wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset:
+                return True
+    return False
+
+
+def _cuts_in(piece, atoms):
+    """How many of the piece's ends cut through a stroke: parts of a stroke cut at a low
+    point that this piece holds without their neighbour part."""
+    held = {(a.stroke, a.start, a.stop) for a in piece}
+    parts = {(a.stroke, a.start, a.stop) for a in atoms}
+    count = 0
+    for stroke, start, stop in held:
+        before = [p for p in parts if p[0] == stroke and p[2] == start + 1]
+        after = [p for p in parts if p[0] == stroke and p[1] == stop - 1]
+        count += sum(p not in held for p in before + after)
+    return count
 
 
 def _spans(atoms, h):
