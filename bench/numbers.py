@@ -102,6 +102,7 @@ class WindowReader:
         self.size = (self.canvas.width(), self.canvas.height())
         self.pen = self.canvas.pen_width()
         self._reader = None
+        self.today = None
 
     def read(self, strokes):
         from digitpad import numbers
@@ -115,6 +116,7 @@ class WindowReader:
             if self._reader is None:
                 self._reader = numbers.NumberReader(self.net)
             result = self._reader.read(self.canvas.strokes, self.size, self.canvas.ink())
+        self.today = self.window.prediction      # what the window reads as a lone digit
         self.window.clear()
         self.app.processEvents()
         return result
@@ -132,6 +134,7 @@ class OfflineReader:
         self.size = size
         self.pen = DEFAULT_PEN_WIDTH if pen is None else pen
         self._reader = numbers.NumberReader(self.net)
+        self.today = None
 
     def read(self, strokes):
         from digitpad.strokes import Stroke, render
@@ -228,8 +231,10 @@ def write_singles(reader, data, rng, count=None):
         placed = pendigits.fit_to_canvas(data.strokes(i), reader.size[0], reader.size[1], rng,
                                          margin=reader.pen / 2 + 1)
         result = reader.read(placed)
-        strokes = [Stroke([tuple(p) for p in np.rint(s)], reader.pen) for s in placed]
-        today = reading.read(reader.net, render(strokes, reader.size))
+        today = reader.today
+        if today is None:          # offline: the lone-digit reading of the same drawing
+            strokes = [Stroke([tuple(p) for p in np.rint(s)], reader.pen) for s in placed]
+            today = reading.read(reader.net, render(strokes, reader.size))
         as_today = (result is not None and len(result.digits) == 1 and today is not None
                     and result.digits[0].digit == today.digit
                     and np.allclose(result.digits[0].probabilities, today.probabilities,

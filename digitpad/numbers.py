@@ -58,7 +58,7 @@ MIN_HEIGHT = 0.45
 DECLINED = 0.02
 # A piece holding two strokes this tall (of the line's height) is more likely two digits
 # ("11", "10") than one (a 0 in two halves): it scores as if read this much less surely.
-TALL = 0.85
+TALL = 0.7
 TWO_TALL = 0.25
 # Each cut through a stroke scores as if read this much less surely (a wide 6 or 2 is
 # more common than two digits written without lifting the pen).
