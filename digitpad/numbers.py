@@ -45,12 +45,14 @@ import numpy as np
 from . import preprocess, reading
 from .strokes import Stroke, render
 
-# A candidate digit: at most this many atoms, at most this many line heights wide.
+# A candidate digit: at most this many atoms, at most this many line heights wide, not
+# counting fragments (the flag of a 5 may reach out further, up to FRAGMENT_WIDTH).
 MAX_ATOMS = 5
-MAX_WIDTH = 1.6
+MAX_WIDTH = 2.1
+FRAGMENT_WIDTH = 2.5
 # A clear gap, in line heights, between the pen's path on its left and on its right
 # (the pen's width not counted): no digit crosses it.
-HARD_GAP = 0.15
+HARD_GAP = 0.25
 # A piece shorter than this share of the line's height is a fragment (a bar, a flag).
 MIN_HEIGHT = 0.45
 # The score of a piece the reader declines for its shape, or a fragment: as if the
@@ -59,7 +61,12 @@ DECLINED = 0.02
 # A piece holding two strokes this tall (of the line's height) is more likely two digits
 # ("11", "10") than one (a 0 in two halves): it scores as if read this much less surely.
 TALL = 0.7
-TWO_TALL = 0.25
+TWO_TALL = 0.5
+INSET = 0.15          # "inside": the narrower one's centre this share of the wider's width in
+# A piece of marks side by side (declined as a digit) scores at most this: the surest
+# reading of strokes apart beats it, an unsure piece left over does not (the bar of a 4
+# drawn apart from its stem).
+SEVERAL = 0.3
 # Each cut through a stroke scores as if read this much less surely (a wide 6 or 2 is
 # more common than two digits written without lifting the pen).
 CUT = 0.3
@@ -69,6 +76,9 @@ PER_DIGIT = 0.05
 SPLIT_WIDTH = 0.9
 # At most this many cuts through one stroke.
 MAX_CUTS = 8
+# Neighbouring digits sharing more than this share of the wider one's width lie over
+# each other: not a number.
+INTERLEAVED = 0.6
 # The whole is not a number when at least this share of its digits are unsure.
 UNSURE_SHARE = 1 / 3
 CACHE = 512           # pieces remembered by a NumberReader
@@ -227,7 +237,11 @@ class NumberReader:
                 prediction = reading.read(self.net, whole) or prediction
             predictions.append(prediction)
             pieces.append(tuple(_piece_strokes(strokes, piece)))
-        return NumberReading(number_text(predictions), tuple(predictions), tuple(pieces))
+        text = number_text(predictions)
+        digits = [atoms[i:j] for i, j in cuts]
+        if _interleaved(digits) or _barred(digits, h):
+            text = None
+        return NumberReading(text, tuple(predictions), tuple(pieces))
 
     # -- pieces ------------------------------------------------------------------------
 
@@ -275,14 +289,43 @@ class NumberReader:
         if prediction is None:
             return np.log(DECLINED) * 2 - PER_DIGIT
         height = max(a.y1 for a in piece) - min(a.y0 for a in piece)
-        if prediction.reason not in (None, reading.NOT_SURE) or height < MIN_HEIGHT * h:
+        if height < MIN_HEIGHT * h or prediction.reason in (reading.A_DOT, reading.NESTED):
             p = DECLINED
+        elif prediction.reason == reading.SEVERAL:
+            p = min(prediction.confidence, SEVERAL)
         else:
             p = max(prediction.confidence, DECLINED)
             if _two_tall(piece, h):
                 p *= TWO_TALL
             p *= CUT ** _cuts_in(piece, atoms)
         return float(np.log(p)) - PER_DIGIT
+
+
+def _interleaved(pieces):
+    """Whether two neighbouring digits lie over each other, each spanning most of the
+    other's width (a hash sign, a cross), as the digits of a number do not."""
+    extents = [(min(a.left for a in p), max(a.right for a in p)) for p in pieces]
+    for (a0, a1), (b0, b1) in zip(extents, extents[1:]):
+        shared = min(a1, b1) - max(a0, b0)
+        if shared > INTERLEAVED * max(a1 - a0, b1 - b0, 1e-6):
+            return True
+    return False
+
+
+def _barred(pieces, h):
+    """Whether bars of one digit run across the whole of its neighbour (a hash sign, read
+    as "17": two bars of the "7" cross the "1"), as no number is written."""
+    for a, b in zip(pieces, pieces[1:]):
+        for one, other in ((a, b), (b, a)):
+            tall = [t for t in other if t.y1 - t.y0 >= MIN_HEIGHT * h]
+            if not tall:
+                continue
+            lo, hi = min(t.left for t in tall), max(t.right for t in tall)
+            bars = [f for f in one if f.y1 - f.y0 < MIN_HEIGHT * h
+                    and f.left <= lo + 0.1 * (hi - lo) and f.right >= hi - 0.1 * (hi - lo)]
+            if len(bars) >= 2:
+                return True
+    return False
 
 
 def _two_tall(piece, h):
@@ -292,7 +335,7 @@ def _two_tall(piece, h):
     for k, a in enumerate(tall):
         for b in tall[k + 1:]:
             narrow, wide = sorted((a, b), key=lambda t: t.right - t.left)
-            inset = 0.25 * (wide.right - wide.left)
+            inset = INSET * (wide.right - wide.left)
             if not wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset:
                 return True
     return False
@@ -318,15 +361,26 @@ def _spans(atoms, h):
     # A clear gap after position k: the pen's path up to k ends before all after begins.
     right_of = np.minimum.accumulate([a.left for a in atoms][::-1])[::-1]
     left_of = np.maximum.accumulate([a.right for a in atoms])
-    hard = {k + 1 for k in range(n - 1) if right_of[k + 1] - left_of[k] > HARD_GAP * h}
+    cuts = [k + 1 for k in range(n - 1) if right_of[k + 1] - left_of[k] > HARD_GAP * h]
+    # A gap that leaves only fragments on one side (a detached flag or bar) does not
+    # count: they may join the digit beside them.
+    whole = [a.y1 - a.y0 >= MIN_HEIGHT * h for a in atoms]
+    bounds = [0] + cuts + [n]
+    hard = set()
+    for before, at, after in zip(bounds, bounds[1:], bounds[2:]):
+        if any(whole[before:at]) and any(whole[at:after]):
+            hard.add(at)
     spans = []
     for i in range(n):
-        x0, x1 = np.inf, -np.inf
+        x0, x1, b0, b1 = np.inf, -np.inf, np.inf, -np.inf
         for j in range(i + 1, min(n, i + MAX_ATOMS) + 1):
+            a = atoms[j - 1]
             if j - 1 > i and (j - 1) in hard:
                 break
-            x0, x1 = min(x0, atoms[j - 1].x0), max(x1, atoms[j - 1].x1)
-            if j - 1 > i and x1 - x0 > MAX_WIDTH * h:
+            x0, x1 = min(x0, a.x0), max(x1, a.x1)
+            if a.y1 - a.y0 >= MIN_HEIGHT * h:
+                b0, b1 = min(b0, a.x0), max(b1, a.x1)
+            if j - 1 > i and (x1 - x0 > FRAGMENT_WIDTH * h or b1 - b0 > MAX_WIDTH * h):
                 break
             spans.append((i, j))
     return spans

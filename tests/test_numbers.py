@@ -149,3 +149,20 @@ def test_validation_writers_are_training_writers():
     val = wn.validation_writers(data)
     assert val and not (val & pendigits.HELDOUT_WRITERS)
     assert val < set(map(str, data.writer))
+
+
+def test_a_hash_sign_is_not_a_number(net):
+    """Two strokes and two bars across both: read apart, "1" and a barred "7", but no
+    number is written so."""
+    strokes = [Stroke([(330, 100), (310, 260)]), Stroke([(400, 100), (380, 260)]),
+               Stroke([(280, 150), (450, 150)]), Stroke([(270, 210), (440, 210)])]
+    r = reading.read_number(net, strokes, SIZE)
+    assert r.text is None
+
+
+def test_a_five_with_its_flag_apart_stays_one_digit(net):
+    body = Stroke([(300, 100), (295, 160), (330, 150), (360, 185), (350, 225), (300, 230),
+                   (285, 215)])
+    flag = Stroke([(318, 98), (372, 92)])
+    r = reading.read_number(net, [body, flag], SIZE)
+    assert len(r.digits) == 1
