@@ -32,7 +32,7 @@ is None.  One piece holding every stroke is read as the window reads a single
 digit today (:func:`digitpad.reading.read` of the whole ink), so a single digit
 gives exactly the same :class:`~digitpad.reading.Prediction` as before.
 
-The constants were set on validation writers (``bench/numbers.py
+The constants were set on validation writers (``bench/read_numbers.py
 --validation``: training writers, never the held-out ones).
 """
 from __future__ import annotations

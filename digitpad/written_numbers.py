@@ -1,6 +1,6 @@
 """Numbers (and words) composed from real pen-written digits (letters) of one writer.  Qt-free.
 
-What ``bench/numbers.py`` and the tests write: a writer's isolated samples
+What ``bench/read_numbers.py`` and the tests write: a writer's isolated samples
 (:mod:`digitpad.pendigits`, :mod:`digitpad.letters`) put side by side, each
 scaled to a common height (give or take :data:`HEIGHT_SPREAD`), the gap
 between neighbouring boxes a random share of that height in :data:`GAPS`

@@ -24,29 +24,24 @@ read as one digit, and every single digit read exactly as a lone digit is read;
 generated non-digits declined (except "two digits side by side", which is now a
 number).  Last, the issue's goals in one table.
 
-    python bench/numbers.py                          # held-out writers, the real window
-    python bench/numbers.py --validation             # validation writers (for tuning)
-    python bench/numbers.py --offline                # no Qt: strokes drawn by digitpad.strokes
-    python bench/numbers.py --numbers 600 --words 300 --seed 1 --weights my.npz
+    python bench/read_numbers.py                          # held-out writers, the real window
+    python bench/read_numbers.py --validation             # validation writers (for tuning)
+    python bench/read_numbers.py --offline                # no Qt: strokes drawn by digitpad.strokes
+    python bench/read_numbers.py --numbers 600 --words 300 --seed 1 --weights my.npz
 
 Data: ``../shared/pen-digits`` and ``../shared/pen-letters`` (CC BY 4.0: Guyon et al.,
 UNIPEN project, ICPR 1994; Unipen Consortium, Zenodo, doi 10.5281/zenodo.1195803).
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# This file is named like the standard library's ``numbers``, which NumPy imports: take
-# its folder off the module path before anything else is imported.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 import argparse
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
