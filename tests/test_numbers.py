@@ -3,7 +3,7 @@ pen digits."""
 import numpy as np
 import pytest
 
-from digitpad import numbers, pendigits, reading, store
+from digitpad import numbers, pendigits, reading, segments, store
 from digitpad import written_numbers as wn
 from digitpad.strokes import Stroke, render
 
@@ -78,10 +78,10 @@ def test_a_stroke_through_two_digits_is_cut_into_candidates(net):
     t = np.linspace(0, 2 * np.pi, 40)
     zero_pts = [(300 - 35 * np.sin(a), 220 - 60 * (1 - np.cos(a))) for a in t]
     stroke = Stroke([(120, 100), (124, 220), (170, 226), (300, 220)] + zero_pts[1:])
-    atoms = numbers.atoms_of([stroke])
+    atoms = segments.atoms_of([stroke])
     assert len(atoms) >= 2 and {a.stroke for a in atoms} == {0}
     assert atoms[0].right < 200 and atoms[-1].left > 200      # the 1, then the 0
-    assert len(numbers.atoms_of([zero(180)])) == 1
+    assert len(segments.atoms_of([zero(180)])) == 1
 
 
 def test_a_scribble_is_not_a_number(net):
