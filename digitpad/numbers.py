@@ -112,6 +112,10 @@ class NumberReader:
         n = len(atoms)
         spans = segments.spans(atoms, h)
         keys = {span: self._key(strokes, atoms[span[0]:span[1]]) for span in spans}
+        if whole is not None:
+            if reading.read(self.net, whole) is None:
+                return None                   # every stroke rubbed out
+            self._read_whole(keys.setdefault((0, n), self._key(strokes, atoms)), whole)
         self._read_pieces(strokes, atoms, spans, keys, size, h)
         score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms)
                  for span in spans}
@@ -129,12 +133,12 @@ class NumberReader:
         cuts.reverse()
         predictions, pieces = [], []
         for i, j in cuts:
-            piece = atoms[i:j]
             prediction = self._cache[keys[(i, j)]][0]
-            if len(cuts) == 1 and whole is not None:
-                prediction = reading.read(self.net, whole) or prediction
-            predictions.append(prediction)
-            pieces.append(tuple(_piece_strokes(strokes, piece)))
+            if prediction is not None:          # None: a piece rubbed out entirely
+                predictions.append(prediction)
+                pieces.append(tuple(_piece_strokes(strokes, atoms[i:j])))
+        if not predictions:
+            return None
         text = number_text(predictions)
         digits = [atoms[i:j] for i, j in cuts]
         if segments.interleaved(digits) or segments.barred(digits, h):
@@ -153,6 +157,14 @@ class NumberReader:
                  for a in sorted(piece, key=lambda a: (a.stroke, a.start))]
         erasers = [(s.width, s.array().tobytes()) for s in strokes[first + 1:] if s.erase]
         return tuple(parts), tuple(erasers)
+
+    def _read_whole(self, key, whole):
+        """Every stroke as one piece, read from the caller's ink exactly as a single digit
+        is read (:func:`digitpad.reading.read`)."""
+        if key in self._cache:
+            self._cache.move_to_end(key)
+        else:
+            self._cache[key] = (reading.read(self.net, whole), None)
 
     def _read_pieces(self, strokes, atoms, spans, keys, size, h):
         """Prepare every piece not yet read and read them in one batch."""
