@@ -146,3 +146,16 @@ def test_reads_live_while_the_next_digit_is_drawn(window):
     assert window.number.text == "101"         # the stroke being drawn is read too
     QTest.mouseRelease(window.canvas, Qt.LeftButton, Qt.NoModifier, pts[-1])
     assert window.number.text == "101"
+
+
+def test_an_opened_image_of_a_number_is_read(window, tmp_path):
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (420, 200), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line([(80, 30), (76, 170)], fill=0, width=14)
+    draw.ellipse((150, 30, 230, 170), outline=0, width=14)
+    image.save(tmp_path / "ten.png")
+    assert window.open_image(tmp_path / "ten.png")
+    assert window.number.text == "10"
+    assert window.number_view.strip.isVisible()

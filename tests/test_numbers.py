@@ -166,3 +166,13 @@ def test_a_five_with_its_flag_apart_stays_one_digit(net):
     flag = Stroke([(318, 98), (372, 92)])
     r = reading.read_number(net, [body, flag], SIZE)
     assert len(r.digits) == 1
+
+
+def test_an_image_of_a_number_reads_group_by_group(net):
+    ink = render([one(100), zero(180), seven(300), Stroke([(312, 165), (350, 162)])], SIZE)
+    r = numbers.read_number_ink(net, ink)
+    assert r.text == "107"
+    single = render([seven(300)], SIZE)
+    (p,) = numbers.read_number_ink(net, single).digits
+    assert p.probabilities == reading.read(net, single).probabilities
+    assert numbers.read_number_ink(net, np.zeros((50, 50), np.float32)) is None

@@ -32,7 +32,7 @@ from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from digitpad import numbers, reading, store
+from digitpad import numbers, store
 from digitpad.about import about_html
 from digitpad.mnist import session_loader
 from digitpad.session import Session
@@ -219,15 +219,14 @@ class MainWindow(QMainWindow):
         self._show(number)
 
     def _read_number(self):
-        """The sheet read as a number (a NumberReading of one digit for an opened image)."""
+        """The sheet read as a number: from its strokes, or from its ink when an image was
+        opened (groups of ink; see :func:`digitpad.numbers.read_number_ink`)."""
         net = self.model.network
         if self._reader is None or self._reader.net is not net:
             self._reader = numbers.NumberReader(net)
         ink = self.canvas.ink()
         if self.canvas.has_image():
-            prediction = reading.read(net, ink)
-            return None if prediction is None else numbers.NumberReading(
-                numbers.number_text([prediction]), (prediction,), (tuple(self.canvas.strokes),))
+            return numbers.read_number_ink(net, ink)
         size = (self.canvas.width(), self.canvas.height())
         return self._reader.read(self.canvas.strokes_so_far, size, whole=ink)
 
