@@ -113,7 +113,7 @@ class NumberReader:
         spans = segments.spans(atoms, h)
         keys = {span: self._key(strokes, atoms[span[0]:span[1]]) for span in spans}
         if whole is not None:
-            if reading.read(self.net, whole) is None:
+            if preprocess.crop_to_ink(whole) is None:
                 return None                   # every stroke rubbed out
             self._read_whole(keys.setdefault((0, n), self._key(strokes, atoms)), whole)
         self._read_pieces(strokes, atoms, spans, keys, size, h)
