@@ -115,7 +115,8 @@ class NumberReader:
         if whole is not None:
             if preprocess.crop_to_ink(whole) is None:
                 return None                   # every stroke rubbed out
-            self._read_whole(keys.setdefault((0, n), self._key(strokes, atoms)), whole)
+            if (0, n) in spans:               # one digit, maybe: read as a single digit is
+                self._read_whole(keys[(0, n)], whole)
         self._read_pieces(strokes, atoms, spans, keys, size, h)
         score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms)
                  for span in spans}
