@@ -240,8 +240,11 @@ def stall_while_training(window, mnist_dir, seconds):
     return late, len(ticks), last
 
 
-def number_latency(digits, seed=0, weights=None, size=(1100, 600), pen=18, numbers_count=5):
-    """Issue 17: reads of a growing number, point by point; prints the medians and worst."""
+def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
+    """Issue 17: reads of a growing number, point by point; prints the medians and worst.
+
+    The sheet is 600 px tall and wide enough for digits 120 px tall (95 px a digit)."""
+    size = (max(1100, 95 * digits), 600)
     from digitpad import numbers, pendigits, store
     from digitpad import written_numbers as wn
     from digitpad.strokes import Stroke
@@ -269,7 +272,8 @@ def number_latency(digits, seed=0, weights=None, size=(1100, 600), pen=18, numbe
         right += result.text == "".join(map(str, written.labels))
     v = np.array(spent)
     print(f"reading a {digits}-digit number as it is drawn ({numbers_count} numbers by "
-          f"held-out writers, {len(v)} reads, one per mouse event; Qt-free: the read alone)")
+          f"held-out writers on a {size[0]}x{size[1]} sheet, pen {pen} px, {len(v)} reads, "
+          "one per mouse event; Qt-free: the read alone)")
     print(f"  read: median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "
           f"max {ms(v.max())}")
     print(f"  numbers read right at the end: {right}/{numbers_count}")
