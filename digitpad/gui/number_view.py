@@ -24,12 +24,12 @@ def digit_text(prediction):
     return "?" if prediction.digit is None else str(prediction.digit)
 
 
-def verdict_html(number, selected):
-    """The number as rich text, each digit a link (``href`` its index), the selected
-    one underlined."""
+def verdict_html(number, selected, color="#000000"):
+    """The number as rich text, each digit a link (``href`` its index) in ``color``, the
+    selected one underlined."""
     parts = []
     for i, p in enumerate(number.digits):
-        style = "color: palette(window-text); text-decoration: " + (
+        style = f"color: {color}; text-decoration: " + (
             "underline" if i == selected else "none")
         parts.append(f'<a href="{i}" style="{style}">{digit_text(p)}</a>')
     return "".join(parts)
@@ -115,7 +115,8 @@ class NumberView:
         if number is None or len(number) < 2:
             self.strip.hide()
             return
-        self.panel.verdict.setText(verdict_html(number, selected))
+        color = self.panel.verdict.palette().windowText().color().name()
+        self.panel.verdict.setText(verdict_html(number, selected, color))
         self.panel.caption.setText(caption_text(number, selected))
         self.strip.show_digits(number, selected)
         self.strip.show()
