@@ -81,9 +81,20 @@ def test_a_word_is_not_a_number(window):
         written = wn.fit(wn.compose(data, rng.choice(mine, 4), rng, H, gaps=(0.1, 0.4)),
                          window.canvas.width(), window.canvas.height(), 12)
         draw(window.canvas, written.strokes)
-        declined += window.number.text is None
+        if window.number.text is None:
+            declined += 1
+            assert window.prediction.digit is None       # read as one drawing: declined
+            assert window.selected_digit is None
+            assert not window.number_view.strip.isVisible()
         window.clear()
     assert declined >= 3
+
+
+def test_a_cross_is_read_as_one_drawing_not_as_eleven(window):
+    draw(window.canvas, [line((200, 150), (300, 270)), line((300, 150), (200, 270))])
+    assert window.number.text is None
+    assert window.prediction.digit is None
+    assert window.panel.verdict.text() == "?"
 
 
 def test_clicking_a_digit_selects_it(window, qtbot):

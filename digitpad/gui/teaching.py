@@ -52,7 +52,7 @@ class Teaching(QObject):
         if not any(not s.erase for s in canvas.strokes):
             say("Draw the digit first: only drawings are kept (not opened images).", 5000)
             return None
-        number = w.number if w.number is not None and len(w.number) > 1 else None
+        number = w.number if w.selected_digit is not None and len(w.number) > 1 else None
         if number is not None and not number.strokes[w.selected_digit]:
             number = None                 # a number read from an opened image: no strokes
         strokes = canvas.strokes if number is None else list(number.strokes[w.selected_digit])

@@ -32,7 +32,7 @@ from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from digitpad import numbers, store
+from digitpad import numbers, reading, store
 from digitpad.about import about_html
 from digitpad.mnist import session_loader
 from digitpad.session import Session
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.number = None               # numbers.NumberReading, or None for an empty sheet
         self._reader = None              # the numbers.NumberReader of the model in use
         self._picked = None              # the digit the person selected (None: least sure)
+        self._whole = None               # the sheet read as one drawing, when not a number
         self.retrain_dialog = None
         self._last_reading = 0.0
 
@@ -214,6 +215,10 @@ class MainWindow(QMainWindow):
         if self.model is not None and not empty:
             number = self._read_number()
         self.number = number
+        # Not a number (a word, a scribble): the sheet is read as one drawing, as ever.
+        self._whole = None
+        if number is not None and number.text is None and len(number) > 1:
+            self._whole = reading.read(self.model.network, self.canvas.ink())
         if number is None or self._picked is not None and self._picked >= len(number):
             self._picked = None
         self._show(number)
@@ -232,20 +237,24 @@ class MainWindow(QMainWindow):
 
     @property
     def selected_digit(self):
-        """The index of the digit the bars show: the one clicked, else the least sure."""
-        if self.number is None:
+        """The index of the digit the bars show: the one clicked, else the least sure; None
+        when the sheet is empty or holds no number (the bars show the whole drawing)."""
+        if self.number is None or self._whole is not None:
             return None
         return self._picked if self._picked is not None else self.number.least_sure
 
     @Slot(int)
     def select_digit(self, index):
         """Show digit ``index`` of the number in the bars, the preview and the views."""
-        if self.number is not None and 0 <= index < len(self.number):
+        if self.selected_digit is not None and 0 <= index < len(self.number):
             self._picked = index
             self._show(self.number)
 
     def _show(self, number):
-        prediction = None if number is None else number.digits[self.selected_digit]
+        if self._whole is not None:
+            prediction, number = self._whole, None
+        else:
+            prediction = None if number is None else number.digits[self.selected_digit]
         self.prediction = prediction
         self.panel.show_reading(prediction, has_model=self.model is not None,
                                 empty=self.canvas.is_empty())
