@@ -122,6 +122,16 @@ class Canvas(QWidget):
         """At least one stroke on the sheet draws (is not an eraser stroke); O(1)."""
         return self._drawn > 0
 
+    @property
+    def strokes_so_far(self):
+        """The strokes on the sheet and the one being drawn, if any (copies)."""
+        current = [] if self._current is None else [self._current]
+        return [Stroke(list(s.points), s.width, s.erase) for s in self._strokes + current]
+
+    def has_image(self):
+        """Whether an opened image lies under the strokes."""
+        return self._background is not None
+
     def is_empty(self):
         """Nothing on the sheet: no stroke and no opened image."""
         return not self._strokes and self._background is None and self._current is None
