@@ -65,7 +65,11 @@ CUT = 0.3
 PER_DIGIT = 0.05
 # The whole is not a number when at least this share of its digits are unsure.
 UNSURE_SHARE = 1 / 3
-CACHE = 512           # pieces remembered by a NumberReader
+CACHE = 512           # pieces remembered by a NumberReader (at least one read's pieces)
+# A sheet of more atoms than this (strokes and their cut parts; a 20-digit number written
+# in several strokes a digit has about 60) is read as one drawing, as the window read any
+# sheet before numbers: the candidates grow with the atoms, and a read must stay bounded.
+MAX_ATOMS = 120
 
 @dataclass(frozen=True)
 class NumberReading:
@@ -108,6 +112,8 @@ class NumberReader:
         atoms = segments.atoms_of(strokes)
         if not atoms:
             return None
+        if len(atoms) > MAX_ATOMS:
+            return self._one_drawing(strokes, atoms, size, whole)
         h = segments.line_height(atoms)
         n = len(atoms)
         spans = segments.spans(atoms, h)
@@ -145,6 +151,15 @@ class NumberReader:
         if segments.interleaved(digits) or segments.barred(digits, h):
             text = None
         return NumberReading(text, tuple(predictions), tuple(pieces))
+
+    def _one_drawing(self, strokes, atoms, size, whole):
+        """Every stroke read together as one drawing (a single "digit", mostly declined)."""
+        ink = whole if whole is not None else _ink(strokes, atoms, size)
+        prediction = None if ink is None else reading.read(self.net, ink)
+        if prediction is None:
+            return None
+        return NumberReading(number_text([prediction]), (prediction,),
+                             (tuple(_piece_strokes(strokes, atoms)),))
 
     # -- pieces ------------------------------------------------------------------------
 
@@ -192,8 +207,9 @@ class NumberReader:
                 prediction = _prediction(probs[k], p.image, reading.input_check(p))
                 k += 1
             self._cache[key] = (prediction, None if p is None else p.height)
-            while len(self._cache) > self._size:
-                self._cache.popitem(last=False)
+        # Forget the oldest pieces, never one of this read's (they are scored next).
+        while len(self._cache) > max(self._size, len(keys)):
+            self._cache.popitem(last=False)
 
     def _score(self, key, piece, h, atoms):
         prediction, _ = self._cache[key]

@@ -176,3 +176,23 @@ def test_an_image_of_a_number_reads_group_by_group(net):
     (p,) = numbers.read_number_ink(net, single).digits
     assert p.probabilities == reading.read(net, single).probabilities
     assert numbers.read_number_ink(net, np.zeros((50, 50), np.float32)) is None
+
+
+def test_a_sheet_of_many_strokes_is_read_as_one_drawing_in_bounded_time(net):
+    # Hundreds of strokes are no number anyone writes; the candidates would grow with them.
+    import time
+    rng = np.random.default_rng(0)
+    many = [Stroke([tuple(p) for p in rng.uniform(20, 600, (4, 2))], 10)
+            for _ in range(numbers.MAX_ATOMS + 1)]
+    start = time.perf_counter()
+    r = numbers.read_number(net, many, (640, 640))
+    assert time.perf_counter() - start < 5
+    assert len(r) == 1 and r.text is None and len(r.strokes[0]) == len(many)
+
+
+def test_a_reader_with_a_small_cache_still_scores_every_piece(net):
+    # One read may hold more candidate pieces than the cache; none may be forgotten mid-read.
+    strokes = [one(40), zero(120), seven(240), one(360), zero(440)]
+    expected = numbers.read_number(net, strokes, SIZE).text
+    assert expected == "10710"
+    assert numbers.NumberReader(net, cache=2).read(strokes, SIZE).text == expected

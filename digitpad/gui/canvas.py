@@ -124,9 +124,12 @@ class Canvas(QWidget):
 
     @property
     def strokes_so_far(self):
-        """The strokes on the sheet and the one being drawn, if any (copies)."""
-        current = [] if self._current is None else [self._current]
-        return [Stroke(list(s.points), s.width, s.erase) for s in self._strokes + current]
+        """The strokes on the sheet and a copy of the one being drawn, if any (a new list;
+        the finished strokes themselves, which the canvas never changes)."""
+        current = self._current
+        if current is None:
+            return list(self._strokes)
+        return self._strokes + [Stroke(list(current.points), current.width, current.erase)]
 
     def has_image(self):
         """Whether an opened image lies under the strokes."""
