@@ -38,6 +38,15 @@
    the worst lateness of a tick is the longest the event loop was kept from
    running.
 
+4. Reading a number (``--number-digits N``: only this, then stop).  A number of N
+   real pen digits by one held-out writer (:mod:`digitpad.written_numbers`, gaps
+   -0.1..0.6 of the height) is drawn point by point, as mouse events would grow it;
+   after every point the sheet's strokes so far (the stroke being drawn
+   included) are read by one :class:`digitpad.numbers.NumberReader`, as the window
+   will read them.  Qt-free: the reading alone (candidates, drawing the new pieces,
+   preprocessing, one forward pass, the dynamic programme), not the painting.
+   ``--number-digits 6`` and ``--number-digits 20`` are issue 17's cases.
+
 Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
 """
 from __future__ import annotations
@@ -287,6 +296,46 @@ def stall_while_training(window, mnist_dir, seconds):
     return late, len(ticks), last
 
 
+def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
+    """Issue 17: reads of a growing number, point by point; prints the medians and worst.
+
+    The sheet is 600 px tall and wide enough for digits 120 px tall (95 px a digit)."""
+    size = (max(1100, 95 * digits), 600)
+    from digitpad import numbers, pendigits, store
+    from digitpad import written_numbers as wn
+    from digitpad.strokes import Stroke
+
+    model = store.load(weights) if weights else store.load_shipped()
+    data = pendigits.load_heldout()
+    groups = wn.by_writer(data, pendigits.HELDOUT_WRITERS)
+    rng = np.random.default_rng(seed)
+    writers = sorted(w for w in groups if len(groups[w]) >= digits // 2)
+    spent, right = [], 0
+    for _ in range(numbers_count):
+        w = writers[rng.integers(len(writers))]
+        indices = rng.choice(groups[w], digits)
+        height = min(120, 0.9 * size[0] / (0.8 * digits))
+        written = wn.fit(wn.compose(data, indices, rng, height), size[0], size[1], pen)
+        reader = numbers.NumberReader(model.network)
+        done = []
+        for s in written.strokes:
+            pts = [tuple(p) for p in np.rint(s)]
+            for k in range(1, len(pts) + 1):
+                start = time.perf_counter()
+                result = reader.read(done + [Stroke(pts[:k], pen)], size)
+                spent.append(time.perf_counter() - start)
+            done.append(Stroke(pts, pen))
+        right += result.text == "".join(map(str, written.labels))
+    v = np.array(spent)
+    print(f"reading a {digits}-digit number as it is drawn ({numbers_count} numbers by "
+          f"held-out writers on a {size[0]}x{size[1]} sheet, pen {pen} px, {len(v)} reads, "
+          "one per mouse event; Qt-free: the read alone)")
+    print(f"  read: median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "
+          f"max {ms(v.max())}")
+    print(f"  numbers read right at the end: {right}/{numbers_count}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--strokes", type=int, default=30)
@@ -304,7 +353,11 @@ def main(argv=None):
                              f"with (default {REFERENCE}; 'none' to skip)")
     parser.add_argument("--awkward-repeats", type=int, default=20,
                         help="reads of each awkward drawing (0: skip them)")
+    parser.add_argument("--number-digits", type=int, default=0,
+                        help="only time reading a number of this many digits (issue 17)")
     args = parser.parse_args(argv)
+    if args.number_digits:
+        return number_latency(args.number_digits, args.seed, args.weights)
 
     from digitpad import store
     from digitpad.gui.views import NAMES

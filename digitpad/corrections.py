@@ -340,8 +340,11 @@ def render(correction, rng=None, pen_width=None, supersample=2, tick=None):
 DRAWING_PHASE = "Drawing your corrections"
 
 
-def correction_images(corrections, rng, copies=40, should_stop=None, progress=None):
+def correction_images(corrections, rng, copies=40, should_stop=None, progress=None, vary=None):
     """Each correction drawn ``copies`` times differently, as 28x28 uint8, with labels.
+
+    ``vary(strokes, rng)``, if given, changes the strokes of every copy but the first (the
+    drawing as it was) before it is drawn (Learn's variety, :func:`digitpad.teach.vary`).
 
     ``should_stop()`` is asked every thousand points drawn (a large drawing takes
     seconds: Cancel must not wait for it); a yes raises
@@ -360,7 +363,8 @@ def correction_images(corrections, rng, copies=40, should_stop=None, progress=No
         for j in range(copies):
             if progress is not None:
                 progress(DRAWING_PHASE, k * copies + j, total)
-            image = preprocess.to_mnist(render(c, rng, tick=tick))
+            drawn = c if vary is None or j == 0 else Correction(vary(c.strokes, rng), c.label)
+            image = preprocess.to_mnist(render(drawn, rng, tick=tick))
             if image is not None:
                 images.append(preprocess.to_uint8(image))
                 labels.append(c.label)

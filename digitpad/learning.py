@@ -9,7 +9,8 @@ line are made and described the same way (the recipes themselves are in
   reporting through callbacks;
 * :func:`model_meta`, the one place that builds a trained model's metadata;
 * :func:`fine_tune` and :func:`learn_from_corrections`, Learn's whole job:
-  adapt a network to the person's corrections without forgetting MNIST.
+  adapt a network to the person's corrections without forgetting MNIST (the
+  recipe, its ingredients and how each was measured: :mod:`digitpad.teach`).
 """
 from __future__ import annotations
 
@@ -20,10 +21,9 @@ import time
 import numpy as np
 
 from digitpad.model.network import average
-from digitpad.model.train import TrainConfig, train
+from digitpad.model.train import train
 
-from . import __version__, corrections, datasets, nondigits, pendigits, recipes
-from .corrections import correction_images
+from . import __version__, corrections, datasets, recipes
 from .side_by_side import CannotShare, train_side_by_side
 
 
@@ -221,51 +221,20 @@ def model_meta(*, accuracy, source, config=None, images=None, seconds=None, pare
 
 # -- Learn from my corrections --------------------------------------------------------
 
-def fine_tune(net, corrections, mnist, rng, *, copies=40, mnist_samples=10000,
-              pen_samples=1500, outliers=500, guard=4000, epochs=2, lr=1e-4,
-              augment_strength=0.5, **callbacks):
-    """A copy of ``net`` adapted to ``corrections`` without forgetting MNIST.
+def fine_tune(net, corrections, mnist, rng, recipe=None, **callbacks):
+    """A copy of ``net`` adapted to ``corrections`` without forgetting MNIST, letters or
+    "not a digit": :func:`digitpad.teach.learn` by ``recipe`` (default Learn's,
+    :class:`digitpad.teach.Recipe`).
 
     ``mnist`` has ``train_images`` / ``train_labels`` (``model.data.Mnist``);
-    ``rng`` a NumPy Generator.  The training set is every correction drawn
-    ``copies`` times, ``mnist_samples`` random MNIST digits and
-    ``pen_samples`` rendered pen digits of the shipped training writers,
-    and ``outliers`` generated non-digits (label -1, so that "not a digit"
-    is not forgotten either), plus ``guard`` more MNIST digits of the classes
-    the network misread the corrections as; ``epochs`` of Adam at ``lr`` from
-    the present weights.  ``callbacks`` (``on_batch``, ``on_epoch``,
-    ``should_stop``) go to :func:`digitpad.model.train.train`.
-    Returns the new :class:`model.network.MLP`; ``net`` is unchanged.
+    ``rng`` a NumPy Generator; ``callbacks`` (``on_batch``, ``on_epoch``,
+    ``should_stop``) go to :func:`digitpad.model.train.train` (``should_stop`` is also
+    asked while the corrections and the replay are drawn).  Returns the new
+    :class:`model.network.MLP`; ``net`` is unchanged.
     """
-    corrections = list(corrections)
-    if not corrections:
-        raise ValueError("there are no corrections to learn from")
-    own, own_labels = correction_images(corrections, rng, copies,
-                                        should_stop=callbacks.get("should_stop"))
-    pick = rng.choice(len(mnist.train_images), size=min(mnist_samples,
-                                                         len(mnist.train_images)),
-                      replace=False)
-    parts = [(own, own_labels), (mnist.train_images[pick], mnist.train_labels[pick])]
-    # The digits the network used to read the corrections as are the ones at risk
-    # (teach it a European 1 and some 7s start to look like 1s): show it more of them.
-    at_risk = sorted(set(net.classify(own)[net.classify(own) != own_labels].tolist()))
-    if at_risk and guard:
-        pool = np.flatnonzero(np.isin(mnist.train_labels, at_risk))
-        pick = rng.choice(pool, size=min(guard, len(pool)), replace=False)
-        parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
-    if pen_samples:
-        pens = pendigits.load()
-        sub = pens.subset(rng.choice(len(pens), size=min(pen_samples, len(pens)),
-                                     replace=False))
-        parts.append(pendigits.to_images(sub, rng, should_stop=callbacks.get("should_stop")))
-    if outliers:
-        parts.append((nondigits.outlier_images(rng, outliers), np.full(outliers, -1)))
-    images = np.concatenate([p[0] for p in parts])
-    labels = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
-    config = TrainConfig(hidden=tuple(net.sizes[1:-1]), epochs=epochs, lr=lr,
-                         schedule="cosine", augment=True, augment_strength=augment_strength,
-                         seed=int(rng.integers(2 ** 31)))
-    return train(config, images, labels, init=net, **callbacks).network
+    from . import teach
+    return teach.learn(net, corrections, mnist, rng, recipe or teach.Recipe(),
+                       **callbacks).network
 
 
 def learn_from_corrections(network, meta, mnist, *, seed=None, status=lambda text: None,

@@ -92,3 +92,15 @@ def read(net, ink):
     if prepared is None:
         return None
     return read_image(net, prepared.image, input_check(prepared))
+
+
+def read_number(net, strokes, size=None, whole=None):
+    """Read strokes as a number: a :class:`digitpad.numbers.NumberReading` (its ``text``,
+    a :class:`Prediction` per digit and each digit's strokes), or None for no ink.
+
+    See :mod:`digitpad.numbers`, which cuts the strokes into digits and reads each
+    one as :func:`read` reads a single digit.
+    """
+    from . import numbers
+
+    return numbers.read_number(net, strokes, size, whole)

@@ -230,6 +230,24 @@ def test_predict(capsys, folder, small_model):
     assert sum(float(p) for _, p in pairs) == pytest.approx(1, abs=0.02)
 
 
+def test_predict_reads_a_number_digit_by_digit(capsys, folder, shipped):
+    image = Image.new("L", (420, 200), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line([(80, 30), (76, 170)], fill=0, width=14)                     # 1
+    draw.ellipse((150, 30, 230, 170), outline=0, width=14)                 # 0
+    draw.line([(280, 35), (360, 35), (310, 170)], fill=0, width=14)        # 7
+    image.save(folder / "number.png")
+    status, out, err = run(capsys, "predict", folder / "number.png", "--weights", shipped,
+                           "--explain")
+    assert status == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == f"{folder / 'number.png'}: the number 107 (3 digits)"
+    assert [line.split()[:3] for line in lines if line.startswith("  digit")] == [
+        ["digit", "1:", "1"], ["digit", "2:", "0"], ["digit", "3:", "7"]]
+    assert sorted(p.name for p in folder.glob("number-digit*-explained.png")) == [
+        f"number-digit{i}-explained.png" for i in (1, 2, 3)]
+
+
 def test_predict_goes_on_past_bad_images(capsys, folder, small_model):
     Image.new("L", (50, 50), 255).save(folder / "blank.png")
     (folder / "text.png").write_text("not an image")

@@ -39,14 +39,15 @@ def test_a_lone_dot_is_not_a_digit(window):
     assert window.panel.caption.text().startswith("not sure")
 
 
-def test_two_digits_side_by_side_are_not_a_digit(window):
+def test_two_digits_side_by_side_are_a_number(window):
     data = pendigits.load()
     one, seven = (data.strokes(int(np.flatnonzero(data.labels == d)[0])) for d in (1, 7))
     pair = pendigits.bounds(one)
     right = [s - (pendigits.bounds(seven)[0], 0) + (pair[2] + (pair[3] - pair[1]) * 0.4, 0)
              for s in seven]
-    p = replay(window, one + right, np.random.default_rng(2))
-    assert p is not None and p.digit is None
+    replay(window, one + right, np.random.default_rng(2))
+    assert window.number.text == "17"
+    assert [len(s) for s in window.number.strokes] == [len(one), len(seven)]
 
 
 def test_a_scribble_is_not_a_digit(window):

@@ -1,5 +1,5 @@
-"""``digitpad predict IMAGE...``: read the digit in image files as the window would,
-and with ``--explain`` say why."""
+"""``digitpad predict IMAGE...``: read the digit, or the number, in image files as the
+window would, and with ``--explain`` say why (digit by digit for a number)."""
 from __future__ import annotations
 
 import sys
@@ -11,9 +11,10 @@ from .common import EXIT_USAGE, UsageError, digit_arg, fail, load_model, path_ar
 
 
 def add_predict_command(commands):
-    p = commands.add_parser("predict", help="read the digit in image files",
+    p = commands.add_parser("predict", help="read the digit or number in image files",
                             description="Read the digit in each image file, as the window "
-                                        "would: prints the digit and the ten probabilities.")
+                                        "would: prints the digit and the ten probabilities; "
+                                        "for a number, the number and each digit's.")
     p.add_argument("images", nargs="+", type=path_arg, metavar="IMAGE")
     p.add_argument("--weights", type=path_arg, metavar="WEIGHTS",
                    help="a .npz weight file (default: the model the window opens with: "
@@ -32,30 +33,48 @@ def add_predict_command(commands):
 
 def run_predict(args):
     from digitpad.images import ImageError, load_ink
-    from digitpad.reading import read
+    from digitpad.numbers import read_number_ink
 
     net = predict_model(args.weights)
     status = 0
     for file in args.images:
         try:
-            prediction = read(net, load_ink(file))
+            number = read_number_ink(net, load_ink(file))
         except ImageError as e:
             fail(e, EXIT_USAGE)
             status = EXIT_USAGE
             continue
-        print(f"{file}: {format_prediction(prediction)}")
-        if args.explain and prediction is not None and not explain(net, prediction, file,
-                                                                   args.against):
-            status = EXIT_USAGE
+        if number is None or len(number) == 1:
+            prediction = None if number is None else number.digits[0]
+            print(f"{file}: {format_prediction(prediction)}")
+            if args.explain and prediction is not None and not explain(net, prediction, file,
+                                                                       args.against):
+                status = EXIT_USAGE
+            continue
+        print(f"{file}: {format_number(number)}")
+        for i, prediction in enumerate(number.digits):
+            print(f"  digit {i + 1}: {format_prediction(prediction)}")
+            if args.explain and not explain(net, prediction, file, args.against,
+                                            suffix=f"-digit{i + 1}"):
+                status = EXIT_USAGE
     return status
+
+
+def format_number(number):
+    """"the number 1969 (4 digits)", or "not a number (3 marks: ?1??)"."""
+    shown = "".join("?" if p.digit is None else str(p.digit) for p in number.digits)
+    if number.text is None:
+        return f"not a number ({len(number)} marks: {shown})"
+    return f"the number {number.text} ({len(number)} digits)"
 
 
 EXPLAINED = "-explained"
 MAP_SCALE = 10          # the map's pixels per input pixel
 
 
-def explain(net, prediction, file, against=None):
-    """Print the margin's split and save the pixel map beside ``file``; False if not saved."""
+def explain(net, prediction, file, against=None, suffix=""):
+    """Print the margin's split and save the pixel map beside ``file`` (its name ending in
+    ``suffix``, e.g. one digit of a number); False if not saved."""
     from PIL import Image
 
     from digitpad import insight
@@ -68,7 +87,7 @@ def explain(net, prediction, file, against=None):
     print(f"  why {digit}, not {against}: margin {ink + bias:.2f} (logits) = {ink:+.2f} from "
           f"the ink {bias:+.2f} from the biases")
     try:
-        out, note = explained_path(file)
+        out, note = explained_path(file, suffix)
         picture = Image.fromarray(insight.tint(prediction.image, pixel_map))
         with open(out, "xb") as f:             # never over a file, even one made just now
             picture.resize((28 * MAP_SCALE, 28 * MAP_SCALE), Image.NEAREST).save(f, "PNG")
@@ -80,12 +99,12 @@ def explain(net, prediction, file, against=None):
     return True
 
 
-def explained_path(file):
+def explained_path(file, suffix=""):
     """Where the map of ``file`` goes: beside it, never over a file, never into the
     shipped model's folder.  Returns ``(path, note)``, the note saying when the plain
     name was taken."""
     file = Path(file)
-    first = file.with_name(f"{file.stem}{EXPLAINED}.png")
+    first = file.with_name(f"{file.stem}{suffix}{EXPLAINED}.png")
     try:
         shipped = store.shipped_path().parent.resolve()
         inside = first.resolve().parent == shipped
@@ -96,7 +115,7 @@ def explained_path(file):
                          "beside; copy the image elsewhere")
     path, n = first, 2
     while path.exists():
-        path = file.with_name(f"{file.stem}{EXPLAINED}-{n}.png")
+        path = file.with_name(f"{file.stem}{suffix}{EXPLAINED}-{n}.png")
         n += 1
     return path, "" if path == first else f"; {first.name} exists and was kept"
 

@@ -122,6 +122,19 @@ class Canvas(QWidget):
         """At least one stroke on the sheet draws (is not an eraser stroke); O(1)."""
         return self._drawn > 0
 
+    @property
+    def strokes_so_far(self):
+        """The strokes on the sheet and a copy of the one being drawn, if any (a new list;
+        the finished strokes themselves, which the canvas never changes)."""
+        current = self._current
+        if current is None:
+            return list(self._strokes)
+        return self._strokes + [Stroke(list(current.points), current.width, current.erase)]
+
+    def has_image(self):
+        """Whether an opened image lies under the strokes."""
+        return self._background is not None
+
     def is_empty(self):
         """Nothing on the sheet: no stroke and no opened image."""
         return not self._strokes and self._background is None and self._current is None

@@ -48,20 +48,29 @@ class Teaching(QObject):
         self.learn_dialog = self.corrections_dialog = None
 
     def teach(self, digit):
-        """Keep the drawing on the sheet as a ``digit``, then clear the sheet for the next."""
-        canvas, say = self.window.canvas, self.window.statusBar().showMessage
+        """Keep the drawing on the sheet as a ``digit``, then clear the sheet for the next.
+
+        On a sheet holding a number, only the selected digit's strokes are kept, and
+        the number stays on the sheet."""
+        w = self.window
+        canvas, say = w.canvas, w.statusBar().showMessage
         if not canvas.has_drawing():
             say("Draw the digit first: only drawings are kept (not opened images).", 5000)
             return None
+        number = w.number if w.selected_digit is not None and len(w.number) > 1 else None
+        if number is not None and not number.strokes[w.selected_digit]:
+            number = None                 # a number read from an opened image: no strokes
+        strokes = canvas.strokes if number is None else list(number.strokes[w.selected_digit])
         try:
-            kept = corrections.add(canvas.strokes, digit,
-                                   canvas=(canvas.width(), canvas.height()))
+            kept = corrections.add(strokes, digit, canvas=(canvas.width(), canvas.height()))
         except (OSError, ValueError) as e:
-            QMessageBox.warning(self.window, "Cannot keep the drawing", str(e))
+            QMessageBox.warning(w, "Cannot keep the drawing", str(e))
             return None
         n = corrections.count()
-        canvas.clear()
-        say(f"Kept as a {digit} ({n} correction{'s' if n != 1 else ''}). "
+        what = "Kept as" if number is None else f"Kept digit {w.selected_digit + 1} as"
+        if number is None:
+            canvas.clear()
+        say(f"{what} a {digit} ({n} correction{'s' if n != 1 else ''}). "
             "Model > Learn from my corrections teaches them to the model.", 8000)
         self._changed()
         return kept

@@ -2,8 +2,10 @@
 
 The window wires menus and actions to the pieces that do the work and
 decides nothing itself: the sheet is :class:`~digitpad.gui.canvas.Canvas`,
-the right-hand side :class:`~digitpad.gui.panels.ReadingPanel`, reading is
-:func:`digitpad.reading.read`, models and settings are :mod:`digitpad.store`,
+the right-hand side :class:`~digitpad.gui.panels.ReadingPanel` (a number's digits
+in :class:`~digitpad.gui.number_view.NumberView`), reading is a
+:class:`digitpad.numbers.NumberReader` (a single digit read by
+:func:`digitpad.reading.read`, as ever), models and settings are :mod:`digitpad.store`,
 background work runs one job at a time through :class:`~digitpad.gui.jobs.Jobs`,
 and the dialogs are in :mod:`~digitpad.gui.retrain`, :mod:`~digitpad.gui.teaching`,
 :mod:`~digitpad.gui.evaluate` and :mod:`~digitpad.gui.compare` (a new model is used only
@@ -30,7 +32,7 @@ from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from digitpad import learning, reading, store
+from digitpad import learning, numbers, reading, store
 from digitpad.about import about_html
 from digitpad.mnist import session_loader
 from digitpad.session import Session
@@ -44,6 +46,7 @@ from .icon import app_icon
 from .jobs import Jobs
 from .menus import add_menu, make_action
 from .models import Models, scores_text
+from .number_view import NumberView
 from .panels import ReadingPanel, StatusBar, sheet_beside
 from .retrain import RetrainDialog, show_in_front
 from .teaching import Teaching
@@ -76,13 +79,19 @@ class MainWindow(QMainWindow):
         self.teaching = Teaching(self)
         self.evaluator = Evaluator(self, self.jobs)
         self.test_set_loader = TestSetLoader(self, self.jobs)
-        self.prediction = None           # reading.Prediction, or None for an empty sheet
+        self.prediction = None           # reading.Prediction (the selected digit), or None
+        self.number = None               # numbers.NumberReading, or None for an empty sheet
+        self._reader = None              # the numbers.NumberReader of the model in use
+        self._picked = None              # the digit the person selected (None: least sure)
+        self._whole = None               # the sheet read as one drawing, when not a number
         self.retrain_dialog = None
         self._last_reading = 0.0
 
         self.canvas = Canvas()
         self._create_actions()
         self.panel = ReadingPanel(self.teach_actions)
+        self.number_view = NumberView(self.panel)
+        self.number_view.picked.connect(self.select_digit)
         self.setStatusBar(StatusBar())
         self.setCentralWidget(sheet_beside(self.canvas, self.panel))
         self.views = Views(self, FRAME_MS)
@@ -203,12 +212,54 @@ class MainWindow(QMainWindow):
         # The once-per-frame limit counts reads of ink; an empty sheet (cleared, or all
         # undone) starts a new drawing, whose first mark is read at once.
         self._last_reading = 0.0 if empty else time.perf_counter()
-        prediction = None
+        number = None
         if self.model is not None and not empty:
-            prediction = reading.read(self.model.network, self.canvas.ink())
+            number = self._read_number()
+        self.number = number
+        # Not a number (a word, a scribble): the sheet is read as one drawing, as ever.
+        self._whole = None
+        if number is not None and number.text is None and len(number) > 1:
+            self._whole = reading.read(self.model.network, self.canvas.ink())
+        if number is None or self._picked is not None and self._picked >= len(number):
+            self._picked = None
+        self._show(number)
+
+    def _read_number(self):
+        """The sheet read as a number: from its strokes, or from its ink when an image was
+        opened (groups of ink; see :func:`digitpad.numbers.read_number_ink`)."""
+        net = self.model.network
+        if self._reader is None or self._reader.net is not net:
+            self._reader = numbers.NumberReader(net)
+        ink = self.canvas.ink()
+        if self.canvas.has_image():
+            return numbers.read_number_ink(net, ink)
+        size = (self.canvas.width(), self.canvas.height())
+        return self._reader.read(self.canvas.strokes_so_far, size, whole=ink)
+
+    @property
+    def selected_digit(self):
+        """The index of the digit the bars show: the one clicked, else the least sure; None
+        when the sheet is empty or holds no number (the bars show the whole drawing)."""
+        if self.number is None or self._whole is not None:
+            return None
+        return self._picked if self._picked is not None else self.number.least_sure
+
+    @Slot(int)
+    def select_digit(self, index):
+        """Show digit ``index`` of the number in the bars, the preview and the views."""
+        if self.selected_digit is not None and 0 <= index < len(self.number):
+            self._picked = index
+            self._show(self.number)
+
+    def _show(self, number):
+        if self._whole is not None:
+            prediction, number = self._whole, None
+        else:
+            prediction = None if number is None else number.digits[self.selected_digit]
         self.prediction = prediction
         self.panel.show_reading(prediction, has_model=self.model is not None,
                                 empty=self.canvas.is_empty())
+        self.number_view.show_number(number, self.selected_digit)
         self.predictionChanged.emit(prediction)
 
     # -- edit --------------------------------------------------------------------------

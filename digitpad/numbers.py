@@ -1,0 +1,331 @@
+"""Reading a number: the strokes cut into digits, each digit read as a lone digit.  Qt-free.
+
+A number is written digit after digit, each digit in one or a few strokes (a
+4, a 5, a 7 with a bar, a 1 with a base), and neighbours may overlap or touch.
+Cutting the ink into connected blobs would break a two-stroke 4 apart and keep
+two touching digits together, so the cut is chosen by recognition instead:
+
+1. **Atoms** (:mod:`digitpad.segments`).  Every stroke is an atom; a stroke much
+   wider than the line is tall (digits written without lifting the pen) is also
+   cut at its low points and where it turns back, into atoms that can be joined
+   again (each cut costs a little: a wide 6 is more common than a 10 in one stroke).
+2. **Candidates.**  The atoms are ordered left to right (by the centres of
+   their extents); a candidate digit is a run of neighbouring atoms, a few of
+   them and not too wide (:func:`digitpad.segments.spans`).  Where a clear gap
+   separates the pen's path on the left from that on the right, no candidate
+   crosses it, unless one side is only a fragment (a detached flag or bar).
+3. **Reading.**  Every candidate is drawn on its own, prepared exactly as a
+   lone digit (:func:`digitpad.preprocess.prepare`) and read by the network;
+   all new candidates go through the network in one batch, and what was read
+   once is kept (:class:`NumberReader` reads as the sheet changes without
+   reading a piece twice).
+4. **Choice.**  A dynamic programme over the cut positions keeps the
+   segmentation whose digits the network reads most surely: the sum of the
+   log top probabilities, less :data:`PER_DIGIT` a digit.  A fragment (much
+   shorter than the line: the bar of a 7, the flag of a 5), a dot or a ring
+   round a mark scores :data:`DECLINED`; marks side by side at most
+   :data:`SEVERAL`; two tall strokes side by side ("11" read as one) and cuts
+   through a stroke score less (:data:`TWO_TALL`, :data:`CUT`).
+
+A digit the network is not sure of is ``"?"`` in :attr:`NumberReading.text`.
+The whole is not a number (``text`` None: a word, a scribble, a hash sign) when
+at least :data:`UNSURE_SHARE` of its digits are unsure, when neighbouring digits
+lie over each other, or when bars of one run across the whole of the next.  One
+piece holding every stroke is read as the window reads a single digit
+(:func:`digitpad.reading.read` of the whole ink, when the caller gives it), so a
+single digit gives exactly the same :class:`~digitpad.reading.Prediction` as before.
+
+The constants were set on validation writers (``bench/read_numbers.py
+--validation``: training writers, never the held-out ones).
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import preprocess, reading, segments
+from .strokes import Stroke, render
+
+# The score of a piece the reader declines for its shape, or a fragment: as if the
+# network gave it this probability.
+DECLINED = 0.02
+# A piece holding two strokes as tall as the line side by side (segments.two_tall) is
+# more likely two digits ("11", "10") than one: it scores as if read this much less surely.
+TWO_TALL = 0.5
+# A piece of marks side by side (declined as a digit) scores at most this: the surest
+# reading of strokes apart beats it, an unsure piece left over does not (the bar of a 4
+# drawn apart from its stem).
+SEVERAL = 0.3
+# Each cut through a stroke scores as if read this much less surely (a wide 6 or 2 is
+# more common than two digits written without lifting the pen).
+CUT = 0.3
+# Each digit costs this much log probability: a tie goes to fewer digits.
+PER_DIGIT = 0.05
+# The whole is not a number when at least this share of its digits are unsure.
+UNSURE_SHARE = 1 / 3
+CACHE = 512           # pieces remembered by a NumberReader (at least one read's pieces)
+# A sheet of more atoms than this (strokes and their cut parts; a 20-digit number written
+# in several strokes a digit has about 60) is read as one drawing, as the window read any
+# sheet before numbers: the candidates grow with the atoms, and a read must stay bounded.
+MAX_ATOMS = 120
+
+@dataclass(frozen=True)
+class NumberReading:
+    """A number read from strokes: its text, a Prediction and the strokes of each digit."""
+    text: str | None            # digits left to right, "?" for an unsure one; None: no number
+    digits: tuple               # a reading.Prediction per digit, left to right
+    strokes: tuple              # per digit, the tuple of Strokes it was read from
+
+    def __len__(self):
+        return len(self.digits)
+
+    @property
+    def least_sure(self):
+        """The index of the digit read least surely (0 for a single digit)."""
+        return int(np.argmin([p.confidence for p in self.digits])) if self.digits else 0
+
+
+class NumberReader:
+    """Reads numbers with one network, remembering the pieces it has read.
+
+    The window keeps one: as a stroke is added, only the candidates that hold it
+    are new, so a read costs a few pieces, not every one on the sheet.
+    """
+
+    def __init__(self, net, cache=CACHE):
+        self.net = net
+        self._cache = OrderedDict()
+        self._size = cache
+
+    def read(self, strokes, size=None, whole=None):
+        """Read ``strokes`` (:class:`~digitpad.strokes.Stroke`, canvas pixels) as a number.
+
+        ``size``: the canvas' (width, height); ink beyond it is not drawn.
+        ``whole``: the ink image of the whole sheet, when the caller has it (the
+        window's canvas): a piece holding every stroke is read from it, exactly as
+        a single digit is read.  None when nothing is drawn.
+        """
+        strokes = [s if isinstance(s, Stroke) else Stroke(list(map(tuple, s)))
+                   for s in strokes]
+        atoms = segments.atoms_of(strokes)
+        if not atoms:
+            return None
+        if len(atoms) > MAX_ATOMS:
+            return self._one_drawing(strokes, atoms, size, whole)
+        h = segments.line_height(atoms)
+        n = len(atoms)
+        spans = segments.spans(atoms, h)
+        keys = {span: self._key(strokes, atoms[span[0]:span[1]]) for span in spans}
+        if whole is not None:
+            if preprocess.crop_to_ink(whole) is None:
+                return None                   # every stroke rubbed out
+            if (0, n) in spans:               # one digit, maybe: read as a single digit is
+                self._read_whole(keys[(0, n)], whole)
+        self._read_pieces(strokes, atoms, spans, keys, size, h)
+        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms)
+                 for span in spans}
+        # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
+        best = np.full(n + 1, -np.inf)
+        best[0] = 0.0
+        back = np.zeros(n + 1, dtype=int)
+        for (i, j) in sorted(spans, key=lambda s: (s[1], s[0])):
+            if best[i] + score[(i, j)] > best[j]:
+                best[j], back[j] = best[i] + score[(i, j)], i
+        cuts, j = [], n
+        while j > 0:
+            cuts.append((back[j], j))
+            j = back[j]
+        cuts.reverse()
+        predictions, pieces = [], []
+        for i, j in cuts:
+            prediction = self._cache[keys[(i, j)]][0]
+            if prediction is not None:          # None: a piece rubbed out entirely
+                predictions.append(prediction)
+                pieces.append(tuple(_piece_strokes(strokes, atoms[i:j])))
+        if not predictions:
+            return None
+        text = number_text(predictions)
+        digits = [atoms[i:j] for i, j in cuts]
+        if segments.interleaved(digits) or segments.barred(digits, h):
+            text = None
+        return NumberReading(text, tuple(predictions), tuple(pieces))
+
+    def _one_drawing(self, strokes, atoms, size, whole):
+        """Every stroke read together as one drawing (a single "digit", mostly declined)."""
+        ink = whole if whole is not None else _ink(strokes, atoms, size)
+        prediction = None if ink is None else reading.read(self.net, ink)
+        if prediction is None:
+            return None
+        return NumberReading(number_text([prediction]), (prediction,),
+                             (tuple(_piece_strokes(strokes, atoms)),))
+
+    # -- pieces ------------------------------------------------------------------------
+
+    @staticmethod
+    def _key(strokes, piece):
+        """What a piece's reading depends on: its atoms' points and pens, and the
+        erasers drawn after its first stroke."""
+        first = min(a.stroke for a in piece)
+        parts = [(strokes[a.stroke].width, a.start, a.stop,
+                  strokes[a.stroke].array()[a.start:a.stop].tobytes())
+                 for a in sorted(piece, key=lambda a: (a.stroke, a.start))]
+        erasers = [(s.width, s.array().tobytes()) for s in strokes[first + 1:] if s.erase]
+        return tuple(parts), tuple(erasers)
+
+    def _read_whole(self, key, whole):
+        """Every stroke as one piece, read from the caller's ink exactly as a single digit
+        is read (:func:`digitpad.reading.read`)."""
+        if key in self._cache:
+            self._cache.move_to_end(key)
+        else:
+            self._cache[key] = (reading.read(self.net, whole), None)
+
+    def _read_pieces(self, strokes, atoms, spans, keys, size, h):
+        """Prepare every piece not yet read and read them in one batch."""
+        todo = []
+        for span in spans:
+            key = keys[span]
+            if key in self._cache:
+                self._cache.move_to_end(key)
+            elif key not in (k for k, _ in todo):
+                todo.append((key, atoms[span[0]:span[1]]))
+        prepared = []
+        for key, piece in todo:
+            ink = _ink(strokes, piece, size)
+            prepared.append(None if ink is None else preprocess.prepare(ink))
+        images = [p.image.reshape(-1) for p in prepared if p is not None]
+        if images:
+            probs = np.asarray(self.net.predict_proba(np.stack(images)), dtype=np.float64)
+            probs = probs.reshape(len(images), -1)
+        k = 0
+        for (key, piece), p in zip(todo, prepared):
+            if p is None:
+                prediction = None
+            else:
+                prediction = _prediction(probs[k], p.image, reading.input_check(p))
+                k += 1
+            self._cache[key] = (prediction, None if p is None else p.height)
+        # Forget the oldest pieces, never one of this read's (they are scored next).
+        while len(self._cache) > max(self._size, len(keys)):
+            self._cache.popitem(last=False)
+
+    def _score(self, key, piece, h, atoms):
+        prediction, _ = self._cache[key]
+        if prediction is None:
+            return np.log(DECLINED) * 2 - PER_DIGIT
+        height = max(a.y1 for a in piece) - min(a.y0 for a in piece)
+        fragment = height < segments.MIN_HEIGHT * h
+        if fragment or prediction.reason in (reading.A_DOT, reading.NESTED):
+            p = DECLINED
+        elif prediction.reason == reading.SEVERAL:
+            p = min(prediction.confidence, SEVERAL)
+        else:
+            p = max(prediction.confidence, DECLINED)
+            if segments.two_tall(piece, h):
+                p *= TWO_TALL
+            p *= CUT ** segments.cuts_in(piece, atoms)
+        return float(np.log(p)) - PER_DIGIT
+
+
+def _piece_strokes(strokes, piece):
+    """The strokes a piece was read from (a cut stroke contributes its part), and the
+    erasers drawn after them, in drawing order."""
+    by_stroke = sorted(piece, key=lambda a: (a.stroke, a.start))
+    out = []
+    for a in by_stroke:
+        s = strokes[a.stroke]
+        out.append((a.stroke, Stroke(list(s.points[a.start:a.stop]), s.width, s.erase)))
+    first = min(a.stroke for a in piece)
+    out += [(i, s) for i, s in enumerate(strokes) if s.erase and i > first]
+    return [s for _, s in sorted(out, key=lambda t: t[0])]
+
+
+def _ink(strokes, piece, size):
+    """A piece drawn on its own, cropped near its ink (canvas pixels shifted by whole
+    pixels, so it is drawn exactly as on the sheet)."""
+    own = _piece_strokes(strokes, piece)
+    x0 = int(np.floor(min(a.x0 for a in piece))) - 2
+    y0 = int(np.floor(min(a.y0 for a in piece))) - 2
+    x1 = int(np.ceil(max(a.x1 for a in piece))) + 3
+    y1 = int(np.ceil(max(a.y1 for a in piece))) + 3
+    if size is not None:
+        x0, y0 = max(x0, 0), max(y0, 0)
+        x1, y1 = min(x1, int(size[0])), min(y1, int(size[1]))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    shifted = [Stroke([(x - x0, y - y0) for x, y in s.points], s.width, s.erase) for s in own]
+    return render(shifted, (x1 - x0, y1 - y0))
+
+
+def _prediction(probabilities, image, reason):
+    """A Prediction from the network's probabilities, as :func:`reading.read_image`."""
+    p = probabilities / probabilities.sum()
+    best = int(np.argmax(p))
+    if reason is None and p[best] < reading.CONFIDENCE:
+        reason = reading.NOT_SURE
+    digit = best if reason is None else None
+    return reading.Prediction(digit, tuple(float(v) for v in p), image, reason)
+
+
+def number_text(predictions):
+    """The digits as text, "?" for an unsure one; None when at least
+    :data:`UNSURE_SHARE` of them are unsure (a word, a scribble) or there are none."""
+    if not predictions:
+        return None
+    unsure = sum(p.digit is None for p in predictions)
+    if unsure >= UNSURE_SHARE * len(predictions):
+        return None
+    return "".join("?" if p.digit is None else str(p.digit) for p in predictions)
+
+
+def read_number(net, strokes, size=None, whole=None):
+    """Read ``strokes`` as a number: a :class:`NumberReading`, or None for no ink.
+
+    See :meth:`NumberReader.read`; this one remembers nothing between calls.
+    """
+    return NumberReader(net).read(strokes, size, whole)
+
+
+def read_number_ink(net, ink):
+    """Read an ink image (a photo or scan: no strokes) as a number; None when blank.
+
+    The ink falls apart into groups at the columns without ink; a group much
+    shorter than the line (a detached bar or flag) joins its nearer neighbour, and
+    each group is read as a lone digit (:func:`digitpad.reading.read`).  One group
+    is read exactly as a single digit.  Digits whose ink touches stay one group
+    here: the recognition-driven cut of :class:`NumberReader` needs strokes.
+    """
+    crop = preprocess.crop_to_ink(ink)
+    if crop is None:
+        return None
+    columns = (crop > preprocess.INK_THRESHOLD).any(axis=0)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
+    groups = [list(g) for g in zip(edges[::2], edges[1::2])]          # [start, stop)
+    rows = [np.flatnonzero((crop[:, a:b] > preprocess.INK_THRESHOLD).any(axis=1))
+            for a, b in groups]
+    heights = [r[-1] - r[0] + 1 for r in rows]
+    line = float(np.median([h for h in heights if h >= 0.6 * max(heights)]))
+    k = 0
+    while len(groups) > 1 and k < len(groups):
+        if heights[k] < segments.MIN_HEIGHT * line:
+            left = groups[k][0] - groups[k - 1][1] if k > 0 else np.inf
+            right = groups[k + 1][0] - groups[k][1] if k + 1 < len(groups) else np.inf
+            j = k - 1 if left <= right else k + 1
+            lo, hi = min(j, k), max(j, k)
+            groups[lo:hi + 1] = [[groups[lo][0], groups[hi][1]]]
+            both = np.union1d(rows[lo] , rows[hi])
+            rows[lo:hi + 1] = [both]
+            heights[lo:hi + 1] = [both[-1] - both[0] + 1]
+            k = 0
+        else:
+            k += 1
+    if len(groups) == 1:
+        predictions = [reading.read(net, ink)]
+    else:
+        predictions = [reading.read(net, crop[:, a:b]) for a, b in groups]
+    predictions = tuple(p for p in predictions if p is not None)
+    if not predictions:
+        return None
+    return NumberReading(number_text(predictions), predictions, tuple(() for _ in predictions))

@@ -1,0 +1,205 @@
+"""Strokes cut into candidate digits: the geometry behind :mod:`digitpad.numbers`.  Qt-free.
+
+An *atom* is a stroke, or part of a stroke much wider than the line is tall cut
+at its low points and where it turns back.  Atoms are ordered left to right;
+a candidate digit is a run of neighbouring atoms (:func:`spans`).  The rules
+here say what no digit or number looks like: fragments (:func:`is_fragment`),
+two tall strokes side by side (:func:`two_tall`), digits lying over each other
+(:func:`interleaved`) or bars across a neighbour (:func:`barred`).  The constants
+were set on validation writers (``bench/read_numbers.py --validation``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# A candidate digit: at most this many atoms, at most this many line heights wide, not
+# counting fragments (the flag of a 5 may reach out further, up to FRAGMENT_WIDTH).
+MAX_ATOMS = 5
+MAX_WIDTH = 2.1
+FRAGMENT_WIDTH = 2.5
+# A clear gap, in line heights, between the pen's path on its left and on its right
+# (the pen's width not counted): no digit crosses it.
+HARD_GAP = 0.25
+# A piece shorter than this share of the line's height is a fragment (a bar, a flag).
+MIN_HEIGHT = 0.45
+# A stroke wider than this many line heights may hold several digits: cut it.
+SPLIT_WIDTH = 0.9
+# At most this many cuts through one stroke.
+MAX_CUTS = 8
+# Neighbouring digits sharing more than this share of the wider one's width lie over
+# each other: not a number.
+INTERLEAVED = 0.6
+# Strokes at least this share of the line's height are tall (segments.two_tall); the
+# narrower one's centre this share of the wider's width inside it is inside.
+TALL = 0.7
+INSET = 0.15
+
+
+@dataclass(frozen=True)
+class Atom:
+    stroke: int                 # index into the strokes
+    start: int                  # points [start, stop) of that stroke
+    stop: int
+    x0: float                   # the ink's extent (pen included)
+    y0: float
+    x1: float
+    y1: float
+    left: float                 # the points' horizontal extent (pen not included)
+    right: float
+
+    @property
+    def centre(self):
+        return (self.x0 + self.x1) / 2
+
+
+def atoms_of(strokes, height=None):
+    """The atoms of ``strokes`` (drawing strokes only): each stroke, and the parts of a
+    stroke wider than :data:`SPLIT_WIDTH` line heights cut at its low points; ordered
+    left to right by their centres."""
+    atoms = []
+    for i, s in enumerate(strokes):
+        if s.erase or not s.points:
+            continue
+        atoms.append(_atom(i, s, 0, len(s.points)))
+    if not atoms:
+        return []
+    h = line_height(atoms) if height is None else height
+    cut = []
+    for a in atoms:
+        s = strokes[a.stroke]
+        if a.x1 - a.x0 > SPLIT_WIDTH * h + s.width:
+            cut.extend(_atom(a.stroke, s, b, e) for b, e in _cuts(s.array(), h))
+        else:
+            cut.append(a)
+    return sorted(cut, key=lambda a: (a.centre, a.stroke, a.start))
+
+
+def _atom(index, stroke, start, stop):
+    xy = stroke.array()[start:stop]
+    r = stroke.width / 2
+    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+    return Atom(index, start, stop, float(x0 - r), float(y0 - r), float(x1 + r),
+                 float(y1 + r), float(x0), float(x1))
+
+
+def _cuts(xy, h):
+    """``[(start, stop), ...]``: a wide stroke's points cut at its low points (local
+    maxima of y, y down) and where it turns back along x, those that lie at least a quarter of a line height inside both ends
+    of its extent; neighbouring parts share the point they are cut at."""
+    n = len(xy)
+    x, y = xy[:, 0], xy[:, 1]
+    lo, hi = x.min() + 0.25 * h, x.max() - 0.25 * h
+    candidates = []
+    for k in range(1, n - 1):
+        low = y[k] >= y[k - 1] and y[k] > y[k + 1]
+        turn = (x[k] - x[k - 1]) * (x[k + 1] - x[k]) < 0    # the pen turns back along x
+        if lo <= x[k] <= hi and (low or turn):
+            candidates.append(k)
+    # Keep the lowest, at least a fifth of a line height apart along x.
+    chosen = []
+    for k in sorted(candidates, key=lambda k: -y[k]):
+        if len(chosen) < MAX_CUTS and all(abs(x[k] - x[c]) > 0.2 * h for c in chosen):
+            chosen.append(k)
+    bounds = [0] + sorted(chosen) + [n - 1]
+    return [(b, e + 1) for b, e in zip(bounds, bounds[1:])]
+
+
+def line_height(atoms):
+    """The height of the line of digits: the median height of the groups of atoms whose
+    horizontal extents overlap, among those at least 60% of the tallest."""
+    groups = []
+    for a in sorted(atoms, key=lambda a: a.x0):
+        if groups and a.x0 < groups[-1][2]:
+            g = groups[-1]
+            groups[-1] = [g[0], min(g[1], a.y0), max(g[2], a.x1), max(g[3], a.y1)]
+        else:
+            groups.append([a.x0, a.y0, a.x1, a.y1])
+    heights = np.array([g[3] - g[1] for g in groups])
+    return float(np.median(heights[heights >= 0.6 * heights.max()]))
+
+
+def interleaved(pieces):
+    """Whether two neighbouring digits lie over each other, each spanning most of the
+    other's width (a hash sign, a cross), as the digits of a number do not."""
+    extents = [(min(a.left for a in p), max(a.right for a in p)) for p in pieces]
+    for (a0, a1), (b0, b1) in zip(extents, extents[1:]):
+        shared = min(a1, b1) - max(a0, b0)
+        if shared > INTERLEAVED * max(a1 - a0, b1 - b0, 1e-6):
+            return True
+    return False
+
+
+def barred(pieces, h):
+    """Whether bars of one digit run across the whole of its neighbour (a hash sign, read
+    as "17": two bars of the "7" cross the "1"), as no number is written."""
+    for a, b in zip(pieces, pieces[1:]):
+        for one, other in ((a, b), (b, a)):
+            tall = [t for t in other if t.y1 - t.y0 >= MIN_HEIGHT * h]
+            if not tall:
+                continue
+            lo, hi = min(t.left for t in tall), max(t.right for t in tall)
+            bars = [f for f in one if f.y1 - f.y0 < MIN_HEIGHT * h
+                    and f.left <= lo + 0.1 * (hi - lo) and f.right >= hi - 0.1 * (hi - lo)]
+            if len(bars) >= 2:
+                return True
+    return False
+
+
+def two_tall(piece, h):
+    """Whether two strokes of the piece are both nearly as tall as the line and side by
+    side ("11", "10"), not one inside the other (the slash of a slashed 0)."""
+    tall = [a for a in piece if a.y1 - a.y0 >= TALL * h]
+    for k, a in enumerate(tall):
+        for b in tall[k + 1:]:
+            narrow, wide = sorted((a, b), key=lambda t: t.right - t.left)
+            inset = INSET * (wide.right - wide.left)
+            if not wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset:
+                return True
+    return False
+
+
+def cuts_in(piece, atoms):
+    """How many of the piece's ends cut through a stroke: parts of a stroke cut at a low
+    point that this piece holds without their neighbour part."""
+    held = {(a.stroke, a.start, a.stop) for a in piece}
+    parts = {(a.stroke, a.start, a.stop) for a in atoms}
+    count = 0
+    for stroke, start, stop in held:
+        before = [p for p in parts if p[0] == stroke and p[2] == start + 1]
+        after = [p for p in parts if p[0] == stroke and p[1] == stop - 1]
+        count += sum(p not in held for p in before + after)
+    return count
+
+
+def spans(atoms, h):
+    """The candidate pieces: ``(i, j)`` for atoms[i:j], neighbours in left-to-right
+    order, not too many, not too wide, not across a clear gap."""
+    n = len(atoms)
+    # A clear gap after position k: the pen's path up to k ends before all after begins.
+    right_of = np.minimum.accumulate([a.left for a in atoms][::-1])[::-1]
+    left_of = np.maximum.accumulate([a.right for a in atoms])
+    cuts = [k + 1 for k in range(n - 1) if right_of[k + 1] - left_of[k] > HARD_GAP * h]
+    # A gap that leaves only fragments on one side (a detached flag or bar) does not
+    # count: they may join the digit beside them.
+    whole = [a.y1 - a.y0 >= MIN_HEIGHT * h for a in atoms]
+    bounds = [0] + cuts + [n]
+    hard = set()
+    for before, at, after in zip(bounds, bounds[1:], bounds[2:]):
+        if any(whole[before:at]) and any(whole[at:after]):
+            hard.add(at)
+    spans = []
+    for i in range(n):
+        x0, x1, b0, b1 = np.inf, -np.inf, np.inf, -np.inf
+        for j in range(i + 1, min(n, i + MAX_ATOMS) + 1):
+            a = atoms[j - 1]
+            if j - 1 > i and (j - 1) in hard:
+                break
+            x0, x1 = min(x0, a.x0), max(x1, a.x1)
+            if a.y1 - a.y0 >= MIN_HEIGHT * h:
+                b0, b1 = min(b0, a.x0), max(b1, a.x1)
+            if j - 1 > i and (x1 - x0 > FRAGMENT_WIDTH * h or b1 - b0 > MAX_WIDTH * h):
+                break
+            spans.append((i, j))
+    return spans

@@ -1,0 +1,211 @@
+"""Learn a person's hand from a few corrections, without breaking anything else.  Qt-free.
+
+A correction is one sample of a style.  :func:`learn` draws each one in many ways
+(:func:`vary`: its own strokes bent a little, moved and resized one by one, re-slanted,
+turned and stretched; then a random size and pen, :func:`digitpad.corrections.render`),
+and trains briefly from the present weights on them together with what they must not
+break: MNIST digits (more of those the corrections were misread as), the shipped training
+writers' pen digits and real letters, and generated non-digits (the letters and
+non-digits labelled -1, so "not a digit" keeps its ground).  :class:`Recipe` holds every
+choice, so ``bench/teach.py`` can measure each ingredient alone; its defaults were chosen
+on validation writers (weights/README.md, "Learn from my corrections").  The option
+``prototypes`` (:mod:`digitpad.prototypes`: the corrections' hidden features as nearest
+prototypes) was measured there and is off: it gained nothing, and read a quarter of the
+real letters as digits.
+
+:func:`read_digits` reads prepared images as :func:`digitpad.reading.read` does (the
+digit, or -1 when the app declines), many at a time, for the benchmarks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import corrections, pendigits, reading, styles
+from .strokes import Stroke
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What Learn trains on and how (the defaults are the recipe Learn uses)."""
+    copies: int = 40              # renderings of each correction
+    share: float = 0.0            # corrections repeated to be at least this share of the set
+    variety: bool = True          # vary its strokes (vary()) before each rendering
+    mnist_samples: int = 10000    # random MNIST training digits
+    guard: int = 4000             # more MNIST digits of the classes the corrections were read as
+    pen_samples: int = 1500       # pen digits of the training writers
+    outliers: int = 500           # generated non-digits, label -1
+    letters: int = 1000           # the training writers' pen letters, label -1
+    epochs: int = 2
+    lr: float = 1e-3
+    augment_strength: float = 0.5
+    fine_tune: bool = True        # train the network (else only the prototypes)
+    prototypes: float = 0.0       # cosine similarity from which a correction decides (0: off)
+    references: int = 0           # beside the prototypes: this many MNIST and pen digits, half
+                                  # as many letters and non-digits (0: none)
+
+
+# Learn's recipe before issue 18 (digitpad.learning.fine_tune as it was), for comparison.
+BEFORE = Recipe(copies=40, share=0.0, variety=False, mnist_samples=10000, guard=4000,
+                pen_samples=1500, outliers=500, letters=0, epochs=2, lr=1e-4,
+                augment_strength=0.5, fine_tune=True, prototypes=0.0, references=0)
+
+
+@dataclass
+class Learned:
+    """What Learn made: the network, and the corrections as prototypes (or None)."""
+    network: object
+    prototypes: object = None
+
+
+def _bend(points, rng, amount):
+    """A stroke's points displaced by a smooth random curve (two slow waves per axis)."""
+    t = np.linspace(0, 1, len(points))[:, None]
+    phase = rng.uniform(0, 2 * np.pi, (2, 2))
+    freq = rng.uniform(0.5, 1.5, 2)
+    wave = np.hstack([np.sin(2 * np.pi * freq[0] * t + phase[0, 0]),
+                      np.sin(2 * np.pi * freq[1] * t + phase[1, 1])])
+    return points + amount * rng.normal(0, 1, 2) * wave
+
+
+def vary(strokes, rng, bend=0.03, move=0.04, resize=0.12, shear=0.3, rotate=8.0,
+         aspect=0.15):
+    """The same drawing as the person might draw it again: each stroke bent by up to about
+    ``bend`` of the drawing's size, moved by about ``move`` of it and resized by up to
+    ``exp(resize)`` about its own centre; then the whole sheared, turned and stretched
+    (:func:`digitpad.styles.slant`).  ``strokes`` are :class:`Stroke` objects; returns new
+    ones with the same pens."""
+    x0, y0, x1, y1 = pendigits.bounds([s.array() for s in strokes])
+    size = max(x1 - x0, y1 - y0, 1e-6)
+    out = []
+    for s in strokes:
+        pts = s.array()
+        centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
+        pts = (pts - centre) * np.exp(rng.uniform(-resize, resize)) + centre
+        pts = pts + rng.normal(0, move * size, 2)
+        if len(pts) > 2:
+            pts = _bend(pts, rng, bend * size)
+        out.append(pts)
+    out = styles.slant(out, rng, shear=shear, rotate=rotate, aspect=aspect)
+    return [Stroke(p, s.width, s.erase) for p, s in zip(out, strokes)]
+
+
+def correction_images(items, rng, copies=40, variety=True, should_stop=None):
+    """Each correction drawn ``copies`` times, as 28x28 uint8, with labels: the drawing as it
+    was, then (with ``variety``) in other ways (:func:`vary`).  ``should_stop()`` is asked
+    every thousand points drawn."""
+    return corrections.correction_images(items, rng, copies, should_stop,
+                                         vary=vary if variety else None)
+
+
+def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, **callbacks):
+    """A copy of ``net`` adapted to the corrections ``items`` by ``recipe``: a
+    :class:`Learned`.
+
+    ``mnist`` has ``train_images`` / ``train_labels``; ``pens`` the pen digits to replay
+    (default the shipped training writers).  ``should_stop()`` is asked while drawing and
+    while training; ``callbacks`` (``on_batch``, ``on_epoch``) go to
+    :func:`digitpad.model.train.train`.  ``net`` is unchanged.
+    """
+    from digitpad.model.train import TrainConfig, train
+
+    items = list(items)
+    if not items:
+        raise ValueError("there are no corrections to learn from")
+    r = recipe
+    own, own_labels = correction_images(items, rng, r.copies, r.variety, should_stop)
+    if not r.fine_tune:
+        return Learned(net, _prototypes(net, own, own_labels, r, mnist, pens, rng))
+    parts = [(own, own_labels)] + replay(net, own, own_labels, mnist, rng, r, pens,
+                                         should_stop)
+    others = sum(len(p[0]) for p in parts[1:])
+    if r.share and len(own):
+        # Each repeat is distorted anew by the trainer: more weight without more drawing.
+        repeats = int(np.ceil(r.share * others / ((1 - r.share) * len(own))))
+        if repeats > 1:
+            parts[0] = (np.tile(own, (repeats, 1, 1)), np.tile(own_labels, repeats))
+    images = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
+    config = TrainConfig(hidden=tuple(net.sizes[1:-1]), epochs=r.epochs, lr=r.lr,
+                         schedule="cosine", augment=True, augment_strength=r.augment_strength,
+                         seed=int(rng.integers(2 ** 31)))
+    tuned = train(config, images, labels, init=net, should_stop=should_stop,
+                  **callbacks).network
+    return Learned(tuned, _prototypes(tuned, own, own_labels, r, mnist, pens, rng))
+
+
+def replay(net, own, own_labels, mnist, rng, r, pens=None, should_stop=None):
+    """What the corrections ``own`` (images and labels) must not break, by recipe ``r``:
+    a list of ``(images, labels)``."""
+    parts = []
+    if r.mnist_samples:
+        pick = rng.choice(len(mnist.train_images), size=min(r.mnist_samples,
+                                                             len(mnist.train_images)),
+                          replace=False)
+        parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
+    # The digits the network read the corrections as are the ones at risk (teach it a
+    # European 1 and some 7s start to look like 1s): show it more of them.
+    read_as = net.classify(own)
+    at_risk = sorted(set(read_as[read_as != own_labels].tolist()))
+    if at_risk and r.guard:
+        pool = np.flatnonzero(np.isin(mnist.train_labels, at_risk))
+        pick = rng.choice(pool, size=min(r.guard, len(pool)), replace=False)
+        parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
+    if r.pen_samples:
+        pens = pendigits.load() if pens is None else pens
+        sub = pens.subset(rng.choice(len(pens), size=min(r.pen_samples, len(pens)),
+                                     replace=False))
+        parts.append(pendigits.to_images(sub, rng, should_stop=should_stop))
+    if r.outliers:
+        from . import nondigits
+
+        parts.append((nondigits.outlier_images(rng, r.outliers), np.full(r.outliers, -1)))
+    if r.letters:
+        from . import letters
+
+        written = letters.load()
+        sub = written.subset(rng.choice(len(written), size=min(r.letters, len(written)),
+                                        replace=False))
+        images = pendigits.to_images(sub, rng, should_stop=should_stop)[0]
+        parts.append((images, np.full(len(images), -1)))
+    return parts
+
+
+def _prototypes(net, own, own_labels, r, mnist, pens, rng):
+    if not r.prototypes:
+        return None
+    from . import letters, nondigits
+    from .prototypes import Prototypes
+    refs = None
+    if r.references:
+        n = r.references
+        pick = rng.choice(len(mnist.train_images), size=n, replace=False)
+        pens = pendigits.load() if pens is None else pens
+        sub = pens.subset(rng.choice(len(pens), size=n, replace=False))
+        written = letters.load()
+        words = written.subset(rng.choice(len(written), size=n // 2, replace=False))
+        parts = [(mnist.train_images[pick], mnist.train_labels[pick]),
+                 pendigits.to_images(sub, rng),
+                 (pendigits.to_images(words, rng)[0], np.full(n // 2, -1)),
+                 (nondigits.outlier_images(rng, n // 2), np.full(n // 2, -1))]
+        refs = (np.concatenate([p[0] for p in parts]),
+                np.concatenate([np.asarray(p[1], np.int64) for p in parts]))
+    return Prototypes.build(net, own, own_labels, r.prototypes, refs)
+
+
+def read_digits(net, images, prototypes=None):
+    """The digit :func:`digitpad.reading.read_image` names for each prepared image, or -1
+    where it declines ("not sure"), for ``(n, 28, 28)`` images at once; with
+    ``prototypes`` (:class:`digitpad.prototypes.Prototypes`), as they adjust it."""
+    from digitpad.model.network import as_input
+
+    images = np.asarray(images)
+    x = as_input(images) if images.dtype == np.uint8 else \
+        np.asarray(images, np.float32).reshape(len(images), -1)
+    p = net.predict_proba(x).astype(np.float64)
+    p /= p.sum(axis=1, keepdims=True)
+    if prototypes is not None:
+        p = prototypes.adjust(net, x, p)
+    best = p.argmax(axis=1)
+    return np.where(p.max(axis=1) >= reading.CONFIDENCE, best, -1)

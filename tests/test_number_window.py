@@ -1,0 +1,172 @@
+"""The window reads numbers: real QTest strokes on the real canvas (pytest-qt, offscreen)."""
+import math
+import re
+
+import numpy as np
+import pytest
+
+from digitpad import corrections, pendigits
+from digitpad.gui.replay import draw, stroke
+from qtdraw import line
+
+H = 120            # the digits' height on the sheet, pixels
+
+
+def one(x, top=150):
+    return [line((x + 6, top), (x - 6, top + H))]
+
+
+def zero(x, top=150, width=70):
+    n = 36
+    cx, cy = x + width / 2, top + H / 2
+    return [[(cx + width / 2 * math.sin(2 * math.pi * t / n),
+              cy - H / 2 * math.cos(2 * math.pi * t / n)) for t in range(n + 2)]]
+
+
+def seven(x, top=150):
+    return [line((x, top), (x + 70, top), 12) + line((x + 70, top), (x + 20, top + H), 24)[1:]]
+
+
+def four(x, top=150):
+    """A 4 in two strokes: the open corner, then the stem."""
+    return [line((x + 45, top), (x, top + 80), 12) + line((x, top + 80), (x + 75, top + 80), 12),
+            line((x + 55, top + 20), (x + 55, top + H), 20)]
+
+
+def test_a_number_reads_digit_by_digit(window):
+    draw(window.canvas, one(100) + zero(170) + seven(280))
+    number = window.number
+    assert number.text == "107"
+    assert [p.digit for p in number.digits] == [1, 0, 7]
+    assert window.prediction is number.digits[window.selected_digit]
+    assert window.selected_digit == number.least_sure
+    strip = window.number_view.strip
+    assert strip.isVisible()
+    assert [b.text().split()[0] for b in strip.buttons if b.isVisible()] == ["1", "0", "7"]
+    assert re.sub("<[^>]+>", "", window.panel.verdict.text()) == "107"
+    assert window.panel.caption.text().startswith("3 digits")
+
+
+def test_touching_digits_are_read_apart(window):
+    draw(window.canvas, zero(100) + zero(165))        # boxes overlap by 5 px: the ink touches
+    assert window.number.text == "00"
+
+
+def test_a_single_digit_in_two_strokes_is_one_digit_as_before(window):
+    from digitpad import reading
+
+    draw(window.canvas, four(200))
+    assert len(window.number) == 1
+    today = reading.read(window.model.network, window.canvas.ink())
+    assert window.prediction.probabilities == today.probabilities
+    assert window.prediction.digit == today.digit
+    assert not window.number_view.strip.isVisible()
+    assert window.panel.verdict.text() == ("?" if today.digit is None else str(today.digit))
+
+
+@pytest.mark.skipif(not pendigits.shared_path().exists(), reason="no ../shared/pen-letters")
+def test_a_word_is_not_a_number(window):
+    from digitpad import letters
+    from digitpad import written_numbers as wn
+
+    path = letters.shared_path()
+    if not path.exists():
+        pytest.skip("no ../shared/pen-letters")
+    data = letters.load_training(path)
+    rng = np.random.default_rng(4)
+    declined = 0
+    writer = sorted(set(map(str, data.writer)))[3]
+    mine = [i for i in range(len(data)) if str(data.writer[i]) == writer]
+    for _ in range(4):
+        written = wn.fit(wn.compose(data, rng.choice(mine, 4), rng, H, gaps=(0.1, 0.4)),
+                         window.canvas.width(), window.canvas.height(), 12)
+        draw(window.canvas, written.strokes)
+        if window.number.text is None:
+            declined += 1
+            assert window.prediction.digit is None       # read as one drawing: declined
+            assert window.selected_digit is None
+            assert not window.number_view.strip.isVisible()
+        window.clear()
+    assert declined >= 3
+
+
+def test_a_cross_is_read_as_one_drawing_not_as_eleven(window):
+    draw(window.canvas, [line((200, 150), (300, 270)), line((300, 150), (200, 270))])
+    assert window.number.text is None
+    assert window.prediction.digit is None
+    assert window.panel.verdict.text() == "?"
+
+
+def test_clicking_a_digit_selects_it(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    draw(window.canvas, one(100) + zero(170) + seven(280))
+    strip = window.number_view.strip
+    for i in (0, 2, 1):
+        qtbot.mouseClick(strip.buttons[i], Qt.LeftButton)
+        assert window.selected_digit == i
+        assert window.prediction is window.number.digits[i]
+        assert strip.buttons[i].isChecked()
+        assert np.array_equal(window.panel.bars.probabilities,
+                              window.number.digits[i].probabilities)
+    window.panel.verdict.linkActivated.emit("0")        # a click on the verdict's first digit
+    assert window.selected_digit == 0
+
+
+def test_correcting_one_digit_keeps_that_digits_strokes(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    draw(window.canvas, one(100) + zero(170) + seven(280))
+    qtbot.mouseClick(window.number_view.strip.buttons[2], Qt.LeftButton)
+    before = window.canvas.strokes
+    qtbot.mouseClick(window.panel.teach_buttons[4], Qt.LeftButton)
+    (kept,) = corrections.list_all()
+    assert kept.label == 4
+    (seven_drawn,) = window.number.strokes[2]           # the 7's one stroke, as drawn
+    assert len(kept.strokes) == 1
+    assert np.array_equal(kept.strokes[0].array(), seven_drawn.array())
+    assert len(window.canvas.strokes) == len(before)    # the number stays on the sheet
+    assert window.number.text == "107"
+
+
+def test_undo_takes_back_the_last_digit(window):
+    draw(window.canvas, one(100) + zero(170) + seven(280))
+    assert window.number.text == "107"
+    window.undo_action.trigger()
+    assert window.number.text == "10"
+    window.undo_action.trigger()
+    assert window.number.text == "1"
+    assert not window.number_view.strip.isVisible()
+    window.redo_action.trigger()
+    assert window.number.text == "10"
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert window.number is None and window.prediction is None
+
+
+def test_reads_live_while_the_next_digit_is_drawn(window):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    draw(window.canvas, one(100) + zero(170))
+    pts = [QPoint(round(x), round(y)) for x, y in one(280)[0]]
+    QTest.mousePress(window.canvas, Qt.LeftButton, Qt.NoModifier, pts[0])
+    for p in pts[1:]:
+        QTest.mouseMove(window.canvas, p)
+    window.update_reading()                    # as the frame timer would
+    assert window.number.text == "101"         # the stroke being drawn is read too
+    QTest.mouseRelease(window.canvas, Qt.LeftButton, Qt.NoModifier, pts[-1])
+    assert window.number.text == "101"
+
+
+def test_an_opened_image_of_a_number_is_read(window, tmp_path):
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (420, 200), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line([(80, 30), (76, 170)], fill=0, width=14)
+    draw.ellipse((150, 30, 230, 170), outline=0, width=14)
+    image.save(tmp_path / "ten.png")
+    assert window.open_image(tmp_path / "ten.png")
+    assert window.number.text == "10"
+    assert window.number_view.strip.isVisible()

@@ -1,0 +1,198 @@
+"""Reading numbers from strokes (Qt-free): the segmentation, on synthetic strokes and real
+pen digits."""
+import numpy as np
+import pytest
+
+from digitpad import numbers, pendigits, reading, segments, store
+from digitpad import written_numbers as wn
+from digitpad.strokes import Stroke, render
+
+needs_shared = pytest.mark.skipif(not pendigits.shared_path().exists(),
+                                  reason="../shared/pen-digits is not there")
+SIZE = (1000, 500)
+
+
+@pytest.fixture(scope="module")
+def net():
+    return store.load_shipped().network
+
+
+def one(x, top=100, bottom=220):
+    """A 1: a vertical line at ``x``."""
+    return Stroke([(x, top), (x + 4, bottom)])
+
+
+def zero(x, top=100, bottom=220, width=70):
+    t = np.linspace(0, 2 * np.pi, 40)
+    cx, cy = x + width / 2, (top + bottom) / 2
+    return Stroke([(cx + width / 2 * np.sin(a), cy - (bottom - top) / 2 * np.cos(a))
+                   for a in t])
+
+
+def seven(x, top=100, bottom=220):
+    return Stroke([(x, top), (x + 70, top), (x + 25, bottom)])
+
+
+def as_strokes(arrays, pen=18):
+    return [Stroke([tuple(p) for p in np.rint(a)], pen) for a in arrays]
+
+
+def test_nothing_drawn_reads_none(net):
+    assert numbers.read_number(net, [], SIZE) is None
+    assert numbers.read_number(net, [Stroke([(5, 5), (50, 50)], erase=True)], SIZE) is None
+
+
+def test_synthetic_numbers_read_digit_by_digit(net):
+    r = reading.read_number(net, [one(100), zero(180), seven(300)], SIZE)
+    assert r.text == "107"
+    assert [p.digit for p in r.digits] == [1, 0, 7]
+    assert [len(s) for s in r.strokes] == [1, 1, 1]
+    assert r.strokes[1][0].points == zero(180).points
+
+
+def test_eleven_is_two_digits_and_a_single_one_is_one(net):
+    assert reading.read_number(net, [one(100), one(160)], SIZE).text == "11"
+    assert reading.read_number(net, [one(100)], SIZE).text == "1"
+
+
+def test_a_single_digit_reads_exactly_as_today(net):
+    strokes = [seven(300)]
+    whole = render(strokes, SIZE)
+    r = reading.read_number(net, strokes, SIZE, whole=whole)
+    today = reading.read(net, whole)
+    assert len(r.digits) == 1
+    assert r.digits[0].probabilities == today.probabilities
+    assert r.digits[0].digit == today.digit == 7 and r.digits[0].reason is None
+    assert np.array_equal(r.digits[0].image, today.image)
+
+
+def test_a_seven_with_a_bar_stays_one_digit(net):
+    strokes = [seven(300), Stroke([(310, 165), (360, 160)])]
+    r = reading.read_number(net, strokes, SIZE)
+    assert len(r.digits) == 1 and r.text == "7"
+
+
+def test_a_stroke_through_two_digits_is_cut_into_candidates(net):
+    """10 written without lifting the pen: the stroke is cut where it turns and at its low
+    points, so the pieces can be read apart; a lone 0, as narrow as it is tall, is not cut."""
+    t = np.linspace(0, 2 * np.pi, 40)
+    zero_pts = [(300 - 35 * np.sin(a), 220 - 60 * (1 - np.cos(a))) for a in t]
+    stroke = Stroke([(120, 100), (124, 220), (170, 226), (300, 220)] + zero_pts[1:])
+    atoms = segments.atoms_of([stroke])
+    assert len(atoms) >= 2 and {a.stroke for a in atoms} == {0}
+    assert atoms[0].right < 200 and atoms[-1].left > 200      # the 1, then the 0
+    assert len(segments.atoms_of([zero(180)])) == 1
+
+
+def test_a_scribble_is_not_a_number(net):
+    rng = np.random.default_rng(3)
+    pts = np.cumsum(rng.normal(0, 40, (60, 2)), axis=0) + (400, 250)
+    r = reading.read_number(net, [Stroke([tuple(p) for p in pts])], SIZE)
+    assert r.text is None
+
+
+def test_the_reader_remembers_pieces(net, monkeypatch):
+    reader = numbers.NumberReader(net)
+    strokes = [one(100), zero(180)]
+    reader.read(strokes, SIZE)
+    calls = []
+    real = net.predict_proba
+    monkeypatch.setattr(net, "predict_proba", lambda x: calls.append(len(x)) or real(x))
+    assert reader.read(strokes, SIZE).text == "10"
+    assert calls == []                        # nothing new: nothing read again
+    reader.read(strokes + [seven(300)], SIZE)
+    assert len(calls) == 1 and calls[0] < 4   # one batch, only the new pieces
+
+
+def test_unsure_digits_show_a_question_mark():
+    sure = reading.Prediction(4, (0,) * 4 + (1.0,) + (0,) * 5, None)
+    unsure = reading.Prediction(None, (0.1,) * 10, None, reading.NOT_SURE)
+    assert numbers.number_text([sure, sure, unsure, sure]) == "44?4"
+    assert numbers.number_text([sure, unsure]) is None     # half unsure: not a number
+    assert numbers.number_text([]) is None
+
+
+@needs_shared
+def test_real_numbers_by_one_writer(net):
+    """Validation writers' digits composed into numbers, gaps 0.15-0.6 of the height."""
+    data = pendigits.load(pendigits.shared_path())
+    groups = wn.by_writer(data, wn.validation_writers(data))
+    rng = np.random.default_rng(5)
+    right = 0
+    for k in range(12):
+        w = sorted(groups)[k % len(groups)]
+        idx = rng.choice(groups[w], 4)
+        written = wn.fit(wn.compose(data, idx, rng, 120, gaps=(0.15, 0.6)), *SIZE, 12)
+        r = reading.read_number(net, as_strokes(written.strokes), SIZE)
+        assert len(r.digits) == 4
+        right += r.text == "".join(map(str, written.labels))
+    assert right >= 10
+
+
+@needs_shared
+def test_real_multi_stroke_digits_are_not_split(net):
+    data = pendigits.load(pendigits.shared_path())
+    val = wn.validation_writers(data)
+    several = [i for i in range(len(data)) if str(data.writer[i]) in val
+               and data.sample_offsets[i + 1] - data.sample_offsets[i] > 1]
+    rng = np.random.default_rng(0)
+    kept = 0
+    for i in rng.choice(several, 40, replace=False):
+        placed = pendigits.fit_to_canvas(data.strokes(i), *SIZE, rng, margin=10)
+        r = reading.read_number(net, as_strokes(placed), SIZE)
+        kept += len(r.digits) == 1
+    assert kept >= 39
+
+
+def test_validation_writers_are_training_writers():
+    data = pendigits.load()           # the shipped training writers
+    val = wn.validation_writers(data)
+    assert val and not (val & pendigits.HELDOUT_WRITERS)
+    assert val < set(map(str, data.writer))
+
+
+def test_a_hash_sign_is_not_a_number(net):
+    """Two strokes and two bars across both: read apart, "1" and a barred "7", but no
+    number is written so."""
+    strokes = [Stroke([(330, 100), (310, 260)]), Stroke([(400, 100), (380, 260)]),
+               Stroke([(280, 150), (450, 150)]), Stroke([(270, 210), (440, 210)])]
+    r = reading.read_number(net, strokes, SIZE)
+    assert r.text is None
+
+
+def test_a_five_with_its_flag_apart_stays_one_digit(net):
+    body = Stroke([(300, 100), (295, 160), (330, 150), (360, 185), (350, 225), (300, 230),
+                   (285, 215)])
+    flag = Stroke([(318, 98), (372, 92)])
+    r = reading.read_number(net, [body, flag], SIZE)
+    assert len(r.digits) == 1
+
+
+def test_an_image_of_a_number_reads_group_by_group(net):
+    ink = render([one(100), zero(180), seven(300), Stroke([(312, 165), (350, 162)])], SIZE)
+    r = numbers.read_number_ink(net, ink)
+    assert r.text == "107"
+    single = render([seven(300)], SIZE)
+    (p,) = numbers.read_number_ink(net, single).digits
+    assert p.probabilities == reading.read(net, single).probabilities
+    assert numbers.read_number_ink(net, np.zeros((50, 50), np.float32)) is None
+
+
+def test_a_sheet_of_many_strokes_is_read_as_one_drawing_in_bounded_time(net):
+    # Hundreds of strokes are no number anyone writes; the candidates would grow with them.
+    import time
+    rng = np.random.default_rng(0)
+    many = [Stroke([tuple(p) for p in rng.uniform(20, 600, (4, 2))], 10)
+            for _ in range(numbers.MAX_ATOMS + 1)]
+    start = time.perf_counter()
+    r = numbers.read_number(net, many, (640, 640))
+    assert time.perf_counter() - start < 5
+    assert len(r) == 1 and r.text is None and len(r.strokes[0]) == len(many)
+
+
+def test_a_reader_with_a_small_cache_still_scores_every_piece(net):
+    # One read may hold more candidate pieces than the cache; none may be forgotten mid-read.
+    strokes = [one(40), zero(120), seven(240), one(360), zero(440)]
+    expected = numbers.read_number(net, strokes, SIZE).text
+    assert expected == "10710"
+    assert numbers.NumberReader(net, cache=2).read(strokes, SIZE).text == expected
