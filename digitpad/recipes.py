@@ -50,8 +50,9 @@ class Preset:
     expect: str        # quality and time, as measured (README: "The presets")
 
 
-# Exactly how weights/digitpad.npz is made (weights/README.md).  When the shipped
-# model is made anew, this entry is what changes.
+# The recipe weights/digitpad.npz was made with (weights/README.md; since the first layer
+# leaves out the paper columns it no longer remakes that file bit for bit).  When the
+# shipped model is made anew, this entry is what changes.
 SHIPPED = dict(hidden=(512, 256), epochs=48, schedule="onecycle", lr=0.003, augment_strength=0.8,
                pen_digits=5, letters=2, not_digits=10000, styles=True, slant=0.45, ensemble=2,
                seed=0)
