@@ -35,8 +35,8 @@ NOISE_FLOOR = 0.15
 MIN_CONTRAST = 0.12
 # What the decoded picture may take: with the reduction's strips and the process' own,
 # an image stays within the 300 MB that any file under 5 MB may cost (docs/performance.md,
-# "What do hostile inputs cost?").  89 megapixels of grey (Pillow's limit) fit, 89 of 16-bit grey too; colour,
-# alpha, 32-bit and float up to 62 megapixels.
+# "What do hostile inputs cost?").  89 megapixels of grey (Pillow's limit) fit, 89 of
+# 16-bit grey too; colour, alpha, 32-bit and float up to 62 megapixels.
 DECODE_BYTES = 240 << 20
 STRIP_BYTES = 8 << 20
 # Bytes per pixel as Pillow holds each mode in memory (any other mode: 4).
