@@ -26,11 +26,8 @@ doi 10.5281/zenodo.1195803.
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -39,6 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import _env  # noqa: E402  (bench/_env.py: a private DIGITPAD_HOME)
 import numpy as np  # noqa: E402
 
 
@@ -236,8 +234,7 @@ def main(argv=None):
         sys.exit(f"error: the pen digits are not at {path} (use --pen-digits)")
     # A private DIGITPAD_HOME: the bench neither reads nor changes the user's settings,
     # so without --weights it uses the shipped model; it is removed at exit.
-    os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
-    atexit.register(shutil.rmtree, os.environ["DIGITPAD_HOME"], ignore_errors=True)
+    _env.private_home()
 
     replayer = Replayer(args.weights, args.pen_width)
     model = replayer.window.model

@@ -35,11 +35,8 @@ UNIPEN project, ICPR 1994; Unipen Consortium, Zenodo, doi 10.5281/zenodo.1195803
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -47,6 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import _env  # noqa: E402  (bench/_env.py: a private DIGITPAD_HOME)
 import numpy as np  # noqa: E402
 
 GAP_BINS = ((-0.1, 0.0), (0.0, 0.1), (0.1, 0.3), (0.3, 0.6))
@@ -286,8 +284,7 @@ def main(argv=None):
     path = args.pen_digits or pendigits.shared_path()
     if not Path(path).exists():
         sys.exit(f"error: the pen digits are not at {path} (use --pen-digits)")
-    os.environ["DIGITPAD_HOME"] = tempfile.mkdtemp(prefix="digitpad-bench-")
-    atexit.register(shutil.rmtree, os.environ["DIGITPAD_HOME"], ignore_errors=True)
+    _env.private_home()        # the shipped model, the user's settings untouched
 
     reader = OfflineReader(args.weights) if args.offline else WindowReader(args.weights)
     full = pendigits.load(path)

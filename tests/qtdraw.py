@@ -36,3 +36,12 @@ def draw_digit(widget, digit, size=0.6):
 
 def ink_total(canvas):
     return float(np.asarray(canvas.ink(crop=False), dtype=np.float64).sum())
+
+
+def shown(qtbot, widget, width, height):
+    """``widget`` resized, shown and exposed, closed with the test (pytest-qt)."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

@@ -4,17 +4,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from digitpad.gui.canvas import Canvas, Stroke
-from qtdraw import ink_total, line, stroke
+from qtdraw import ink_total, line, shown, stroke
 
 
 @pytest.fixture
 def canvas(qtbot):
-    c = Canvas()
-    qtbot.addWidget(c)
-    c.resize(300, 300)
-    c.show()
-    qtbot.waitExposed(c)
-    return c
+    return shown(qtbot, Canvas(), 300, 300)
 
 
 def test_starts_blank(canvas):

@@ -306,13 +306,9 @@ def test_a_reduced_picture_reads_as_the_whole_one_does(tmp_path):
 def test_the_sheet_shrinks_when_a_huge_window_is_made_small_and_nothing_is_lost(qtbot):
     from digitpad.gui.canvas import Canvas
     from digitpad.strokes import Stroke
-    from qtdraw import stroke
+    from qtdraw import shown, stroke
 
-    canvas = Canvas()
-    qtbot.addWidget(canvas)
-    canvas.resize(4000, 3000)
-    canvas.show()
-    qtbot.waitExposed(canvas)
+    canvas = shown(qtbot, Canvas(), 4000, 3000)
     stroke(canvas, [(200, 200), (240, 260)])
     canvas.draw_strokes([Stroke([(3500, 2500), (3600, 2700)], 18)])      # far out
     huge = canvas._image.sizeInBytes()

@@ -4,15 +4,11 @@ import numpy as np
 from digitpad.gui.watch import DRAWINGS, UNITS, LearningWatch, choose_drawings
 from digitpad.model.network import MLP
 from digitpad.model.weights import load
+from qtdraw import shown
 
 
 def shown_watch(qtbot):
-    watch = LearningWatch()
-    qtbot.addWidget(watch)
-    watch.resize(500, 400)
-    watch.show()
-    qtbot.waitExposed(watch)
-    return watch
+    return shown(qtbot, LearningWatch(), 500, 400)
 
 
 def test_a_dozen_drawings_every_digit_in_turn(mnist):
