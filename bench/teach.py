@@ -48,6 +48,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+import _env  # noqa: E402  (bench/_env.py: Learn timed on the BLAS kernels a user has)
+_env.user_blas()
 import numpy as np  # noqa: E402
 
 CANVAS = (582, 551)         # the window's canvas at 900x600 (bench/pen_digits.py)
@@ -174,7 +176,6 @@ def declined(model, images, network_decides):
 
 def mnist_read(learned, mnist):
     """MNIST's test accuracy of the top reading (the prototypes' say included)."""
-    from digitpad import teach
     from digitpad.model.network import as_input
 
     net, prototypes = unpack(learned)
@@ -315,14 +316,12 @@ def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2):
     """Learn's seconds, the recipe before (teach.BEFORE) and ``recipe`` alternating, on
     corrections made of validation writers' digits (never the held-out writers')."""
     from recipe_search import validation_writers
-    from threadpoolctl import threadpool_info
     from digitpad import pendigits, teach
 
     everyone = pendigits.load(pendigits.SHIPPED)
     data = everyone.subset(np.isin(everyone.writer, sorted(validation_writers()[0])))
-    blas = [(p.get("internal_api"), p.get("num_threads")) for p in threadpool_info()
-            if p.get("user_api") == "blas"]
-    print(f"Timing Learn on {model.describe()}; BLAS {blas}; load average "
+    print(_env.describe())
+    print(f"Timing Learn on {model.describe()}; load average "
           f"{os.getloadavg()[0]:.1f}")
     for n in sizes:
         items = placed(data, rng.choice(len(data), size=n, replace=False), rng)
