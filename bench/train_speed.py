@@ -117,7 +117,7 @@ def peak_memory_of_cli(data, *options):
     """Peak resident memory (MB) of ``digitpad train --epochs 1 OPTIONS`` in a child process."""
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, DIGITPAD_HOME=home)
-        cmd = [sys.executable, "-m", "digitpad.cli", "train", "--epochs", "1", *options,
+        cmd = [sys.executable, "-m", "digitpad", "train", "--epochs", "1", *options,
                "--out", str(Path(home) / "bench.npz")]
         if data:
             cmd += ["--data", str(data)]
@@ -133,7 +133,7 @@ def preset_run(name, data, home, *options):
     """``digitpad train --preset NAME OPTIONS`` in a child process with DIGITPAD_HOME
     ``home``: (wall seconds, CPU seconds, model file)."""
     out = home / f"bench-{name}.npz"
-    cmd = [sys.executable, "-m", "digitpad.cli", "train", "--preset", name, *options,
+    cmd = [sys.executable, "-m", "digitpad", "train", "--preset", name, *options,
            "--out", str(out)]
     if data:
         cmd += ["--data", str(data)]
