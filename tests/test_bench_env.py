@@ -40,3 +40,20 @@ def test_without_the_overrides_nothing_is_re_executed():
     out = run(without_overrides()).splitlines()
     assert out[0] == "None None an argument"
     assert out[-1] == "neither OPENBLAS_CORETYPE nor OPENBLAS_L2_SIZE was set"
+
+
+def test_every_module_a_bench_runs_with_python_m_can_be_run():
+    """A bench that starts ``python -m NAME`` names a module, or a package with a __main__
+    (``digitpad.cli`` became a package, and bench/train_speed.py's preset run broke)."""
+    import importlib.util
+    import re
+
+    named = {(path.name, name) for path in BENCH.glob("*.py")
+             for name in re.findall(r'"-m",\s*"([\w.]+)"', path.read_text())}
+    assert named, "no bench starts python -m: the test has nothing to check"
+    for script, name in sorted(named):
+        spec = importlib.util.find_spec(name)
+        assert spec is not None, f"{script}: python -m {name}: no such module"
+        if spec.submodule_search_locations is not None:     # a package: needs __main__
+            assert importlib.util.find_spec(f"{name}.__main__") is not None, \
+                f"{script}: python -m {name}: a package without __main__"
