@@ -127,12 +127,10 @@ class NumberReader:
         score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms)
                  for span in spans}
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
-        best = np.full(n + 1, -np.inf)
-        best[0] = 0.0
-        back = np.zeros(n + 1, dtype=int)
-        for (i, j) in sorted(spans, key=lambda s: (s[1], s[0])):
-            if best[i] + score[(i, j)] > best[j]:
-                best[j], back[j] = best[i] + score[(i, j)], i
+        joined = segments.crossed(atoms, strokes)
+        best, back = _best(spans, score, n, joined)
+        if not np.isfinite(best[n]):          # no segmentation keeps the crossings whole
+            best, back = _best(spans, score, n, set())
         cuts, j = [], n
         while j > 0:
             cuts.append((back[j], j))
@@ -227,6 +225,20 @@ class NumberReader:
                 p *= TWO_TALL
             p *= CUT ** segments.cuts_in(piece, atoms)
         return float(np.log(p)) - PER_DIGIT
+
+
+def _best(spans, score, n, joined):
+    """The dynamic programme: best[j], the best segmentation of atoms[:j] with no digit
+    boundary at a position in ``joined``; back[j], where its last digit starts."""
+    best = np.full(n + 1, -np.inf)
+    best[0] = 0.0
+    back = np.zeros(n + 1, dtype=int)
+    for (i, j) in sorted(spans, key=lambda s: (s[1], s[0])):
+        if j in joined:
+            continue
+        if best[i] + score[(i, j)] > best[j]:
+            best[j], back[j] = best[i] + score[(i, j)], i
+    return best, back
 
 
 def _piece_strokes(strokes, piece):

@@ -160,6 +160,40 @@ def two_tall(piece, h):
     return False
 
 
+def _crossings(p, q):
+    """How many segments of polyline ``p`` cross segments of polyline ``q``."""
+    if len(p) < 2 or len(q) < 2:
+        return 0
+    a, b = p[:-1, None], p[1:, None]
+    c, d = q[None, :-1], q[None, 1:]
+
+    def side(o, u, v):
+        return np.sign((u[..., 0] - o[..., 0]) * (v[..., 1] - o[..., 1])
+                       - (u[..., 1] - o[..., 1]) * (v[..., 0] - o[..., 0]))
+    cross = (side(a, b, c) * side(a, b, d) < 0) & (side(c, d, a) * side(c, d, b) < 0)
+    return int(cross.sum())
+
+
+def crossed(atoms, strokes):
+    """The positions ``k`` no digit boundary may fall at: an atom before ``k`` and one
+    after it cross each other at least twice, the narrower through the middle of the
+    wider (the slash of a slashed 0, a bar through a loop), as two digits side by side
+    do not, even when their boxes overlap."""
+    joined = set()
+    for i, a in enumerate(atoms):
+        for j in range(i + 1, len(atoms)):
+            b = atoms[j]
+            narrow, wide = sorted((a, b), key=lambda t: t.right - t.left)
+            inset = INSET * (wide.right - wide.left)
+            if not wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset:
+                continue
+            p = strokes[a.stroke].array()[a.start:a.stop]
+            q = strokes[b.stroke].array()[b.start:b.stop]
+            if _crossings(p, q) >= 2:
+                joined.update(range(i + 1, j + 1))
+    return joined
+
+
 def cuts_in(piece, atoms):
     """How many of the piece's ends cut through a stroke: parts of a stroke cut at a low
     point that this piece holds without their neighbour part."""

@@ -72,6 +72,22 @@ def test_a_seven_with_a_bar_stays_one_digit(net):
     assert len(r.digits) == 1 and r.text == "7"
 
 
+def test_a_slashed_zero_in_two_strokes_stays_one_digit(net):
+    slash = Stroke([(130, 85), (112, 235)])       # split "10" before segments.crossed
+    r = reading.read_number(net, [zero(100), slash], SIZE)
+    assert len(r.digits) == 1 and r.text == "0"
+    atoms = segments.atoms_of([zero(100), slash])
+    assert segments.crossed(atoms, [zero(100), slash]) == {1}
+
+
+def test_digits_whose_boxes_overlap_may_still_be_cut(net):
+    # Two 0s overlapping (their rings cross twice, near the edge) and a 1 touching a 0:
+    # neither crosses through the other's middle, so the boundary stays allowed.
+    for strokes, text in (([zero(100), zero(160)], "00"), ([zero(100), one(165)], "01")):
+        assert segments.crossed(segments.atoms_of(strokes), strokes) == set()
+        assert reading.read_number(net, strokes, SIZE).text == text
+
+
 def test_a_stroke_through_two_digits_is_cut_into_candidates(net):
     """10 written without lifting the pen: the stroke is cut where it turns and at its low
     points, so the pieces can be read apart; a lone 0, as narrow as it is tall, is not cut."""
