@@ -29,7 +29,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from digitpad import learning, scores
 from digitpad.model.stopping import Stopped
 
-PROGRESS_INTERVAL = 0.05      # seconds between two progress signals
+PROGRESS_INTERVAL = 0.2       # seconds between two progress signals (each repaints the dialog)
 WATCH_INTERVAL = 0.5          # seconds between two copies of the weights being trained
 CLOSE_WAIT_MS = 1000          # how long closing the window waits for a worker
 
@@ -95,7 +95,7 @@ class Worker(QObject):
 
 class TrainingWorker(Worker):
     """Base of the jobs that make a model: they measure the model in use first (the
-    ``reference``), report every phase, every batch (at most every 50 ms) and epoch,
+    ``reference``), report every phase, every batch (at most five a second) and epoch,
     and end with ``(network, meta, comparison)``: the new model beside the one in use
     (:class:`digitpad.scores.Comparison`, or None when there was none).
 
