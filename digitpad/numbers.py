@@ -119,7 +119,8 @@ class NumberReader:
         spans = segments.spans(atoms, h)
         keys = {span: self._key(strokes, atoms[span[0]:span[1]]) for span in spans}
         if whole is not None:
-            if preprocess.crop_to_ink(whole) is None:
+            whole = preprocess.crop_to_ink(whole)   # what reading.read would crop it to
+            if whole is None:
                 return None                   # every stroke rubbed out
             if (0, n) in spans:               # one digit, maybe: read as a single digit is
                 self._read_whole(keys[(0, n)], whole)
