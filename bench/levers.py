@@ -10,6 +10,8 @@ slows both alike:
 * the distortions of a batch of 128 MNIST digits, before and now (and whether
   they make the same images bit for bit, from the same seed);
 * one Adam step on the 784-512-10 network's 407,050 parameters;
+* where a batch's CPU time goes now: the parts of the distortions and of the
+  training step (forward, loss, backward, Adam, and the two large products);
 * a plain epoch of 784-512-10 (batch 128, no distortions, 60,000 images), wall
   and CPU time: Adam and ``model/network.py`` before, Adam now with the network
   before, and both now, with BLAS threads as ``digitpad train`` sets them
@@ -86,6 +88,59 @@ def report(times, before, now):
           f"(range {min(ratios):.3f}-{max(ratios):.3f})")
 
 
+def parts(images, labels, distort, rng, rounds):
+    """Where a batch's CPU time goes, now: the distortions' parts and the training step's,
+    BLAS on one thread, the median over ``rounds`` of 40 calls each."""
+    from threadpoolctl import threadpool_limits
+
+    from digitpad.model.network import MOSTLY_INK, _inked, as_input, cross_entropy
+    batch = images[rng.integers(0, len(images), 128)]
+    raw = np.zeros((128, 30, 30), np.uint8)
+    raw[:, 1:-1, 1:-1] = batch
+    padded = augment._as_float(raw)
+    net = MLP.create((784, 512, 10))
+    adam = optim.Adam(net.params)
+    x, y = as_input(batch), labels[:128]
+    activations = net.forward(x)
+    dlogits = cross_entropy(activations[-1], y)[1]
+    grads = net.backward(activations, dlogits)
+    inked = _inked(x)
+    x_inked, w_inked = x[:, inked], net.weights[0][inked]
+    dz = dlogits @ net.weights[1].T * (activations[1] > 0)
+
+    def step():
+        a = net.forward(x, for_backward=True)
+        adam.step(net.backward(a, cross_entropy(a[-1], y)[1]))
+    named = {
+        "distortions, whole": lambda: distort(batch),
+        "  pad, as floats": lambda: augment._as_float(raw.copy()),
+        "  stroke thickness": lambda: distort.change_thickness(padded.copy(), raw),
+        "  source points (affine + elastic)": lambda: distort.source_points(128),
+        "  warp (source points + bilinear gathers)": lambda: distort.warp(padded.copy()),
+        "training step, whole (forward, loss, backward, Adam)": step,
+        "  forward": lambda: net.forward(x),
+        f"    its product ({len(inked)} inked inputs by 512)": lambda: x_inked @ w_inked,
+        "  loss": lambda: cross_entropy(activations[-1], y),
+        "  backward": lambda: net.backward(activations, dlogits),
+        f"    its product (the gradient of those {len(inked)} rows)": lambda: x_inked.T @ dz,
+        "  Adam": lambda: adam.step(grads),
+    }
+    distorted = distort(batch).reshape(128, -1)
+    x_full, dz_full = distorted, dz
+    named["  a distorted batch's two products, taken whole (784 inputs)"] = lambda: (
+        x_full @ net.weights[0], x_full.T @ dz_full)
+    with threadpool_limits(limits=1, user_api="blas"):
+        times = alternate({name: (work, 40) for name, work in named.items()}, rounds)
+    samples = [images[rng.integers(0, len(images), 128)] for _ in range(50)]
+    plain = np.mean([as_input(b).any(axis=0).mean() for b in samples])
+    bent = np.mean([distort(b).reshape(128, -1).any(axis=0).mean() for b in samples])
+    print(f"inputs inked in some image of a batch of 128 (50 batches): {plain:.1%} plain, "
+          f"{bent:.1%} distorted (more than {100 * MOSTLY_INK:.0f}%: the product is taken whole)")
+    print(f"where a batch of 128 goes now, BLAS on one thread (median of {rounds} rounds of 40)")
+    for name, values in times.items():
+        print(f"  {name:<54} {statistics.median(values):7.3f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_data = ROOT.parent / "shared" / "mnist"
@@ -131,6 +186,7 @@ def main():
     report(alternate({"before": (lambda: old_adam.step(grads), 30),
                       "now": (lambda: new_adam.step(grads), 30)}, args.rounds), "before", "now")
 
+    parts(images, labels, new_distort, rng, args.rounds)
     if not args.epochs:
         return
     config = train_module.TrainConfig(hidden=(512,), epochs=1, batch_size=128,
@@ -178,6 +234,11 @@ def main():
               f"median {statistics.median(walls[name]):.2f}; CPU "
               f"{' '.join(f'{c:.2f}' for c in cpus[name])} s, "
               f"median {statistics.median(cpus[name]):.2f}")
+    first = next(iter(runs))
+    for name in list(runs)[1:]:
+        ratios = [n / b for b, n in zip(cpus[first], cpus[name])]
+        print(f"  CPU time, {name} / before, each round: "
+              f"{' '.join(f'{r:.3f}' for r in ratios)}; median {statistics.median(ratios):.3f}")
 
 
 if __name__ == "__main__":
