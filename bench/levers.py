@@ -195,42 +195,30 @@ def main():
     from digitpad.learning import training_threads
 
     class NetworkBefore(old_network.MLP):
-        def forward(self, x, for_backward=False, halves=None):
+        def forward(self, x, for_backward=False):
             return super().forward(x)
 
-        def backward(self, activations, dlogits, halves=None):
-            return super().backward(activations, dlogits)
-
-    class OptimBefore:
-        @staticmethod
-        def make_optimizer(name, params, lr, weight_decay=0.0, halves=None):
-            return old_optim.make_optimizer(name, params, lr, weight_decay)
-
-    def epoch(optimizers, network, blas=None, in_halves=False):
-        """A plain epoch as ``digitpad train`` runs it, with these modules, the step
-        whole or in halves (:mod:`digitpad.model.halves`)."""
+    def epoch(optimizers, network, blas=None):
+        """A plain epoch as ``digitpad train`` runs it, with these modules."""
         def run():
-            saved = train_module.make_optimizer, train_module.MLP, train_module.Halves
+            saved = train_module.make_optimizer, train_module.MLP
             train_module.make_optimizer = optimizers.make_optimizer
             train_module.MLP = network
-            if not in_halves:
-                train_module.Halves = lambda: None
             threads = (training_threads() if blas is None
                        else threadpool_limits(limits=blas, user_api="blas"))
             try:
                 with threads:
                     return train_module.train(config, images, labels)
             finally:
-                train_module.make_optimizer, train_module.MLP, train_module.Halves = saved
+                train_module.make_optimizer, train_module.MLP = saved
         return run
 
-    runs = {"before: Adam and network before": epoch(OptimBefore, NetworkBefore),
+    runs = {"before: Adam and network before": epoch(old_optim, NetworkBefore),
             "Adam now, network before": epoch(optim, NetworkBefore),
-            "Adam and network now, the step whole": epoch(optim, MLP),
-            "now: the step in halves": epoch(optim, MLP, in_halves=True)}
+            "now: Adam and network now": epoch(optim, MLP)}
     if args.blas_every_core:
         runs[f"now, BLAS on {cores} threads"] = epoch(optim, MLP, blas=cores)
-    epoch(optim, MLP, in_halves=True)()                                   # warm-up
+    epoch(optim, MLP)()                                                    # warm-up
     walls = {name: [] for name in runs}
     cpus = {name: [] for name in runs}
     for _ in range(args.epochs):

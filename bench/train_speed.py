@@ -74,7 +74,7 @@ def digitpad_epoch(images, labels, augment, batch_size=128, one_thread=False):
     if one_thread:
         with threadpool_limits(limits=1, user_api="blas"):
             return timed(lambda: train(config, images, labels, prefetch=False))
-    with training_threads(distorting=augment):
+    with training_threads():
         return timed(train, config, images, labels)
 
 

@@ -106,7 +106,7 @@ def _train_members(members, x, y, mnist, workers, status, **callbacks):
             return [r.network for r in results], workers
         except CannotShare as error:              # a full disk costs time, not the run
             status(f"{error}; training the networks one after the other instead")
-    with training_threads(distorting=any(m.augment for m in members)):
+    with training_threads():
         results = _one_after_another(members, callbacks.pop("on_batch"),
                                      callbacks.pop("on_epoch"), x=x, y=y, mnist=mnist,
                                      **callbacks)
@@ -154,26 +154,22 @@ def _across(callback, k, count, seconds_before):
     return report
 
 
-def training_threads(distorting=True):
+def training_threads():
     """A context for training one network: BLAS on all cores but one.
 
     The network's helper thread prepares (and distorts) its next batch on a core
     of its own, so BLAS keeps off it: on 2 cores, BLAS on two threads made an
-    augmented epoch 1.5x slower than on one, and a plain one no faster.  Without
-    distortions (``distorting=False``) the trainer cuts its step in two halves
-    computed side by side (:mod:`digitpad.model.halves`), so each has half the
-    cores.  In the window, whose BLAS runs on one thread (:func:`window_threads`),
-    this gives the training its cores back while it runs.
+    augmented epoch 1.5x slower than on one, and a plain one no faster.  In the
+    window, whose BLAS runs on one thread (:func:`window_threads`), this gives
+    the training its cores back while it runs.
     """
     from contextlib import nullcontext
     from threadpoolctl import threadpool_info, threadpool_limits
     now = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
     if not now:
         return nullcontext()
-    cores = os.cpu_count() or 1
     # Never more threads than BLAS had before (OPENBLAS_NUM_THREADS=1 stays 1).
-    limit = min(max(1, cores - 1 if distorting else cores // 2),
-                _BLAS_BEFORE_WINDOW or max(now))
+    limit = min(max(1, (os.cpu_count() or 1) - 1), _BLAS_BEFORE_WINDOW or max(now))
     if set(now) == {limit}:
         return nullcontext()
     return threadpool_limits(limits=limit, user_api="blas")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .halves import matmul
-
 DTYPE = np.float32
 INPUTS = 28 * 28
 CLASSES = 10
@@ -60,20 +58,18 @@ class MLP:
     def copy(self):
         return MLP([w.copy() for w in self.weights], [b.copy() for b in self.biases])
 
-    def forward(self, x, for_backward=False, halves=None):
+    def forward(self, x, for_backward=False):
         """Return the activations of every layer: ``[x, h1, ..., logits]``.
 
         Hidden layers are ReLU; the last entry holds the raw scores (logits),
         which :func:`softmax` turns into probabilities.  With ``for_backward``,
         what :meth:`backward` of this batch needs again is kept until then.
-        With ``halves`` (:class:`~.halves.Halves`), the large products are
-        computed in two halves side by side.
         """
         activations = [x]
         a = x
         last = len(self.weights) - 1
         for k, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = matmul(a, w, halves) if k else self._over_ink(a, w, for_backward, halves)
+            z = a @ w if k else self._over_ink(a, w, for_backward)
             z += b
             if k < last:
                 np.maximum(z, 0, out=z)  # ReLU, in place
@@ -81,7 +77,7 @@ class MLP:
             a = z
         return activations
 
-    def _over_ink(self, x, w, for_backward=False, halves=None):
+    def _over_ink(self, x, w, for_backward=False):
         """``x @ w``, leaving out the inputs that are zero in every row of ``x``: the
         same sum without its zero terms (its rounding may differ in the last bit: the
         sum is grouped otherwise).  With ``for_backward``, the inked columns and ``x``
@@ -90,7 +86,7 @@ class MLP:
         inked = _inked(x)
         x_inked = x if inked is None else x[:, inked]
         self._inked_input = (x, inked, x_inked) if for_backward else None
-        return matmul(x_inked, w if inked is None else w[inked], halves)
+        return x @ w if inked is None else x_inked @ w[inked]
 
     def logits(self, x):
         return self.forward(x)[-1]
@@ -123,7 +119,7 @@ class MLP:
             a = z
         return a
 
-    def backward(self, activations, dlogits, halves=None):
+    def backward(self, activations, dlogits):
         """Gradients of the loss, given its gradient with respect to the logits.
 
         Returns ``[dW0, db0, dW1, db1, ...]``, matching :attr:`params`.  For a
@@ -135,7 +131,6 @@ class MLP:
         (:func:`_inked`), left out of the product; which inputs those are, and
         the batch at the others, come from the forward pass of the same batch
         when it was the last one (:meth:`_over_ink`), else are found again.
-        With ``halves``, the large products are computed in two halves side by side.
         """
         grads = []
         dz = dlogits
@@ -151,13 +146,13 @@ class MLP:
                     inked = _inked(a)
                     a_inked = None if inked is None else a[:, inked]
             if inked is None:
-                grads.append(matmul(a.T, dz, halves))
+                grads.append(a.T @ dz)
             else:
                 dw = np.zeros((a.shape[1], dz.shape[1]), dtype=dz.dtype)
-                dw[inked] = matmul(a_inked.T, dz, halves)
+                dw[inked] = a_inked.T @ dz
                 grads.append(dw)
             if k > 0:
-                dz = matmul(dz, self.weights[k].T, halves)
+                dz = dz @ self.weights[k].T
                 dz *= a > 0
         grads.reverse()
         return grads

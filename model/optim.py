@@ -21,36 +21,31 @@ class SGD:
     """
 
     def __init__(self, params, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.0,
-                 decay_mask=None, halves=None):
+                 decay_mask=None):
         self.params = params
         self.lr = lr
         self.momentum = momentum
         self.nesterov = nesterov
         self.weight_decay = weight_decay
         self.decay_mask = _decay_mask(params, decay_mask)
-        self.halves = halves
         self.velocity = [np.zeros_like(p) for p in params]
         self.scratch = [np.empty_like(p) for p in params]
 
     def step(self, grads, lr=None):
         lr = self.lr if lr is None else lr
-        for arrays, decay in zip(zip(self.params, grads, self.velocity, self.scratch),
-                                 self.decay_mask):
-            shrink = 1 - lr * self.weight_decay if decay and self.weight_decay else None
-            _in_halves(self.halves, self._update, arrays, shrink, lr)
-
-    def _update(self, p, g, v, tmp, shrink, lr):
-        if shrink is not None:
-            p *= shrink
-        v *= self.momentum
-        v += g
-        if self.nesterov:
-            np.multiply(v, self.momentum, out=tmp)
-            tmp += g
-        else:
-            tmp[...] = v
-        tmp *= lr
-        p -= tmp
+        for p, g, v, tmp, decay in zip(self.params, grads, self.velocity, self.scratch,
+                                       self.decay_mask):
+            if decay and self.weight_decay:
+                p *= 1 - lr * self.weight_decay
+            v *= self.momentum
+            v += g
+            if self.nesterov:
+                np.multiply(v, self.momentum, out=tmp)
+                tmp += g
+            else:
+                tmp[...] = v
+            tmp *= lr
+            p -= tmp
 
 
 class Adam:
@@ -69,14 +64,13 @@ class Adam:
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-                 decay_mask=None, halves=None):
+                 decay_mask=None):
         self.params = params
         self.lr = lr
         self.beta1, self.beta2 = betas
         self.eps = eps
         self.weight_decay = weight_decay
         self.decay_mask = _decay_mask(params, decay_mask)
-        self.halves = halves
         self.t = 0
         self.m = [np.zeros_like(p) for p in params]    # sum of beta1**age * g
         self.v = [np.zeros_like(p) for p in params]    # sum of beta2**age * g**2
@@ -91,40 +85,20 @@ class Adam:
         root = math.sqrt((1 - b2) / (1 - b2 ** self.t))
         step_size = lr * (1 - b1) / (1 - b1 ** self.t) / root
         eps = self.eps / root
-        for arrays, decay in zip(zip(self.params, grads, self.m, self.v, self.scratch),
-                                 self.decay_mask):
-            shrink = 1 - lr * self.weight_decay if decay and self.weight_decay else None
-            _in_halves(self.halves, self._update, arrays, shrink, step_size, eps)
-
-    def _update(self, p, g, m, v, tmp, shrink, step_size, eps):
-        if shrink is not None:
-            p *= shrink
-        m *= self.beta1                              # m = b1 m + g
-        m += g
-        np.multiply(g, g, out=tmp)                   # v = b2 v + g^2
-        v *= self.beta2
-        v += tmp
-        np.sqrt(v, out=tmp)                          # p -= step * m / (sqrt(v) + eps)
-        tmp += eps
-        np.divide(m, tmp, out=tmp)
-        tmp *= step_size
-        p -= tmp
-
-
-SMALL_UPDATE = 1 << 16      # parameters: an update of fewer is not worth cutting in halves
-
-
-def _in_halves(halves, update, arrays, *args):
-    """``update(*arrays, *args)``; with :class:`~.halves.Halves`, a large update in two
-    halves side by side, each on one half of every array (all of the same size)."""
-    if (halves is None or arrays[0].size < SMALL_UPDATE
-            or not all(a.flags.c_contiguous for a in arrays)):
-        update(*arrays, *args)
-        return
-    flat = [a.reshape(-1) for a in arrays]
-    middle = len(flat[0]) // 2
-    halves.run(update, [*(f[:middle] for f in flat), *args],
-               [*(f[middle:] for f in flat), *args])
+        for p, g, m, v, tmp, decay in zip(self.params, grads, self.m, self.v, self.scratch,
+                                          self.decay_mask):
+            if decay and self.weight_decay:
+                p *= 1 - lr * self.weight_decay
+            m *= b1                                  # m = b1 m + g
+            m += g
+            np.multiply(g, g, out=tmp)               # v = b2 v + g^2
+            v *= b2
+            v += tmp
+            np.sqrt(v, out=tmp)                      # p -= step * m / (sqrt(v) + eps)
+            tmp += eps
+            np.divide(m, tmp, out=tmp)
+            tmp *= step_size
+            p -= tmp
 
 
 def _decay_mask(params, mask):
@@ -134,13 +108,12 @@ def _decay_mask(params, mask):
     return list(mask)
 
 
-def make_optimizer(name, params, lr, weight_decay=0.0, momentum=0.9, nesterov=True,
-                   halves=None):
+def make_optimizer(name, params, lr, weight_decay=0.0, momentum=0.9, nesterov=True):
     if name == "adam":
-        return Adam(params, lr=lr, weight_decay=weight_decay, halves=halves)
+        return Adam(params, lr=lr, weight_decay=weight_decay)
     if name == "sgd":
         return SGD(params, lr=lr, momentum=momentum, nesterov=nesterov,
-                   weight_decay=weight_decay, halves=halves)
+                   weight_decay=weight_decay)
     raise ValueError(f"unknown optimizer {name!r}: choose adam or sgd")
 
 

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import augment as augment_module
-from .halves import Halves
 from .network import INPUTS, MLP, as_input, cross_entropy, layer_sizes
 from .optim import SCHEDULES, make_optimizer
 from .stopping import Stopped
@@ -134,10 +131,6 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     about as much as a batch).  With ``prefetch`` a
     helper thread prepares each next batch while one trains (two cores for one
     network); without, this thread prepares it (one core; the same network).
-    With ``prefetch`` and no distortions (the helper has little to do), the
-    step's large products and updates are also cut in halves, one computed by
-    another thread (:mod:`.halves`), on a machine of more than one core: the
-    rounding may then differ in the last bit.
     Returns a :class:`TrainResult` with the trained network.
 
     Each epoch: shuffle, then for every mini-batch (prepared ahead,
@@ -150,17 +143,13 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     net = (init.copy() if init is not None
            else MLP.create(layer_sizes(config.hidden), seed=config.seed))
     sizes = batch_sizes(config)
-    halves = (Halves() if prefetch and not config.augment and (os.cpu_count() or 1) > 1
-              else None)
-    run = _Run(config, net, total_steps=sum(math.ceil(len(images) / bs) for bs in sizes),
-               halves=halves)
+    run = _Run(config, net, total_steps=sum(math.ceil(len(images) / bs) for bs in sizes))
     rng = np.random.default_rng(config.seed)
     distorter = (augment_module.Distorter(strength=config.augment_strength,
                                           rng=np.random.default_rng([config.seed, 1]))
                  if config.augment else None)
     history = []
-    with ThreadPoolExecutor(max_workers=1) if prefetch else _AtOnce() as helper, \
-            halves if halves is not None else nullcontext():
+    with ThreadPoolExecutor(max_workers=1) if prefetch else _AtOnce() as helper:
         for epoch, bs in enumerate(sizes, start=1):
             epoch_start = time.perf_counter()
             order = rng.permutation(len(images))
@@ -223,11 +212,10 @@ def check_weights(net, epoch, lr):
 class _Run:
     """A run's optimizer, its place in the schedule, and its smoothed loss."""
 
-    def __init__(self, config, net, total_steps, halves=None):
+    def __init__(self, config, net, total_steps):
         self.config, self.net, self.total_steps = config, net, total_steps
-        self.halves = halves
         self.optimizer = make_optimizer(config.optimizer, net.params, config.lr,
-                                        config.weight_decay, halves=halves)
+                                        config.weight_decay)
         self.schedule = SCHEDULES[config.schedule]
         self.steps = 0
         self.smooth = 0.0                 # exponential moving average of the batch losses
@@ -250,11 +238,11 @@ class _Run:
 
     def step(self, x, y, epoch, batch):
         """Forward, loss, backward and one optimizer step on a batch: ``(loss, logits)``."""
-        activations = self.net.forward(x, for_backward=True, halves=self.halves)
+        activations = self.net.forward(x, for_backward=True)
         logits = activations[-1]
         loss, dlogits = cross_entropy(logits, y)
         check_loss(loss, epoch, batch, self.config.lr)
-        grads = self.net.backward(activations, dlogits, self.halves)
+        grads = self.net.backward(activations, dlogits)
         self.optimizer.step(grads, self.schedule(self.steps, self.total_steps, self.config.lr))
         self.steps += 1
         self.smooth = SMOOTHING * self.smooth + (1 - SMOOTHING) * loss

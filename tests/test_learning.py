@@ -152,9 +152,6 @@ def test_the_window_reads_on_one_blas_thread_and_training_takes_its_cores_back(m
         with learning.training_threads():
             assert blas() == {3}                                 # all cores but the helper's
         assert blas() == {1}
-        with learning.training_threads(distorting=False):
-            assert blas() == {2}                                 # half the cores per half step
-        assert blas() == {1}
     monkeypatch.setattr(learning, "_BLAS_BEFORE_WINDOW", None)
     with threadpool_limits(limits=1, user_api="blas"):         # OPENBLAS_NUM_THREADS=1
         with learning.training_threads():
