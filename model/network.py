@@ -82,7 +82,7 @@ class MLP:
         same sum without its zero terms (its rounding may differ in the last bit: the
         sum is grouped otherwise).  With ``for_backward``, the inked columns and ``x``
         at them are kept for :meth:`backward` of the same batch, which needs them
-        again (finding them costs about 3% of a training step)."""
+        again and need not find them twice."""
         inked = _inked(x)
         x_inked = x if inked is None else x[:, inked]
         self._inked_input = (x, inked, x_inked) if for_backward else None
@@ -178,9 +178,6 @@ def _inked(x):
         return None
     inked = np.flatnonzero(x.any(axis=0))
     return None if len(inked) > MOSTLY_INK * x.shape[1] else inked
-
-
-
 
 
 def as_input(images, dtype=DTYPE):
