@@ -33,6 +33,7 @@ class MLP:
             raise ValueError("need one bias vector per weight matrix, and at least one layer")
         self.weights = [np.ascontiguousarray(w) for w in weights]
         self.biases = [np.ascontiguousarray(b) for b in biases]
+        self._inked_input = None     # (x, its inked columns, x at them): forward to backward
 
     @classmethod
     def create(cls, sizes=(INPUTS, 512, CLASSES), seed=0, dtype=DTYPE):
@@ -57,23 +58,35 @@ class MLP:
     def copy(self):
         return MLP([w.copy() for w in self.weights], [b.copy() for b in self.biases])
 
-    def forward(self, x):
+    def forward(self, x, for_backward=False):
         """Return the activations of every layer: ``[x, h1, ..., logits]``.
 
         Hidden layers are ReLU; the last entry holds the raw scores (logits),
-        which :func:`softmax` turns into probabilities.
+        which :func:`softmax` turns into probabilities.  With ``for_backward``,
+        what :meth:`backward` of this batch needs again is kept until then.
         """
         activations = [x]
         a = x
         last = len(self.weights) - 1
         for k, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ w if k else _over_ink(a, w)
+            z = a @ w if k else self._over_ink(a, w, for_backward)
             z += b
             if k < last:
                 np.maximum(z, 0, out=z)  # ReLU, in place
             activations.append(z)
             a = z
         return activations
+
+    def _over_ink(self, x, w, for_backward=False):
+        """``x @ w``, leaving out the inputs that are zero in every row of ``x``: the
+        same sum without its zero terms (its rounding may differ in the last bit: the
+        sum is grouped otherwise).  With ``for_backward``, the inked columns and ``x``
+        at them are kept for :meth:`backward` of the same batch, which needs them
+        again and need not find them twice."""
+        inked = _inked(x)
+        x_inked = x if inked is None else x[:, inked]
+        self._inked_input = (x, inked, x_inked) if for_backward else None
+        return x @ w if inked is None else x_inked @ w[inked]
 
     def logits(self, x):
         return self.forward(x)[-1]
@@ -115,19 +128,28 @@ class MLP:
         (1 where the unit was active, 0 elsewhere).  The input layer needs no
         ``da``, which saves a third of the work, and its ``dW`` has a row of zeros
         for every input that is paper in every image of the batch
-        (:func:`_inked`), left out of the product.
+        (:func:`_inked`), left out of the product; which inputs those are, and
+        the batch at the others, come from the forward pass of the same batch
+        when it was the last one (:meth:`_over_ink`), else are found again.
         """
         grads = []
         dz = dlogits
         for k in range(len(self.weights) - 1, -1, -1):
             a = activations[k]
             grads.append(dz.sum(axis=0))
-            inked = _inked(a) if k == 0 else None
+            inked = a_inked = None
+            if k == 0:
+                remembered, self._inked_input = self._inked_input, None
+                if remembered is not None and remembered[0] is a:    # this batch's
+                    _, inked, a_inked = remembered
+                else:
+                    inked = _inked(a)
+                    a_inked = None if inked is None else a[:, inked]
             if inked is None:
                 grads.append(a.T @ dz)
             else:
                 dw = np.zeros((a.shape[1], dz.shape[1]), dtype=dz.dtype)
-                dw[inked] = a[:, inked].T @ dz
+                dw[inked] = a_inked.T @ dz
                 grads.append(dw)
             if k > 0:
                 dz = dz @ self.weights[k].T
@@ -156,14 +178,6 @@ def _inked(x):
         return None
     inked = np.flatnonzero(x.any(axis=0))
     return None if len(inked) > MOSTLY_INK * x.shape[1] else inked
-
-
-def _over_ink(x, w):
-    """``x @ w``, leaving out the inputs that are zero in every row of ``x``: the same
-    sum without its zero terms (its rounding may differ in the last bit: the sum is
-    grouped otherwise)."""
-    inked = _inked(x)
-    return x @ w if inked is None else x[:, inked] @ w[inked]
 
 
 def as_input(images, dtype=DTYPE):

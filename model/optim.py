@@ -54,8 +54,13 @@ class Adam:
     ``m`` and ``v`` are running means of ``g`` and ``g**2``; both start at zero,
     so after ``t`` steps they are too small by ``1 - beta**t``.  The step is
     ``lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1 - beta1**t)``
-    and ``v_hat = v / (1 - beta2**t)``; folding both corrections into one
-    scalar saves two passes over the arrays and changes nothing.
+    and ``v_hat = v / (1 - beta2**t)``.
+
+    Each step is ten passes over the parameters, not twelve: ``self.m`` and
+    ``self.v`` hold the running sums ``beta1 * m + g`` and ``beta2 * v + g**2``,
+    which are ``m / (1 - beta1)`` and ``v / (1 - beta2)``, so no pass scales
+    ``g`` by ``1 - beta``; those factors and both corrections fold into two
+    scalars, the step size and ``eps`` (the same step: only the rounding differs).
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
@@ -67,28 +72,27 @@ class Adam:
         self.weight_decay = weight_decay
         self.decay_mask = _decay_mask(params, decay_mask)
         self.t = 0
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
+        self.m = [np.zeros_like(p) for p in params]    # sum of beta1**age * g
+        self.v = [np.zeros_like(p) for p in params]    # sum of beta2**age * g**2
         self.scratch = [np.empty_like(p) for p in params]
 
     def step(self, grads, lr=None):
         lr = self.lr if lr is None else lr
         self.t += 1
         b1, b2 = self.beta1, self.beta2
-        correction1 = 1 - b1 ** self.t
-        correction2 = math.sqrt(1 - b2 ** self.t)
-        step_size = lr * correction2 / correction1
-        eps = self.eps * correction2
+        # m_hat = m (1 - b1) / (1 - b1**t) and sqrt(v_hat) = sqrt(v) * root, so
+        # lr m_hat / (sqrt(v_hat) + eps) = step_size * m / (sqrt(v) + eps / root).
+        root = math.sqrt((1 - b2) / (1 - b2 ** self.t))
+        step_size = lr * (1 - b1) / (1 - b1 ** self.t) / root
+        eps = self.eps / root
         for p, g, m, v, tmp, decay in zip(self.params, grads, self.m, self.v, self.scratch,
                                           self.decay_mask):
             if decay and self.weight_decay:
                 p *= 1 - lr * self.weight_decay
-            m *= b1                                  # m = b1 m + (1 - b1) g
-            np.multiply(g, 1 - b1, out=tmp)
-            m += tmp
-            v *= b2                                  # v = b2 v + (1 - b2) g^2
-            np.multiply(g, g, out=tmp)
-            tmp *= 1 - b2
+            m *= b1                                  # m = b1 m + g
+            m += g
+            np.multiply(g, g, out=tmp)               # v = b2 v + g^2
+            v *= b2
             v += tmp
             np.sqrt(v, out=tmp)                      # p -= step * m / (sqrt(v) + eps)
             tmp += eps

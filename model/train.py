@@ -238,7 +238,7 @@ class _Run:
 
     def step(self, x, y, epoch, batch):
         """Forward, loss, backward and one optimizer step on a batch: ``(loss, logits)``."""
-        activations = self.net.forward(x)
+        activations = self.net.forward(x, for_backward=True)
         logits = activations[-1]
         loss, dlogits = cross_entropy(logits, y)
         check_loss(loss, epoch, batch, self.config.lr)

@@ -139,3 +139,29 @@ def test_one_image_is_read_as_in_a_batch():
                                    rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(net.predict_proba(row), net.predict_proba(row[None])[0],
                                    rtol=1e-5, atol=1e-7)
+
+
+def test_backward_takes_the_inked_inputs_its_forward_pass_kept():
+    """forward(x, for_backward=True) keeps the inked columns for backward of the same batch,
+    which gives the same gradients as finding them again, and forgets them after; a
+    forward pass for another batch, or for reading only, is not taken for this one."""
+    rng = np.random.default_rng(4)
+    net = MLP.create([784, 64, 10], seed=0)
+    x = (rng.random((128, 784)) * (rng.random(784) > 0.4)).astype(np.float32)
+    other = (rng.random((128, 784)) * (rng.random(784) > 0.4)).astype(np.float32)
+    labels = rng.integers(0, 10, 128)
+    dlogits = cross_entropy(net.logits(x), labels)[1]
+    found = net.backward(net.forward(x), dlogits)
+    kept_activations = net.forward(x, for_backward=True)
+    assert net._inked_input is not None and net._inked_input[0] is x
+    kept = net.backward(kept_activations, dlogits)
+    assert net._inked_input is None
+    for f, k in zip(found, kept):
+        np.testing.assert_array_equal(f, k)
+    assert not found[0][np.flatnonzero(~x.any(axis=0))].any()     # paper rows: zero
+    activations = net.forward(x, for_backward=True)
+    net.forward(other, for_backward=True)                       # another batch came between
+    for f, k in zip(found, net.backward(activations, dlogits)):
+        np.testing.assert_array_equal(f, k)
+    net.logits(other)
+    assert net._inked_input is None                             # reading keeps nothing

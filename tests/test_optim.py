@@ -83,3 +83,24 @@ def test_schedules_stay_within_the_peak(name):
     assert max(rates) == pytest.approx(0.1, rel=0.01)
     if name != "constant":
         assert rates[-1] < 0.001 and rates[0] < 0.1
+
+
+def test_adam_in_float32_follows_the_paper_over_many_steps():
+    """The step keeps running sums, not means, and folds the (1 - beta) factors and both
+    bias corrections into two scalars: in float32, over a thousand steps of gradients of
+    every size, it stays the paper's Adam (computed in float64) to float32 rounding."""
+    rng = np.random.default_rng(1)
+    p = rng.normal(size=2000).astype(np.float32)
+    reference = p.astype(np.float64)
+    m = np.zeros(2000)
+    v = np.zeros(2000)
+    adam = Adam([p], lr=1e-3)
+    scale = 10.0 ** rng.uniform(-6, 1, size=2000)         # tiny to large gradients
+    for t in range(1, 1001):
+        g = (rng.normal(size=2000) * scale).astype(np.float32)
+        adam.step([g])
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g.astype(np.float64) ** 2
+        reference -= 1e-3 * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    assert p.dtype == np.float32 and adam.m[0].dtype == np.float32
+    np.testing.assert_allclose(p, reference, rtol=0, atol=2e-5)   # steps of about 1e-3 each
