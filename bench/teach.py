@@ -268,7 +268,7 @@ def main(argv=None):
 
     rows = []
     header = (f"{'writer':24s} {'n':>4s} {'corr':>4s} {'before':>7s} {'after':>7s} "
-              f"{'fixed-cls':>13s} {'MNIST':>6s} {'others':>13s} {'learn s':>7s}")
+              f"{'fixed-cls':>13s} {'MNIST':>6s} {'others':>13s} {'learn s':>7s} {'moved':>5s}")
     if not args.quiet:
         print(header)
     for k, w in enumerate(writers):
@@ -301,14 +301,14 @@ def main(argv=None):
                                            other_labels[others]).mean(),
                    letters_before=declined(net, letter_images, letter_decides),
                    letters_after=declined(tuned, letter_images, letter_decides),
-                   seconds=seconds)
+                   seconds=seconds, moved=tuned.moved if fixes else np.nan)
         rows.append(row)
         if not args.quiet:
             print(f"{w:24s} {row['n']:4d} {row['corrections']:4d} {100 * row['before']:6.1f}% "
                   f"{100 * row['after']:6.1f}% {100 * row['fixed_before']:5.1f}->"
                   f"{100 * row['fixed_after']:5.1f}% {100 * row['mnist']:5.2f}% "
                   f"{100 * row['others_before']:5.1f}->{100 * row['others_after']:5.1f}% "
-                  f"{seconds:7.1f}", flush=True)
+                  f"{seconds:7.1f} {row['moved']:5.2f}", flush=True)
     summary(rows, mnist_before)
 
 
@@ -370,6 +370,11 @@ def summary(rows, mnist_before):
               f"   (worst change {100 * (la - lb).min():+.1f} points; {LETTERS} letters)")
         print(f"  Learn seconds            median {np.median(seconds):.1f}, max "
               f"{seconds.max():.1f}  (up to {int(col('corrections').max())} corrections)")
+        moved = col("moved")[learned]
+        if (moved != 1).any():
+            steps, counts = np.unique(moved, return_counts=True)
+            print("  weights moved (step back) " + ", ".join(
+                f"t={t:g}: {c}" for t, c in zip(steps[::-1], counts[::-1])) + " writers")
 
 
 if __name__ == "__main__":
