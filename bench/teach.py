@@ -77,6 +77,9 @@ def parse_args(argv=None):
     p.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
     p.add_argument("--personas", action="store_true",
                    help="give each writer a continental hand of their own (see persona())")
+    p.add_argument("--keep-session", action="store_true",
+                   help="give Learn the session's digits read right, to keep (teach.learn's "
+                        "kept; the app does not keep them)")
     p.add_argument("--quiet", action="store_true", help="no line per writer")
     p.add_argument("--timing", action="store_true",
                    help="only time Learn: the recipe before and this one, alternating, for 1, "
@@ -284,7 +287,9 @@ def main(argv=None):
         if fixes:
             started = time.perf_counter()
             tuned = teach.learn(net, fixes, mnist, np.random.default_rng(args.learn_seed),
-                                recipe=recipe, pens=pool)
+                                recipe=recipe, pens=pool,
+                                kept=(images[:half][session], labels[:half][session])
+                                if args.keep_session else None)
             seconds = time.perf_counter() - started
         else:
             tuned, seconds = teach.Learned(net), float("nan")

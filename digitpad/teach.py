@@ -107,14 +107,18 @@ def correction_images(items, rng, copies=40, variety=True, should_stop=None):
                                          vary=vary if variety else None)
 
 
-def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, **callbacks):
+def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, kept=None,
+          **callbacks):
     """A copy of ``net`` adapted to the corrections ``items`` by ``recipe``: a
     :class:`Learned`.
 
     ``mnist`` has ``train_images`` / ``train_labels``; ``pens`` the pen digits to replay
     (default the shipped training writers).  ``should_stop()`` is asked while drawing and
     while training; ``callbacks`` (``on_batch``, ``on_epoch``) go to
-    :func:`digitpad.model.train.train`.  ``net`` is unchanged.
+    :func:`digitpad.model.train.train`.  ``net`` is unchanged.  ``kept``, when given: the
+    drawings ``net`` read right in this session (prepared images, labels), which the new
+    weights must go on reading right, one more check for :func:`step_back` (the app does
+    not keep them yet; ``bench/teach.py --keep-session`` measures it).
     """
     from digitpad.model.train import TrainConfig, train
 
@@ -128,6 +132,8 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
     if r.check and pens is None:
         pens = pendigits.load()         # once, for the checks and the replay alike
     checks, held = held_back(mnist, rng, r, pens, should_stop)
+    if kept is not None and len(kept[0]):
+        checks.append(kept)
     parts = [(own, own_labels)] + replay(net, own, own_labels, mnist, rng, r, pens,
                                          should_stop, held)
     others = sum(len(p[0]) for p in parts[1:])

@@ -210,3 +210,28 @@ def test_the_held_back_digits_are_never_replayed(monkeypatch):
     # Without checks, the replay draws from everything.
     parts = teach.replay(_one_layer(_bias(3)), own, np.full(5, 7), mnist, rng, r, pens)
     assert set(which(parts[0][0])) == set(range(n))
+
+
+def test_learn_steps_back_on_the_held_back_digits_and_the_session_kept(base_net, mnist,
+                                                                        monkeypatch):
+    seen = []
+
+    def spy(before, after, checks, r, should_stop=None):
+        seen.append([(np.asarray(i).copy(), np.asarray(lab).copy()) for i, lab in checks])
+        return before.copy(), 0.0
+    monkeypatch.setattr(teach, "step_back", spy)
+    small = teach.Recipe(copies=2, mnist_samples=200, guard=0, pen_samples=20, outliers=0,
+                         letters=0, epochs=1, check=30)
+    session = (np.zeros((4, 28, 28), np.float32), np.array([1, 2, 3, 4]))
+    learned = teach.learn(base_net, [one_correction()], mnist, np.random.default_rng(0),
+                          recipe=small, kept=session)
+    assert learned.moved == 0.0
+    assert np.array_equal(learned.network.weights[0], base_net.weights[0])
+    (checks,) = seen
+    assert [len(c[1]) for c in checks] == [30, 30, 4]     # MNIST, pen digits, the session
+    assert np.array_equal(checks[2][1], session[1])
+    # No checks asked for and no session: step_back is handed none (and keeps the new weights).
+    seen.clear()
+    teach.learn(base_net, [one_correction()], mnist, np.random.default_rng(0),
+                recipe=teach.Recipe(**{**small.__dict__, "check": 0}))
+    assert seen == [[]]
