@@ -68,7 +68,7 @@ def parse_args(argv=None):
     p.add_argument("--recipe", default="new",
                    help="'new' (Learn's recipe, digitpad.teach.Recipe()), 'old' (the recipe "
                         "before issue 18, digitpad.teach.BEFORE), either with changes: "
-                        "'new:lr=0.0003,letters=0'")
+                        "'new:lr=0.0003,letters=0' (a tuple: 'new:steps=1/0.5')")
     p.add_argument("--writers", type=int, default=None, help="only the first N writers")
     p.add_argument("--min-digits", type=int, default=40)
     p.add_argument("--max-corrections", type=int, default=30)
@@ -204,8 +204,13 @@ def recipe_from(text):
     values = {}
     for item in filter(None, changes.split(",")):
         key, _, value = item.partition("=")
-        values[key] = type(getattr(teach.Recipe(), key))(float(value)) \
-            if not isinstance(getattr(teach.Recipe(), key), bool) else value not in ("0", "")
+        default = getattr(teach.Recipe(), key)
+        if isinstance(default, bool):
+            values[key] = value not in ("0", "")
+        elif isinstance(default, tuple):                  # steps=1/0.5/0.25
+            values[key] = tuple(float(v) for v in value.split("/"))
+        else:
+            values[key] = type(default)(float(value))
     return dataclasses.replace(teach.Recipe() if name == "new" else teach.BEFORE, **values)
 
 
