@@ -6,7 +6,10 @@ turned and stretched; then a random size and pen, :func:`digitpad.corrections.re
 and trains briefly from the present weights on them together with what they must not
 break: MNIST digits (more of those the corrections were misread as), the shipped training
 writers' pen digits and real letters, and generated non-digits (the letters and
-non-digits labelled -1, so "not a digit" keeps its ground).  :class:`Recipe` holds every
+non-digits labelled -1, so "not a digit" keeps its ground).  Then it steps back
+(:func:`step_back`): 1,000 MNIST and 1,000 pen digits held back from that training are read,
+and the weights move from the old network towards the new only as far as those lose at most
+0.1%.  :class:`Recipe` holds every
 choice, so ``bench/teach.py`` can measure each ingredient alone; its defaults were chosen
 on validation writers (weights/README.md, "Learn from my corrections").  The option
 ``prototypes`` (:mod:`digitpad.prototypes`: the corrections' hidden features as nearest
@@ -45,7 +48,7 @@ class Recipe:
     prototypes: float = 0.0       # cosine similarity from which a correction decides (0: off)
     references: int = 0           # beside the prototypes: this many MNIST and pen digits, half
                                   # as many letters and non-digits (0: none)
-    check: int = 0                # held back: this many MNIST and pen digits, not trained on,
+    check: int = 1000             # held back: this many MNIST and pen digits, not trained on,
                                   # read to choose how far the weights move (0: all the way)
     tolerance: float = 0.001      # the most of either check the moved weights may lose
     steps: tuple = (1.0, 0.75, 0.5, 0.25)   # how far they may move, tried farthest first
@@ -54,7 +57,7 @@ class Recipe:
 # Learn's recipe before issue 18 (digitpad.learning.fine_tune as it was), for comparison.
 BEFORE = Recipe(copies=40, share=0.0, variety=False, mnist_samples=10000, guard=4000,
                 pen_samples=1500, outliers=500, letters=0, epochs=2, lr=1e-4,
-                augment_strength=0.5, fine_tune=True, prototypes=0.0, references=0)
+                augment_strength=0.5, fine_tune=True, prototypes=0.0, references=0, check=0)
 
 
 @dataclass
