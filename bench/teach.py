@@ -81,6 +81,10 @@ def parse_args(argv=None):
                    help="give Learn the session's digits read right, to keep (teach.learn's "
                         "kept; the app does not keep them)")
     p.add_argument("--quiet", action="store_true", help="no line per writer")
+    p.add_argument("--against", default="old",
+                   help="with --timing: the recipe to alternate with (default 'old', the "
+                        "recipe before issue 18; e.g. 'new:check=0', Learn without its step "
+                        "back)")
     p.add_argument("--timing", action="store_true",
                    help="only time Learn: the recipe before and this one, alternating, for 1, "
                         "10 and 30 corrections (validation writers' digits), twice each")
@@ -250,7 +254,8 @@ def main(argv=None):
     net = model.network
     recipe = recipe_from(args.recipe)
     if args.timing:
-        return timing(net, model, recipe, mnist, pool, np.random.default_rng(args.seed))
+        return timing(net, model, recipe, mnist, pool, np.random.default_rng(args.seed),
+                      against=recipe_from(args.against))
     print(f"Model: {model.describe()}")
     print(f"Recipe: {recipe}")
     if args.personas:
@@ -322,29 +327,36 @@ def main(argv=None):
     summary(rows, mnist_before)
 
 
-def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2):
-    """Learn's seconds, the recipe before (teach.BEFORE) and ``recipe`` alternating, on
-    corrections made of validation writers' digits (never the held-out writers')."""
+def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2, against=None):
+    """Learn's seconds, ``against`` (default the recipe before, teach.BEFORE) and ``recipe``
+    alternating, on corrections made of validation writers' digits (never the held-out
+    writers'): wall-clock seconds, and CPU seconds of this process (all its threads: less
+    swayed by the other processes of a shared machine)."""
     from recipe_search import validation_writers
     from digitpad import pendigits, teach
 
+    against = teach.BEFORE if against is None else against
     everyone = pendigits.load(pendigits.SHIPPED)
     data = everyone.subset(np.isin(everyone.writer, sorted(validation_writers()[0])))
     print(_env.describe())
     print(f"Timing Learn on {model.describe()}; load average "
           f"{os.getloadavg()[0]:.1f}")
+    print(f"before: {against}\nnow:    {recipe}")
     for n in sizes:
         items = placed(data, rng.choice(len(data), size=n, replace=False), rng)
         seconds = {"before": [], "now": []}
+        cpu = {"before": [], "now": []}
         for _ in range(rounds):
-            for side, r in (("before", teach.BEFORE), ("now", recipe)):
-                started = time.perf_counter()
+            for side, r in (("before", against), ("now", recipe)):
+                started, cpu_started = time.perf_counter(), time.process_time()
                 teach.learn(net, items, mnist, np.random.default_rng(0), recipe=r, pens=pool)
                 seconds[side].append(time.perf_counter() - started)
-        print(f"  {n:2d} corrections: before {np.median(seconds['before']):5.1f} s, now "
-              f"{np.median(seconds['now']):5.1f} s (median of {rounds}); ratio "
-              f"{np.median(seconds['now']) / np.median(seconds['before']):.2f}; load average "
-              f"{os.getloadavg()[0]:.1f}", flush=True)
+                cpu[side].append(time.process_time() - cpu_started)
+        b, a = np.median(seconds["before"]), np.median(seconds["now"])
+        cb, ca = np.median(cpu["before"]), np.median(cpu["now"])
+        print(f"  {n:2d} corrections: before {b:5.1f} s, now {a:5.1f} s (median of {rounds}); "
+              f"ratio {a / b:.2f}; CPU {cb:5.1f} s -> {ca:5.1f} s, ratio {ca / cb:.2f}; load "
+              f"average {os.getloadavg()[0]:.1f}", flush=True)
 
 
 def summary(rows, mnist_before):
