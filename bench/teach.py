@@ -21,6 +21,11 @@ letters declined before and after (500 of them), and Learn's time (median and ma
     python bench/teach.py --validation             # validation writers: tune every rule here
     python bench/teach.py --validation --min-digits 20 --personas --recipe old --writers 4
 
+``--keep-session`` gives Learn the session's digits read right as one more check of its step
+back (:func:`digitpad.teach.step_back`; the app does not keep those drawings, so it is a
+measurement only).  ``--timing --against new:check=0`` times Learn with and without its step
+back, alternating.
+
 ``--personas`` gives each writer a continental hand of their own (every 0 slashed, every
 plain 1 flagged without a base, every 7 crossed, all at the writer's own slant; see
 :func:`persona`), so that a session leaves something to learn.
