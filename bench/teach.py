@@ -21,6 +21,11 @@ letters declined before and after (500 of them), and Learn's time (median and ma
     python bench/teach.py --validation             # validation writers: tune every rule here
     python bench/teach.py --validation --min-digits 20 --personas --recipe old --writers 4
 
+``--keep-session`` gives Learn the session's digits read right as one more check of its step
+back (:func:`digitpad.teach.step_back`; the app does not keep those drawings, so it is a
+measurement only).  ``--timing --against new:check=0`` times Learn with and without its step
+back, alternating.
+
 ``--personas`` gives each writer a continental hand of their own (every 0 slashed, every
 plain 1 flagged without a base, every 7 crossed, all at the writer's own slant; see
 :func:`persona`), so that a session leaves something to learn.
@@ -68,7 +73,7 @@ def parse_args(argv=None):
     p.add_argument("--recipe", default="new",
                    help="'new' (Learn's recipe, digitpad.teach.Recipe()), 'old' (the recipe "
                         "before issue 18, digitpad.teach.BEFORE), either with changes: "
-                        "'new:lr=0.0003,letters=0'")
+                        "'new:lr=0.0003,letters=0' (a tuple: 'new:steps=1/0.5')")
     p.add_argument("--writers", type=int, default=None, help="only the first N writers")
     p.add_argument("--min-digits", type=int, default=40)
     p.add_argument("--max-corrections", type=int, default=30)
@@ -77,7 +82,14 @@ def parse_args(argv=None):
     p.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
     p.add_argument("--personas", action="store_true",
                    help="give each writer a continental hand of their own (see persona())")
+    p.add_argument("--keep-session", action="store_true",
+                   help="give Learn the session's digits read right, to keep (teach.learn's "
+                        "kept; the app does not keep them)")
     p.add_argument("--quiet", action="store_true", help="no line per writer")
+    p.add_argument("--against", default="old",
+                   help="with --timing: the recipe to alternate with (default 'old', the "
+                        "recipe before issue 18; e.g. 'new:check=0', Learn without its step "
+                        "back)")
     p.add_argument("--timing", action="store_true",
                    help="only time Learn: the recipe before and this one, alternating, for 1, "
                         "10 and 30 corrections (validation writers' digits), twice each")
@@ -201,8 +213,13 @@ def recipe_from(text):
     values = {}
     for item in filter(None, changes.split(",")):
         key, _, value = item.partition("=")
-        values[key] = type(getattr(teach.Recipe(), key))(float(value)) \
-            if not isinstance(getattr(teach.Recipe(), key), bool) else value not in ("0", "")
+        default = getattr(teach.Recipe(), key)
+        if isinstance(default, bool):
+            values[key] = value not in ("0", "")
+        elif isinstance(default, tuple):                  # steps=1/0.5/0.25
+            values[key] = tuple(float(v) for v in value.split("/"))
+        else:
+            values[key] = type(default)(float(value))
     return dataclasses.replace(teach.Recipe() if name == "new" else teach.BEFORE, **values)
 
 
@@ -242,7 +259,8 @@ def main(argv=None):
     net = model.network
     recipe = recipe_from(args.recipe)
     if args.timing:
-        return timing(net, model, recipe, mnist, pool, np.random.default_rng(args.seed))
+        return timing(net, model, recipe, mnist, pool, np.random.default_rng(args.seed),
+                      against=recipe_from(args.against))
     print(f"Model: {model.describe()}")
     print(f"Recipe: {recipe}")
     if args.personas:
@@ -268,7 +286,7 @@ def main(argv=None):
 
     rows = []
     header = (f"{'writer':24s} {'n':>4s} {'corr':>4s} {'before':>7s} {'after':>7s} "
-              f"{'fixed-cls':>13s} {'MNIST':>6s} {'others':>13s} {'learn s':>7s}")
+              f"{'fixed-cls':>13s} {'MNIST':>6s} {'others':>13s} {'learn s':>7s} {'moved':>5s}")
     if not args.quiet:
         print(header)
     for k, w in enumerate(writers):
@@ -284,7 +302,9 @@ def main(argv=None):
         if fixes:
             started = time.perf_counter()
             tuned = teach.learn(net, fixes, mnist, np.random.default_rng(args.learn_seed),
-                                recipe=recipe, pens=pool)
+                                recipe=recipe, pens=pool,
+                                kept=(images[:half][session], labels[:half][session])
+                                if args.keep_session else None)
             seconds = time.perf_counter() - started
         else:
             tuned, seconds = teach.Learned(net), float("nan")
@@ -301,40 +321,47 @@ def main(argv=None):
                                            other_labels[others]).mean(),
                    letters_before=declined(net, letter_images, letter_decides),
                    letters_after=declined(tuned, letter_images, letter_decides),
-                   seconds=seconds)
+                   seconds=seconds, moved=tuned.moved if fixes else np.nan)
         rows.append(row)
         if not args.quiet:
             print(f"{w:24s} {row['n']:4d} {row['corrections']:4d} {100 * row['before']:6.1f}% "
                   f"{100 * row['after']:6.1f}% {100 * row['fixed_before']:5.1f}->"
                   f"{100 * row['fixed_after']:5.1f}% {100 * row['mnist']:5.2f}% "
                   f"{100 * row['others_before']:5.1f}->{100 * row['others_after']:5.1f}% "
-                  f"{seconds:7.1f}", flush=True)
+                  f"{seconds:7.1f} {row['moved']:5.2f}", flush=True)
     summary(rows, mnist_before)
 
 
-def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2):
-    """Learn's seconds, the recipe before (teach.BEFORE) and ``recipe`` alternating, on
-    corrections made of validation writers' digits (never the held-out writers')."""
+def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2, against=None):
+    """Learn's seconds, ``against`` (default the recipe before, teach.BEFORE) and ``recipe``
+    alternating, on corrections made of validation writers' digits (never the held-out
+    writers'): wall-clock seconds, and CPU seconds of this process (all its threads: less
+    swayed by the other processes of a shared machine)."""
     from recipe_search import validation_writers
     from digitpad import pendigits, teach
 
+    against = teach.BEFORE if against is None else against
     everyone = pendigits.load(pendigits.SHIPPED)
     data = everyone.subset(np.isin(everyone.writer, sorted(validation_writers()[0])))
     print(_env.describe())
     print(f"Timing Learn on {model.describe()}; load average "
           f"{os.getloadavg()[0]:.1f}")
+    print(f"before: {against}\nnow:    {recipe}")
     for n in sizes:
         items = placed(data, rng.choice(len(data), size=n, replace=False), rng)
         seconds = {"before": [], "now": []}
+        cpu = {"before": [], "now": []}
         for _ in range(rounds):
-            for side, r in (("before", teach.BEFORE), ("now", recipe)):
-                started = time.perf_counter()
+            for side, r in (("before", against), ("now", recipe)):
+                started, cpu_started = time.perf_counter(), time.process_time()
                 teach.learn(net, items, mnist, np.random.default_rng(0), recipe=r, pens=pool)
                 seconds[side].append(time.perf_counter() - started)
-        print(f"  {n:2d} corrections: before {np.median(seconds['before']):5.1f} s, now "
-              f"{np.median(seconds['now']):5.1f} s (median of {rounds}); ratio "
-              f"{np.median(seconds['now']) / np.median(seconds['before']):.2f}; load average "
-              f"{os.getloadavg()[0]:.1f}", flush=True)
+                cpu[side].append(time.process_time() - cpu_started)
+        b, a = np.median(seconds["before"]), np.median(seconds["now"])
+        cb, ca = np.median(cpu["before"]), np.median(cpu["now"])
+        print(f"  {n:2d} corrections: before {b:5.1f} s, now {a:5.1f} s (median of {rounds}); "
+              f"ratio {a / b:.2f}; CPU {cb:5.1f} s -> {ca:5.1f} s, ratio {ca / cb:.2f}; load "
+              f"average {os.getloadavg()[0]:.1f}", flush=True)
 
 
 def summary(rows, mnist_before):
@@ -370,6 +397,11 @@ def summary(rows, mnist_before):
               f"   (worst change {100 * (la - lb).min():+.1f} points; {LETTERS} letters)")
         print(f"  Learn seconds            median {np.median(seconds):.1f}, max "
               f"{seconds.max():.1f}  (up to {int(col('corrections').max())} corrections)")
+        moved = col("moved")[learned]
+        if (moved != 1).any():
+            steps, counts = np.unique(moved, return_counts=True)
+            print("  weights moved (step back) " + ", ".join(
+                f"t={t:g}: {c}" for t, c in zip(steps[::-1], counts[::-1])) + " writers")
 
 
 if __name__ == "__main__":

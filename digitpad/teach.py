@@ -6,7 +6,10 @@ turned and stretched; then a random size and pen, :func:`digitpad.corrections.re
 and trains briefly from the present weights on them together with what they must not
 break: MNIST digits (more of those the corrections were misread as), the shipped training
 writers' pen digits and real letters, and generated non-digits (the letters and
-non-digits labelled -1, so "not a digit" keeps its ground).  :class:`Recipe` holds every
+non-digits labelled -1, so "not a digit" keeps its ground).  Then it steps back
+(:func:`step_back`): 1,000 MNIST and 1,000 pen digits held back from that training are read,
+and the weights move from the old network towards the new only as far as those lose at most
+0.1%.  :class:`Recipe` holds every
 choice, so ``bench/teach.py`` can measure each ingredient alone; its defaults were chosen
 on validation writers (weights/README.md, "Learn from my corrections").  The option
 ``prototypes`` (:mod:`digitpad.prototypes`: the corrections' hidden features as nearest
@@ -24,6 +27,7 @@ import numpy as np
 
 from . import corrections, pendigits, reading, styles
 from .strokes import Stroke
+from digitpad.model.stopping import Stopped
 
 
 @dataclass(frozen=True)
@@ -44,19 +48,26 @@ class Recipe:
     prototypes: float = 0.0       # cosine similarity from which a correction decides (0: off)
     references: int = 0           # beside the prototypes: this many MNIST and pen digits, half
                                   # as many letters and non-digits (0: none)
+    check: int = 1000             # held back: this many MNIST and pen digits, not trained on,
+                                  # read to choose how far the weights move (0: all the way)
+    tolerance: float = 0.001      # the most of either check the moved weights may lose
+    steps: tuple = (1.0, 0.75, 0.5, 0.25)   # how far they may move, tried farthest first
 
 
 # Learn's recipe before issue 18 (digitpad.learning.fine_tune as it was), for comparison.
 BEFORE = Recipe(copies=40, share=0.0, variety=False, mnist_samples=10000, guard=4000,
                 pen_samples=1500, outliers=500, letters=0, epochs=2, lr=1e-4,
-                augment_strength=0.5, fine_tune=True, prototypes=0.0, references=0)
+                augment_strength=0.5, fine_tune=True, prototypes=0.0, references=0, check=0)
 
 
 @dataclass
 class Learned:
-    """What Learn made: the network, and the corrections as prototypes (or None)."""
+    """What Learn made: the network, the corrections as prototypes (or None), and how far
+    the weights moved from the network before towards the fine-tuned ones (1: all the way,
+    0: not at all, see :func:`step_back`)."""
     network: object
     prototypes: object = None
+    moved: float = 1.0
 
 
 def _bend(points, rng, amount):
@@ -99,14 +110,18 @@ def correction_images(items, rng, copies=40, variety=True, should_stop=None):
                                          vary=vary if variety else None)
 
 
-def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, **callbacks):
+def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, kept=None,
+          **callbacks):
     """A copy of ``net`` adapted to the corrections ``items`` by ``recipe``: a
     :class:`Learned`.
 
     ``mnist`` has ``train_images`` / ``train_labels``; ``pens`` the pen digits to replay
     (default the shipped training writers).  ``should_stop()`` is asked while drawing and
     while training; ``callbacks`` (``on_batch``, ``on_epoch``) go to
-    :func:`digitpad.model.train.train`.  ``net`` is unchanged.
+    :func:`digitpad.model.train.train`.  ``net`` is unchanged.  ``kept``, when given: the
+    drawings ``net`` read right in this session (prepared images, labels), which the new
+    weights must go on reading right, one more check for :func:`step_back` (the app does
+    not keep them yet; ``bench/teach.py --keep-session`` measures it).
     """
     from digitpad.model.train import TrainConfig, train
 
@@ -117,8 +132,13 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
     own, own_labels = correction_images(items, rng, r.copies, r.variety, should_stop)
     if not r.fine_tune:
         return Learned(net, _prototypes(net, own, own_labels, r, mnist, pens, rng))
+    if r.check and pens is None:
+        pens = pendigits.load()         # once, for the checks and the replay alike
+    checks, held = held_back(mnist, rng, r, pens, should_stop)
+    if kept is not None and len(kept[0]):
+        checks.append(kept)
     parts = [(own, own_labels)] + replay(net, own, own_labels, mnist, rng, r, pens,
-                                         should_stop)
+                                         should_stop, held)
     others = sum(len(p[0]) for p in parts[1:])
     if r.share and len(own):
         # Each repeat is distorted anew by the trainer: more weight without more drawing.
@@ -132,17 +152,71 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
                          seed=int(rng.integers(2 ** 31)))
     tuned = train(config, images, labels, init=net, should_stop=should_stop,
                   **callbacks).network
-    return Learned(tuned, _prototypes(tuned, own, own_labels, r, mnist, pens, rng))
+    tuned, moved = step_back(net, tuned, checks, r, should_stop)
+    return Learned(tuned, _prototypes(tuned, own, own_labels, r, mnist, pens, rng), moved)
 
 
-def replay(net, own, own_labels, mnist, rng, r, pens=None, should_stop=None):
+def held_back(mnist, rng, r, pens=None, should_stop=None):
+    """``(checks, held)``: ``r.check`` MNIST training digits and as many pen digits that
+    Learn will not train on, as a list of ``(images, labels)``; and which they are
+    (``{"mnist": indices, "pens": indices}``, for :func:`replay` to leave out)."""
+    if not r.check:
+        return [], {}
+    pens = pendigits.load() if pens is None else pens
+    mnist_pick = rng.choice(len(mnist.train_images), size=min(r.check, len(mnist.train_images)),
+                            replace=False)
+    pen_pick = rng.choice(len(pens), size=min(r.check, len(pens) // 2), replace=False)
+    checks = [(mnist.train_images[mnist_pick], mnist.train_labels[mnist_pick]),
+              pendigits.to_images(pens.subset(pen_pick), rng, should_stop=should_stop)]
+    return checks, {"mnist": mnist_pick, "pens": pen_pick}
+
+
+def interpolate(before, after, t):
+    """The network whose every weight lies ``t`` of the way from ``before`` to ``after``."""
+    from digitpad.model.network import MLP
+
+    return MLP([a + t * (b - a) for a, b in zip(before.weights, after.weights)],
+               [a + t * (b - a) for a, b in zip(before.biases, after.biases)])
+
+
+def step_back(before, after, checks, r, should_stop=None):
+    """``(network, t)``: the fine-tuned weights moved back towards ``before`` until the
+    held-back digits ``checks`` lose at most ``r.tolerance`` of what ``before`` read right
+    (each check on its own), trying ``r.steps`` farthest first; ``before`` itself (t = 0)
+    when none keeps them.  Learning a style and forgetting others pull apart along the
+    same line in weight space (as in WiSE-FT, Wortsman et al. 2022): partway along it
+    much of the first is kept for little of the second.  No checks: ``after``, t = 1.
+    ``should_stop()`` is asked before each step (:class:`Stopped` when it says yes)."""
+    if not checks:
+        return after, 1.0
+    floor = [_right(before, images, labels) - r.tolerance for images, labels in checks]
+    for t in r.steps:
+        if should_stop is not None and should_stop():
+            raise Stopped("stopped while choosing how far Learn moves the weights")
+        candidate = after if t == 1 else interpolate(before, after, t)
+        if all(_right(candidate, images, labels) >= low
+               for (images, labels), low in zip(checks, floor)):
+            return candidate, float(t)
+    return before.copy(), 0.0
+
+
+def _right(net, images, labels):
+    """The share of ``images`` read as their ``labels`` (declined counts as wrong)."""
+    return float(np.mean(read_digits(net, images) == np.asarray(labels)))
+
+
+def replay(net, own, own_labels, mnist, rng, r, pens=None, should_stop=None, held=None):
     """What the corrections ``own`` (images and labels) must not break, by recipe ``r``:
-    a list of ``(images, labels)``."""
+    a list of ``(images, labels)``.  ``held`` (from :func:`held_back`): the MNIST and pen
+    digits to leave out."""
+    held = held or {}
     parts = []
+    kept = np.setdiff1d(np.arange(len(mnist.train_images)), held["mnist"]) \
+        if "mnist" in held else None
     if r.mnist_samples:
-        pick = rng.choice(len(mnist.train_images), size=min(r.mnist_samples,
-                                                             len(mnist.train_images)),
-                          replace=False)
+        count = len(mnist.train_images) if kept is None else len(kept)
+        pick = rng.choice(count, size=min(r.mnist_samples, count), replace=False)
+        pick = pick if kept is None else kept[pick]
         parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
     # The digits the network read the corrections as are the ones at risk (teach it a
     # European 1 and some 7s start to look like 1s): show it more of them.
@@ -150,12 +224,16 @@ def replay(net, own, own_labels, mnist, rng, r, pens=None, should_stop=None):
     at_risk = sorted(set(read_as[read_as != own_labels].tolist()))
     if at_risk and r.guard:
         pool = np.flatnonzero(np.isin(mnist.train_labels, at_risk))
+        if kept is not None:
+            pool = np.intersect1d(pool, kept)
         pick = rng.choice(pool, size=min(r.guard, len(pool)), replace=False)
         parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
     if r.pen_samples:
         pens = pendigits.load() if pens is None else pens
-        sub = pens.subset(rng.choice(len(pens), size=min(r.pen_samples, len(pens)),
-                                     replace=False))
+        free = np.setdiff1d(np.arange(len(pens)), held["pens"]) if "pens" in held else None
+        count = len(pens) if free is None else len(free)
+        pick = rng.choice(count, size=min(r.pen_samples, count), replace=False)
+        sub = pens.subset(pick if free is None else free[pick])
         parts.append(pendigits.to_images(sub, rng, should_stop=should_stop))
     if r.outliers:
         from . import nondigits

@@ -78,9 +78,160 @@ def test_two_corrections_teach_a_long_flagged_one_and_keep_the_seven(base_net, m
     third = european_one(300, 160, 110, flag=0.8, angle=25, slant=5, one_stroke=False)
     before = read(base_net, third, pen=22)
     learned = teach.learn(base_net, fixes, mnist, np.random.default_rng(0))
-    assert learned.network is not base_net
+    assert learned.network is not base_net and learned.moved > 0   # the step back kept some
     assert read(learned.network, third, pen=22).digit == 1, (before.best, before.probabilities)
     assert read(learned.network, seven(200, 200, 140)).digit == 7
     old = base_net.accuracy(mnist.test_images, mnist.test_labels)
     new = learned.network.accuracy(mnist.test_images, mnist.test_labels)
     assert new >= old - 0.002, (old, new)
+
+
+# -- stepping back (teach.step_back): how far the weights move from the network before ----
+
+def _one_layer(bias):
+    """A 784 -> 10 network that ignores its input: its reading is the bias' strongest class."""
+    from digitpad.model.network import MLP
+
+    return MLP([np.zeros((784, 10), np.float32)], [np.asarray(bias, np.float32)])
+
+
+def _bias(digit, strength=10.0):
+    b = np.zeros(10, np.float32)
+    b[digit] = strength
+    return b
+
+
+def test_interpolate_is_the_old_network_at_0_the_new_at_1_and_between_them_linear():
+    rng = np.random.default_rng(0)
+    from digitpad.model.network import MLP
+    before = MLP.create((784, 16, 10), seed=1)
+    after = MLP([w + rng.normal(0, 1, w.shape).astype(w.dtype) for w in before.weights],
+                [b + 1 for b in before.biases])
+    kept = [w.copy() for w in before.weights + after.weights]
+    at0, at1, half = (teach.interpolate(before, after, t) for t in (0.0, 1.0, 0.5))
+    for a, b, h, w0, w1 in zip(at0.weights, at1.weights, half.weights, before.weights,
+                               after.weights):
+        assert np.allclose(a, w0) and np.allclose(b, w1) and np.allclose(h, (w0 + w1) / 2)
+        assert h.dtype == w0.dtype
+    assert np.allclose(half.biases[0], before.biases[0] + 0.5)
+    for w, k in zip(before.weights + after.weights, kept):      # neither is changed
+        assert np.array_equal(w, k)
+
+
+def test_step_back_keeps_the_farthest_step_that_loses_nothing_on_the_checks():
+    images = np.zeros((20, 28, 28), np.uint8)
+    checks = [(images, np.full(20, 3))]
+    before, after = _one_layer(_bias(3)), _one_layer(_bias(5))
+    r = teach.Recipe(check=20, tolerance=0.0, steps=(1.0, 0.75, 0.5, 0.25))
+    # At t the scores are 3: 10 (1 - t) and 5: 10 t: only t = 0.25 still reads 3, surely.
+    net, t = teach.step_back(before, after, checks, r)
+    assert t == 0.25
+    assert np.allclose(net.biases[0], teach.interpolate(before, after, 0.25).biases[0])
+    assert set(teach.read_digits(net, images)) == {3}
+
+
+def test_step_back_returns_the_old_network_when_every_step_loses_on_a_check():
+    images = np.zeros((10, 28, 28), np.uint8)
+    before, after = _one_layer(_bias(3)), _one_layer(_bias(5, 100.0))
+    checks = [(images, np.full(10, 3))]          # every step but t = 0 reads them as 5
+    net, t = teach.step_back(before, after, checks, teach.Recipe(check=10, steps=(1.0, 0.5,
+                                                                                 0.25)))
+    assert t == 0.0 and net is not before
+    assert np.array_equal(net.biases[0], before.biases[0])
+    # Each check on its own: the old network kept if the second check loses, however well
+    # the first does.
+    gains = (images, np.full(10, 5))
+    net, t = teach.step_back(before, after, [gains] + checks, teach.Recipe(check=10))
+    assert t == 0.0
+
+
+def test_step_back_takes_the_new_network_when_it_loses_nothing_or_there_are_no_checks():
+    images = np.zeros((10, 28, 28), np.uint8)
+    before, after = _one_layer(_bias(3)), _one_layer(_bias(3, 12.0))
+    net, t = teach.step_back(before, after, [(images, np.full(10, 3))], teach.Recipe(check=10))
+    assert net is after and t == 1.0
+    worse = _one_layer(_bias(5))
+    assert teach.step_back(before, worse, [], teach.Recipe()) == (worse, 1.0)
+
+
+def test_step_back_stops_when_asked():
+    images = np.zeros((10, 28, 28), np.uint8)
+    with pytest.raises(Stopped):
+        teach.step_back(_one_layer(_bias(3)), _one_layer(_bias(5)),
+                        [(images, np.full(10, 3))], teach.Recipe(check=10),
+                        should_stop=lambda: True)
+
+
+class _Pens:
+    """Pen digits standing in for the shipped ones: which samples were asked for is kept."""
+
+    def __init__(self, n):
+        self.n, self.asked = n, []
+
+    def __len__(self):
+        return self.n
+
+    def subset(self, keep):
+        self.asked.append(np.asarray(keep))
+        return np.asarray(keep)
+
+
+def test_the_held_back_digits_are_never_replayed(monkeypatch):
+    from digitpad import pendigits
+    from digitpad.model.data import Mnist
+
+    # Image k of this MNIST has k written in its first two pixels: which one it is shows.
+    n = 400
+    images = np.zeros((n, 28, 28), np.uint8)
+    images[:, 0, 0], images[:, 0, 1] = np.arange(n) // 256, np.arange(n) % 256
+    labels = np.arange(n) % 10
+    mnist = Mnist(images, labels, images[:1], labels[:1])
+    monkeypatch.setattr(pendigits, "to_images",
+                        lambda keep, rng, **kw: (np.zeros((len(keep), 28, 28), np.uint8),
+                                                 np.zeros(len(keep), np.int64)))
+    which = lambda im: (im[:, 0, 0].astype(int) * 256 + im[:, 0, 1]).tolist()   # noqa: E731
+    pens = _Pens(300)
+    r = teach.Recipe(check=100, mnist_samples=n, guard=n, pen_samples=300, outliers=0,
+                     letters=0)
+    rng = np.random.default_rng(0)
+    checks, held = teach.held_back(mnist, rng, r, pens)
+    assert sorted(which(checks[0][0])) == sorted(held["mnist"].tolist())
+    assert len(held["mnist"]) == 100 and len(held["pens"]) == 100
+    assert np.array_equal(pens.asked[0], held["pens"])
+    own = images[:5]
+    parts = teach.replay(_one_layer(_bias(3)), own, np.full(5, 7), mnist, rng, r, pens,
+                         held=held)
+    replayed, guarded = set(which(parts[0][0])), set(which(parts[1][0]))
+    # All of MNIST was asked for, and the guard of 3s (what the corrections were read as)
+    # too: each gets everything but the held-back digits.
+    assert replayed == set(range(n)) - set(held["mnist"].tolist())
+    assert guarded == {k for k in replayed if k % 10 == 3}
+    assert set(pens.asked[1].tolist()) == set(range(300)) - set(held["pens"].tolist())
+    # Without checks, the replay draws from everything.
+    parts = teach.replay(_one_layer(_bias(3)), own, np.full(5, 7), mnist, rng, r, pens)
+    assert set(which(parts[0][0])) == set(range(n))
+
+
+def test_learn_steps_back_on_the_held_back_digits_and_the_session_kept(base_net, mnist,
+                                                                        monkeypatch):
+    seen = []
+
+    def spy(before, after, checks, r, should_stop=None):
+        seen.append([(np.asarray(i).copy(), np.asarray(lab).copy()) for i, lab in checks])
+        return before.copy(), 0.0
+    monkeypatch.setattr(teach, "step_back", spy)
+    small = teach.Recipe(copies=2, mnist_samples=200, guard=0, pen_samples=20, outliers=0,
+                         letters=0, epochs=1, check=30)
+    session = (np.zeros((4, 28, 28), np.float32), np.array([1, 2, 3, 4]))
+    learned = teach.learn(base_net, [one_correction()], mnist, np.random.default_rng(0),
+                          recipe=small, kept=session)
+    assert learned.moved == 0.0
+    assert np.array_equal(learned.network.weights[0], base_net.weights[0])
+    (checks,) = seen
+    assert [len(c[1]) for c in checks] == [30, 30, 4]     # MNIST, pen digits, the session
+    assert np.array_equal(checks[2][1], session[1])
+    # No checks asked for and no session: step_back is handed none (and keeps the new weights).
+    seen.clear()
+    teach.learn(base_net, [one_correction()], mnist, np.random.default_rng(0),
+                recipe=teach.Recipe(**{**small.__dict__, "check": 0}))
+    assert seen == [[]]
