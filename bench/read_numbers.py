@@ -74,6 +74,9 @@ def parse_args(argv=None):
     p.add_argument("--pen-digits", type=Path, default=None)
     p.add_argument("--pen-letters", type=Path, default=None)
     p.add_argument("--failures", type=int, default=0, help="print this many failures")
+    p.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                   help="set a constant of digitpad.segments or digitpad.numbers for this run "
+                        "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle)")
     return p.parse_args(argv)
 
 
@@ -303,8 +306,17 @@ def report_numbers(rows):
 
 def main(argv=None):
     args = parse_args(argv)
-    from digitpad import letters, nondigits, pendigits
+    from digitpad import letters, nondigits, numbers, pendigits, segments
     from digitpad import written_numbers as wn
+
+    for setting in args.constant:
+        name, value = setting.split("=")
+        module, attr = name.split(".")
+        module = {"segments": segments, "numbers": numbers}[module]
+        if not hasattr(module, attr):
+            sys.exit(f"error: no constant {name}")
+        setattr(module, attr, float(value))
+        print(f"(ablation: {name} = {value})")
 
     path = args.pen_digits or pendigits.shared_path()
     if not Path(path).exists():

@@ -5,7 +5,8 @@ at its low points and where it turns back.  Atoms are ordered left to right;
 a candidate digit is a run of neighbouring atoms (:func:`spans`).  The rules
 here say what no digit or number looks like: fragments (:func:`is_fragment`),
 two tall strokes side by side (:func:`two_tall`), digits lying over each other
-(:func:`interleaved`) or bars across a neighbour (:func:`barred`).  The constants
+(:func:`interleaved`), bars across a neighbour (:func:`barred`), strokes that cross
+where no two digits cross (:func:`crossed`).  The constants
 were set on validation writers (``bench/read_numbers.py --validation``).
 """
 from __future__ import annotations
@@ -23,8 +24,14 @@ FRAGMENT_WIDTH = 2.5
 # A clear gap, in line heights, between the pen's path on its left and on its right
 # (the pen's width not counted): no digit crosses it.
 HARD_GAP = 0.25
-# A piece shorter than this share of the line's height is a fragment (a bar, a flag).
-MIN_HEIGHT = 0.45
+# A piece shorter than this share of the line's height is a fragment (a bar, a flag, the
+# bowl of a P): the digits of a number are written about as tall as each other.  0.45
+# until 2026-12-06; 0.65 on the validation writers declines more letters (the bowl of a P
+# or a p is no digit) and counts digits as well or better (docs/performance.md).
+MIN_HEIGHT = 0.65
+# In an image (numbers.read_number_ink), a group of ink shorter than this share of the line
+# joins its neighbour (not measured again when MIN_HEIGHT changed: kept as it was).
+GROUP_MIN_HEIGHT = 0.45
 # A stroke wider than this many line heights may hold several digits: cut it.
 SPLIT_WIDTH = 0.9
 # At most this many cuts through one stroke.

@@ -264,3 +264,26 @@ def test_real_xs_in_two_crossing_strokes_are_not_numbers(net, monkeypatch):
     assert numbers_read() <= len(data) / 10
     monkeypatch.setattr(segments, "MIDDLE", 0.5)       # no crossing lies in a middle
     assert numbers_read() > len(data) / 5
+
+
+def p_letter(bowl=60):
+    """A P in two strokes: the stem, then the bowl from the stem's top to its middle."""
+    t = np.linspace(-np.pi / 2, np.pi / 2, 20)
+    stem = Stroke([(100, 100), (100, 220)], 18)
+    ring = [(100 + 50 * np.cos(a), 100 + bowl / 2 + bowl / 2 * np.sin(a)) for a in t]
+    return [stem, Stroke([(100, 100)] + ring + [(100, 100 + bowl)], 18)]
+
+
+def test_a_p_whose_bowl_is_half_the_stem_is_not_a_number(net, monkeypatch):
+    """The bowl of a P, half as tall as the stem, is no digit of a number written beside a
+    1 (the digits of a number are about as tall as each other): the P is one drawing,
+    declined.  With the old fragment height (0.45 of the line) it was read "17"; a 1 and a
+    7 of the same height are still "17"."""
+    strokes = p_letter()
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert len(r.digits) == 1 and r.text is None
+    seventeen = [Stroke([(100, 100), (100, 220)], 18), Stroke([(140, 100), (190, 100),
+                                                               (150, 220)], 18)]
+    assert reading.read_number(net, seventeen, SIZE).text == "17"
+    monkeypatch.setattr(segments, "MIN_HEIGHT", 0.45)
+    assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "17"
