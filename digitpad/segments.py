@@ -190,6 +190,13 @@ def _crossing_points(p, q):
     return a[hit] + t[hit][:, None] * r[hit]
 
 
+def _middle_box(atom):
+    """``(x0, y0, x1, y1)``: the part of the atom's extent :data:`MIDDLE` inside its edges."""
+    w, h = atom.right - atom.left, atom.y1 - atom.y0
+    return (atom.left + MIDDLE * w, atom.y0 + MIDDLE * h,
+            atom.right - MIDDLE * w, atom.y1 - MIDDLE * h)
+
+
 def _in_middle(point, atom):
     """Whether ``point`` lies :data:`MIDDLE` of the atom's width and of its height inside
     the atom's extent (the points', pen not counted, across; the ink's up and down)."""
@@ -210,16 +217,19 @@ def crossed(atoms, strokes):
             b = atoms[j]
             if a.right < b.left or b.right < a.left:
                 continue            # cannot cross
-            p = strokes[a.stroke].array()[a.start:a.stop]
-            q = strokes[b.stroke].array()[b.start:b.stop]
-            points = _crossing_points(p, q)
-            if not len(points):
-                continue
             narrow, wide = sorted((a, b), key=lambda t: t.right - t.left)
             inset = INSET * (wide.right - wide.left)
             through = wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset
-            middle = a.stroke != b.stroke and any(_in_middle(x, a) and _in_middle(x, b)
-                                                  for x in points)
+            # A crossing in the middle of both lies where their middles' boxes meet.
+            ma, mb = _middle_box(a), _middle_box(b)
+            meet = (a.stroke != b.stroke and max(ma[0], mb[0]) <= min(ma[2], mb[2])
+                    and max(ma[1], mb[1]) <= min(ma[3], mb[3]))
+            if not (through or meet):
+                continue            # the cheap test first: most neighbours stop here
+            p = strokes[a.stroke].array()[a.start:a.stop]
+            q = strokes[b.stroke].array()[b.start:b.stop]
+            points = _crossing_points(p, q)
+            middle = meet and any(_in_middle(x, a) and _in_middle(x, b) for x in points)
             if through and len(points) >= 2 or middle:
                 joined.update(range(i + 1, j + 1))
     return joined
