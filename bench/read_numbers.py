@@ -58,6 +58,9 @@ def parse_args(argv=None):
     p.add_argument("--singles", type=int, default=None,
                    help="single digits to write (default: every one drawn in several "
                         "strokes, and as many in one stroke)")
+    p.add_argument("--letters", type=int, default=1000,
+                   help="single pen letters, placed as bench/pen_digits.py places them; "
+                        "declined when the bars show no digit (0: none)")
     p.add_argument("--nondigits", type=int, default=500,
                    help="generated non-digit drawings (0: none)")
     p.add_argument("--validation", action="store_true",
@@ -71,6 +74,9 @@ def parse_args(argv=None):
     p.add_argument("--pen-digits", type=Path, default=None)
     p.add_argument("--pen-letters", type=Path, default=None)
     p.add_argument("--failures", type=int, default=0, help="print this many failures")
+    p.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                   help="set a constant of digitpad.segments or digitpad.numbers for this run "
+                        "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle)")
     return p.parse_args(argv)
 
 
@@ -110,6 +116,7 @@ class WindowReader:
                 self._reader = numbers.NumberReader(self.net)
             result = self._reader.read(self.canvas.strokes, self.size, self.canvas.ink())
         self.today = self.window.prediction      # what the window reads as a lone digit
+        self.shown = self.today                  # what its bars show
         self.window.clear()
         self.app.processEvents()
         return result
@@ -128,13 +135,19 @@ class OfflineReader:
         self.pen = DEFAULT_PEN_WIDTH if pen is None else pen
         self._reader = numbers.NumberReader(self.net)
         self.today = None
+        self.shown = None
 
     def read(self, strokes):
+        from digitpad import sheet
         from digitpad.strokes import Stroke, render
 
         strokes = [Stroke([tuple(p) for p in np.rint(s)], self.pen) for s in strokes]
         whole = render(strokes, self.size)
-        return self._reader.read(strokes, self.size, whole)
+        bars = sheet.SheetReading()          # what the window's bars would show
+        bars._reader = self._reader
+        bars.read(self.net, strokes, whole, self.size)
+        self.shown = bars.prediction
+        return bars.number
 
 
 def alone(net, part, pen, size):
@@ -238,6 +251,21 @@ def write_singles(reader, data, rng, count=None):
     return rows
 
 
+def write_letters(reader, data, rng, count):
+    """Single pen letters, placed as bench/pen_digits.py places them (longer side 40-80% of
+    the canvas' shorter side, at random); returns (letter, declined: the bars show no
+    digit, as bench/pen_digits.py counts a letter declined)."""
+    from digitpad import pendigits
+
+    rows = []
+    for i in rng.permutation(len(data))[:count]:
+        placed = pendigits.fit_to_canvas(data.strokes(i), reader.size[0], reader.size[1], rng,
+                                         margin=reader.pen / 2 + 1)
+        reader.read(placed)
+        rows.append((str(data.labels[i]), reader.shown is None or reader.shown.digit is None))
+    return rows
+
+
 def write_nondigits(reader, drawings, rng):
     from digitpad import pendigits
 
@@ -278,8 +306,17 @@ def report_numbers(rows):
 
 def main(argv=None):
     args = parse_args(argv)
-    from digitpad import letters, nondigits, pendigits
+    from digitpad import letters, nondigits, numbers, pendigits, segments
     from digitpad import written_numbers as wn
+
+    for setting in args.constant:
+        name, value = setting.split("=")
+        module, attr = name.split(".")
+        module = {"segments": segments, "numbers": numbers}[module]
+        if not hasattr(module, attr):
+            sys.exit(f"error: no constant {name}")
+        setattr(module, attr, float(value))
+        print(f"(ablation: {name} = {value})")
 
     path = args.pen_digits or pendigits.shared_path()
     if not Path(path).exists():
@@ -322,6 +359,21 @@ def main(argv=None):
     elif args.words:
         print(f"(no letters: {letters_path} is not there; use --pen-letters)")
 
+    letter_declined = None
+    if args.letters and Path(letters_path).exists():
+        every = letters.load(letters_path)
+        mask = letters.is_heldout(every.writer)
+        if args.validation:
+            mask = np.isin(every.writer, sorted(wn.validation_writers(every))) & ~mask
+        rows_l = write_letters(reader, every.subset(mask), np.random.default_rng(args.seed + 7),
+                               args.letters)
+        letter_declined = np.mean([d for _, d in rows_l])
+        worst = sorted({c for c, _ in rows_l},
+                       key=lambda c: np.mean([d for k, d in rows_l if k == c]))[:6]
+        print(f"Single letters: {len(rows_l)}, declined {pct(letter_declined)}; least: "
+              + ", ".join(f"{c} {100 * np.mean([d for k, d in rows_l if k == c]):.0f}%"
+                          for c in worst))
+
     singles = write_singles(reader, data, rng, args.singles)
     several = [r for r in singles if r["several"]]
     one_several = np.mean([r["one"] for r in several]) if several else float("nan")
@@ -360,6 +412,8 @@ def main(argv=None):
              ("several-stroke digit kept whole", one_several, ">=", 0.995)]
     if word_declined is not None:
         goals.append(("words declined", word_declined, ">=", 0.90))
+    if letter_declined is not None:
+        goals.append(("single letters declined", letter_declined, ">=", 0.979))
     if nondigit_declined is not None:
         goals.append(("non-digits declined", nondigit_declined, ">=", 0.95))
     print("Goals (issue 17):")

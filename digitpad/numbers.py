@@ -25,7 +25,9 @@ two touching digits together, so the cut is chosen by recognition instead:
    shorter than the line: the bar of a 7, the flag of a 5), a dot or a ring
    round a mark scores :data:`DECLINED`; marks side by side at most
    :data:`SEVERAL`; two tall strokes side by side ("11" read as one) and cuts
-   through a stroke score less (:data:`TWO_TALL`, :data:`CUT`).
+   through a stroke score less (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
+   between two strokes that cross twice, the narrower through the middle of the wider
+   (a slashed 0), or once in the middle of both (an X): :func:`digitpad.segments.crossed`.
 
 A digit the network is not sure of is ``"?"`` in :attr:`NumberReading.text`.
 The whole is not a number (``text`` None: a word, a scribble, a hash sign) when
@@ -322,7 +324,7 @@ def read_number_ink(net, ink):
     line = float(np.median([h for h in heights if h >= 0.6 * max(heights)]))
     k = 0
     while len(groups) > 1 and k < len(groups):
-        if heights[k] < segments.MIN_HEIGHT * line:
+        if heights[k] < segments.GROUP_MIN_HEIGHT * line:
             left = groups[k][0] - groups[k - 1][1] if k > 0 else np.inf
             right = groups[k + 1][0] - groups[k][1] if k + 1 < len(groups) else np.inf
             j = k - 1 if left <= right else k + 1

@@ -5,7 +5,8 @@ at its low points and where it turns back.  Atoms are ordered left to right;
 a candidate digit is a run of neighbouring atoms (:func:`spans`).  The rules
 here say what no digit or number looks like: fragments (:func:`is_fragment`),
 two tall strokes side by side (:func:`two_tall`), digits lying over each other
-(:func:`interleaved`) or bars across a neighbour (:func:`barred`).  The constants
+(:func:`interleaved`), bars across a neighbour (:func:`barred`), strokes that cross
+where no two digits cross (:func:`crossed`).  The constants
 were set on validation writers (``bench/read_numbers.py --validation``).
 """
 from __future__ import annotations
@@ -23,8 +24,14 @@ FRAGMENT_WIDTH = 2.5
 # A clear gap, in line heights, between the pen's path on its left and on its right
 # (the pen's width not counted): no digit crosses it.
 HARD_GAP = 0.25
-# A piece shorter than this share of the line's height is a fragment (a bar, a flag).
-MIN_HEIGHT = 0.45
+# A piece shorter than this share of the line's height is a fragment (a bar, a flag, the
+# bowl of a P): the digits of a number are written about as tall as each other.  0.45
+# until 2026-12-06; 0.65 on the validation writers declines more letters (the bowl of a P
+# or a p is no digit) and counts digits as well or better (docs/performance.md).
+MIN_HEIGHT = 0.65
+# In an image (numbers.read_number_ink), a group of ink shorter than this share of the line
+# joins its neighbour (not measured again when MIN_HEIGHT changed: kept as it was).
+GROUP_MIN_HEIGHT = 0.45
 # A stroke wider than this many line heights may hold several digits: cut it.
 SPLIT_WIDTH = 0.9
 # At most this many cuts through one stroke.
@@ -36,6 +43,9 @@ INTERLEAVED = 0.6
 # narrower one's centre this share of the wider's width inside it is inside.
 TALL = 0.7
 INSET = 0.15
+# Two strokes crossing once at a point this share of both strokes' width and height
+# inside them are one character (an X): segments.crossed.
+MIDDLE = 0.2
 
 
 @dataclass(frozen=True)
@@ -162,36 +172,65 @@ def two_tall(piece, h):
     return False
 
 
-def _crossings(p, q):
-    """How many segments of polyline ``p`` cross segments of polyline ``q``."""
+def _crossing_points(p, q):
+    """The points where segments of polyline ``p`` cross segments of polyline ``q``."""
     if len(p) < 2 or len(q) < 2:
-        return 0
+        return np.zeros((0, 2))
     a, b = p[:-1, None], p[1:, None]
     c, d = q[None, :-1], q[None, 1:]
+    r, s = b - a, d - c
+    shape = (len(p) - 1, len(q) - 1, 2)
+    a, r = np.broadcast_to(a, shape), np.broadcast_to(r, shape)
+    denom = r[..., 0] * s[..., 1] - r[..., 1] * s[..., 0]
+    ca = c - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (ca[..., 0] * s[..., 1] - ca[..., 1] * s[..., 0]) / denom
+        u = (ca[..., 0] * r[..., 1] - ca[..., 1] * r[..., 0]) / denom
+    hit = (denom != 0) & (t > 0) & (t < 1) & (u > 0) & (u < 1)
+    return a[hit] + t[hit][:, None] * r[hit]
 
-    def side(o, u, v):
-        return np.sign((u[..., 0] - o[..., 0]) * (v[..., 1] - o[..., 1])
-                       - (u[..., 1] - o[..., 1]) * (v[..., 0] - o[..., 0]))
-    cross = (side(a, b, c) * side(a, b, d) < 0) & (side(c, d, a) * side(c, d, b) < 0)
-    return int(cross.sum())
+
+def _middle_box(atom):
+    """``(x0, y0, x1, y1)``: the part of the atom's extent :data:`MIDDLE` inside its edges."""
+    w, h = atom.right - atom.left, atom.y1 - atom.y0
+    return (atom.left + MIDDLE * w, atom.y0 + MIDDLE * h,
+            atom.right - MIDDLE * w, atom.y1 - MIDDLE * h)
+
+
+def _in_middle(point, atom):
+    """Whether ``point`` lies :data:`MIDDLE` of the atom's width and of its height inside
+    the atom's extent (the points', pen not counted, across; the ink's up and down)."""
+    w, h = atom.right - atom.left, atom.y1 - atom.y0
+    return (atom.left + MIDDLE * w <= point[0] <= atom.right - MIDDLE * w
+            and atom.y0 + MIDDLE * h <= point[1] <= atom.y1 - MIDDLE * h)
 
 
 def crossed(atoms, strokes):
     """The positions ``k`` no digit boundary may fall at: an atom before ``k`` and one
     after it cross each other at least twice, the narrower through the middle of the
-    wider (the slash of a slashed 0, a bar through a loop), as two digits side by side
-    do not, even when their boxes overlap."""
+    wider (the slash of a slashed 0, a bar through a loop), or cross once in the middle of
+    both (an X, an x).  Two digits side by side do neither, even when their boxes overlap:
+    where their ink meets, it meets near the edge of one of them."""
     joined = set()
     for i, a in enumerate(atoms):
         for j in range(i + 1, len(atoms)):
             b = atoms[j]
+            if a.right < b.left or b.right < a.left:
+                continue            # cannot cross
             narrow, wide = sorted((a, b), key=lambda t: t.right - t.left)
             inset = INSET * (wide.right - wide.left)
-            if not wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset:
-                continue
+            through = wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset
+            # A crossing in the middle of both lies where their middles' boxes meet.
+            ma, mb = _middle_box(a), _middle_box(b)
+            meet = (a.stroke != b.stroke and max(ma[0], mb[0]) <= min(ma[2], mb[2])
+                    and max(ma[1], mb[1]) <= min(ma[3], mb[3]))
+            if not (through or meet):
+                continue            # the cheap test first: most neighbours stop here
             p = strokes[a.stroke].array()[a.start:a.stop]
             q = strokes[b.stroke].array()[b.start:b.stop]
-            if _crossings(p, q) >= 2:
+            points = _crossing_points(p, q)
+            middle = meet and any(_in_middle(x, a) and _in_middle(x, b) for x in points)
+            if through and len(points) >= 2 or middle:
                 joined.update(range(i + 1, j + 1))
     return joined
 

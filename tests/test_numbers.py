@@ -212,3 +212,78 @@ def test_a_reader_with_a_small_cache_still_scores_every_piece(net):
     expected = numbers.read_number(net, strokes, SIZE).text
     assert expected == "10710"
     assert numbers.NumberReader(net, cache=2).read(strokes, SIZE).text == expected
+
+
+def test_an_x_whose_strokes_cross_in_their_middles_is_not_eleven(net, monkeypatch):
+    """Two strokes crossing once, in the middle of both (a letter x), may not fall in two
+    digits: read as one drawing, declined, not "11".  Too lopsided to lie over each other
+    (segments.interleaved), it was read "11" before segments.crossed looked at one crossing."""
+    x = [Stroke([(200, 150), (300, 270)], 18), Stroke([(270, 150), (240, 270)], 18)]
+    atoms = segments.atoms_of(x)
+    assert segments.crossed(atoms, x) == {1}
+    r = reading.read_number(net, x, SIZE, whole=render(x, SIZE))
+    assert len(r.digits) == 1 and r.text is None
+    monkeypatch.setattr(segments, "MIDDLE", 0.5)       # no crossing lies in a middle
+    assert segments.crossed(atoms, x) == set()
+    assert reading.read_number(net, x, SIZE, whole=render(x, SIZE)).text == "11"
+
+
+def test_a_seven_crossing_the_next_digit_near_its_edge_is_still_cut(net):
+    """A 1 written over the top right corner of the 7 before it: it crosses the 7's bar and
+    stem, but near the 7's top right corner, not in its middle, so "71" is still two digits."""
+    strokes = [seven(100), Stroke([(168, 80), (160, 220)])]
+    atoms = segments.atoms_of(strokes)
+    assert len(segments._crossing_points(strokes[0].array(), strokes[1].array())) == 2
+    assert segments.crossed(atoms, strokes) == set()
+    assert reading.read_number(net, strokes, SIZE).text == "71"
+
+
+@pytest.mark.skipif(not __import__("digitpad.letters").letters.shared_path().exists(),
+                    reason="../shared/pen-letters is not there")
+def test_real_xs_in_two_crossing_strokes_are_not_numbers(net, monkeypatch):
+    """The validation writers' x and X drawn in two strokes: at most one in ten is read as
+    a number of two digits (9 of 107); without the rule on one crossing in the middle,
+    more than one in five was ("11": 26 of 107)."""
+    from digitpad import letters
+
+    every = letters.load(letters.shared_path())
+    keep = (np.isin(every.writer, sorted(wn.validation_writers(every)))
+            & ~letters.is_heldout(every.writer) & np.isin(every.labels, ["x", "X"])
+            & (np.diff(every.sample_offsets) == 2))
+    data = every.subset(keep)
+    assert len(data) >= 20
+
+    def numbers_read():
+        rng = np.random.default_rng(0)
+        count = 0
+        for i in range(len(data)):
+            placed = as_strokes(pendigits.fit_to_canvas(data.strokes(i), *SIZE, rng, margin=10))
+            r = reading.read_number(net, placed, SIZE, whole=render(placed, SIZE))
+            count += r.text is not None and len(r.text) > 1
+        return count
+    assert numbers_read() <= len(data) / 10
+    monkeypatch.setattr(segments, "MIDDLE", 0.5)       # no crossing lies in a middle
+    assert numbers_read() > len(data) / 5
+
+
+def p_letter(bowl=60):
+    """A P in two strokes: the stem, then the bowl from the stem's top to its middle."""
+    t = np.linspace(-np.pi / 2, np.pi / 2, 20)
+    stem = Stroke([(100, 100), (100, 220)], 18)
+    ring = [(100 + 50 * np.cos(a), 100 + bowl / 2 + bowl / 2 * np.sin(a)) for a in t]
+    return [stem, Stroke([(100, 100)] + ring + [(100, 100 + bowl)], 18)]
+
+
+def test_a_p_whose_bowl_is_half_the_stem_is_not_a_number(net, monkeypatch):
+    """The bowl of a P, half as tall as the stem, is no digit of a number written beside a
+    1 (the digits of a number are about as tall as each other): the P is one drawing,
+    declined.  With the old fragment height (0.45 of the line) it was read "17"; a 1 and a
+    7 of the same height are still "17"."""
+    strokes = p_letter()
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert len(r.digits) == 1 and r.text is None
+    seventeen = [Stroke([(100, 100), (100, 220)], 18), Stroke([(140, 100), (190, 100),
+                                                               (150, 220)], 18)]
+    assert reading.read_number(net, seventeen, SIZE).text == "17"
+    monkeypatch.setattr(segments, "MIN_HEIGHT", 0.45)
+    assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "17"
