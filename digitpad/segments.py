@@ -200,9 +200,8 @@ def _middle_box(atom):
 def _in_middle(point, atom):
     """Whether ``point`` lies :data:`MIDDLE` of the atom's width and of its height inside
     the atom's extent (the points', pen not counted, across; the ink's up and down)."""
-    w, h = atom.right - atom.left, atom.y1 - atom.y0
-    return (atom.left + MIDDLE * w <= point[0] <= atom.right - MIDDLE * w
-            and atom.y0 + MIDDLE * h <= point[1] <= atom.y1 - MIDDLE * h)
+    x0, y0, x1, y1 = _middle_box(atom)
+    return x0 <= point[0] <= x1 and y0 <= point[1] <= y1
 
 
 def crossed(atoms, strokes):
