@@ -59,11 +59,16 @@ def render(strokes, size, supersample=4, tick=None):
         # Pixel centres: canvas point (x, y) is at (x * ss + ss/2 - 0.5) when enlarged.
         pts = stroke.array() * ss + (ss - 1) / 2
         if len(pts) > 1:
-            draw.line([tuple(p) for p in pts], fill=fill, width=max(1, round(2 * r)))
-        for k, (x, y) in enumerate(pts):   # round caps and joins
-            if tick is not None and k % CHECK_POINTS == 0:
+            draw.line(pts.ravel().tolist(), fill=fill, width=max(1, round(2 * r)))
+        # Round caps and joins: a disc at every point, its box (x - r, y - r, x + r, y + r)
+        # made for all points at once (a Python loop over NumPy scalars cost more than
+        # the drawing).
+        boxes = np.hstack([pts - r, pts + r]).tolist()
+        for start in range(0, len(boxes), CHECK_POINTS):
+            if tick is not None:
                 tick()
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
+            for box in boxes[start:start + CHECK_POINTS]:
+                draw.ellipse(box, fill=fill)
     if ss > 1:
         canvas = canvas.reduce(ss)
     return np.asarray(canvas, dtype=np.float32) * (1 / 255)

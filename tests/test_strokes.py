@@ -19,3 +19,22 @@ def test_a_tap_is_a_round_dot_and_bounds_include_the_pen():
     assert ink[20, 20] > 0.99 and ink[20, 26] == 0
     assert np.allclose((ink > 0.5).sum(), np.pi * 5 ** 2, rtol=0.2)
     assert dot.bounds() == (13.0, 13.0, 27.0, 27.0)
+
+
+def test_a_sharp_turn_has_a_round_join():
+    """The pen is round at every point, not only at the ends: just past the vertex of a V
+    drawn as one stroke, where neither straight segment reaches, there is ink."""
+    vee = Stroke([(10, 30), (30, 10), (50, 30)], width=10)
+    ink = render([vee], (60, 40))
+    assert ink[6, 30] > 0.5          # 4 px above the vertex: inside the pen's disc only
+    assert ink[3, 30] == 0           # 7 px above: beyond the pen
+
+
+def test_render_asks_tick_once_per_check_points_points():
+    """A long drawing can be stopped: ``tick`` is asked before every CHECK_POINTS points."""
+    from digitpad.strokes import CHECK_POINTS
+
+    points = [(float(i % 50), 10.0) for i in range(2 * CHECK_POINTS + 1)]
+    calls = []
+    render([Stroke(points, 4)], (60, 20), tick=lambda: calls.append(1))
+    assert len(calls) == 3
