@@ -126,28 +126,25 @@ class OfflineReader:
     """No Qt: strokes drawn by :func:`digitpad.strokes.render`, read by a NumberReader."""
 
     def __init__(self, weights=None, size=(1180, 640), pen=None):
-        from digitpad import numbers, store
+        from digitpad import sheet, store
         from digitpad.strokes import DEFAULT_PEN_WIDTH
 
         model = store.load(weights) if weights is not None else store.load_shipped()
         self.net = model.network
         self.size = size
         self.pen = DEFAULT_PEN_WIDTH if pen is None else pen
-        self._reader = numbers.NumberReader(self.net)
+        self._sheet = sheet.SheetReading()   # as the window reads: the number, and the bars
         self.today = None
         self.shown = None
 
     def read(self, strokes):
-        from digitpad import sheet
         from digitpad.strokes import Stroke, render
 
         strokes = [Stroke([tuple(p) for p in np.rint(s)], self.pen) for s in strokes]
         whole = render(strokes, self.size)
-        bars = sheet.SheetReading()          # what the window's bars would show
-        bars._reader = self._reader
-        bars.read(self.net, strokes, whole, self.size)
-        self.shown = bars.prediction
-        return bars.number
+        self._sheet.read(self.net, strokes, whole, self.size)
+        self.shown = self._sheet.prediction          # what the window's bars would show
+        return self._sheet.number
 
 
 def alone(net, part, pen, size):
