@@ -336,7 +336,9 @@ def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2, ag
     """Learn's seconds, ``against`` (default the recipe before, teach.BEFORE) and ``recipe``
     alternating, on corrections made of validation writers' digits (never the held-out
     writers'): wall-clock seconds, and CPU seconds of this process (all its threads: less
-    swayed by the other processes of a shared machine)."""
+    swayed by the other processes of a shared machine).  A recipe that keeps its replay
+    (``pool``) has it drawn first, timed on its own: what the first Learn on a machine
+    adds."""
     from recipe_search import validation_writers
     from digitpad import pendigits, teach
 
@@ -347,6 +349,13 @@ def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2, ag
     print(f"Timing Learn on {model.describe()}; load average "
           f"{os.getloadavg()[0]:.1f}")
     print(f"before: {against}\nnow:    {recipe}")
+    for side, r in (("before", against), ("now", recipe)):
+        if r.pool:
+            # The first Learn on a machine draws what every later one reads back.
+            started = time.perf_counter()
+            teach.drawn_replay(r, np.random.default_rng(0), pool)
+            print(f"  {side}: the kept replay drawn once (by the first Learn on a machine): "
+                  f"{time.perf_counter() - started:.1f} s", flush=True)
     for n in sizes:
         items = placed(data, rng.choice(len(data), size=n, replace=False), rng)
         seconds = {"before": [], "now": []}

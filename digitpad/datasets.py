@@ -248,9 +248,10 @@ def cache_folder():
 
 def code_fingerprint(*extra):
     """SHA-256 of the code that draws (and of ``extra`` files): a change redraws."""
-    from . import nondigits, pendigits, preprocess
+    from . import nondigits, pendigits, preprocess, strokes
     h = hashlib.sha256()
-    for path in (pendigits.__file__, nondigits.__file__, preprocess.__file__, __file__, *extra):
+    for path in (pendigits.__file__, nondigits.__file__, preprocess.__file__, strokes.__file__,
+                 __file__, *extra):
         h.update(Path(path).read_bytes())
     return h.hexdigest()
 

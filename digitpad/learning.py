@@ -229,7 +229,8 @@ def fine_tune(net, corrections, mnist, rng, recipe=None, **callbacks):
     ``mnist`` has ``train_images`` / ``train_labels`` (``model.data.Mnist``);
     ``rng`` a NumPy Generator; ``callbacks`` (``on_batch``, ``on_epoch``,
     ``should_stop``) go to :func:`digitpad.model.train.train` (``should_stop`` is also
-    asked while the corrections and the replay are drawn).  Returns the new
+    asked while the corrections and the replay are drawn, ``progress(phase, done,
+    total)`` told how the drawing and the step back go).  Returns the new
     :class:`model.network.MLP`; ``net`` is unchanged.
     """
     from . import teach
@@ -242,7 +243,7 @@ def learn_from_corrections(network, meta, mnist, *, seed=None, status=lambda tex
     """Fine-tune ``network`` on every kept correction; returns ``(network, meta)``.
 
     ``status(text)`` tells each phase; ``callbacks`` (``on_batch``,
-    ``on_epoch``, ``should_stop``) go to :func:`digitpad.model.train.train`.
+    ``on_epoch``, ``should_stop``, ``progress``) go to :func:`fine_tune`.
     """
     items, damaged = corrections.scan()
     skipped = corrections.describe_damaged(damaged)

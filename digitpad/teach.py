@@ -9,7 +9,8 @@ writers' pen digits and real letters, and generated non-digits (the letters and
 non-digits labelled -1, so "not a digit" keeps its ground).  Then it steps back
 (:func:`step_back`): 1,000 MNIST and 1,000 pen digits held back from that training are read,
 and the weights move from the old network towards the new only as far as those lose at most
-0.1%.  :class:`Recipe` holds every
+0.1%.  The pen digits, letters and non-digits are drawn once, by the first Learn, and kept
+on disk (:func:`drawn_replay`); every Learn picks its share of them anew.  :class:`Recipe` holds every
 choice, so ``bench/teach.py`` can measure each ingredient alone; its defaults were chosen
 on validation writers (weights/README.md, "Learn from my corrections").  The option
 ``prototypes`` (:mod:`digitpad.prototypes`: the corrections' hidden features as nearest
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import corrections, pendigits, reading, styles
+from . import corrections, datasets, pendigits, reading, styles
 from .strokes import Stroke
 from digitpad.model.stopping import Stopped
 
@@ -52,12 +53,20 @@ class Recipe:
                                   # read to choose how far the weights move (0: all the way)
     tolerance: float = 0.001      # the most of either check the moved weights may lose
     steps: tuple = (1.0, 0.75, 0.5, 0.25)   # how far they may move, tried farthest first
+    pool: float = 1.6             # the pen digits, letters and non-digits drawn once and kept,
+                                  # this many times what one Learn takes of them (0: drawn
+                                  # anew for every Learn, just as many as it takes)
 
 
 # Learn's recipe before issue 18 (digitpad.learning.fine_tune as it was), for comparison.
 BEFORE = Recipe(copies=40, share=0.0, variety=False, mnist_samples=10000, guard=4000,
                 pen_samples=1500, outliers=500, letters=0, epochs=2, lr=1e-4,
-                augment_strength=0.5, fine_tune=True, prototypes=0.0, references=0, check=0)
+                augment_strength=0.5, fine_tune=True, prototypes=0.0, references=0, check=0,
+                pool=0.0)
+
+REPLAY_PHASE = "Drawing what Learn must not break"
+CHECK_PHASE = "Checking that the rest still reads right"
+POOL_SEED = 18          # the kept drawings' own random stream: the same on every machine
 
 
 @dataclass
@@ -102,22 +111,23 @@ def vary(strokes, rng, bend=0.03, move=0.04, resize=0.12, shear=0.3, rotate=8.0,
     return [Stroke(p, s.width, s.erase) for p, s in zip(out, strokes)]
 
 
-def correction_images(items, rng, copies=40, variety=True, should_stop=None):
+def correction_images(items, rng, copies=40, variety=True, should_stop=None, progress=None):
     """Each correction drawn ``copies`` times, as 28x28 uint8, with labels: the drawing as it
     was, then (with ``variety``) in other ways (:func:`vary`).  ``should_stop()`` is asked
-    every thousand points drawn."""
-    return corrections.correction_images(items, rng, copies, should_stop,
+    every thousand points drawn; ``progress(phase, done, total)`` told after each drawing."""
+    return corrections.correction_images(items, rng, copies, should_stop, progress,
                                          vary=vary if variety else None)
 
 
 def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, kept=None,
-          **callbacks):
+          progress=None, **callbacks):
     """A copy of ``net`` adapted to the corrections ``items`` by ``recipe``: a
     :class:`Learned`.
 
     ``mnist`` has ``train_images`` / ``train_labels``; ``pens`` the pen digits to replay
     (default the shipped training writers).  ``should_stop()`` is asked while drawing and
-    while training; ``callbacks`` (``on_batch``, ``on_epoch``) go to
+    while training; ``progress(phase, done, total)`` is told how the drawing and the
+    step back go; ``callbacks`` (``on_batch``, ``on_epoch``) go to
     :func:`digitpad.model.train.train`.  ``net`` is unchanged.  ``kept``, when given: the
     drawings ``net`` read right in this session (prepared images, labels), which the new
     weights must go on reading right, one more check for :func:`step_back` (the app does
@@ -129,16 +139,14 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
     if not items:
         raise ValueError("there are no corrections to learn from")
     r = recipe
-    own, own_labels = correction_images(items, rng, r.copies, r.variety, should_stop)
+    own, own_labels = correction_images(items, rng, r.copies, r.variety, should_stop, progress)
     if not r.fine_tune:
         return Learned(net, _prototypes(net, own, own_labels, r, mnist, pens, rng))
-    if r.check and pens is None:
-        pens = pendigits.load()         # once, for the checks and the replay alike
-    checks, held = held_back(mnist, rng, r, pens, should_stop)
+    drawn = drawn_replay(r, rng, pens, should_stop, progress)
+    checks, held = held_back(mnist, rng, r, drawn)
     if kept is not None and len(kept[0]):
         checks.append(kept)
-    parts = [(own, own_labels)] + replay(net, own, own_labels, mnist, rng, r, pens,
-                                         should_stop, held)
+    parts = [(own, own_labels)] + replay(net, own, own_labels, mnist, rng, r, drawn, held)
     others = sum(len(p[0]) for p in parts[1:])
     if r.share and len(own):
         # Each repeat is distorted anew by the trainer: more weight without more drawing.
@@ -152,22 +160,104 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
                          seed=int(rng.integers(2 ** 31)))
     tuned = train(config, images, labels, init=net, should_stop=should_stop,
                   **callbacks).network
-    tuned, moved = step_back(net, tuned, checks, r, should_stop)
+    tuned, moved = step_back(net, tuned, checks, r, should_stop, progress)
     return Learned(tuned, _prototypes(tuned, own, own_labels, r, mnist, pens, rng), moved)
 
 
-def held_back(mnist, rng, r, pens=None, should_stop=None):
-    """``(checks, held)``: ``r.check`` MNIST training digits and as many pen digits that
-    Learn will not train on, as a list of ``(images, labels)``; and which they are
-    (``{"mnist": indices, "pens": indices}``, for :func:`replay` to leave out)."""
+@dataclass
+class Replay:
+    """Drawn, as 28x28 uint8: pen digits with their labels, letters and non-digits (both
+    "not a digit"), from which a Learn takes its held-back check and its replay."""
+    pens: np.ndarray
+    pen_labels: np.ndarray
+    letters: np.ndarray
+    outliers: np.ndarray
+
+
+def replay_counts(r, pens, written):
+    """How many pen digits, letters and non-digits :func:`drawn_replay` draws for recipe
+    ``r`` from ``pens`` and ``written`` (the letters, or None)."""
+    share = r.pool or 1.0
+    check = min(r.check, len(pens) // 2)
+    return (min(len(pens), int(np.ceil(share * (check + r.pen_samples)))),
+            min(len(written), int(np.ceil(share * r.letters))) if written is not None else 0,
+            int(np.ceil(share * r.outliers)))
+
+
+def drawn_replay(r, rng, pens=None, should_stop=None, progress=None):
+    """The pen digits (default the shipped training writers'), letters and non-digits that
+    a Learn by recipe ``r`` checks and replays, drawn: a :class:`Replay`.
+
+    With ``r.pool`` they are drawn once, ``r.pool`` times as many as one Learn takes, with
+    their own random stream, and kept on disk (:func:`digitpad.datasets.cached`, keyed by
+    the samples themselves, the counts and the code that draws): the first Learn draws them,
+    every later one reads them back in a fraction of a second and picks its share anew.
+    With ``r.pool`` 0, just as many are drawn with ``rng`` for this Learn alone.
+    ``progress(REPLAY_PHASE, done, total)`` is told while drawing."""
+    from . import letters, nondigits
+
+    if not (r.check or r.pen_samples or r.letters or r.outliers):
+        none = np.zeros((0, 28, 28), np.uint8)
+        return Replay(none, np.zeros(0, np.int64), none, none)
+    pens = pendigits.load() if pens is None else pens
+    written = letters.load() if r.letters else None
+    counts = replay_counts(r, pens, written)
+    total = sum(counts)
+
+    def report(offset):
+        return None if progress is None else \
+            lambda done, _count: progress(REPLAY_PHASE, offset + done, total)
+
+    def draw(rng):
+        n_pens, n_letters, n_outliers = counts
+        pen_images, pen_labels = pendigits.to_images(
+            pens.subset(rng.choice(len(pens), n_pens, replace=False)), rng,
+            should_stop=should_stop, progress=report(0))
+        letter_images = np.zeros((0, 28, 28), np.uint8)
+        if n_letters:
+            letter_images = pendigits.to_images(
+                written.subset(rng.choice(len(written), n_letters, replace=False)), rng,
+                should_stop=should_stop, progress=report(n_pens))[0]
+        tick = datasets.ticker(should_stop, progress, REPLAY_PHASE, total)
+        outliers = nondigits.outlier_images(rng, n_outliers,
+                                            tick=lambda i: tick(n_pens + n_letters + i))
+        tick(total)
+        return dict(pens=pen_images, pen_labels=pen_labels, letters=letter_images,
+                    outliers=outliers)
+    if not r.pool:
+        return Replay(**draw(rng))
+    key = dict(counts=counts, seed=POOL_SEED, pens=_fingerprint(pens),
+               letters=_fingerprint(written))
+    return Replay(**datasets.cached("learn-replay", key,
+                                    lambda: draw(np.random.default_rng(POOL_SEED)),
+                                    sources=(letters.__file__,)))
+
+
+def _fingerprint(samples):
+    """SHA-256 of pen samples' strokes and labels (None: None)."""
+    if samples is None:
+        return None
+    import hashlib
+    h = hashlib.sha256()
+    for array in (samples.points, samples.stroke_offsets, samples.sample_offsets,
+                  np.asarray(samples.labels).astype(str)):
+        h.update(np.ascontiguousarray(array).tobytes())
+    return h.hexdigest()
+
+
+def held_back(mnist, rng, r, drawn):
+    """``(checks, held)``: ``r.check`` MNIST training digits and as many of the ``drawn``
+    pen digits (a :class:`Replay`, at most half of them) that Learn will not train on, as a
+    list of ``(images, labels)``; and which they are (``{"mnist": indices, "pens":
+    indices}``, for :func:`replay` to leave out)."""
     if not r.check:
         return [], {}
-    pens = pendigits.load() if pens is None else pens
     mnist_pick = rng.choice(len(mnist.train_images), size=min(r.check, len(mnist.train_images)),
                             replace=False)
-    pen_pick = rng.choice(len(pens), size=min(r.check, len(pens) // 2), replace=False)
+    pen_pick = rng.choice(len(drawn.pens), size=min(r.check, len(drawn.pens) // 2),
+                          replace=False)
     checks = [(mnist.train_images[mnist_pick], mnist.train_labels[mnist_pick]),
-              pendigits.to_images(pens.subset(pen_pick), rng, should_stop=should_stop)]
+              (drawn.pens[pen_pick], drawn.pen_labels[pen_pick])]
     return checks, {"mnist": mnist_pick, "pens": pen_pick}
 
 
@@ -179,20 +269,23 @@ def interpolate(before, after, t):
                [a + t * (b - a) for a, b in zip(before.biases, after.biases)])
 
 
-def step_back(before, after, checks, r, should_stop=None):
+def step_back(before, after, checks, r, should_stop=None, progress=None):
     """``(network, t)``: the fine-tuned weights moved back towards ``before`` until the
     held-back digits ``checks`` lose at most ``r.tolerance`` of what ``before`` read right
     (each check on its own), trying ``r.steps`` farthest first; ``before`` itself (t = 0)
     when none keeps them.  Learning a style and forgetting others pull apart along the
     same line in weight space (as in WiSE-FT, Wortsman et al. 2022): partway along it
     much of the first is kept for little of the second.  No checks: ``after``, t = 1.
-    ``should_stop()`` is asked before each step (:class:`Stopped` when it says yes)."""
+    ``should_stop()`` is asked before each step (:class:`Stopped` when it says yes);
+    ``progress(CHECK_PHASE, steps tried, steps)`` is told before each."""
     if not checks:
         return after, 1.0
     floor = [_right(before, images, labels) - r.tolerance for images, labels in checks]
-    for t in r.steps:
+    for k, t in enumerate(r.steps):
         if should_stop is not None and should_stop():
             raise Stopped("stopped while choosing how far Learn moves the weights")
+        if progress is not None:
+            progress(CHECK_PHASE, k, len(r.steps))
         candidate = after if t == 1 else interpolate(before, after, t)
         if all(_right(candidate, images, labels) >= low
                for (images, labels), low in zip(checks, floor)):
@@ -205,10 +298,11 @@ def _right(net, images, labels):
     return float(np.mean(read_digits(net, images) == np.asarray(labels)))
 
 
-def replay(net, own, own_labels, mnist, rng, r, pens=None, should_stop=None, held=None):
+def replay(net, own, own_labels, mnist, rng, r, drawn, held=None):
     """What the corrections ``own`` (images and labels) must not break, by recipe ``r``:
-    a list of ``(images, labels)``.  ``held`` (from :func:`held_back`): the MNIST and pen
-    digits to leave out."""
+    a list of ``(images, labels)``, MNIST's and a share of the ``drawn`` ones (a
+    :class:`Replay`).  ``held`` (from :func:`held_back`): the MNIST and drawn pen digits
+    to leave out."""
     held = held or {}
     parts = []
     kept = np.setdiff1d(np.arange(len(mnist.train_images)), held["mnist"]) \
@@ -229,24 +323,13 @@ def replay(net, own, own_labels, mnist, rng, r, pens=None, should_stop=None, hel
         pick = rng.choice(pool, size=min(r.guard, len(pool)), replace=False)
         parts.append((mnist.train_images[pick], mnist.train_labels[pick]))
     if r.pen_samples:
-        pens = pendigits.load() if pens is None else pens
-        free = np.setdiff1d(np.arange(len(pens)), held["pens"]) if "pens" in held else None
-        count = len(pens) if free is None else len(free)
-        pick = rng.choice(count, size=min(r.pen_samples, count), replace=False)
-        sub = pens.subset(pick if free is None else free[pick])
-        parts.append(pendigits.to_images(sub, rng, should_stop=should_stop))
-    if r.outliers:
-        from . import nondigits
-
-        parts.append((nondigits.outlier_images(rng, r.outliers), np.full(r.outliers, -1)))
-    if r.letters:
-        from . import letters
-
-        written = letters.load()
-        sub = written.subset(rng.choice(len(written), size=min(r.letters, len(written)),
-                                        replace=False))
-        images = pendigits.to_images(sub, rng, should_stop=should_stop)[0]
-        parts.append((images, np.full(len(images), -1)))
+        free = np.setdiff1d(np.arange(len(drawn.pens)), held.get("pens", []))
+        pick = free[rng.choice(len(free), size=min(r.pen_samples, len(free)), replace=False)]
+        parts.append((drawn.pens[pick], drawn.pen_labels[pick]))
+    for images, count in ((drawn.outliers, r.outliers), (drawn.letters, r.letters)):
+        if count and len(images):
+            pick = rng.choice(len(images), size=min(count, len(images)), replace=False)
+            parts.append((images[pick], np.full(len(pick), -1)))
     return parts
 
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
 
-from digitpad import corrections
+from digitpad import corrections, teach
 from qtdraw import draw_digit, stroke
 
 
@@ -81,7 +81,7 @@ def test_learn_without_corrections_says_so(window):
 
 
 def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_dialogs,
-                                                     digitpad_home):
+                                                     digitpad_home, monkeypatch):
     from digitpad.gui.window import MainWindow
 
     w = MainWindow(mnist_loader=lambda progress=None: mnist)
@@ -97,11 +97,28 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
     w.findChild(QAction, "learnAction").trigger()
     dialog = w.teaching.learn_dialog
     assert "5 corrections" in dialog.status.text()
+    phases, shown = [], []
+    on_phase = type(dialog)._on_phase
+
+    def seen(self, name, done, total):      # a method: Qt calls it in the window's thread
+        phases.append(name)
+        on_phase(self, name, done, total)
+        shown.append(self.status.text())
+    monkeypatch.setattr(type(dialog), "_on_phase", seen)
     with qtbot.waitSignal(dialog.trained, timeout=120_000):
         dialog.start_button.click()
         assert not w.findChild(QAction, "retrainAction").isEnabled()   # one job at a time
     qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
     assert no_dialogs == []
+    # Every phase shows on the bar, in order; only the replay is drawn once and kept (a
+    # first Learn here: a new DIGITPAD_HOME), the corrections are drawn anew each time.
+    order = list(dict.fromkeys(phases))
+    assert order[-3:] == [corrections.DRAWING_PHASE, teach.REPLAY_PHASE, teach.CHECK_PHASE]
+    said = {}
+    for name, text in zip(phases, shown):
+        said.setdefault(name, text)           # what each phase showed first
+    assert "kept" in said[teach.REPLAY_PHASE] and "kept" not in said[corrections.DRAWING_PHASE]
+    assert said[teach.CHECK_PHASE].endswith("step 1 of at most 4...")
     compare = w.models.compare_dialog                 # the person sees both models, then decides
     assert w.model is old_model and compare.isVisible()
     assert [label for label, _, _ in compare.comparison.rows()][0] == "MNIST test accuracy"

@@ -162,61 +162,83 @@ def test_step_back_stops_when_asked():
                         should_stop=lambda: True)
 
 
-class _Pens:
-    """Pen digits standing in for the shipped ones: which samples were asked for is kept."""
-
-    def __init__(self, n):
-        self.n, self.asked = n, []
-
-    def __len__(self):
-        return self.n
-
-    def subset(self, keep):
-        self.asked.append(np.asarray(keep))
-        return np.asarray(keep)
-
-
-def test_the_held_back_digits_are_never_replayed(monkeypatch):
-    from digitpad import pendigits
-    from digitpad.model.data import Mnist
-
-    # Image k of this MNIST has k written in its first two pixels: which one it is shows.
-    n = 400
+def _tagged(n):
+    """``n`` images, image k with k written in its first two pixels: which one it is shows."""
     images = np.zeros((n, 28, 28), np.uint8)
     images[:, 0, 0], images[:, 0, 1] = np.arange(n) // 256, np.arange(n) % 256
-    labels = np.arange(n) % 10
+    return images
+
+
+def _which(images):
+    return (images[:, 0, 0].astype(int) * 256 + images[:, 0, 1]).tolist()
+
+
+def test_the_held_back_digits_are_never_replayed():
+    from digitpad.model.data import Mnist
+
+    n = 400
+    images, labels = _tagged(n), np.arange(n) % 10
     mnist = Mnist(images, labels, images[:1], labels[:1])
-    monkeypatch.setattr(pendigits, "to_images",
-                        lambda keep, rng, **kw: (np.zeros((len(keep), 28, 28), np.uint8),
-                                                 np.zeros(len(keep), np.int64)))
-    which = lambda im: (im[:, 0, 0].astype(int) * 256 + im[:, 0, 1]).tolist()   # noqa: E731
-    pens = _Pens(300)
+    drawn = teach.Replay(_tagged(300), np.arange(300) % 10, _tagged(0), _tagged(0))
     r = teach.Recipe(check=100, mnist_samples=n, guard=n, pen_samples=300, outliers=0,
                      letters=0)
     rng = np.random.default_rng(0)
-    checks, held = teach.held_back(mnist, rng, r, pens)
-    assert sorted(which(checks[0][0])) == sorted(held["mnist"].tolist())
+    checks, held = teach.held_back(mnist, rng, r, drawn)
+    assert sorted(_which(checks[0][0])) == sorted(held["mnist"].tolist())
+    assert sorted(_which(checks[1][0])) == sorted(held["pens"].tolist())
     assert len(held["mnist"]) == 100 and len(held["pens"]) == 100
-    assert np.array_equal(pens.asked[0], held["pens"])
     own = images[:5]
-    parts = teach.replay(_one_layer(_bias(3)), own, np.full(5, 7), mnist, rng, r, pens,
+    parts = teach.replay(_one_layer(_bias(3)), own, np.full(5, 7), mnist, rng, r, drawn,
                          held=held)
-    replayed, guarded = set(which(parts[0][0])), set(which(parts[1][0]))
+    replayed, guarded, pens = (set(_which(p[0])) for p in parts)
     # All of MNIST was asked for, and the guard of 3s (what the corrections were read as)
-    # too: each gets everything but the held-back digits.
+    # too, and all the pen digits: each gets everything but the held-back digits.
     assert replayed == set(range(n)) - set(held["mnist"].tolist())
     assert guarded == {k for k in replayed if k % 10 == 3}
-    assert set(pens.asked[1].tolist()) == set(range(300)) - set(held["pens"].tolist())
+    assert pens == set(range(300)) - set(held["pens"].tolist())
+    assert all(np.array_equal(np.asarray(p[1]), np.asarray(_which(p[0])) % 10) for p in parts)
     # Without checks, the replay draws from everything.
-    parts = teach.replay(_one_layer(_bias(3)), own, np.full(5, 7), mnist, rng, r, pens)
-    assert set(which(parts[0][0])) == set(range(n))
+    parts = teach.replay(_one_layer(_bias(3)), own, np.full(5, 7), mnist, rng, r, drawn)
+    assert set(_which(parts[0][0])) == set(range(n))
+    assert set(_which(parts[2][0])) == set(range(300))
+
+
+def test_the_replay_is_drawn_once_then_read_back(monkeypatch, tmp_path):
+    from digitpad import pendigits
+
+    monkeypatch.setenv("DIGITPAD_HOME", str(tmp_path))
+    pens = pendigits.load().subset(np.arange(60))
+    r = teach.Recipe(check=10, pen_samples=20, letters=8, outliers=5, pool=1.5)
+    drawings = []
+    real = pendigits.to_images
+    monkeypatch.setattr(pendigits, "to_images",
+                        lambda data, *a, **k: drawings.append(len(data)) or real(data, *a, **k))
+    told = []
+    first = teach.drawn_replay(r, np.random.default_rng(0), pens,
+                               progress=lambda *a: told.append(a))
+    assert drawings == [45, 12]                 # 1.5 x (10 + 20) pen digits, 1.5 x 8 letters
+    assert len(first.pens) == 45 and len(first.letters) == 12 and len(first.outliers) == 8
+    assert told[-1] == (teach.REPLAY_PHASE, 65, 65)
+    assert len({phase for phase, _, _ in told}) == 1
+    # Another Learn, another rng: the same drawings, read back, none drawn again.
+    again = teach.drawn_replay(r, np.random.default_rng(1), pens)
+    assert drawings == [45, 12]
+    for a, b in zip(vars(first).values(), vars(again).values()):
+        assert np.array_equal(a, b)
+    # Other samples are other drawings; with no pool they are drawn anew every time.
+    teach.drawn_replay(r, np.random.default_rng(0), pendigits.load().subset(np.arange(60, 120)))
+    assert drawings == [45, 12, 45, 12]
+    fresh = teach.Recipe(**{**r.__dict__, "pool": 0.0})
+    teach.drawn_replay(fresh, np.random.default_rng(0), pens)
+    teach.drawn_replay(fresh, np.random.default_rng(0), pens)
+    assert drawings == [45, 12, 45, 12, 30, 8, 30, 8]
 
 
 def test_learn_steps_back_on_the_held_back_digits_and_the_session_kept(base_net, mnist,
                                                                         monkeypatch):
     seen = []
 
-    def spy(before, after, checks, r, should_stop=None):
+    def spy(before, after, checks, r, should_stop=None, progress=None):
         seen.append([(np.asarray(i).copy(), np.asarray(lab).copy()) for i, lab in checks])
         return before.copy(), 0.0
     monkeypatch.setattr(teach, "step_back", spy)

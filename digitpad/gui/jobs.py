@@ -202,7 +202,7 @@ class LearnWorker(TrainingWorker):
         mnist, before = self.prepare()
         network, meta = learning.learn_from_corrections(
             self.current, self.meta, mnist, seed=self.seed, status=self.status.emit,
-            measure=self.measure, **self.callbacks())
+            measure=self.measure, progress=self._phase, **self.callbacks())
         return self.outcome(network, meta, mnist, before)
 
 

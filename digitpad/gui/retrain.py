@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBo
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar,
                                QRadioButton, QSpinBox, QVBoxLayout)
 
-from digitpad import recipes
+from digitpad import corrections, recipes, teach
 from digitpad.mnist import session_loader
 
 from .jobs import Jobs, TrainWorker
@@ -179,12 +179,16 @@ class TrainingDialog(QDialog):
 
     @Slot(str, int, int)
     def _on_phase(self, name, done, total):
-        """A phase before training (drawing): how far, and the time left."""
+        """A phase around training (drawing, checking): how far, and the time left."""
+        if name == teach.CHECK_PHASE:          # the steps end at the first that keeps all
+            self.status.setText(f"{name}: step {done + 1} of at most {total}...")
+            return
         start = self._phase_start.setdefault(name, time.perf_counter())
         elapsed = time.perf_counter() - start
         left = elapsed * (total - done) / done if done else float("nan")
-        self.status.setText(f"{name}: {done:,} of {total:,} · {format_seconds(left)} left "
-                            "(made once, then kept)")
+        kept = "" if name == corrections.DRAWING_PHASE else " (made once, then kept)"
+        self.status.setText(f"{name}: {done:,} of {total:,} · {format_seconds(left)} left"
+                            f"{kept}")
         self.progress.setValue(int(1000 * done / max(total, 1)))
 
     @Slot(object)
