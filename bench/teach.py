@@ -21,9 +21,9 @@ letters declined before and after (500 of them), and Learn's time (median and ma
     python bench/teach.py --validation             # validation writers: tune every rule here
     python bench/teach.py --validation --min-digits 20 --personas --recipe old --writers 4
 
-``--keep-session`` gives Learn the session's digits read right as one more check of its step
-back (:func:`digitpad.teach.step_back`; the app does not keep those drawings, so it is a
-measurement only).  ``--timing --against new:check=0`` times Learn with and without its step
+Learn is given the session's digits read right as one more check of its step back
+(:func:`digitpad.teach.step_back`), as the window gives it the drawings the person cleared
+without correcting them; ``--no-session`` leaves them out (Learn before 2026-12-07).  ``--timing --against new:check=0`` times Learn with and without its step
 back, alternating.
 
 ``--personas`` gives each writer a continental hand of their own (every 0 slashed, every
@@ -82,9 +82,9 @@ def parse_args(argv=None):
     p.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
     p.add_argument("--personas", action="store_true",
                    help="give each writer a continental hand of their own (see persona())")
-    p.add_argument("--keep-session", action="store_true",
-                   help="give Learn the session's digits read right, to keep (teach.learn's "
-                        "kept; the app does not keep them)")
+    p.add_argument("--no-session", action="store_true",
+                   help="do not give Learn the session's digits read right to keep "
+                        "(teach.learn's kept, which the window gives it)")
     p.add_argument("--quiet", action="store_true", help="no line per writer")
     p.add_argument("--against", default="old",
                    help="with --timing: the recipe to alternate with (default 'old', the "
@@ -304,7 +304,7 @@ def main(argv=None):
             tuned = teach.learn(net, fixes, mnist, np.random.default_rng(args.learn_seed),
                                 recipe=recipe, pens=pool,
                                 kept=(images[:half][session], labels[:half][session])
-                                if args.keep_session else None)
+                                if not args.no_session else None)
             seconds = time.perf_counter() - started
         else:
             tuned, seconds = teach.Learned(net), float("nan")

@@ -221,29 +221,33 @@ def model_meta(*, accuracy, source, config=None, images=None, seconds=None, pare
 
 # -- Learn from my corrections --------------------------------------------------------
 
-def fine_tune(net, corrections, mnist, rng, recipe=None, **callbacks):
+def fine_tune(net, corrections, mnist, rng, recipe=None, kept=None, **callbacks):
     """A copy of ``net`` adapted to ``corrections`` without forgetting MNIST, letters or
     "not a digit": :func:`digitpad.teach.learn` by ``recipe`` (default Learn's,
-    :class:`digitpad.teach.Recipe`).
+    :class:`digitpad.teach.Recipe`), ``kept`` (the drawings read right this session, or
+    None) one more thing it must go on reading right.
 
     ``mnist`` has ``train_images`` / ``train_labels`` (``model.data.Mnist``);
     ``rng`` a NumPy Generator; ``callbacks`` (``on_batch``, ``on_epoch``,
     ``should_stop``) go to :func:`digitpad.model.train.train` (``should_stop`` is also
     asked while the corrections and the replay are drawn, ``progress(phase, done,
-    total)`` told how the drawing and the step back go).  Returns the new
+    total)`` told how the drawing and the step back go, ``status(text)`` when the
+    training starts).  Returns the new
     :class:`model.network.MLP`; ``net`` is unchanged.
     """
     from . import teach
-    return teach.learn(net, corrections, mnist, rng, recipe or teach.Recipe(),
+    return teach.learn(net, corrections, mnist, rng, recipe or teach.Recipe(), kept=kept,
                        **callbacks).network
 
 
 def learn_from_corrections(network, meta, mnist, *, seed=None, status=lambda text: None,
-                           **callbacks):
+                           kept=None, **callbacks):
     """Fine-tune ``network`` on every kept correction; returns ``(network, meta)``.
 
-    ``status(text)`` tells each phase; ``callbacks`` (``on_batch``,
-    ``on_epoch``, ``should_stop``, ``progress``) go to :func:`fine_tune`.
+    ``status(text)`` tells each phase; ``kept``: the drawings read right this session
+    (images, digits), which the new weights must go on reading so, or None
+    (:func:`digitpad.teach.learn`); ``callbacks`` (``on_batch``, ``on_epoch``,
+    ``should_stop``, ``progress``) go to :func:`fine_tune`.
     """
     items, damaged = corrections.scan()
     skipped = corrections.describe_damaged(damaged)
@@ -253,8 +257,8 @@ def learn_from_corrections(network, meta, mnist, *, seed=None, status=lambda tex
                          + (f". {skipped}" if skipped else ""))
     before = network.accuracy(mnist.test_images, mnist.test_labels)
     status(f"Learning from {len(items)} corrections... {skipped}".strip())
-    tuned = fine_tune(network, items, mnist, np.random.default_rng(seed),
-                      **callbacks)
+    tuned = fine_tune(network, items, mnist, np.random.default_rng(seed), kept=kept,
+                      status=status, **callbacks)
     after = tuned.accuracy(mnist.test_images, mnist.test_labels)
     return tuned, model_meta(accuracy=after, parent=meta,
                              source=f"fine-tuned on {len(items)} corrections",

@@ -120,18 +120,20 @@ def correction_images(items, rng, copies=40, variety=True, should_stop=None, pro
 
 
 def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, kept=None,
-          progress=None, **callbacks):
+          progress=None, status=None, **callbacks):
     """A copy of ``net`` adapted to the corrections ``items`` by ``recipe``: a
     :class:`Learned`.
 
     ``mnist`` has ``train_images`` / ``train_labels``; ``pens`` the pen digits to replay
     (default the shipped training writers).  ``should_stop()`` is asked while drawing and
     while training; ``progress(phase, done, total)`` is told how the drawing and the
-    step back go; ``callbacks`` (``on_batch``, ``on_epoch``) go to
+    step back go, ``status(text)`` when the training starts; ``callbacks`` (``on_batch``,
+    ``on_epoch``) go to
     :func:`digitpad.model.train.train`.  ``net`` is unchanged.  ``kept``, when given: the
     drawings ``net`` read right in this session (prepared images, labels), which the new
-    weights must go on reading right, one more check for :func:`step_back` (the app does
-    not keep them yet; ``bench/teach.py --keep-session`` measures it).
+    weights must go on reading right, one more check for :func:`step_back` (the window
+    passes the drawings the person cleared without correcting them,
+    :meth:`digitpad.session.Session.accept`).
     """
     from digitpad.model.train import TrainConfig, train
 
@@ -158,6 +160,9 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
     config = TrainConfig(hidden=tuple(net.sizes[1:-1]), epochs=r.epochs, lr=r.lr,
                          schedule="cosine", augment=True, augment_strength=r.augment_strength,
                          seed=int(rng.integers(2 ** 31)))
+    if status is not None:
+        status(f"Fine-tuning on your {len(items)} correction{'s' if len(items) != 1 else ''} "
+               f"among {len(images):,} drawings...")
     tuned = train(config, images, labels, init=net, should_stop=should_stop,
                   **callbacks).network
     tuned, moved = step_back(net, tuned, checks, r, should_stop, progress)

@@ -441,7 +441,8 @@ def test_cancel_stops_learn_while_it_draws_large_corrections(qtbot, shipped, mni
     dialog = w.teaching.learn()
     assert dialog.count == 3 and dialog.start_button.isEnabled()
     dialog.start_button.click()
-    qtbot.waitUntil(lambda: "Learning from 3" in dialog.status.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: corrections.DRAWING_PHASE in dialog.status.text(),
+                    timeout=20_000)
     qtbot.wait(500)                                  # well into the drawing
     dialog.cancel_button.click()
     start = time.perf_counter()

@@ -170,3 +170,35 @@ def test_an_opened_image_of_a_number_is_read(window, tmp_path):
     assert window.open_image(tmp_path / "ten.png")
     assert window.number.text == "10"
     assert window.number_view.strip.isVisible()
+
+
+def test_a_reading_cleared_without_a_correction_is_kept_for_learn(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    draw(window.canvas, one(100) + zero(170) + seven(280))
+    assert window.number.text == "107"
+    qtbot.keyClick(window.canvas, Qt.Key_Delete)            # the person let it stand
+    assert window.canvas.is_empty()
+    images, digits = window.session.kept()
+    assert digits.tolist() == [1, 0, 7] and images.shape == (3, 28, 28)
+    assert images.max() > 0.5                               # the digits' own 28x28 inputs
+    # A digit of a number corrected: the rest of that sheet is not said to be right.
+    draw(window.canvas, one(100) + zero(170) + seven(280))
+    qtbot.mouseClick(window.number_view.strip.buttons[2], Qt.LeftButton)
+    qtbot.mouseClick(window.panel.teach_buttons[4], Qt.LeftButton)
+    qtbot.keyClick(window.canvas, Qt.Key_Delete)
+    assert window.session.kept()[1].tolist() == [1, 0, 7]
+    # A single digit corrected clears the sheet itself: nothing more is kept as read right.
+    draw(window.canvas, seven(200))
+    qtbot.mouseClick(window.panel.teach_buttons[1], Qt.LeftButton)
+    assert window.canvas.is_empty() and len(window.session.accepted) == 3
+    # A drawing it is not sure of says nothing about the person's hand.
+    draw(window.canvas, [line((100, 150), (300, 160), 30), line((300, 160), (110, 300), 30),
+                         line((110, 300), (320, 290), 30)])
+    assert window.number.text is None or "?" in window.number.text
+    qtbot.keyClick(window.canvas, Qt.Key_Escape)
+    assert len(window.session.accepted) == 3
+    # The next drawing, let stand, is kept again.
+    draw(window.canvas, zero(170))
+    window.clear_action.trigger()
+    assert window.session.kept()[1].tolist() == [1, 0, 7, 0]

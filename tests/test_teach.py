@@ -2,7 +2,7 @@
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
@@ -80,6 +80,35 @@ def test_learn_without_corrections_says_so(window):
     assert not dialog.start_button.isEnabled()
 
 
+class PhaseRecorder(QObject):
+    """The phases a worker tells, received in the window's thread."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = []
+
+    @Slot(str, int, int)
+    def record(self, name, done, total):
+        self.names.append(name)
+
+    @Slot(str)
+    def say(self, text):
+        self.names.append(text)
+
+
+def test_learn_dialog_tells_each_phase(window):
+    window.findChild(QAction, "learnAction").trigger()
+    dialog = window.teaching.learn_dialog
+    dialog._on_phase(teach.REPLAY_PHASE, 0, 6400)
+    assert dialog.status.text().startswith(f"{teach.REPLAY_PHASE}: 0 of 6,400")
+    assert dialog.status.text().endswith("(made once, then kept)")
+    dialog._on_phase(corrections.DRAWING_PHASE, 20, 40)
+    assert dialog.status.text().startswith(f"{corrections.DRAWING_PHASE}: 20 of 40")
+    assert "kept" not in dialog.status.text() and dialog.progress.value() == 500
+    dialog._on_phase(teach.CHECK_PHASE, 1, 4)
+    assert dialog.status.text() == f"{teach.CHECK_PHASE}: step 2 of at most 4..."
+
+
 def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_dialogs,
                                                      digitpad_home, monkeypatch):
     from digitpad.gui.window import MainWindow
@@ -92,33 +121,36 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
         stroke(w.canvas, european_one(w.canvas, k))
         qtbot.mouseClick(button(w, 1), Qt.LeftButton)
     assert [c.label for c in corrections.list_all()] == [1] * 5
+    draw_digit(w.canvas, 7)                 # read right and let stand: Learn must keep it so
+    assert w.prediction.digit == 7
+    w.clear_action.trigger()
     old_model = w.model
 
     w.findChild(QAction, "learnAction").trigger()
     dialog = w.teaching.learn_dialog
     assert "5 corrections" in dialog.status.text()
-    phases, shown = [], []
-    on_phase = type(dialog)._on_phase
+    recorder = PhaseRecorder()
+    make_worker = type(dialog).make_worker
 
-    def seen(self, name, done, total):      # a method: Qt calls it in the window's thread
-        phases.append(name)
-        on_phase(self, name, done, total)
-        shown.append(self.status.text())
-    monkeypatch.setattr(type(dialog), "_on_phase", seen)
+    def make_and_record(self):
+        worker = make_worker(self)
+        worker.phase.connect(recorder.record)
+        worker.status.connect(recorder.say)
+        return worker
+    monkeypatch.setattr(type(dialog), "make_worker", make_and_record)
     with qtbot.waitSignal(dialog.trained, timeout=120_000):
         dialog.start_button.click()
         assert not w.findChild(QAction, "retrainAction").isEnabled()   # one job at a time
+        images, digits = dialog.job.worker.kept
+        assert digits.tolist() == [7] and images.shape == (1, 28, 28)
     qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
     assert no_dialogs == []
-    # Every phase shows on the bar, in order; only the replay is drawn once and kept (a
-    # first Learn here: a new DIGITPAD_HOME), the corrections are drawn anew each time.
-    order = list(dict.fromkeys(phases))
-    assert order[-3:] == [corrections.DRAWING_PHASE, teach.REPLAY_PHASE, teach.CHECK_PHASE]
-    said = {}
-    for name, text in zip(phases, shown):
-        said.setdefault(name, text)           # what each phase showed first
-    assert "kept" in said[teach.REPLAY_PHASE] and "kept" not in said[corrections.DRAWING_PHASE]
-    assert said[teach.CHECK_PHASE].endswith("step 1 of at most 4...")
+    # Every phase is told, in order: drawing the corrections, the replay (a first Learn
+    # here: a new DIGITPAD_HOME), and the step back.
+    told = [name for name in dict.fromkeys(recorder.names) if not name.startswith("Measuring")]
+    assert told[-4:-2] == [corrections.DRAWING_PHASE, teach.REPLAY_PHASE], told
+    assert told[-2].startswith("Fine-tuning on your 5 corrections among ") and \
+        told[-1] == teach.CHECK_PHASE, told
     compare = w.models.compare_dialog                 # the person sees both models, then decides
     assert w.model is old_model and compare.isVisible()
     assert [label for label, _, _ in compare.comparison.rows()][0] == "MNIST test accuracy"

@@ -192,17 +192,18 @@ class TrainWorker(TrainingWorker):
 
 
 class LearnWorker(TrainingWorker):
-    """Fine-tunes a network on the corrections mixed with MNIST."""
+    """Fine-tunes a network on the corrections mixed with MNIST; ``kept``: the readings the
+    person let stand this session (images, digits), or None."""
 
-    def __init__(self, network, meta, loader, seed=None):
+    def __init__(self, network, meta, loader, seed=None, kept=None):
         super().__init__(loader, network)
-        self.meta, self.seed = meta, seed
+        self.meta, self.seed, self.kept = meta, seed, kept
 
     def work(self):
         mnist, before = self.prepare()
         network, meta = learning.learn_from_corrections(
             self.current, self.meta, mnist, seed=self.seed, status=self.status.emit,
-            measure=self.measure, progress=self._phase, **self.callbacks())
+            measure=self.measure, progress=self._phase, kept=self.kept, **self.callbacks())
         return self.outcome(network, meta, mnist, before)
 
 

@@ -70,6 +70,8 @@ class Teaching(QObject):
         what = "Kept as" if number is None else f"Kept digit {w.selected_digit + 1} as"
         if number is None:
             canvas.clear()
+        else:
+            w.corrected_on_sheet = True       # clearing it later does not say "read right"
         say(f"{what} a {digit} ({n} correction{'s' if n != 1 else ''}). "
             "Model > Learn from my corrections teaches them to the model.", 8000)
         self._changed()
@@ -81,7 +83,8 @@ class Teaching(QObject):
         if self.learn_dialog is None:
             w = self.window
             self.learn_dialog = LearnDialog(w, loader=w.mnist_loader, jobs=w.jobs,
-                                            model_source=lambda: w.model)
+                                            model_source=lambda: w.model,
+                                            kept_source=w.session.kept)
             self.learn_dialog.trained.connect(self._offer)
         self.learn_dialog.refresh()
         return show_in_front(self.learn_dialog)
@@ -119,8 +122,10 @@ class LearnDialog(TrainingDialog):
     """Model > Learn from my corrections: fine-tune the model in use, in the background."""
     start_text = "Learn"
 
-    def __init__(self, parent=None, *, loader=None, jobs=None, model_source=None):
+    def __init__(self, parent=None, *, loader=None, jobs=None, model_source=None,
+                 kept_source=None):
         super().__init__(parent, loader=loader, jobs=jobs, model_source=model_source)
+        self.kept_source = kept_source or (lambda: None)   # the readings the person let stand
         self.count = 0                        # corrections kept, as last counted
         self.setWindowTitle("Learn from my corrections")
         self.setObjectName("learnDialog")
@@ -148,7 +153,7 @@ class LearnDialog(TrainingDialog):
         if model is None:
             self.status.setText("There is no model to fine-tune: load or train one first.")
             return None
-        return LearnWorker(model.network, model.meta, self.loader)
+        return LearnWorker(model.network, model.meta, self.loader, kept=self.kept_source())
 
     def success_text(self, meta):
         return (f"Done: learnt from {meta['corrections']} corrections. MNIST test accuracy "

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.sheet = SheetReading()      # the number on the sheet and the digit selected
         self.retrain_dialog = None
         self._last_reading = 0.0
+        self.corrected_on_sheet = False  # a digit of the number on the sheet was corrected
 
         self.canvas = Canvas()
         self._create_actions()
@@ -210,6 +211,8 @@ class MainWindow(QMainWindow):
         # The once-per-frame limit counts reads of ink; an empty sheet (cleared, or all
         # undone) starts a new drawing, whose first mark is read at once.
         self._last_reading = 0.0 if empty else time.perf_counter()
+        if empty:
+            self.corrected_on_sheet = False
         canvas = self.canvas
         self.sheet.read(None if self.model is None else self.model.network, canvas.strokes_so_far,
                         None if empty else canvas.ink(), (canvas.width(), canvas.height()),
@@ -243,6 +246,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def clear(self):
+        """Clear the sheet.  A drawing cleared without a correction was read right, as far
+        as the person is concerned: the session remembers it for Learn's step back."""
+        if self._timer.isActive():
+            self.update_reading()                  # what the person saw last
+        if self.canvas.has_drawing() and not self.corrected_on_sheet:
+            self.session.accept(self.number)
         self.canvas.clear()
 
     def set_pen_width(self, width):
