@@ -257,3 +257,21 @@ def test_learn_steps_back_on_the_held_back_digits_and_the_session_kept(base_net,
     teach.learn(base_net, [one_correction()], mnist, np.random.default_rng(0),
                 recipe=teach.Recipe(**{**small.__dict__, "check": 0}))
     assert seen == [[]]
+
+
+def test_a_stop_while_the_replay_is_drawn_keeps_nothing_half_drawn(monkeypatch, tmp_path):
+    from digitpad import datasets, pendigits
+
+    monkeypatch.setenv("DIGITPAD_HOME", str(tmp_path))
+    pens = pendigits.load().subset(np.arange(60))
+    r = teach.Recipe(check=10, pen_samples=20, letters=8, outliers=5, pool=1.5)
+    asked = []
+
+    def stop_after_a_while():
+        asked.append(1)
+        return len(asked) > 2
+    with pytest.raises(Stopped):
+        teach.drawn_replay(r, np.random.default_rng(0), pens, should_stop=stop_after_a_while)
+    assert not list(datasets.cache_folder().glob("learn-replay-*"))
+    whole = teach.drawn_replay(r, np.random.default_rng(0), pens)    # drawn whole next time
+    assert len(whole.pens) == 45 and len(list(datasets.cache_folder().glob("learn-replay-*"))) == 1
