@@ -79,7 +79,9 @@ def _normalised(ink, normalise):
 
 def _to_field(work):
     """The 28x28 field: ``work`` scaled into a 20-pixel box, centred by its mass."""
-    return _centre_of_mass(np.clip(_resize_longer(work, BOX, Image.BOX), 0, 1))
+    small = np.maximum(_resize_longer(work, BOX, Image.BOX), 0)     # np.clip(..., 0, 1)
+    np.minimum(small, 1, out=small)
+    return _centre_of_mass(small)
 
 
 def crop_to_ink(ink):
@@ -103,8 +105,11 @@ def _resize_longer(image, longer, resample=None):
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
     if resample is None:
         resample = Image.BOX if factor <= 1 else Image.BILINEAR
-    out = Image.fromarray(np.ascontiguousarray(image, dtype=np.float32), mode="F")
-    return np.asarray(out.resize(size, resample), dtype=np.float32)
+    # The pixels handed to Pillow and taken back as they are (frombuffer and tobytes:
+    # fromarray and asarray do the same with more of Pillow's Python around them).
+    image = np.ascontiguousarray(image, dtype=np.float32)
+    out = Image.frombuffer("F", (w, h), image, "raw", "F", 0, 1).resize(size, resample)
+    return np.frombuffer(out.tobytes(), dtype=np.float32).reshape(size[1], size[0])
 
 
 def stroke_width(image):
@@ -114,12 +119,15 @@ def stroke_width(image):
     2*L boundary pixels, whatever its shape.  Ink is the image above 0.5.
     """
     ink = image > 0.5
-    area = int(ink.sum())
+    area = int(np.count_nonzero(ink))
     if area == 0:
         return 0.0
     p = _padded(ink)
-    inner = p[1:-1, 1:-1] & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
-    boundary = area - int(inner.sum())
+    inner = p[:-2, 1:-1] & p[2:, 1:-1]          # ink whose four neighbours are ink
+    inner &= p[1:-1, :-2]
+    inner &= p[1:-1, 2:]
+    inner &= ink
+    boundary = area - int(np.count_nonzero(inner))
     return 2.0 * area / max(boundary, 1)
 
 
@@ -169,10 +177,11 @@ def set_stroke_width(image, width, target=STROKE, rounds=3):
 
 
 def _ink_extent(image):
-    rows = np.flatnonzero(image.max(axis=1) > INK_THRESHOLD)
+    ink = image > INK_THRESHOLD
+    rows = np.flatnonzero(ink.any(axis=1))
     if rows.size == 0:
         return 0
-    cols = np.flatnonzero(image.max(axis=0) > INK_THRESHOLD)
+    cols = np.flatnonzero(ink[rows[0]:rows[-1] + 1].any(axis=0))
     return max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
 
 
@@ -351,7 +360,7 @@ def _centre_of_mass(small):
     out = np.zeros((SIZE, SIZE), dtype=np.float32)
     h, w = small.shape
     total = small.sum()
-    ys, xs = np.indices(small.shape)
+    ys, xs = np.arange(h)[:, None], np.arange(w)       # np.indices(small.shape), broadcast
     cy = (ys * small).sum() / total if total > 0 else (h - 1) / 2
     cx = (xs * small).sum() / total if total > 0 else (w - 1) / 2
     top = int(round((SIZE - 1) / 2 - cy))
