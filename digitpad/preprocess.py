@@ -70,7 +70,9 @@ def _normalised(ink, normalise):
     work = _padded(_resize_longer(crop, WORK), WORK // 4)
     stroke = stroke_width(work) / WORK
     if normalise:
-        work = set_stroke_width(work, stroke * WORK, STROKE)
+        best = _best_stroke_width(work, stroke * WORK, STROKE)
+        if best is not None:
+            work = best.array           # around it is paper, which the crop cuts anyway
     work = crop_to_ink(work)
     if work is None:        # faint ink that did not survive
         return None
@@ -88,6 +90,8 @@ def crop_to_ink(ink):
     """The smallest rectangle holding every pixel above :data:`INK_THRESHOLD`, or None."""
     ink = np.asarray(ink, dtype=np.float32)
     mask = ink > INK_THRESHOLD
+    if mask.size and mask[0].any() and mask[-1].any() and mask[:, 0].any() and mask[:, -1].any():
+        return ink                      # ink on every edge: cropped already
     rows = np.flatnonzero(mask.any(axis=1))
     if rows.size == 0:
         return None
@@ -144,8 +148,15 @@ def set_stroke_width(image, width, target=STROKE, rounds=3):
     a read costs a few milliseconds even when the secant step overshoots, as it
     does for a dot, whose stroke width is its size whatever the radius.
     """
+    best = _best_stroke_width(image, width, target, rounds)
+    return image if best is None else best.whole(image.shape)
+
+
+def _best_stroke_width(image, width, target, rounds=3):
+    """The search of :func:`set_stroke_width`: the best dilation or erosion of ``image``
+    found (a :class:`_Part`), or None when none is better than ``image`` itself."""
     if width <= 0:
-        return image
+        return None
 
     def error(w, out):
         return w / max(_ink_extent(out), 1) - target
@@ -173,7 +184,7 @@ def set_stroke_width(image, width, target=STROKE, rounds=3):
         if abs(e1) < 0.005 or e1 == e0:
             break
         r0, e0, r1 = r1, e1, bounded(r1 - e1 * (r1 - r0) / (e1 - e0))
-    return image if best is None else best.whole(image.shape)
+    return best
 
 
 def _ink_extent(image):
@@ -243,14 +254,19 @@ class _Morphology:
         made = self.steps[grow]
         while len(made) <= k:
             last = made[-1]
-            top, bottom, left, right = self.box
-            if grow:                            # the ink reaches one pixel further
-                n = len(made)
-                top, left = max(top - n, 0), max(left - n, 0)
-                bottom, right = min(bottom + n, self.shape[0]), min(right + n, self.shape[1])
-            source = self.within(last, _Part(None, top, left), (bottom - top, right - left))
-            made.append(_Part(_step(source, np.maximum if grow else np.minimum,
-                                    square=(len(made) - 1) % 2 == 1), top, left))
+            square = (len(made) - 1) % 2 == 1
+            if not grow:                        # an erosion stays inside the ink's box
+                made.append(_Part(_step(last.array, np.minimum, square), last.top, last.left))
+                continue
+            # The ink reaches one pixel further: the step is taken over the last one's
+            # frame grown by a pixel a side, then cut to the image.
+            h, w = last.array.shape
+            out = _step(last.array, np.maximum, square, grow=True)
+            top, left = max(last.top - 1, 0), max(last.left - 1, 0)
+            bottom = min(last.top + h + 1, self.shape[0])
+            right = min(last.left + w + 1, self.shape[1])
+            y, x = top - last.top + 1, left - last.left + 1
+            made.append(_Part(out[y:y + bottom - top, x:x + right - left], top, left))
         return made[k]
 
     @staticmethod
@@ -266,9 +282,10 @@ class _Morphology:
         return out
 
 
-def _step(x, op, square):
-    """One 3x3 (cross or square) max/min filter; the border counts as paper."""
-    p = _padded(x)
+def _step(x, op, square, grow=False):
+    """One 3x3 (cross or square) max/min filter; the border counts as paper.  With
+    ``grow``, the pixels one beyond each edge of ``x`` too (its shape plus 2 each way)."""
+    p = _padded(x, 2 if grow else 1)
     if square:                          # a square is a column of 3, then a row of 3
         column = op(p[:-2], p[1:-1])
         op(column, p[2:], out=column)
