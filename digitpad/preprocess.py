@@ -328,11 +328,11 @@ def components(image, threshold=0.5):
     steps = np.diff(padded, axis=1)
     rows, starts = np.nonzero(steps == 1)
     stops = np.nonzero(steps == -1)[1]                      # ink at [start, stop)
-    runs, above, here, row = [], [], [], -1
-    for y, start, stop in zip(rows.tolist(), starts.tolist(), stops.tolist()):
+    runs = list(zip(rows.tolist(), starts.tolist(), stops.tolist()))
+    above, here, row = [], [], -1
+    for k, (y, start, stop) in enumerate(runs):
         if y != row:
             above, here, row = (here if y == row + 1 else []), [], y
-        k = len(parent)
         parent.append(k)
         for s0, s1, other in above:
             if s0 <= stop and s1 >= start:
@@ -340,14 +340,18 @@ def components(image, threshold=0.5):
                 if a != b:
                     parent[max(a, b)] = min(a, b)
         here.append((start, stop, k))
-        runs.append((y, start, stop, k))
+    # Each group's area and box, in the order of its first run (its root).
     groups = {}
-    for y, start, stop, k in runs:
-        r = root(k)
-        area, x0, y0, x1, y1 = groups.get(r, (0, start, y, stop - 1, y))
-        groups[r] = (area + stop - start, min(x0, start), min(y0, y), max(x1, stop - 1),
-                     max(y1, y))
-    return list(groups.values())
+    for k, (y, start, stop) in enumerate(runs):
+        group = groups.get(root(k))
+        if group is None:
+            groups[root(k)] = [stop - start, start, y, stop - 1, y]
+        else:
+            group[0] += stop - start
+            group[1] = min(group[1], start)
+            group[3] = max(group[3], stop - 1)
+            group[4] = y                    # runs come row by row
+    return [tuple(group) for group in groups.values()]
 
 
 def arrangement(groups, significant=0.1, overlap=0.25):
