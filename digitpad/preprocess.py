@@ -32,6 +32,7 @@ INK_THRESHOLD = 0.1     # an ink image value above this counts as ink
 WORK = 64               # longer side of the crop while its strokes are normalised
 STROKE = 0.13           # target stroke width, a fraction of the longer side (MNIST's median)
 COARSE = 32             # longer side at which groups of ink are found
+_any_of = np.logical_or.reduce      # x.any(axis=k) without NumPy's Python function around it
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,6 @@ def crop_to_ink(ink):
     return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
-# ``x.any(axis=k)`` without the Python function NumPy calls on the way (a read asks a
-# dozen times); the same values.
-_any_of = np.logical_or.reduce
-
-
 def _resize_longer(image, longer, resample=None):
     """Scale so the longer side is ``longer`` pixels, aspect kept, antialiased.
 
@@ -114,8 +110,7 @@ def _resize_longer(image, longer, resample=None):
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
     if resample is None:
         resample = Image.BOX if factor <= 1 else Image.BILINEAR
-    # The pixels handed to Pillow and taken back as they are (frombuffer and tobytes:
-    # fromarray and asarray do the same with more of Pillow's Python around them).
+    # In and out of Pillow as they are (fromarray and asarray wrap the same in more Python).
     image = np.ascontiguousarray(image, dtype=np.float32)
     out = Image.frombuffer("F", (w, h), image, "raw", "F", 0, 1).resize(size, resample)
     return np.frombuffer(out.tobytes(), dtype=np.float32).reshape(size[1], size[0])
