@@ -32,6 +32,7 @@ INK_THRESHOLD = 0.1     # an ink image value above this counts as ink
 WORK = 64               # longer side of the crop while its strokes are normalised
 STROKE = 0.13           # target stroke width, a fraction of the longer side (MNIST's median)
 COARSE = 32             # longer side at which groups of ink are found
+_any_of = np.logical_or.reduce      # x.any(axis=k) without NumPy's Python function around it
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,9 @@ def _normalised(ink, normalise):
     work = _padded(_resize_longer(crop, WORK), WORK // 4)
     stroke = stroke_width(work) / WORK
     if normalise:
-        work = set_stroke_width(work, stroke * WORK, STROKE)
+        best = _best_stroke_width(work, stroke * WORK, STROKE)
+        if best is not None:
+            work = best.array           # around it is paper, which the crop cuts anyway
     work = crop_to_ink(work)
     if work is None:        # faint ink that did not survive
         return None
@@ -79,17 +82,21 @@ def _normalised(ink, normalise):
 
 def _to_field(work):
     """The 28x28 field: ``work`` scaled into a 20-pixel box, centred by its mass."""
-    return _centre_of_mass(np.clip(_resize_longer(work, BOX, Image.BOX), 0, 1))
+    small = np.maximum(_resize_longer(work, BOX, Image.BOX), 0)     # np.clip(..., 0, 1)
+    np.minimum(small, 1, out=small)
+    return _centre_of_mass(small)
 
 
 def crop_to_ink(ink):
     """The smallest rectangle holding every pixel above :data:`INK_THRESHOLD`, or None."""
     ink = np.asarray(ink, dtype=np.float32)
     mask = ink > INK_THRESHOLD
-    rows = np.flatnonzero(mask.any(axis=1))
+    if mask.size and mask[0].any() and mask[-1].any() and mask[:, 0].any() and mask[:, -1].any():
+        return ink                      # ink on every edge: cropped already
+    rows = _any_of(mask, axis=1).nonzero()[0]
     if rows.size == 0:
         return None
-    cols = np.flatnonzero(mask[rows[0]:rows[-1] + 1].any(axis=0))
+    cols = _any_of(mask[rows[0]:rows[-1] + 1], axis=0).nonzero()[0]
     return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
@@ -103,8 +110,10 @@ def _resize_longer(image, longer, resample=None):
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
     if resample is None:
         resample = Image.BOX if factor <= 1 else Image.BILINEAR
-    out = Image.fromarray(np.ascontiguousarray(image, dtype=np.float32), mode="F")
-    return np.asarray(out.resize(size, resample), dtype=np.float32)
+    # In and out of Pillow as they are (fromarray and asarray wrap the same in more Python).
+    image = np.ascontiguousarray(image, dtype=np.float32)
+    out = Image.frombuffer("F", (w, h), image, "raw", "F", 0, 1).resize(size, resample)
+    return np.frombuffer(out.tobytes(), dtype=np.float32).reshape(size[1], size[0])
 
 
 def stroke_width(image):
@@ -114,12 +123,15 @@ def stroke_width(image):
     2*L boundary pixels, whatever its shape.  Ink is the image above 0.5.
     """
     ink = image > 0.5
-    area = int(ink.sum())
+    area = int(np.count_nonzero(ink))
     if area == 0:
         return 0.0
     p = _padded(ink)
-    inner = p[1:-1, 1:-1] & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
-    boundary = area - int(inner.sum())
+    inner = p[:-2, 1:-1] & p[2:, 1:-1]          # ink whose four neighbours are ink
+    inner &= p[1:-1, :-2]
+    inner &= p[1:-1, 2:]
+    inner &= ink
+    boundary = area - int(np.count_nonzero(inner))
     return 2.0 * area / max(boundary, 1)
 
 
@@ -136,8 +148,15 @@ def set_stroke_width(image, width, target=STROKE, rounds=3):
     a read costs a few milliseconds even when the secant step overshoots, as it
     does for a dot, whose stroke width is its size whatever the radius.
     """
+    best = _best_stroke_width(image, width, target, rounds)
+    return image if best is None else best.whole(image.shape)
+
+
+def _best_stroke_width(image, width, target, rounds=3):
+    """The search of :func:`set_stroke_width`: the best dilation or erosion of ``image``
+    found (a :class:`_Part`), or None when none is better than ``image`` itself."""
     if width <= 0:
-        return image
+        return None
 
     def error(w, out):
         return w / max(_ink_extent(out), 1) - target
@@ -165,14 +184,15 @@ def set_stroke_width(image, width, target=STROKE, rounds=3):
         if abs(e1) < 0.005 or e1 == e0:
             break
         r0, e0, r1 = r1, e1, bounded(r1 - e1 * (r1 - r0) / (e1 - e0))
-    return image if best is None else best.whole(image.shape)
+    return best
 
 
 def _ink_extent(image):
-    rows = np.flatnonzero(image.max(axis=1) > INK_THRESHOLD)
+    ink = image > INK_THRESHOLD
+    rows = _any_of(ink, axis=1).nonzero()[0]
     if rows.size == 0:
         return 0
-    cols = np.flatnonzero(image.max(axis=0) > INK_THRESHOLD)
+    cols = _any_of(ink[rows[0]:rows[-1] + 1], axis=0).nonzero()[0]
     return max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
 
 
@@ -205,8 +225,8 @@ class _Morphology:
 
     def __init__(self, image):
         self.shape = image.shape
-        rows = np.flatnonzero(image.any(axis=1))
-        cols = np.flatnonzero(image.any(axis=0))
+        rows = _any_of(image, axis=1).nonzero()[0]
+        cols = _any_of(image, axis=0).nonzero()[0]
         if rows.size == 0:
             rows = cols = np.zeros(1, dtype=np.intp)
         self.box = (int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1)
@@ -234,14 +254,19 @@ class _Morphology:
         made = self.steps[grow]
         while len(made) <= k:
             last = made[-1]
-            top, bottom, left, right = self.box
-            if grow:                            # the ink reaches one pixel further
-                n = len(made)
-                top, left = max(top - n, 0), max(left - n, 0)
-                bottom, right = min(bottom + n, self.shape[0]), min(right + n, self.shape[1])
-            source = self.within(last, _Part(None, top, left), (bottom - top, right - left))
-            made.append(_Part(_step(source, np.maximum if grow else np.minimum,
-                                    square=(len(made) - 1) % 2 == 1), top, left))
+            square = (len(made) - 1) % 2 == 1
+            if not grow:                        # an erosion stays inside the ink's box
+                made.append(_Part(_step(last.array, np.minimum, square), last.top, last.left))
+                continue
+            # The ink reaches one pixel further: the step is taken over the last one's
+            # frame grown by a pixel a side, then cut to the image.
+            h, w = last.array.shape
+            out = _step(last.array, np.maximum, square, grow=True)
+            top, left = max(last.top - 1, 0), max(last.left - 1, 0)
+            bottom = min(last.top + h + 1, self.shape[0])
+            right = min(last.left + w + 1, self.shape[1])
+            y, x = top - last.top + 1, left - last.left + 1
+            made.append(_Part(out[y:y + bottom - top, x:x + right - left], top, left))
         return made[k]
 
     @staticmethod
@@ -257,9 +282,10 @@ class _Morphology:
         return out
 
 
-def _step(x, op, square):
-    """One 3x3 (cross or square) max/min filter; the border counts as paper."""
-    p = _padded(x)
+def _step(x, op, square, grow=False):
+    """One 3x3 (cross or square) max/min filter; the border counts as paper.  With
+    ``grow``, the pixels one beyond each edge of ``x`` too (its shape plus 2 each way)."""
+    p = _padded(x, 2 if grow else 1)
     if square:                          # a square is a column of 3, then a row of 3
         column = op(p[:-2], p[1:-1])
         op(column, p[2:], out=column)
@@ -302,11 +328,11 @@ def components(image, threshold=0.5):
     steps = np.diff(padded, axis=1)
     rows, starts = np.nonzero(steps == 1)
     stops = np.nonzero(steps == -1)[1]                      # ink at [start, stop)
-    runs, above, here, row = [], [], [], -1
-    for y, start, stop in zip(rows.tolist(), starts.tolist(), stops.tolist()):
+    runs = list(zip(rows.tolist(), starts.tolist(), stops.tolist()))
+    above, here, row = [], [], -1
+    for k, (y, start, stop) in enumerate(runs):
         if y != row:
             above, here, row = (here if y == row + 1 else []), [], y
-        k = len(parent)
         parent.append(k)
         for s0, s1, other in above:
             if s0 <= stop and s1 >= start:
@@ -314,14 +340,18 @@ def components(image, threshold=0.5):
                 if a != b:
                     parent[max(a, b)] = min(a, b)
         here.append((start, stop, k))
-        runs.append((y, start, stop, k))
+    # Each group's area and box, in the order of its first run (its root).
     groups = {}
-    for y, start, stop, k in runs:
-        r = root(k)
-        area, x0, y0, x1, y1 = groups.get(r, (0, start, y, stop - 1, y))
-        groups[r] = (area + stop - start, min(x0, start), min(y0, y), max(x1, stop - 1),
-                     max(y1, y))
-    return list(groups.values())
+    for k, (y, start, stop) in enumerate(runs):
+        group = groups.get(root(k))
+        if group is None:
+            groups[root(k)] = [stop - start, start, y, stop - 1, y]
+        else:
+            group[0] += stop - start
+            group[1] = min(group[1], start)
+            group[3] = max(group[3], stop - 1)
+            group[4] = y                    # runs come row by row
+    return [tuple(group) for group in groups.values()]
 
 
 def arrangement(groups, significant=0.1, overlap=0.25):
@@ -351,7 +381,7 @@ def _centre_of_mass(small):
     out = np.zeros((SIZE, SIZE), dtype=np.float32)
     h, w = small.shape
     total = small.sum()
-    ys, xs = np.indices(small.shape)
+    ys, xs = np.arange(h)[:, None], np.arange(w)       # np.indices(small.shape), broadcast
     cy = (ys * small).sum() / total if total > 0 else (h - 1) / 2
     cx = (xs * small).sum() / total if total > 0 else (w - 1) / 2
     top = int(round((SIZE - 1) / 2 - cy))

@@ -251,6 +251,8 @@ def spans(atoms, h):
     """The candidate pieces: ``(i, j)`` for atoms[i:j], neighbours in left-to-right
     order, not too many, not too wide, not across a clear gap."""
     n = len(atoms)
+    if n == 1:
+        return [(0, 1)]                 # a lone atom (a sheet of one stroke, as it is drawn)
     # A clear gap after position k: the pen's path up to k ends before all after begins.
     right_of = np.minimum.accumulate([a.left for a in atoms][::-1])[::-1]
     left_of = np.maximum.accumulate([a.right for a in atoms])

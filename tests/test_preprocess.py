@@ -108,3 +108,43 @@ def test_kept_steps_on_the_inks_neighbourhood_are_the_whole_images_steps(grow):
     for radius in (0.5, 2.0, 3.7, 1.2, 9.4, 24.0):      # out of order: steps are reused
         got = morphology(radius, grow).whole(image.shape)
         assert np.array_equal(got, whole_image_morphology(image, radius, op)), radius
+
+
+def flood_fill_components(mask):
+    """The definition: 8-connected groups of True pixels, found by a flood fill from each
+    unlabelled pixel in raster order: (area, x0, y0, x1, y1) in the order of their first
+    pixel."""
+    seen = np.zeros_like(mask, dtype=bool)
+    groups = []
+    for y, x in zip(*np.nonzero(mask)):
+        if seen[y, x]:
+            continue
+        seen[y, x] = True
+        todo, pixels = [(y, x)], []
+        while todo:
+            cy, cx = todo.pop()
+            pixels.append((cy, cx))
+            for ny in range(max(cy - 1, 0), min(cy + 2, mask.shape[0])):
+                for nx in range(max(cx - 1, 0), min(cx + 2, mask.shape[1])):
+                    if mask[ny, nx] and not seen[ny, nx]:
+                        seen[ny, nx] = True
+                        todo.append((ny, nx))
+        ys, xs = [p[0] for p in pixels], [p[1] for p in pixels]
+        groups.append((len(pixels), min(xs), min(ys), max(xs), max(ys)))
+    return groups
+
+
+def test_components_are_the_flood_fills_groups_in_order():
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        shape = tuple(rng.integers(1, 30, 2))
+        image = rng.random(shape) * rng.uniform(0.6, 1.5)     # sparse to nearly full
+        assert preprocess.components(image) == flood_fill_components(image > 0.5)
+
+
+def test_an_image_inked_to_every_edge_is_its_own_crop():
+    image = np.zeros((9, 7), np.float32)
+    image[0, 3] = image[-1, 2] = image[4, 0] = image[5, -1] = 1
+    assert preprocess.crop_to_ink(image) is image
+    assert preprocess.crop_to_ink(image[1:]).shape == (5, 7)     # rows 4 to 8 of the image
+    assert preprocess.crop_to_ink(np.zeros((0, 4), np.float32)) is None

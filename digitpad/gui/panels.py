@@ -19,6 +19,7 @@ BAR = QColor(66, 133, 244)
 BAR_TOP = QColor(25, 103, 210)
 BAR_UNSURE = QColor(160, 160, 160)
 TRACK = QColor(232, 234, 237)
+RIGHT = Qt.AlignRight | Qt.AlignVCenter
 
 
 class ProbabilityBars(QWidget):
@@ -50,34 +51,42 @@ class ProbabilityBars(QWidget):
         label_w = metrics.horizontalAdvance("0") + 14
         pct_w = metrics.horizontalAdvance("100.0%") + 10
         track_w = max(10, self.width() - label_w - pct_w)
-        best = None if self.probabilities is None else int(np.argmax(self.probabilities))
-        bold = QFont(painter.font())
+        probabilities = self.probabilities
+        best = None if probabilities is None else int(np.argmax(probabilities))
+        font = self.font()
+        bold = QFont(font)
         bold.setBold(True)
-        for d in range(10):
-            top = d * row
-            p = 0.0 if self.probabilities is None else float(self.probabilities[d])
-            is_best = d == best
-            painter.setFont(bold if is_best else self.font())
-            painter.setPen(self.palette().windowText().color())
-            painter.drawText(QRectF(0, top, label_w - 6, row), Qt.AlignRight | Qt.AlignVCenter,
-                             str(d))
-            track = QRectF(label_w, top + row * 0.2, track_w, row * 0.6)
-            painter.setPen(Qt.NoPen)
-            painter.setBrush(TRACK)
+        text = self.palette().windowText().color()
+        # The tracks first, then the bars, then the text: each kind with one pen and
+        # brush set once (a row at a time set them ten times over; the same pixels).
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(TRACK)
+        tracks = [QRectF(label_w, d * row + row * 0.2, track_w, row * 0.6) for d in range(10)]
+        for track in tracks:
             painter.drawRoundedRect(track, 3, 3)
+        for d, track in enumerate(tracks):
+            p = 0.0 if probabilities is None else float(probabilities[d])
             if track_w * p >= 1:
-                color = BAR_TOP if is_best else BAR
-                if is_best and self.digit is None:
+                color = BAR_TOP if d == best else BAR
+                if d == best and self.digit is None:
                     color = BAR_UNSURE
                 painter.setBrush(color)
                 filled = QRectF(track)
                 filled.setWidth(track_w * p)
                 radius = min(3.0, filled.width() / 2)
                 painter.drawRoundedRect(filled, radius, radius)
-            painter.setPen(self.palette().windowText().color())
-            text = "" if self.probabilities is None else f"{100 * p:.1f}%"
-            painter.drawText(QRectF(label_w + track_w, top, pct_w, row),
-                             Qt.AlignRight | Qt.AlignVCenter, text)
+        painter.setPen(text)
+        painter.setFont(font)
+        for d in range(10):
+            top = d * row
+            if d == best:
+                painter.setFont(bold)
+            painter.drawText(QRectF(0, top, label_w - 6, row), RIGHT, str(d))
+            if probabilities is not None:
+                painter.drawText(QRectF(label_w + track_w, top, pct_w, row), RIGHT,
+                                 f"{100 * float(probabilities[d]):.1f}%")
+            if d == best:
+                painter.setFont(font)
         painter.end()
 
 
