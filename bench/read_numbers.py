@@ -26,6 +26,7 @@ number).  Last, the issue's goals in one table.
 
     python bench/read_numbers.py                          # held-out writers, the real window
     python bench/read_numbers.py --validation             # validation writers (for tuning)
+    python bench/read_numbers.py --training               # every training writer (for tuning)
     python bench/read_numbers.py --offline                # no Qt: strokes drawn by digitpad.strokes
     python bench/read_numbers.py --numbers 600 --words 300 --seed 1 --weights my.npz
 
@@ -66,6 +67,9 @@ def parse_args(argv=None):
     p.add_argument("--validation", action="store_true",
                    help="validation writers (a share of the training writers) instead of "
                         "the held-out writers: for choosing the segmentation's constants")
+    p.add_argument("--training", action="store_true",
+                   help="every training writer (the validation writers and the others, never "
+                        "a held-out one): more single digits and letters for choosing rules")
     p.add_argument("--offline", action="store_true",
                    help="no window: draw the strokes with digitpad.strokes and read them")
     p.add_argument("--seed", type=int, default=0)
@@ -76,7 +80,7 @@ def parse_args(argv=None):
     p.add_argument("--failures", type=int, default=0, help="print this many failures")
     p.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
                    help="set a constant of digitpad.segments or digitpad.numbers for this run "
-                        "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle)")
+                        "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle; 'none' for None)")
     return p.parse_args(argv)
 
 
@@ -312,7 +316,7 @@ def main(argv=None):
         module = {"segments": segments, "numbers": numbers}[module]
         if not hasattr(module, attr):
             sys.exit(f"error: no constant {name}")
-        setattr(module, attr, float(value))
+        setattr(module, attr, None if value.lower() == "none" else float(value))
         print(f"(ablation: {name} = {value})")
 
     path = args.pen_digits or pendigits.shared_path()
@@ -325,6 +329,9 @@ def main(argv=None):
     if args.validation:
         writers = wn.validation_writers(full)
         which = f"validation writers ({len(writers)} training writers; the network saw them)"
+    elif args.training:
+        writers = frozenset(map(str, full.writer[~pendigits.is_heldout(full.writer)]))
+        which = f"training writers ({len(writers)}, every one; the network saw them)"
     else:
         writers = frozenset(pendigits.HELDOUT_WRITERS)
         which = f"held-out writers ({len(writers)}, never trained on)"
@@ -345,6 +352,8 @@ def main(argv=None):
         if args.validation:
             lw = wn.validation_writers(every)
             lw = {w for w in lw if not letters.is_heldout([w])[0]}
+        elif args.training:
+            lw = set(map(str, every.writer[~letters.is_heldout(every.writer)]))
         else:
             lw = set(letters.HELDOUT_WRITERS)
         texts = write_words(reader, every, wn.by_writer(every, lw), rng, args.words)
@@ -362,6 +371,8 @@ def main(argv=None):
         mask = letters.is_heldout(every.writer)
         if args.validation:
             mask = np.isin(every.writer, sorted(wn.validation_writers(every))) & ~mask
+        elif args.training:
+            mask = ~mask
         rows_l = write_letters(reader, every.subset(mask), np.random.default_rng(args.seed + 7),
                                args.letters)
         letter_declined = np.mean([d for _, d in rows_l])

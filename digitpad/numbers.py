@@ -28,6 +28,9 @@ two touching digits together, so the cut is chosen by recognition instead:
    through a stroke score less (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider
    (a slashed 0), or once in the middle of both (an X): :func:`digitpad.segments.crossed`.
+   Nor between two digits of which the narrower lies well inside the wider's extent (the
+   stem of an R beside its bowl, read "12"): :func:`digitpad.segments.nested`; the
+   programme runs again without that boundary.
 
 A digit the network is not sure of is ``"?"`` in :attr:`NumberReading.text`.
 The whole is not a number (``text`` None: a word, a scribble, a hash sign) when
@@ -131,14 +134,19 @@ class NumberReader:
                  for span in spans}
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
         joined = segments.crossed(atoms, strokes)
-        best, back = _best(spans, score, n, joined)
-        if not np.isfinite(best[n]):          # no segmentation keeps the crossings whole
-            best, back = _best(spans, score, n, set())
-        cuts, j = [], n
-        while j > 0:
-            cuts.append((back[j], j))
-            j = back[j]
-        cuts.reverse()
+        cuts = _cuts(spans, score, n, joined)
+        if cuts is None:                      # no segmentation keeps the crossings whole
+            cuts = _cuts(spans, score, n, set())
+        # A digit nested in its neighbour's extent (the stem of an R): no boundary there.
+        for _ in range(len(cuts)):
+            k = segments.nested([atoms[i:j] for i, j in cuts], h)
+            if k is None:
+                break
+            joined = joined | {cuts[k][0]}
+            again = _cuts(spans, score, n, joined)
+            if again is None:                 # no candidate holds both: keep the cut
+                break
+            cuts = again
         predictions, pieces = [], []
         for i, j in cuts:
             prediction = self._cache[keys[(i, j)]][0]
@@ -228,6 +236,19 @@ class NumberReader:
                 p *= TWO_TALL
             p *= CUT ** segments.cuts_in(piece, atoms)
         return float(np.log(p)) - PER_DIGIT
+
+
+def _cuts(spans, score, n, joined):
+    """The best segmentation's pieces ``[(i, j), ...]`` left to right, None when every
+    segmentation puts a boundary at a position in ``joined``."""
+    best, back = _best(spans, score, n, joined)
+    if not np.isfinite(best[n]):
+        return None
+    cuts, j = [], n
+    while j > 0:
+        cuts.append((back[j], j))
+        j = back[j]
+    return cuts[::-1]
 
 
 def _best(spans, score, n, joined):

@@ -6,7 +6,8 @@ a candidate digit is a run of neighbouring atoms (:func:`spans`).  The rules
 here say what no digit or number looks like: fragments (:func:`is_fragment`),
 two tall strokes side by side (:func:`two_tall`), digits lying over each other
 (:func:`interleaved`), bars across a neighbour (:func:`barred`), strokes that cross
-where no two digits cross (:func:`crossed`).  The constants
+where no two digits cross (:func:`crossed`), a digit inside its neighbour's extent
+(:func:`nested`).  The constants
 were set on validation writers (``bench/read_numbers.py --validation``).
 """
 from __future__ import annotations
@@ -46,6 +47,13 @@ INSET = 0.15
 # Two strokes crossing once at a point this share of both strokes' width and height
 # inside them are one character (an X): segments.crossed.
 MIDDLE = 0.2
+# A digit whose centre lies more than NESTED of its neighbour's width inside the extent of
+# that neighbour, at least NESTED_WIDTH line heights wide, is no digit of its own (the stem
+# of an R or a P inside the extent of its bowl): segments.nested.  None: no such rule.
+# Chosen on the validation writers (docs/performance.md): of 3,000 of their numbers, 2 hold
+# two neighbours so nested; 16 with 0.05, 8 with no least width (two 1s leaning apart).
+NESTED = 0.1
+NESTED_WIDTH = 0.3
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,26 @@ def barred(pieces, h):
             if len(bars) >= 2:
                 return True
     return False
+
+
+def nested(pieces, h):
+    """The index ``k`` of the first pair of neighbouring digits ``pieces[k - 1]``,
+    ``pieces[k]`` of which the narrower's centre lies more than :data:`NESTED` of the
+    wider's width inside the wider's extent (the points', pen not counted), the wider
+    at least :data:`NESTED_WIDTH` line heights ``h`` wide: the stem of an R or a P read
+    as a 1 beside its bowl.  Neighbouring digits of a number stand side by side; where
+    their boxes overlap, the narrower's centre stays near the edge.  None when there is
+    no such pair."""
+    if NESTED is None:
+        return None
+    extents = [(min(a.left for a in p), max(a.right for a in p)) for p in pieces]
+    for k in range(1, len(extents)):
+        narrow, wide = sorted(extents[k - 1:k + 1], key=lambda e: e[1] - e[0])
+        width = wide[1] - wide[0]
+        centre = (narrow[0] + narrow[1]) / 2
+        if width >= NESTED_WIDTH * h and min(centre - wide[0], wide[1] - centre) > NESTED * width:
+            return k
+    return None
 
 
 def two_tall(piece, h):
