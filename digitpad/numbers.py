@@ -130,7 +130,7 @@ class NumberReader:
             if (0, n) in spans:               # one digit, maybe: read as a single digit is
                 self._read_whole(keys[(0, n)], whole)
         self._read_pieces(strokes, atoms, spans, keys, size, h)
-        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms)
+        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
                  for span in spans}
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
         joined = segments.crossed(atoms, strokes)
@@ -220,7 +220,7 @@ class NumberReader:
         while len(self._cache) > max(self._size, len(keys)):
             self._cache.popitem(last=False)
 
-    def _score(self, key, piece, h, atoms):
+    def _score(self, key, piece, h, atoms, strokes):
         prediction, _ = self._cache[key]
         if prediction is None:
             return np.log(DECLINED) * 2 - PER_DIGIT
@@ -232,7 +232,7 @@ class NumberReader:
             p = min(prediction.confidence, SEVERAL)
         else:
             p = max(prediction.confidence, DECLINED)
-            if segments.two_tall(piece, h):
+            if segments.two_tall(piece, h, strokes):
                 p *= TWO_TALL
             p *= CUT ** segments.cuts_in(piece, atoms)
         return float(np.log(p)) - PER_DIGIT

@@ -44,6 +44,11 @@ INTERLEAVED = 0.6
 # narrower one's centre this share of the wider's width inside it is inside.
 TALL = 0.7
 INSET = 0.15
+# Two tall strokes whose ends meet pairwise, within this share of the line's height, are the
+# two arcs of a ring (a 0 in two strokes), not two digits side by side: segments.ring.
+# None: no such exception.
+RING = 0.15
+RING_WIDTH = 0.3
 # Two strokes crossing once at a point this share of both strokes' width and height
 # inside them are one character (an X): segments.crossed.
 MIDDLE = 0.2
@@ -187,16 +192,40 @@ def nested(pieces, h):
     return None
 
 
-def two_tall(piece, h):
+def two_tall(piece, h, strokes=None):
     """Whether two strokes of the piece are both nearly as tall as the line and side by
-    side ("11", "10"), not one inside the other (the slash of a slashed 0)."""
+    side ("11", "10"), not one inside the other (the slash of a slashed 0) and, when
+    ``strokes`` are given, not the two arcs of a ring (:func:`ring`)."""
     tall = [a for a in piece if a.y1 - a.y0 >= TALL * h]
     for k, a in enumerate(tall):
         for b in tall[k + 1:]:
             narrow, wide = sorted((a, b), key=lambda t: t.right - t.left)
             inset = INSET * (wide.right - wide.left)
             if not wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset:
-                return True
+                if strokes is None or not ring(a, b, strokes, h):
+                    return True
+    return False
+
+
+def ring(a, b, strokes, h):
+    """Whether atoms ``a`` and ``b`` are the two arcs of one ring (a 0 drawn in two
+    strokes): each end of one lies within :data:`RING` line heights ``h`` of an end of
+    the other, the two pairs at least half a line height apart.  Two digits side by side meet at one end at
+    most: the 1 and the 7 of "17" where the 7 begins, not where it ends too."""
+    if RING is None:
+        return False
+    p = strokes[a.stroke].array()
+    q = strokes[b.stroke].array()
+    pa, pz, qa, qz = p[a.start], p[a.stop - 1], q[b.start], q[b.stop - 1]
+    near = RING * h
+    # A ring is open between its arcs: their middles lie apart, not side by side as two
+    # 1s written close together do.
+    if np.hypot(*(p[(a.start + a.stop) // 2] - q[(b.start + b.stop) // 2])) < RING_WIDTH * h:
+        return False
+    for (u, v), (w, x) in (((pa, qa), (pz, qz)), ((pa, qz), (pz, qa))):
+        if (np.hypot(*(u - v)) <= near and np.hypot(*(w - x)) <= near
+                and np.hypot(*(u - w)) >= h / 2):
+            return True
     return False
 
 

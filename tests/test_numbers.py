@@ -327,3 +327,39 @@ def test_digits_overlapping_at_their_edges_are_not_nested(net):
         assert segments.nested([atoms[:1], atoms[1:]], segments.line_height(atoms)) is None
         assert reading.read_number(net, strokes, SIZE).text == text
 
+
+def two_arcs(x=100, top=100, bottom=220, width=50, lift=(0, 0)):
+    """A 0 in two strokes: the left arc from the top down, then the right arc from the top
+    down, put down ``lift`` pixels off where the first began."""
+    cx, cy, rx, ry = x + width / 2, (top + bottom) / 2, width / 2, (bottom - top) / 2
+    t = np.linspace(0, np.pi, 20)
+    left = [(cx - rx * np.sin(a), cy - ry * np.cos(a)) for a in t]
+    right = [(cx + rx * np.sin(a) + lift[0], cy - ry * np.cos(a) + lift[1]) for a in t]
+    return [Stroke(left, 18), Stroke(right, 18)]
+
+
+@pytest.mark.parametrize("lift", [(0, 0), (8, 6), (-6, 10)])
+def test_a_zero_in_two_arcs_stays_one_digit(net, monkeypatch, lift):
+    """The two arcs of a narrow 0 are two tall strokes side by side, as in "11", but their
+    ends meet pairwise (segments.ring): one piece, read 0.  Without the exception it was
+    read "11"."""
+    strokes = two_arcs(lift=lift)
+    atoms = segments.atoms_of(strokes)
+    h = segments.line_height(atoms)
+    assert segments.ring(atoms[0], atoms[1], strokes, h)
+    assert segments.two_tall(atoms, h) and not segments.two_tall(atoms, h, strokes)
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert len(r.digits) == 1 and r.text == "0"
+    monkeypatch.setattr(segments, "RING", None)
+    assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "11"
+
+
+def test_two_ones_close_together_or_meeting_at_one_end_are_no_ring(net):
+    """Two 1s side by side whose ends are near each other lie close along their whole
+    length, and a V meets at one end only: neither is a ring, and "11" stays two digits."""
+    close = [one(100), one(114)]
+    vee = [Stroke([(100, 100), (130, 220)], 18), Stroke([(130, 220), (160, 100)], 18)]
+    for strokes in (close, vee):
+        atoms = segments.atoms_of(strokes)
+        assert not segments.ring(atoms[0], atoms[1], strokes, segments.line_height(atoms))
+    assert reading.read_number(net, close, SIZE).text == "11"
