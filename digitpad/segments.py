@@ -12,6 +12,7 @@ were set on validation writers (``bench/read_numbers.py --validation``).
 """
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -207,24 +208,27 @@ def two_tall(piece, h, strokes=None):
     return False
 
 
+def _apart(u, v):
+    return math.hypot(u[0] - v[0], u[1] - v[1])
+
+
 def ring(a, b, strokes, h):
     """Whether atoms ``a`` and ``b`` are the two arcs of one ring (a 0 drawn in two
     strokes): each end of one lies within :data:`RING` line heights ``h`` of an end of
-    the other, the two pairs at least half a line height apart.  Two digits side by side meet at one end at
-    most: the 1 and the 7 of "17" where the 7 begins, not where it ends too."""
+    the other, the two pairs at least half a line height apart, the arcs' middles at least
+    :data:`RING_WIDTH` apart.  Two digits side by side meet at one end at most: the 1
+    and the 7 of "17" where the 7 begins, not where it ends too."""
     if RING is None:
         return False
-    p = strokes[a.stroke].array()
-    q = strokes[b.stroke].array()
-    pa, pz, qa, qz = p[a.start], p[a.stop - 1], q[b.start], q[b.stop - 1]
+    p, q = strokes[a.stroke].points, strokes[b.stroke].points     # no arrays: it runs often
     near = RING * h
     # A ring is open between its arcs: their middles lie apart, not side by side as two
     # 1s written close together do.
-    if np.hypot(*(p[(a.start + a.stop) // 2] - q[(b.start + b.stop) // 2])) < RING_WIDTH * h:
+    if _apart(p[(a.start + a.stop) // 2], q[(b.start + b.stop) // 2]) < RING_WIDTH * h:
         return False
+    pa, pz, qa, qz = p[a.start], p[a.stop - 1], q[b.start], q[b.stop - 1]
     for (u, v), (w, x) in (((pa, qa), (pz, qz)), ((pa, qz), (pz, qa))):
-        if (np.hypot(*(u - v)) <= near and np.hypot(*(w - x)) <= near
-                and np.hypot(*(u - w)) >= h / 2):
+        if _apart(u, v) <= near and _apart(w, x) <= near and _apart(u, w) >= h / 2:
             return True
     return False
 
