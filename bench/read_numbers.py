@@ -21,11 +21,13 @@ It prints, per length and per smallest gap between neighbours:
 then the words: rows of 2-6 pen letters by one held-out writer, composed the same
 way, declined (``text`` None); the held-out single digits drawn in several strokes
 read as one digit, and every single digit read exactly as a lone digit is read;
+the one-stroke 0s broken into two arcs (a 0 in two strokes) read as one digit;
 generated non-digits declined (except "two digits side by side", which is now a
 number).  Last, the issue's goals in one table.
 
     python bench/read_numbers.py                          # held-out writers, the real window
     python bench/read_numbers.py --validation             # validation writers (for tuning)
+    python bench/read_numbers.py --training               # every training writer (for tuning)
     python bench/read_numbers.py --offline                # no Qt: strokes drawn by digitpad.strokes
     python bench/read_numbers.py --numbers 600 --words 300 --seed 1 --weights my.npz
 
@@ -61,11 +63,17 @@ def parse_args(argv=None):
     p.add_argument("--letters", type=int, default=1000,
                    help="single pen letters, placed as bench/pen_digits.py places them; "
                         "declined when the bars show no digit (0: none)")
+    p.add_argument("--arcs", type=int, default=None,
+                   help="one-stroke 0s to break into two arcs, each in three ways "
+                        "(default: every one; 0: none)")
     p.add_argument("--nondigits", type=int, default=500,
                    help="generated non-digit drawings (0: none)")
     p.add_argument("--validation", action="store_true",
                    help="validation writers (a share of the training writers) instead of "
                         "the held-out writers: for choosing the segmentation's constants")
+    p.add_argument("--training", action="store_true",
+                   help="every training writer (the validation writers and the others, never "
+                        "a held-out one): more single digits and letters for choosing rules")
     p.add_argument("--offline", action="store_true",
                    help="no window: draw the strokes with digitpad.strokes and read them")
     p.add_argument("--seed", type=int, default=0)
@@ -76,7 +84,7 @@ def parse_args(argv=None):
     p.add_argument("--failures", type=int, default=0, help="print this many failures")
     p.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
                    help="set a constant of digitpad.segments or digitpad.numbers for this run "
-                        "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle)")
+                        "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle; 'none' for None)")
     return p.parse_args(argv)
 
 
@@ -248,6 +256,43 @@ def write_singles(reader, data, rng, count=None):
     return rows
 
 
+ARCS = ("onward", "from the top", "from the top, put down off")
+
+
+def write_arcs(reader, data, rng, count=None):
+    """The writers' 0s drawn in one stroke, broken at their lowest point into two arcs (a 0
+    in two strokes): the second arc drawn on from there ("onward"), or from the top as the
+    first ("from the top"), or from the top and put down up to a tenth of the 0's height
+    off ("..., put down off"); placed as the single digits are.  Returns (how, read as one
+    digit, read as a 0) per drawing."""
+    from digitpad import pendigits
+
+    per = np.diff(data.sample_offsets)
+    zeros = np.flatnonzero((data.labels == 0) & (per == 1))
+    rows = []
+    for i in rng.permutation(zeros)[:count]:
+        s = np.asarray(data.strokes(i)[0], np.float64)
+        if len(s) < 8:
+            continue
+        k = int(np.argmax(s[:, 1]))
+        if not 3 <= k <= len(s) - 4:
+            k = len(s) // 2
+        height = s[:, 1].max() - s[:, 1].min()
+        for how in ARCS:
+            first, second = s[:k + 1], s[k:]
+            if how != "onward":
+                second = second[::-1]
+            if how == ARCS[2]:
+                r, t = rng.uniform(0, 0.1) * height, rng.uniform(0, 2 * np.pi)
+                second = second + (r * np.cos(t), r * np.sin(t))
+            placed = pendigits.fit_to_canvas([first, second], reader.size[0], reader.size[1],
+                                             rng, margin=reader.pen / 2 + 1)
+            result = reader.read(placed)
+            one = result is not None and len(result.digits) == 1
+            rows.append((how, one, one and result.digits[0].digit == 0))
+    return rows
+
+
 def write_letters(reader, data, rng, count):
     """Single pen letters, placed as bench/pen_digits.py places them (longer side 40-80% of
     the canvas' shorter side, at random); returns (letter, declined: the bars show no
@@ -312,7 +357,7 @@ def main(argv=None):
         module = {"segments": segments, "numbers": numbers}[module]
         if not hasattr(module, attr):
             sys.exit(f"error: no constant {name}")
-        setattr(module, attr, float(value))
+        setattr(module, attr, None if value.lower() == "none" else float(value))
         print(f"(ablation: {name} = {value})")
 
     path = args.pen_digits or pendigits.shared_path()
@@ -325,6 +370,9 @@ def main(argv=None):
     if args.validation:
         writers = wn.validation_writers(full)
         which = f"validation writers ({len(writers)} training writers; the network saw them)"
+    elif args.training:
+        writers = frozenset(map(str, full.writer[~pendigits.is_heldout(full.writer)]))
+        which = f"training writers ({len(writers)}, every one; the network saw them)"
     else:
         writers = frozenset(pendigits.HELDOUT_WRITERS)
         which = f"held-out writers ({len(writers)}, never trained on)"
@@ -345,6 +393,8 @@ def main(argv=None):
         if args.validation:
             lw = wn.validation_writers(every)
             lw = {w for w in lw if not letters.is_heldout([w])[0]}
+        elif args.training:
+            lw = set(map(str, every.writer[~letters.is_heldout(every.writer)]))
         else:
             lw = set(letters.HELDOUT_WRITERS)
         texts = write_words(reader, every, wn.by_writer(every, lw), rng, args.words)
@@ -362,6 +412,8 @@ def main(argv=None):
         mask = letters.is_heldout(every.writer)
         if args.validation:
             mask = np.isin(every.writer, sorted(wn.validation_writers(every))) & ~mask
+        elif args.training:
+            mask = ~mask
         rows_l = write_letters(reader, every.subset(mask), np.random.default_rng(args.seed + 7),
                                args.letters)
         letter_declined = np.mean([d for _, d in rows_l])
@@ -385,6 +437,17 @@ def main(argv=None):
     as_today = np.mean([r["as_today"] for r in singles])
     print(f"  read exactly as a lone digit        {pct(as_today)}")
 
+    arcs_whole = None
+    if args.arcs != 0:
+        arcs = write_arcs(reader, data, np.random.default_rng(args.seed + 11), args.arcs)
+        arcs_whole = np.mean([one for _, one, _ in arcs]) if arcs else None
+        print(f"0s in two arcs (one-stroke 0s broken at their lowest point): {len(arcs)}, "
+              f"read as one digit {pct(arcs_whole)}")
+        for how in ARCS:
+            m = [(one, zero) for h, one, zero in arcs if h == how]
+            print(f"    {how:28s} one digit {pct(np.mean([o for o, _ in m]))}, "
+                  f"a 0 {pct(np.mean([z for _, z in m]))} of {len(m)}")
+
     nondigit_declined = None
     if args.nondigits:
         drawings = [d for d in nondigits.nondigit_eval_set(
@@ -407,6 +470,8 @@ def main(argv=None):
               ">=", 0.97),
              ("digits right minus alone (points)", 100 * (right - lone), ">=", -0.5),
              ("several-stroke digit kept whole", one_several, ">=", 0.995)]
+    if arcs_whole is not None:
+        goals.append(("0s in two arcs kept whole", arcs_whole, ">=", 0.995))
     if word_declined is not None:
         goals.append(("words declined", word_declined, ">=", 0.90))
     if letter_declined is not None:

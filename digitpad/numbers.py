@@ -28,6 +28,9 @@ two touching digits together, so the cut is chosen by recognition instead:
    through a stroke score less (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider
    (a slashed 0), or once in the middle of both (an X): :func:`digitpad.segments.crossed`.
+   Nor between two digits of which the narrower lies well inside the wider's extent (the
+   stem of an R beside its bowl, read "12"): :func:`digitpad.segments.nested`; the
+   programme runs again without that boundary.
 
 A digit the network is not sure of is ``"?"`` in :attr:`NumberReading.text`.
 The whole is not a number (``text`` None: a word, a scribble, a hash sign) when
@@ -127,18 +130,23 @@ class NumberReader:
             if (0, n) in spans:               # one digit, maybe: read as a single digit is
                 self._read_whole(keys[(0, n)], whole)
         self._read_pieces(strokes, atoms, spans, keys, size, h)
-        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms)
+        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
                  for span in spans}
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
         joined = segments.crossed(atoms, strokes)
-        best, back = _best(spans, score, n, joined)
-        if not np.isfinite(best[n]):          # no segmentation keeps the crossings whole
-            best, back = _best(spans, score, n, set())
-        cuts, j = [], n
-        while j > 0:
-            cuts.append((back[j], j))
-            j = back[j]
-        cuts.reverse()
+        cuts = _cuts(spans, score, n, joined)
+        if cuts is None:                      # no segmentation keeps the crossings whole
+            cuts = _cuts(spans, score, n, set())
+        # A digit nested in its neighbour's extent (the stem of an R): no boundary there.
+        for _ in range(len(cuts)):
+            k = segments.nested([atoms[i:j] for i, j in cuts], h)
+            if k is None:
+                break
+            joined = joined | {cuts[k][0]}
+            again = _cuts(spans, score, n, joined)
+            if again is None:                 # no candidate holds both: keep the cut
+                break
+            cuts = again
         predictions, pieces = [], []
         for i, j in cuts:
             prediction = self._cache[keys[(i, j)]][0]
@@ -212,7 +220,7 @@ class NumberReader:
         while len(self._cache) > max(self._size, len(keys)):
             self._cache.popitem(last=False)
 
-    def _score(self, key, piece, h, atoms):
+    def _score(self, key, piece, h, atoms, strokes):
         prediction, _ = self._cache[key]
         if prediction is None:
             return np.log(DECLINED) * 2 - PER_DIGIT
@@ -224,10 +232,23 @@ class NumberReader:
             p = min(prediction.confidence, SEVERAL)
         else:
             p = max(prediction.confidence, DECLINED)
-            if segments.two_tall(piece, h):
+            if segments.two_tall(piece, h, strokes):
                 p *= TWO_TALL
             p *= CUT ** segments.cuts_in(piece, atoms)
         return float(np.log(p)) - PER_DIGIT
+
+
+def _cuts(spans, score, n, joined):
+    """The best segmentation's pieces ``[(i, j), ...]`` left to right, None when every
+    segmentation puts a boundary at a position in ``joined``."""
+    best, back = _best(spans, score, n, joined)
+    if not np.isfinite(best[n]):
+        return None
+    cuts, j = [], n
+    while j > 0:
+        cuts.append((back[j], j))
+        j = back[j]
+    return cuts[::-1]
 
 
 def _best(spans, score, n, joined):

@@ -6,11 +6,13 @@ a candidate digit is a run of neighbouring atoms (:func:`spans`).  The rules
 here say what no digit or number looks like: fragments (:func:`is_fragment`),
 two tall strokes side by side (:func:`two_tall`), digits lying over each other
 (:func:`interleaved`), bars across a neighbour (:func:`barred`), strokes that cross
-where no two digits cross (:func:`crossed`).  The constants
+where no two digits cross (:func:`crossed`), a digit inside its neighbour's extent
+(:func:`nested`).  The constants
 were set on validation writers (``bench/read_numbers.py --validation``).
 """
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -43,9 +45,21 @@ INTERLEAVED = 0.6
 # narrower one's centre this share of the wider's width inside it is inside.
 TALL = 0.7
 INSET = 0.15
+# Two tall strokes whose ends meet pairwise, within this share of the line's height, are the
+# two arcs of a ring (a 0 in two strokes), not two digits side by side: segments.ring.
+# None: no such exception.
+RING = 0.15
+RING_WIDTH = 0.3
 # Two strokes crossing once at a point this share of both strokes' width and height
 # inside them are one character (an X): segments.crossed.
 MIDDLE = 0.2
+# A digit whose centre lies more than NESTED of its neighbour's width inside the extent of
+# that neighbour, at least NESTED_WIDTH line heights wide, is no digit of its own (the stem
+# of an R or a P inside the extent of its bowl): segments.nested.  None: no such rule.
+# Chosen on the validation writers (docs/performance.md): of 3,000 of their numbers, 2 hold
+# two neighbours so nested; 16 with 0.05, 8 with no least width (two 1s leaning apart).
+NESTED = 0.1
+NESTED_WIDTH = 0.3
 
 
 @dataclass(frozen=True)
@@ -159,16 +173,63 @@ def barred(pieces, h):
     return False
 
 
-def two_tall(piece, h):
+def nested(pieces, h):
+    """The index ``k`` of the first pair of neighbouring digits ``pieces[k - 1]``,
+    ``pieces[k]`` of which the narrower's centre lies more than :data:`NESTED` of the
+    wider's width inside the wider's extent (the points', pen not counted), the wider
+    at least :data:`NESTED_WIDTH` line heights ``h`` wide: the stem of an R or a P read
+    as a 1 beside its bowl.  Neighbouring digits of a number stand side by side; where
+    their boxes overlap, the narrower's centre stays near the edge.  None when there is
+    no such pair."""
+    if NESTED is None:
+        return None
+    extents = [(min(a.left for a in p), max(a.right for a in p)) for p in pieces]
+    for k in range(1, len(extents)):
+        narrow, wide = sorted(extents[k - 1:k + 1], key=lambda e: e[1] - e[0])
+        width = wide[1] - wide[0]
+        centre = (narrow[0] + narrow[1]) / 2
+        if width >= NESTED_WIDTH * h and min(centre - wide[0], wide[1] - centre) > NESTED * width:
+            return k
+    return None
+
+
+def two_tall(piece, h, strokes=None):
     """Whether two strokes of the piece are both nearly as tall as the line and side by
-    side ("11", "10"), not one inside the other (the slash of a slashed 0)."""
+    side ("11", "10"), not one inside the other (the slash of a slashed 0) and, when
+    ``strokes`` are given, not the two arcs of a ring (:func:`ring`)."""
     tall = [a for a in piece if a.y1 - a.y0 >= TALL * h]
     for k, a in enumerate(tall):
         for b in tall[k + 1:]:
             narrow, wide = sorted((a, b), key=lambda t: t.right - t.left)
             inset = INSET * (wide.right - wide.left)
             if not wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset:
-                return True
+                if strokes is None or not ring(a, b, strokes, h):
+                    return True
+    return False
+
+
+def _apart(u, v):
+    return math.hypot(u[0] - v[0], u[1] - v[1])
+
+
+def ring(a, b, strokes, h):
+    """Whether atoms ``a`` and ``b`` are the two arcs of one ring (a 0 drawn in two
+    strokes): each end of one lies within :data:`RING` line heights ``h`` of an end of
+    the other, the two pairs at least half a line height apart, the arcs' middles at least
+    :data:`RING_WIDTH` apart.  Two digits side by side meet at one end at most: the 1
+    and the 7 of "17" where the 7 begins, not where it ends too."""
+    if RING is None:
+        return False
+    p, q = strokes[a.stroke].points, strokes[b.stroke].points     # no arrays: it runs often
+    near = RING * h
+    # A ring is open between its arcs: their middles lie apart, not side by side as two
+    # 1s written close together do.
+    if _apart(p[(a.start + a.stop) // 2], q[(b.start + b.stop) // 2]) < RING_WIDTH * h:
+        return False
+    pa, pz, qa, qz = p[a.start], p[a.stop - 1], q[b.start], q[b.stop - 1]
+    for (u, v), (w, x) in (((pa, qa), (pz, qz)), ((pa, qz), (pz, qa))):
+        if _apart(u, v) <= near and _apart(w, x) <= near and _apart(u, w) >= h / 2:
+            return True
     return False
 
 

@@ -202,3 +202,51 @@ def test_a_reading_cleared_without_a_correction_is_kept_for_learn(window, qtbot)
     draw(window.canvas, zero(170))
     window.clear_action.trigger()
     assert window.session.kept()[1].tolist() == [1, 0, 7, 0]
+
+
+def r_letter(x=200, top=150):
+    """An R: the stem, then the bowl begun a little left of the stem's top, back to its
+    middle, and the leg."""
+    corners = [(x - 12, top + 1), (x + 40, top + 2), (x + 60, top + 15), (x + 60, top + 40),
+               (x + 40, top + 58), (x + 4, top + 60), (x + 65, top + H)]
+    bowl = [corners[0]]
+    for a, b in zip(corners, corners[1:]):
+        bowl += line(a, b, 8)[1:]
+    return [line((x, top), (x, top + H)), bowl]
+
+
+def two_arcs(x=200, top=150, width=50):
+    """A narrow 0 in two strokes: the left arc from the top down, then the right one."""
+    cx, cy = x + width / 2, top + H / 2
+    t = [math.pi * k / 20 for k in range(21)]
+    return [[(cx - width / 2 * math.sin(a), cy - H / 2 * math.cos(a)) for a in t],
+            [(cx + width / 2 * math.sin(a), cy - H / 2 * math.cos(a)) for a in t]]
+
+
+def test_an_r_is_read_as_one_drawing_not_as_twelve(window, monkeypatch):
+    """The stem of an R lies inside the width of its bowl (segments.nested): the R is one
+    drawing, declined; without the rule the window read it "12"."""
+    from digitpad import segments
+
+    draw(window.canvas, r_letter())
+    assert window.number.text is None and len(window.number) == 1
+    assert window.prediction.digit is None
+    assert window.panel.verdict.text() == "?"
+    window.clear()
+    monkeypatch.setattr(segments, "NESTED", None)
+    draw(window.canvas, r_letter())
+    assert window.number.text == "12"
+
+
+def test_a_zero_in_two_arcs_is_one_digit(window, monkeypatch):
+    """The two arcs of a narrow 0 meet at both ends (segments.ring): one digit, a 0; without
+    the rule the window read them "11"."""
+    from digitpad import segments
+
+    draw(window.canvas, two_arcs())
+    assert window.number.text == "0" and len(window.number) == 1
+    assert window.prediction.digit == 0
+    window.clear()
+    monkeypatch.setattr(segments, "RING", None)
+    draw(window.canvas, two_arcs())
+    assert window.number.text == "11"

@@ -225,6 +225,10 @@ def test_an_x_whose_strokes_cross_in_their_middles_is_not_eleven(net, monkeypatc
     assert len(r.digits) == 1 and r.text is None
     monkeypatch.setattr(segments, "MIDDLE", 0.5)       # no crossing lies in a middle
     assert segments.crossed(atoms, x) == set()
+    # The narrower stroke's centre lies inside the wider's extent: segments.nested keeps
+    # the X whole too; without both rules it is "11".
+    assert reading.read_number(net, x, SIZE, whole=render(x, SIZE)).text is None
+    monkeypatch.setattr(segments, "NESTED", None)
     assert reading.read_number(net, x, SIZE, whole=render(x, SIZE)).text == "11"
 
 
@@ -242,8 +246,9 @@ def test_a_seven_crossing_the_next_digit_near_its_edge_is_still_cut(net):
                     reason="../shared/pen-letters is not there")
 def test_real_xs_in_two_crossing_strokes_are_not_numbers(net, monkeypatch):
     """The validation writers' x and X drawn in two strokes: at most one in ten is read as
-    a number of two digits (9 of 107); without the rule on one crossing in the middle,
-    more than one in five was ("11": 26 of 107)."""
+    a number of two digits (none of 107; 6 with the rule on one crossing in the middle
+    alone, before segments.nested); without it and segments.nested, more than one in five
+    is ("11": 23 of 107)."""
     from digitpad import letters
 
     every = letters.load(letters.shared_path())
@@ -263,6 +268,7 @@ def test_real_xs_in_two_crossing_strokes_are_not_numbers(net, monkeypatch):
         return count
     assert numbers_read() <= len(data) / 10
     monkeypatch.setattr(segments, "MIDDLE", 0.5)       # no crossing lies in a middle
+    monkeypatch.setattr(segments, "NESTED", None)      # nor one inside the other's extent
     assert numbers_read() > len(data) / 5
 
 
@@ -287,3 +293,73 @@ def test_a_p_whose_bowl_is_half_the_stem_is_not_a_number(net, monkeypatch):
     assert reading.read_number(net, seventeen, SIZE).text == "17"
     monkeypatch.setattr(segments, "MIN_HEIGHT", 0.45)
     assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "17"
+
+
+def r_letter():
+    """An R in two strokes: the stem, then the bowl begun a little left of the stem's top,
+    back to its middle, and the leg."""
+    stem = Stroke([(100, 100), (100, 160), (101, 220)], 18)
+    bowl = Stroke([(88, 101), (140, 102), (160, 115), (160, 140), (140, 158), (104, 160),
+                   (130, 190), (165, 220)], 18)
+    return [stem, bowl]
+
+
+def test_an_r_whose_stem_lies_inside_its_bowl_is_not_twelve(net, monkeypatch):
+    """The stem of an R lies inside the extent of its bowl and leg: no digit of its own
+    (segments.nested), so the R is one drawing, declined.  Without the rule it is "12"."""
+    strokes = r_letter()
+    atoms = segments.atoms_of(strokes)
+    assert segments.nested([atoms[:1], atoms[1:]], segments.line_height(atoms)) == 1
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert len(r.digits) == 1 and r.text is None
+    monkeypatch.setattr(segments, "NESTED", None)
+    assert segments.nested([atoms[:1], atoms[1:]], segments.line_height(atoms)) is None
+    assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "12"
+
+
+def test_digits_overlapping_at_their_edges_are_not_nested(net):
+    """A 1 written over the left edge of the 2 after it, a 0 over the 1 before it: the
+    narrower digit's centre lies near the edge of the wider one, so both stay numbers."""
+    two = Stroke([(96, 102), (140, 100), (160, 120), (150, 160), (110, 220), (170, 220)], 18)
+    for strokes, text in (([one(100), two], "12"), ([one(100), zero(97)], "10")):
+        atoms = segments.atoms_of(strokes)
+        assert atoms[0].right > atoms[1].left              # their extents overlap
+        assert segments.nested([atoms[:1], atoms[1:]], segments.line_height(atoms)) is None
+        assert reading.read_number(net, strokes, SIZE).text == text
+
+
+def two_arcs(x=100, top=100, bottom=220, width=50, lift=(0, 0)):
+    """A 0 in two strokes: the left arc from the top down, then the right arc from the top
+    down, put down ``lift`` pixels off where the first began."""
+    cx, cy, rx, ry = x + width / 2, (top + bottom) / 2, width / 2, (bottom - top) / 2
+    t = np.linspace(0, np.pi, 20)
+    left = [(cx - rx * np.sin(a), cy - ry * np.cos(a)) for a in t]
+    right = [(cx + rx * np.sin(a) + lift[0], cy - ry * np.cos(a) + lift[1]) for a in t]
+    return [Stroke(left, 18), Stroke(right, 18)]
+
+
+@pytest.mark.parametrize("lift", [(0, 0), (8, 6), (-6, 10)])
+def test_a_zero_in_two_arcs_stays_one_digit(net, monkeypatch, lift):
+    """The two arcs of a narrow 0 are two tall strokes side by side, as in "11", but their
+    ends meet pairwise (segments.ring): one piece, read 0.  Without the exception it was
+    read "11"."""
+    strokes = two_arcs(lift=lift)
+    atoms = segments.atoms_of(strokes)
+    h = segments.line_height(atoms)
+    assert segments.ring(atoms[0], atoms[1], strokes, h)
+    assert segments.two_tall(atoms, h) and not segments.two_tall(atoms, h, strokes)
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert len(r.digits) == 1 and r.text == "0"
+    monkeypatch.setattr(segments, "RING", None)
+    assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "11"
+
+
+def test_two_ones_close_together_or_meeting_at_one_end_are_no_ring(net):
+    """Two 1s side by side whose ends are near each other lie close along their whole
+    length, and a V meets at one end only: neither is a ring, and "11" stays two digits."""
+    close = [one(100), one(114)]
+    vee = [Stroke([(100, 100), (130, 220)], 18), Stroke([(130, 220), (160, 100)], 18)]
+    for strokes in (close, vee):
+        atoms = segments.atoms_of(strokes)
+        assert not segments.ring(atoms[0], atoms[1], strokes, segments.line_height(atoms))
+    assert reading.read_number(net, close, SIZE).text == "11"
