@@ -336,11 +336,13 @@ def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2, ag
     """Learn's seconds, ``against`` (default the recipe before, teach.BEFORE) and ``recipe``
     alternating, on corrections made of validation writers' digits (never the held-out
     writers'): wall-clock seconds, and CPU seconds of this process (all its threads: less
-    swayed by the other processes of a shared machine).  A recipe that keeps its replay
-    (``pool``) has it drawn first, timed on its own: what the first Learn on a machine
-    adds."""
+    swayed by the other processes of a shared machine).  Learn's own recipe has its kept
+    replay drawn first as the window does when the first correction is kept (in a process
+    of its own: :func:`digitpad.learning.prepare_learn_in_background`), timed on its own; another
+    recipe that keeps its replay (``pool``) has it drawn here, timed too: what its first
+    Learn on a machine would add."""
     from recipe_search import validation_writers
-    from digitpad import pendigits, teach
+    from digitpad import learning, pendigits, teach
 
     against = teach.BEFORE if against is None else against
     everyone = pendigits.load(pendigits.SHIPPED)
@@ -349,12 +351,23 @@ def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2, ag
     print(f"Timing Learn on {model.describe()}; load average "
           f"{os.getloadavg()[0]:.1f}")
     print(f"before: {against}\nnow:    {recipe}")
+    if pool is None and recipe == teach.Recipe():
+        # As the window has it done when the first correction is kept: in a process of its
+        # own, at a low priority, before any Learn.
+        import multiprocessing
+        started = time.perf_counter()
+        ahead = multiprocessing.get_context("spawn").Process(
+            target=learning.prepare_learn_in_background)
+        ahead.start()
+        ahead.join()
+        print(f"  the kept replay drawn ahead, in a process of its own as the window does: "
+              f"{time.perf_counter() - started:.1f} s (exit {ahead.exitcode})", flush=True)
     for side, r in (("before", against), ("now", recipe)):
         if r.pool:
-            # The first Learn on a machine draws what every later one reads back.
+            # Read back if drawn ahead; else what the first Learn on a machine draws.
             started = time.perf_counter()
             teach.drawn_replay(r, np.random.default_rng(0), pool)
-            print(f"  {side}: the kept replay drawn once (by the first Learn on a machine): "
+            print(f"  {side}: the kept replay drawn or read back: "
                   f"{time.perf_counter() - started:.1f} s", flush=True)
     for n in sizes:
         items = placed(data, rng.choice(len(data), size=n, replace=False), rng)

@@ -264,3 +264,24 @@ def learn_from_corrections(network, meta, mnist, *, seed=None, status=lambda tex
                              source=f"fine-tuned on {len(items)} corrections",
                              mnist_test_accuracy_before=before, corrections=len(items),
                              fine_tuned=time.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+def prepare_learn_in_background():
+    """:func:`digitpad.teach.prepare_replay` in a helper process the window starts
+    (``spawn``) when the first correction is kept: at a low priority, leaving Ctrl-C to the
+    window, and stopping when the window's process is gone."""
+    import multiprocessing
+
+    from . import teach
+    from digitpad.model.stopping import Stopped
+    from .signals import leave_interrupts_to_parent
+    leave_interrupts_to_parent()
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):
+        pass                                # no nice (Windows): the same, a little sooner
+    parent = multiprocessing.parent_process()
+    try:
+        teach.prepare_replay(should_stop=lambda: parent is not None and not parent.is_alive())
+    except Stopped:
+        pass

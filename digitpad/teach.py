@@ -238,6 +238,15 @@ def drawn_replay(r, rng, pens=None, should_stop=None, progress=None):
                                     sources=(letters.__file__,)))
 
 
+def prepare_replay(recipe=Recipe(), should_stop=None):
+    """Draw and keep the replay the next Learn by ``recipe`` will read back
+    (:func:`drawn_replay`), unless it is kept already: the window has it done ahead, in a
+    process of its own (:func:`digitpad.learning.prepare_learn_in_background`), when the
+    first correction is kept, so that the first Learn need not wait for it."""
+    if recipe.fine_tune and recipe.pool:
+        drawn_replay(recipe, np.random.default_rng(0), should_stop=should_stop)
+
+
 def _fingerprint(samples):
     """SHA-256 of pen samples' strokes and labels (None: None)."""
     if samples is None:

@@ -27,6 +27,13 @@ def digitpad_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def no_replay_drawn_ahead(monkeypatch):
+    """Keeping a correction does not start a process drawing Learn's replay for seconds
+    (tests/test_teach.py turns it on where it tests it)."""
+    monkeypatch.setattr("digitpad.gui.teaching.PREPARE_AHEAD", False)
+
+
+@pytest.fixture(autouse=True)
 def no_downloads(monkeypatch):
     """Tests never download MNIST: without a folder, loading it fails at once."""
     monkeypatch.setattr("digitpad.model.data.MIRRORS", ())

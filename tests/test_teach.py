@@ -2,6 +2,7 @@
 import math
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
@@ -162,3 +163,40 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
 
     stroke(w.canvas, european_one(w.canvas, 7))
     assert w.prediction.digit == 1, w.prediction.probabilities
+
+
+def test_the_first_correction_has_learns_replay_drawn_ahead(window, qtbot, monkeypatch):
+    from digitpad import datasets, pendigits
+    from digitpad.gui import teaching
+
+    monkeypatch.setattr(teaching, "PREPARE_AHEAD", True)
+    stroke(window.canvas, european_one(window.canvas))
+    qtbot.mouseClick(button(window, 1), Qt.LeftButton)
+    process = window.teaching.preparing
+    assert process and process.pid                     # started, in a process of its own
+    stroke(window.canvas, european_one(window.canvas, 1))
+    qtbot.mouseClick(button(window, 1), Qt.LeftButton)
+    assert window.teaching.preparing is process         # once a window
+    qtbot.waitUntil(lambda: not process.is_alive(), timeout=120_000)
+    assert process.exitcode == 0
+    assert len(list(datasets.cache_folder().glob("learn-replay-*"))) == 1
+    # Learn reads it back: nothing left to draw but the corrections.
+    monkeypatch.setattr(pendigits, "to_images", lambda *a, **k: pytest.fail("drawn again"))
+    drawn = teach.drawn_replay(teach.Recipe(), np.random.default_rng(5))
+    assert len(drawn.pens) == 4000 and len(drawn.letters) == 1600
+
+
+def test_closing_the_window_ends_the_drawing_ahead(qtbot, shipped, no_dialogs, monkeypatch):
+    from digitpad.gui import teaching
+    from digitpad.gui.window import MainWindow
+
+    monkeypatch.setattr(teaching, "PREPARE_AHEAD", True)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    stroke(w.canvas, european_one(w.canvas))
+    qtbot.mouseClick(button(w, 1), Qt.LeftButton)
+    process = w.teaching.preparing
+    assert process.is_alive()
+    w.close()
+    qtbot.waitUntil(lambda: not process.is_alive(), timeout=5000)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListView,
                                QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout)
 
-from digitpad import corrections, preprocess
+from digitpad import corrections, learning, preprocess
 from digitpad.strokes import Stroke
 
 from .filedialog import ask_path
@@ -31,6 +31,10 @@ THUMB = 56
 PAGE = 200                  # drawings shown at first in My corrections, and added by "Show more"
 THUMB_POINTS = 4000         # a larger drawing is thinned to about this many points for its
 KEPT_THUMBS = 2000          # thumbnail; thumbnails made are kept (this many) for the next refresh
+# Whether keeping the first correction has Learn's replay drawn ahead, in a process of its
+# own (Teaching.prepare_learn).  The tests turn it off but where they test it: each would
+# otherwise start a process drawing for seconds.
+PREPARE_AHEAD = True
 SLICE_MS = 30               # thumbnails are drawn in slices of this long, between events
 
 
@@ -46,6 +50,7 @@ class Teaching(QObject):
         super().__init__(window)
         self.window = window
         self.learn_dialog = self.corrections_dialog = None
+        self.preparing = None               # the process drawing Learn's replay ahead
 
     def teach(self, digit):
         """Keep the drawing on the sheet as a ``digit``, then clear the sheet for the next.
@@ -75,7 +80,24 @@ class Teaching(QObject):
         say(f"{what} a {digit} ({n} correction{'s' if n != 1 else ''}). "
             "Model > Learn from my corrections teaches them to the model.", 8000)
         self._changed()
+        self.prepare_learn()
         return kept
+
+    def prepare_learn(self):
+        """Once a window: have what Learn replays drawn and kept now, in a process of its
+        own at a low priority (:func:`digitpad.learning.prepare_learn_in_background`), so that
+        the first Learn does not draw it.  Nothing is lost when it fails: Learn then draws
+        it itself."""
+        if not PREPARE_AHEAD or self.preparing is not None:
+            return
+        import multiprocessing
+        try:
+            self.preparing = multiprocessing.get_context("spawn").Process(
+                target=learning.prepare_learn_in_background, daemon=True,
+                name="digitpad: drawing what Learn replays")
+            self.preparing.start()
+        except (OSError, RuntimeError, ValueError):
+            self.preparing = False            # tried once; Learn draws it when it runs
 
     @Slot()
     def learn(self):
@@ -116,6 +138,9 @@ class Teaching(QObject):
         for dialog in (self.learn_dialog, self.corrections_dialog):
             if dialog is not None:
                 dialog.close()
+        if self.preparing and self.preparing.is_alive():
+            self.preparing.terminate()        # a half-drawn replay is never kept
+            self.preparing.join(1)
 
 
 class LearnDialog(TrainingDialog):
