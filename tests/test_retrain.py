@@ -345,6 +345,11 @@ class Recorder(QObject):
     def record(self, name, done, total):
         self.calls.append((name, done, total))
 
+    @Slot(str)
+    def say(self, text):
+        """A status line, in order among the phases."""
+        self.calls.append((text, None, None))
+
 
 def test_download_progress_is_shown(qtbot, shipped, mnist, monkeypatch):
     from digitpad.gui.retrain import RetrainDialog

@@ -3,13 +3,14 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
 
 from digitpad import corrections, teach
 from qtdraw import draw_digit, stroke
+from test_retrain import Recorder
 
 
 
@@ -81,22 +82,6 @@ def test_learn_without_corrections_says_so(window):
     assert not dialog.start_button.isEnabled()
 
 
-class PhaseRecorder(QObject):
-    """The phases a worker tells, received in the window's thread."""
-
-    def __init__(self):
-        super().__init__()
-        self.names = []
-
-    @Slot(str, int, int)
-    def record(self, name, done, total):
-        self.names.append(name)
-
-    @Slot(str)
-    def say(self, text):
-        self.names.append(text)
-
-
 def test_learn_dialog_tells_each_phase(window):
     window.findChild(QAction, "learnAction").trigger()
     dialog = window.teaching.learn_dialog
@@ -130,7 +115,7 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
     w.findChild(QAction, "learnAction").trigger()
     dialog = w.teaching.learn_dialog
     assert "5 corrections" in dialog.status.text()
-    recorder = PhaseRecorder()
+    recorder = Recorder()
     make_worker = type(dialog).make_worker
 
     def make_and_record(self):
@@ -148,7 +133,8 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
     assert no_dialogs == []
     # Every phase is told, in order: drawing the corrections, the replay (a first Learn
     # here: a new DIGITPAD_HOME), and the step back.
-    told = [name for name in dict.fromkeys(recorder.names) if not name.startswith("Measuring")]
+    told = [name for name in dict.fromkeys(c[0] for c in recorder.calls)
+            if not name.startswith("Measuring")]
     assert told[-4:-2] == [corrections.DRAWING_PHASE, teach.REPLAY_PHASE], told
     assert told[-2].startswith("Fine-tuning on your 5 corrections among ") and \
         told[-1] == teach.CHECK_PHASE, told
