@@ -9,8 +9,9 @@ writers' pen digits and real letters, and generated non-digits (the letters and
 non-digits labelled -1, so "not a digit" keeps its ground).  Then it steps back
 (:func:`step_back`): 1,000 MNIST and 1,000 pen digits held back from that training are read,
 and the weights move from the old network towards the new only as far as those lose at most
-0.1%.  The pen digits, letters and non-digits are drawn once, by the first Learn, and kept
-on disk (:func:`drawn_replay`); every Learn picks its share of them anew.  :class:`Recipe` holds every
+0.1%.  The pen digits, letters and non-digits are drawn once and kept on disk
+(:func:`drawn_replay`: by the window when the first correction is kept,
+:func:`prepare_replay`, else by the first Learn); every Learn picks its share of them anew.  :class:`Recipe` holds every
 choice, so ``bench/teach.py`` can measure each ingredient alone; its defaults were chosen
 on validation writers (weights/README.md, "Learn from my corrections").  The option
 ``prototypes`` (:mod:`digitpad.prototypes`: the corrections' hidden features as nearest
@@ -195,8 +196,9 @@ def drawn_replay(r, rng, pens=None, should_stop=None, progress=None):
 
     With ``r.pool`` they are drawn once, ``r.pool`` times as many as one Learn takes, with
     their own random stream, and kept on disk (:func:`digitpad.datasets.cached`, keyed by
-    the samples themselves, the counts and the code that draws): the first Learn draws them,
-    every later one reads them back in a fraction of a second and picks its share anew.
+    the samples themselves, the counts and the code that draws): drawn once (ahead, by
+    :func:`prepare_replay`, or by the first Learn), every Learn reads them back in a fraction
+    of a second and picks its share anew.
     With ``r.pool`` 0, just as many are drawn with ``rng`` for this Learn alone.
     ``progress(REPLAY_PHASE, done, total)`` is told while drawing."""
     from . import letters, nondigits
