@@ -76,6 +76,13 @@ def parse_args(argv=None):
                         "a held-out one): more single digits and letters for choosing rules")
     p.add_argument("--offline", action="store_true",
                    help="no window: draw the strokes with digitpad.strokes and read them")
+    p.add_argument("--heights", type=float, nargs=2, default=HEIGHTS, metavar=("LOW", "HIGH"),
+                   help="the numbers' heights in pixels, uniform in LOW..HIGH "
+                        f"(default {HEIGHTS[0]} {HEIGHTS[1]})")
+    p.add_argument("--lengths", type=int, nargs="+", default=list(range(1, 7)), metavar="N",
+                   help="the numbers' lengths in digits, chosen evenly (default 1 to 6)")
+    p.add_argument("--pen", type=int, default=None,
+                   help="the canvas pen's width in pixels (default: the app's default)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--weights", type=Path, default=None,
                    help="model file (default: the model the app would open)")
@@ -91,7 +98,7 @@ def parse_args(argv=None):
 class WindowReader:
     """The real window, offscreen; strokes drawn into its canvas with QTest."""
 
-    def __init__(self, weights=None):
+    def __init__(self, weights=None, pen=None):
         from PySide6.QtWidgets import QApplication
 
         from digitpad import store
@@ -105,6 +112,8 @@ class WindowReader:
         self.window.show()
         self.app.processEvents()
         self.canvas = self.window.canvas
+        if pen is not None:
+            self.canvas.set_pen_width(pen)
         self.net = self.window.model.network
         self.size = (self.canvas.width(), self.canvas.height())
         self.pen = self.canvas.pen_width()
@@ -156,13 +165,17 @@ class OfflineReader:
 
 
 def alone(net, part, pen, size):
-    """The digit of ``part`` (its strokes as placed) read on its own, as a single digit."""
-    from digitpad import reading
+    """The digit of ``part`` (its strokes as placed) written alone on the sheet, read as
+    the window reads a sheet (:class:`digitpad.sheet.SheetReading`); None unless it reads
+    as one digit."""
+    from digitpad import sheet
     from digitpad.strokes import Stroke, render
 
     strokes = [Stroke([tuple(p) for p in np.rint(s)], pen) for s in part]
-    p = reading.read(net, render(strokes, size))
-    return None if p is None else p.digit
+    one = sheet.SheetReading()
+    one.read(net, strokes, render(strokes, size), size)
+    number = one.number
+    return None if number is None or len(number) != 1 else number.digits[0].digit
 
 
 def same_strokes(piece, part):
@@ -173,7 +186,8 @@ def same_strokes(piece, part):
     return got == want
 
 
-def write_numbers(reader, data, groups, rng, count, failures=0, lengths=range(1, 7)):
+def write_numbers(reader, data, groups, rng, count, failures=0, lengths=range(1, 7),
+                  heights=HEIGHTS):
     """Compose and read ``count`` numbers; returns one row per number."""
     from digitpad import written_numbers as wn
 
@@ -184,7 +198,7 @@ def write_numbers(reader, data, groups, rng, count, failures=0, lengths=range(1,
         w = writers[rng.integers(len(writers))]
         n = int(rng.choice(list(lengths)))
         indices = rng.choice(groups[w], n)
-        written = wn.fit(wn.compose(data, indices, rng, rng.uniform(*HEIGHTS)),
+        written = wn.fit(wn.compose(data, indices, rng, rng.uniform(*heights)),
                          reader.size[0], reader.size[1], reader.pen / 2 + 2)
         result = reader.read(written.strokes)
         digits = [] if result is None else [p.digit for p in result.digits]
@@ -365,7 +379,8 @@ def main(argv=None):
         sys.exit(f"error: the pen digits are not at {path} (use --pen-digits)")
     _env.private_home()        # the shipped model, the user's settings untouched
 
-    reader = OfflineReader(args.weights) if args.offline else WindowReader(args.weights)
+    reader = OfflineReader(args.weights, pen=args.pen) if args.offline else \
+        WindowReader(args.weights, pen=args.pen)
     full = pendigits.load(path)
     if args.validation:
         writers = wn.validation_writers(full)
@@ -383,7 +398,7 @@ def main(argv=None):
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
     rows = write_numbers(reader, data, wn.by_writer(data, writers), rng, args.numbers,
-                         args.failures)
+                         args.failures, lengths=args.lengths, heights=args.heights)
     report_numbers(rows)
 
     word_declined = None

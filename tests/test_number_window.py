@@ -55,6 +55,7 @@ def test_touching_digits_are_read_apart(window):
 def test_a_single_digit_in_two_strokes_is_one_digit_as_before(window):
     from digitpad import reading
 
+    window.canvas.set_pen_width(12)     # no wider than a tenth of the 4's height: as drawn
     draw(window.canvas, four(200))
     assert len(window.number) == 1
     today = reading.read(window.model.network, window.canvas.ink())

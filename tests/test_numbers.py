@@ -56,7 +56,8 @@ def test_eleven_is_two_digits_and_a_single_one_is_one(net):
 
 
 def test_a_single_digit_reads_exactly_as_today(net):
-    strokes = [seven(300)]
+    strokes = [seven(300, bottom=300)]     # ink 218 px tall: the 18 px pen is no wider
+    assert numbers.pen_for(strokes, 218) is None   # than the cap, 21 px
     whole = render(strokes, SIZE)
     r = reading.read_number(net, strokes, SIZE, whole=whole)
     today = reading.read(net, whole)
@@ -64,6 +65,43 @@ def test_a_single_digit_reads_exactly_as_today(net):
     assert r.digits[0].probabilities == today.probabilities
     assert r.digits[0].digit == today.digit == 7 and r.digits[0].reason is None
     assert np.array_equal(r.digits[0].image, today.image)
+
+
+def test_a_small_digit_is_read_with_a_pen_at_most_a_tenth_of_its_height(net):
+    strokes = [seven(300)]                 # ink 138 px tall with the 18 px pen: 13 px
+    assert numbers.pen_for(strokes, 138) == 13
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    thinner = reading.read(net, render([Stroke(seven(300).points, 13)], SIZE))
+    assert np.array_equal(r.digits[0].image, thinner.image)
+    assert np.allclose(r.digits[0].probabilities, thinner.probabilities, atol=1e-6)
+    # A dot or a dash the pen fills is drawn as it is (and declined).
+    for mark in ([Stroke([(300, 100)])], [Stroke([(300, 100), (330, 104)])]):
+        whole = render(mark, SIZE)
+        assert numbers.pen_for(mark, segments.line_height(segments.atoms_of(mark))) is None
+        p = reading.read_number(net, mark, SIZE, whole=whole).digits[0]
+        assert p.digit is None and p.probabilities == reading.read(net, whole).probabilities
+    # An eraser keeps its width.
+    assert numbers._width(Stroke([(0, 0)], 30, erase=True), 12) == 30
+
+
+@needs_shared
+def test_small_real_digits_written_with_the_default_pen_read_right(net):
+    """Validation writers' digits 55-70 px tall, drawn with the 18 px pen: the ink fills
+    their loops; read with the pen capped they read as they do large."""
+    data = pendigits.load(pendigits.shared_path())
+    val = sorted(wn.validation_writers(data))
+    rng = np.random.default_rng(3)
+    picked = rng.choice(np.flatnonzero(np.isin(data.writer, val)), 150, replace=False)
+    capped = drawn = 0
+    for i in picked:
+        written = wn.fit(wn.compose(data, [i], rng, rng.uniform(55, 70)), *SIZE, 12)
+        strokes = as_strokes(written.strokes)
+        whole = render(strokes, SIZE)
+        r = reading.read_number(net, strokes, SIZE, whole=whole)
+        capped += r.text == str(data.labels[i])
+        drawn += reading.read(net, whole).digit == data.labels[i]
+    assert capped >= 0.95 * len(picked)
+    assert capped >= drawn + 0.05 * len(picked)
 
 
 def test_a_seven_with_a_bar_stays_one_digit(net):
