@@ -438,19 +438,20 @@ def main(argv=None):
               + ", ".join(f"{c} {100 * np.mean([d for k, d in rows_l if k == c]):.0f}%"
                           for c in worst))
 
-    singles = write_singles(reader, data, rng, args.singles)
+    singles = write_singles(reader, data, rng, args.singles) if args.singles != 0 else []
     several = [r for r in singles if r["several"]]
-    one_several = np.mean([r["one"] for r in several]) if several else float("nan")
-    print(f"Single digits: {len(singles)} ({len(several)} in several strokes)")
-    print(f"  several strokes, read as one digit  {pct(one_several)}")
-    for d in range(10):
-        m = [r["one"] for r in several if r["label"] == d]
-        if m:
-            print(f"    {d}: {pct(np.mean(m))} of {len(m)}")
-    print(f"  one stroke, read as one digit       "
-          f"{pct(np.mean([r['one'] for r in singles if not r['several']]))}")
-    as_today = np.mean([r["as_today"] for r in singles])
-    print(f"  read exactly as a lone digit        {pct(as_today)}")
+    one_several = np.mean([r["one"] for r in several]) if several else None
+    if singles:
+        print(f"Single digits: {len(singles)} ({len(several)} in several strokes)")
+        print(f"  several strokes, read as one digit  {pct(one_several)}")
+        for d in range(10):
+            m = [r["one"] for r in several if r["label"] == d]
+            if m:
+                print(f"    {d}: {pct(np.mean(m))} of {len(m)}")
+        print(f"  one stroke, read as one digit       "
+              f"{pct(np.mean([r['one'] for r in singles if not r['several']]))}")
+        as_today = np.mean([r["as_today"] for r in singles])
+        print(f"  read exactly as a lone digit        {pct(as_today)}")
 
     arcs_whole = None
     if args.arcs != 0:
@@ -478,13 +479,16 @@ def main(argv=None):
 
     multi = [r for r in rows if r["n"] > 1]
     overlap = [r for r in multi if r["gap"] < 0]
-    right = np.mean([x for r in rows for x in r["right"]])
-    lone = np.mean([x for r in rows for x in r["alone"]])
-    goals = [("count right, 2-6 digits", np.mean([r["count"] for r in multi]), ">=", 0.99),
-             ("count right, boxes overlapping", np.mean([r["count"] for r in overlap]),
-              ">=", 0.97),
-             ("digits right minus alone (points)", 100 * (right - lone), ">=", -0.5),
-             ("several-stroke digit kept whole", one_several, ">=", 0.995)]
+    goals = []
+    if multi:
+        right = np.mean([x for r in rows for x in r["right"]])
+        lone = np.mean([x for r in rows for x in r["alone"]])
+        goals += [("count right, 2-6 digits", np.mean([r["count"] for r in multi]), ">=", 0.99),
+                  ("count right, boxes overlapping", np.mean([r["count"] for r in overlap]),
+                   ">=", 0.97),
+                  ("digits right minus alone (points)", 100 * (right - lone), ">=", -0.5)]
+    if one_several is not None:
+        goals.append(("several-stroke digit kept whole", one_several, ">=", 0.995))
     if arcs_whole is not None:
         goals.append(("0s in two arcs kept whole", arcs_whole, ">=", 0.995))
     if word_declined is not None:

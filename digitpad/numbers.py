@@ -75,10 +75,10 @@ CACHE = 512           # pieces remembered by a NumberReader (at least one read's
 # in several strokes a digit has about 60) is read as one drawing, as the window read any
 # sheet before numbers: the candidates grow with the atoms, and a read must stay bounded.
 MAX_ATOMS = 120
-# Each piece is drawn for the network with a pen at most this share of the line's height
-# (None: the canvas' pen).  A number is written smaller than a lone digit, and the pen
-# stays as wide: at 100 px a digit, an 18 px pen fills the loops of a 6 or an 8 that
-# preprocessing cannot open again; it would thin the strokes to 0.13 of the digit anyway.
+# Each piece is drawn for the network with a pen at most this share of its height (None:
+# the canvas' pen).  A number is written smaller than a lone digit, and the pen stays as
+# wide: at 100 px a digit, an 18 px pen fills the loops of a 6 or an 8 that preprocessing
+# cannot open again; it would thin the strokes to 0.13 of the digit anyway.
 PEN_CAP = 0.10
 
 @dataclass(frozen=True)
@@ -127,15 +127,14 @@ class NumberReader:
         h = segments.line_height(atoms)
         n = len(atoms)
         spans = segments.spans(atoms, h)
-        pen = pen_for(strokes, h)
-        keys = {span: self._key(strokes, atoms[span[0]:span[1]], pen) for span in spans}
+        keys = {span: self._key(strokes, atoms[span[0]:span[1]]) for span in spans}
         if whole is not None:
             whole = preprocess.crop_to_ink(whole)   # what reading.read would crop it to
             if whole is None:
                 return None                   # every stroke rubbed out
-            if (0, n) in spans and pen is None:   # one digit, maybe: read as a lone digit is
-                self._read_whole(keys[(0, n)], whole)
-        self._read_pieces(strokes, atoms, spans, keys, size, pen)
+            if (0, n) in spans and piece_pen(strokes, atoms) is None:
+                self._read_whole(keys[(0, n)], whole)   # one digit, maybe: as a lone digit
+        self._read_pieces(strokes, atoms, spans, keys, size)
         score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
                  for span in spans}
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
@@ -179,11 +178,12 @@ class NumberReader:
     # -- pieces ------------------------------------------------------------------------
 
     @staticmethod
-    def _key(strokes, piece, pen=None):
-        """What a piece's reading depends on: its atoms' points and pens (``pen`` at
-        most, see :func:`pen_for`), and the erasers drawn after its first stroke."""
+    def _key(strokes, piece):
+        """What a piece's reading depends on: its atoms' points and pens (the pen it is
+        drawn with follows from them, :func:`piece_pen`), and the erasers drawn after its
+        first stroke."""
         first = min(a.stroke for a in piece)
-        parts = [(_width(strokes[a.stroke], pen), a.start, a.stop,
+        parts = [(strokes[a.stroke].width, a.start, a.stop,
                   strokes[a.stroke].array()[a.start:a.stop].tobytes())
                  for a in sorted(piece, key=lambda a: (a.stroke, a.start))]
         erasers = [(s.width, s.array().tobytes()) for s in strokes[first + 1:] if s.erase]
@@ -197,7 +197,7 @@ class NumberReader:
         else:
             self._cache[key] = (reading.read(self.net, whole), None)
 
-    def _read_pieces(self, strokes, atoms, spans, keys, size, pen):
+    def _read_pieces(self, strokes, atoms, spans, keys, size):
         """Prepare every piece not yet read and read them in one batch."""
         todo = []
         for span in spans:
@@ -208,7 +208,7 @@ class NumberReader:
                 todo.append((key, atoms[span[0]:span[1]]))
         prepared = []
         for key, piece in todo:
-            ink = _ink(strokes, piece, size, pen)
+            ink = _ink(strokes, piece, size, piece_pen(strokes, piece))
             prepared.append(None if ink is None else preprocess.prepare(ink))
         images = [p.image.reshape(-1) for p in prepared if p is not None]
         if images:
@@ -284,10 +284,18 @@ def _piece_strokes(strokes, piece):
     return [s for _, s in sorted(out, key=lambda t: t[0])]
 
 
+def piece_pen(strokes, piece):
+    """The widest pen the atoms ``piece`` of ``strokes`` are drawn with for the network
+    (:func:`pen_for` their strokes and their ink's height); a function of the piece alone,
+    so a piece read once is never read again as the line grows."""
+    height = max(a.y1 for a in piece) - min(a.y0 for a in piece)
+    return pen_for([strokes[i] for i in {a.stroke for a in piece}], height)
+
+
 def pen_for(strokes, h):
-    """The widest pen a piece is drawn with for the network (:data:`PEN_CAP` of the line
-    height ``h``, the ink's, pen included; whole pixels), or None when the strokes are drawn
-    as on the sheet: no ink stroke is wider, or the widest is over
+    """The widest pen strokes whose ink is ``h`` tall (pen included) are drawn with for the
+    network (:data:`PEN_CAP` of ``h``, whole pixels), or None when they are drawn as on the
+    sheet: no ink stroke is wider, or the widest is over
     :data:`reading.MAX_STROKE` of ``h`` (the ink is a blob, declined as a dot as drawn: a
     dot, a dash, a digit far smaller than the pen stays one)."""
     widest = max((s.width for s in strokes if not s.erase), default=0.0)
