@@ -14,7 +14,9 @@ two touching digits together, so the cut is chosen by recognition instead:
    them and not too wide (:func:`digitpad.segments.spans`).  Where a clear gap
    separates the pen's path on the left from that on the right, no candidate
    crosses it, unless one side is only a fragment (a detached flag or bar).
-3. **Reading.**  Every candidate is drawn on its own, prepared exactly as a
+3. **Reading.**  Every candidate is drawn on its own, with a pen at most
+   :data:`PEN_CAP` of its height (a small digit's loops stay open; ink that is a blob as
+   drawn, a dot, stays as drawn: :func:`piece_pen`), prepared exactly as a
    lone digit (:func:`digitpad.preprocess.prepare`) and read by the network;
    all new candidates go through the network in one batch, and what was read
    once is kept (:class:`NumberReader` reads as the sheet changes without
@@ -38,7 +40,9 @@ at least :data:`UNSURE_SHARE` of its digits are unsure, when neighbouring digits
 lie over each other, or when bars of one run across the whole of the next.  One
 piece holding every stroke is read as the window reads a single digit
 (:func:`digitpad.reading.read` of the whole ink, when the caller gives it), so a
-single digit gives exactly the same :class:`~digitpad.reading.Prediction` as before.
+single digit gives exactly the same :class:`~digitpad.reading.Prediction` as before,
+unless its pen is wider than :data:`PEN_CAP` of its height: then it is drawn from its
+strokes with the narrower pen, as every other piece is.
 
 The constants were set on validation writers (``bench/read_numbers.py
 --validation``: training writers, never the held-out ones).
