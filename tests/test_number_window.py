@@ -65,6 +65,48 @@ def test_a_single_digit_in_two_strokes_is_one_digit_as_before(window):
     assert window.panel.verdict.text() == ("?" if today.digit is None else str(today.digit))
 
 
+def eight(x, top=150, height=100):
+    n = 48
+    return [[(x + 0.28 * height * math.sin(4 * math.pi * t / n),
+              top + height / 2 - height / 2 * math.cos(2 * math.pi * t / n))
+             for t in range(n + 2)]]
+
+
+def test_a_small_eight_with_the_very_thick_pen_is_read_with_its_loops_open(window):
+    """The 40 px pen fills the loops of an 8 100 px tall: as drawn it is a blob (declined as
+    a dot); the network sees it drawn with a pen a tenth of its height, and reads 8."""
+    from digitpad import reading
+
+    very_thick = [a for a in window.pen_actions.actions() if a.text().startswith("Very thick")]
+    very_thick[0].trigger()
+    assert window.canvas.pen_width() == 40
+    draw(window.canvas, eight(300))
+    assert reading.read(window.model.network, window.canvas.ink()).digit is None
+    assert window.number.text == "8" and window.prediction.digit == 8
+    assert window.panel.verdict.text() == "8"
+    # The preview shows what the network read: the loops open, where the ink as drawn has none.
+    assert enclosed_paper(window.prediction.image) >= 10
+    assert enclosed_paper(reading.read(window.model.network, window.canvas.ink()).image) == 0
+
+
+def enclosed_paper(image):
+    """How many paper pixels of a 28x28 image no path of paper joins to its edge."""
+    paper = np.asarray(image) < 0.5
+    reached = np.zeros_like(paper)
+    reached[0, :], reached[-1, :], reached[:, 0], reached[:, -1] = (
+        paper[0, :], paper[-1, :], paper[:, 0], paper[:, -1])
+    while True:
+        grown = reached.copy()
+        grown[1:] |= reached[:-1]
+        grown[:-1] |= reached[1:]
+        grown[:, 1:] |= reached[:, :-1]
+        grown[:, :-1] |= reached[:, 1:]
+        grown &= paper
+        if np.array_equal(grown, reached):
+            return int(np.count_nonzero(paper & ~reached))
+        reached = grown
+
+
 @pytest.mark.skipif(not pendigits.shared_path().exists(), reason="no ../shared/pen-letters")
 def test_a_word_is_not_a_number(window):
     from digitpad import letters
