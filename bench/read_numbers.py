@@ -4,8 +4,8 @@ Each number is composed from one writer's real pen digits
 (:mod:`digitpad.written_numbers`): every digit scaled to a common height (+-12%),
 the gap between neighbouring boxes uniform in -0.1..0.6 of that height (negative:
 the boxes overlap and the ink often touches), the baseline wobbling by up to 4%.
-The height is uniform in 90-200 px, shrunk when the number would not fit the
-canvas.  The number is drawn into the real window's canvas, offscreen, stroke
+The height is uniform in 90-200 px (``--heights``), shrunk when the number would not fit
+the canvas; the pen is the app's default (``--pen``).  The number is drawn into the real window's canvas, offscreen, stroke
 by stroke with QTest mouse events (press, moves, release), and read as the window
 reads it (``MainWindow.number`` when the window has it, else
 :func:`digitpad.numbers.read_number` of the canvas' strokes and ink).
@@ -30,6 +30,8 @@ number).  Last, the issue's goals in one table.
     python bench/read_numbers.py --training               # every training writer (for tuning)
     python bench/read_numbers.py --offline                # no Qt: strokes drawn by digitpad.strokes
     python bench/read_numbers.py --numbers 600 --words 300 --seed 1 --weights my.npz
+    python bench/read_numbers.py --offline --heights 50 110 --pen 28   # small, thick pen
+    python bench/read_numbers.py --offline --lengths 1 --numbers 2000  # lone digits only
 
 Data: ``../shared/pen-digits`` and ``../shared/pen-letters`` (CC BY 4.0: Guyon et al.,
 UNIPEN project, ICPR 1994; Unipen Consortium, Zenodo, doi 10.5281/zenodo.1195803).
