@@ -92,7 +92,7 @@ def parse_args(argv=None):
     p.add_argument("--pen-letters", type=Path, default=None)
     p.add_argument("--failures", type=int, default=0, help="print this many failures")
     p.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
-                   help="set a constant of digitpad.segments or digitpad.numbers for this run "
+                   help="set a constant of digitpad.segments, .numbers or .pieces for this run "
                         "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle; 'none' for None)")
     return p.parse_args(argv)
 
@@ -364,13 +364,13 @@ def report_numbers(rows):
 
 def main(argv=None):
     args = parse_args(argv)
-    from digitpad import letters, nondigits, numbers, pendigits, segments
+    from digitpad import letters, nondigits, numbers, pendigits, pieces, segments
     from digitpad import written_numbers as wn
 
     for setting in args.constant:
         name, value = setting.split("=")
         module, attr = name.split(".")
-        module = {"segments": segments, "numbers": numbers}[module]
+        module = {"segments": segments, "numbers": numbers, "pieces": pieces}[module]
         if not hasattr(module, attr):
             sys.exit(f"error: no constant {name}")
         setattr(module, attr, None if value.lower() == "none" else float(value))

@@ -15,8 +15,8 @@ two touching digits together, so the cut is chosen by recognition instead:
    separates the pen's path on the left from that on the right, no candidate
    crosses it, unless one side is only a fragment (a detached flag or bar).
 3. **Reading.**  Every candidate is drawn on its own, with a pen at most
-   :data:`PEN_CAP` of its height (a small digit's loops stay open; ink that is a blob as
-   drawn, a dot, stays as drawn: :func:`piece_pen`), prepared exactly as a
+   :data:`digitpad.pieces.PEN_CAP` of its height (a small digit's loops stay open; ink that is a blob as
+   drawn, a dot, stays as drawn: :func:`digitpad.pieces.piece_pen`), prepared exactly as a
    lone digit (:func:`digitpad.preprocess.prepare`) and read by the network;
    all new candidates go through the network in one batch, and what was read
    once is kept (:class:`NumberReader` reads as the sheet changes without
@@ -41,7 +41,7 @@ lie over each other, or when bars of one run across the whole of the next.  One
 piece holding every stroke is read as the window reads a single digit
 (:func:`digitpad.reading.read` of the whole ink, when the caller gives it), so a
 single digit gives exactly the same :class:`~digitpad.reading.Prediction` as before,
-unless its pen is wider than :data:`PEN_CAP` of its height: then it is drawn from its
+unless its pen is wider than :data:`digitpad.pieces.PEN_CAP` of its height: then it is drawn from its
 strokes with the narrower pen, as every other piece is.
 
 The constants were set on validation writers (``bench/read_numbers.py
@@ -54,8 +54,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import preprocess, reading, segments
-from .strokes import Stroke, render
+from . import pieces, preprocess, reading, segments
+from .pieces import piece_pen, piece_strokes
+from .strokes import Stroke
 
 # The score of a piece the reader declines for its shape, or a fragment: as if the
 # network gave it this probability.
@@ -79,11 +80,6 @@ CACHE = 512           # pieces remembered by a NumberReader (at least one read's
 # in several strokes a digit has about 60) is read as one drawing, as the window read any
 # sheet before numbers: the candidates grow with the atoms, and a read must stay bounded.
 MAX_ATOMS = 120
-# Each piece is drawn for the network with a pen at most this share of its height (None:
-# the canvas' pen).  A number is written smaller than a lone digit, and the pen stays as
-# wide: at 100 px a digit, an 18 px pen fills the loops of a 6 or an 8 that preprocessing
-# cannot open again; it would thin the strokes to 0.13 of the digit anyway.
-PEN_CAP = 0.10
 
 @dataclass(frozen=True)
 class NumberReading:
@@ -161,7 +157,7 @@ class NumberReader:
             prediction = self._cache[keys[(i, j)]][0]
             if prediction is not None:          # None: a piece rubbed out entirely
                 predictions.append(prediction)
-                pieces.append(tuple(_piece_strokes(strokes, atoms[i:j])))
+                pieces.append(tuple(piece_strokes(strokes, atoms[i:j])))
         if not predictions:
             return None
         text = number_text(predictions)
@@ -172,19 +168,19 @@ class NumberReader:
 
     def _one_drawing(self, strokes, atoms, size, whole):
         """Every stroke read together as one drawing (a single "digit", mostly declined)."""
-        ink = whole if whole is not None else _ink(strokes, atoms, size)
+        ink = whole if whole is not None else pieces.ink(strokes, atoms, size)
         prediction = None if ink is None else reading.read(self.net, ink)
         if prediction is None:
             return None
         return NumberReading(number_text([prediction]), (prediction,),
-                             (tuple(_piece_strokes(strokes, atoms)),))
+                             (tuple(piece_strokes(strokes, atoms)),))
 
     # -- pieces ------------------------------------------------------------------------
 
     @staticmethod
     def _key(strokes, piece):
         """What a piece's reading depends on: its atoms' points and pens (the pen it is
-        drawn with follows from them, :func:`piece_pen`), and the erasers drawn after its
+        drawn with follows from them, :func:`digitpad.pieces.piece_pen`), and the erasers drawn after its
         first stroke."""
         first = min(a.stroke for a in piece)
         parts = [(strokes[a.stroke].width, a.start, a.stop,
@@ -212,7 +208,7 @@ class NumberReader:
                 todo.append((key, atoms[span[0]:span[1]]))
         prepared = []
         for key, piece in todo:
-            ink = _ink(strokes, piece, size, piece_pen(strokes, piece))
+            ink = pieces.ink(strokes, piece, size, piece_pen(strokes, piece))
             prepared.append(None if ink is None else preprocess.prepare(ink))
         images = [p.image.reshape(-1) for p in prepared if p is not None]
         if images:
@@ -273,64 +269,6 @@ def _best(spans, score, n, joined):
         if best[i] + score[(i, j)] > best[j]:
             best[j], back[j] = best[i] + score[(i, j)], i
     return best, back
-
-
-def _piece_strokes(strokes, piece):
-    """The strokes a piece was read from (a cut stroke contributes its part), and the
-    erasers drawn after them, in drawing order."""
-    by_stroke = sorted(piece, key=lambda a: (a.stroke, a.start))
-    out = []
-    for a in by_stroke:
-        s = strokes[a.stroke]
-        out.append((a.stroke, Stroke(list(s.points[a.start:a.stop]), s.width, s.erase)))
-    first = min(a.stroke for a in piece)
-    out += [(i, s) for i, s in enumerate(strokes) if s.erase and i > first]
-    return [s for _, s in sorted(out, key=lambda t: t[0])]
-
-
-def piece_pen(strokes, piece):
-    """The widest pen the atoms ``piece`` of ``strokes`` are drawn with for the network
-    (:func:`pen_for` their strokes and their ink's height); a function of the piece alone,
-    so a piece read once is never read again as the line grows."""
-    height = max(a.y1 for a in piece) - min(a.y0 for a in piece)
-    return pen_for([strokes[i] for i in {a.stroke for a in piece}], height)
-
-
-def pen_for(strokes, h):
-    """The widest pen strokes whose ink is ``h`` tall (pen included) are drawn with for the
-    network (:data:`PEN_CAP` of ``h``, whole pixels), or None when they are drawn as on the
-    sheet: no ink stroke is wider, or the widest is over
-    :data:`reading.MAX_STROKE` of ``h`` (the ink is a blob, declined as a dot as drawn: a
-    dot, a dash, a digit far smaller than the pen stays one)."""
-    widest = max((s.width for s in strokes if not s.erase), default=0.0)
-    if PEN_CAP is None or widest > reading.MAX_STROKE * h:
-        return None         # a line the pen fills (a dot, a dash) is read as it is drawn
-    pen = max(1.0, float(np.floor(PEN_CAP * h)))
-    return pen if widest > pen else None
-
-
-def _width(stroke, pen):
-    """The width ``stroke`` is drawn with for the network: its own, at most ``pen`` for ink."""
-    return stroke.width if pen is None or stroke.erase else min(stroke.width, pen)
-
-
-def _ink(strokes, piece, size, pen=None):
-    """A piece drawn on its own, cropped near its ink (canvas pixels shifted by whole
-    pixels, so it is drawn exactly as on the sheet, but with ink strokes at most ``pen``
-    wide)."""
-    own = _piece_strokes(strokes, piece)
-    x0 = int(np.floor(min(a.x0 for a in piece))) - 2
-    y0 = int(np.floor(min(a.y0 for a in piece))) - 2
-    x1 = int(np.ceil(max(a.x1 for a in piece))) + 3
-    y1 = int(np.ceil(max(a.y1 for a in piece))) + 3
-    if size is not None:
-        x0, y0 = max(x0, 0), max(y0, 0)
-        x1, y1 = min(x1, int(size[0])), min(y1, int(size[1]))
-    if x1 <= x0 or y1 <= y0:
-        return None
-    shifted = [Stroke([(x - x0, y - y0) for x, y in s.points], _width(s, pen), s.erase)
-               for s in own]
-    return render(shifted, (x1 - x0, y1 - y0))
 
 
 def _prediction(probabilities, image, reason):

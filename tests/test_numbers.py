@@ -3,7 +3,7 @@ pen digits."""
 import numpy as np
 import pytest
 
-from digitpad import numbers, pendigits, reading, segments, store
+from digitpad import numbers, pendigits, pieces, reading, segments, store
 from digitpad import written_numbers as wn
 from digitpad.strokes import Stroke, render
 
@@ -57,7 +57,7 @@ def test_eleven_is_two_digits_and_a_single_one_is_one(net):
 
 def test_a_single_digit_reads_exactly_as_today(net):
     strokes = [seven(300, bottom=300)]     # ink 218 px tall: the 18 px pen is no wider
-    assert numbers.pen_for(strokes, 218) is None   # than the cap, 21 px
+    assert pieces.pen_for(strokes, 218) is None   # than the cap, 21 px
     whole = render(strokes, SIZE)
     r = reading.read_number(net, strokes, SIZE, whole=whole)
     today = reading.read(net, whole)
@@ -69,7 +69,7 @@ def test_a_single_digit_reads_exactly_as_today(net):
 
 def test_a_small_digit_is_read_with_a_pen_at_most_a_tenth_of_its_height(net):
     strokes = [seven(300)]                 # ink 138 px tall with the 18 px pen: 13 px
-    assert numbers.pen_for(strokes, 138) == 13
+    assert pieces.pen_for(strokes, 138) == 13
     r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
     thinner = reading.read(net, render([Stroke(seven(300).points, 13)], SIZE))
     assert np.array_equal(r.digits[0].image, thinner.image)
@@ -77,11 +77,11 @@ def test_a_small_digit_is_read_with_a_pen_at_most_a_tenth_of_its_height(net):
     # A dot or a dash the pen fills is drawn as it is (and declined).
     for mark in ([Stroke([(300, 100)])], [Stroke([(300, 100), (330, 104)])]):
         whole = render(mark, SIZE)
-        assert numbers.pen_for(mark, segments.line_height(segments.atoms_of(mark))) is None
+        assert pieces.pen_for(mark, segments.line_height(segments.atoms_of(mark))) is None
         p = reading.read_number(net, mark, SIZE, whole=whole).digits[0]
         assert p.digit is None and p.probabilities == reading.read(net, whole).probabilities
     # An eraser keeps its width.
-    assert numbers._width(Stroke([(0, 0)], 30, erase=True), 12) == 30
+    assert pieces._width(Stroke([(0, 0)], 30, erase=True), 12) == 30
 
 
 @needs_shared
