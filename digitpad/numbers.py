@@ -15,9 +15,9 @@ two touching digits together, so the cut is chosen by recognition instead:
    separates the pen's path on the left from that on the right, no candidate
    crosses it, unless one side is only a fragment (a detached flag or bar).
 3. **Reading.**  Every candidate is drawn on its own, with a pen at most
-   :data:`digitpad.pieces.PEN_CAP` of its height (a small digit's loops stay open; ink that is a blob as
-   drawn, a dot, stays as drawn: :func:`digitpad.pieces.piece_pen`), prepared exactly as a
-   lone digit (:func:`digitpad.preprocess.prepare`) and read by the network;
+   :data:`digitpad.pieces.PEN_CAP` of its height (a small digit's loops stay open; ink
+   that is a blob as drawn, a dot, stays as drawn: :func:`digitpad.pieces.piece_pen`),
+   prepared exactly as a lone digit (:func:`digitpad.preprocess.prepare`) and read by the network;
    all new candidates go through the network in one batch, and what was read
    once is kept (:class:`NumberReader` reads as the sheet changes without
    reading a piece twice).
@@ -41,8 +41,8 @@ lie over each other, or when bars of one run across the whole of the next.  One
 piece holding every stroke is read as the window reads a single digit
 (:func:`digitpad.reading.read` of the whole ink, when the caller gives it), so a
 single digit gives exactly the same :class:`~digitpad.reading.Prediction` as before,
-unless its pen is wider than :data:`digitpad.pieces.PEN_CAP` of its height: then it is drawn from its
-strokes with the narrower pen, as every other piece is.
+unless its pen is wider than :data:`digitpad.pieces.PEN_CAP` of its height: then it is
+drawn from its strokes with the narrower pen, as every other piece is.
 
 The constants were set on validation writers (``bench/read_numbers.py
 --validation``: training writers, never the held-out ones).
@@ -152,19 +152,19 @@ class NumberReader:
             if again is None:                 # no candidate holds both: keep the cut
                 break
             cuts = again
-        predictions, pieces = [], []
+        predictions, drawn = [], []
         for i, j in cuts:
             prediction = self._cache[keys[(i, j)]][0]
             if prediction is not None:          # None: a piece rubbed out entirely
                 predictions.append(prediction)
-                pieces.append(tuple(piece_strokes(strokes, atoms[i:j])))
+                drawn.append(tuple(piece_strokes(strokes, atoms[i:j])))
         if not predictions:
             return None
         text = number_text(predictions)
         digits = [atoms[i:j] for i, j in cuts]
         if segments.interleaved(digits) or segments.barred(digits, h):
             text = None
-        return NumberReading(text, tuple(predictions), tuple(pieces))
+        return NumberReading(text, tuple(predictions), tuple(drawn))
 
     def _one_drawing(self, strokes, atoms, size, whole):
         """Every stroke read together as one drawing (a single "digit", mostly declined)."""
@@ -180,8 +180,8 @@ class NumberReader:
     @staticmethod
     def _key(strokes, piece):
         """What a piece's reading depends on: its atoms' points and pens (the pen it is
-        drawn with follows from them, :func:`digitpad.pieces.piece_pen`), and the erasers drawn after its
-        first stroke."""
+        drawn with follows from them, :func:`digitpad.pieces.piece_pen`), and the erasers
+        drawn after its first stroke."""
         first = min(a.stroke for a in piece)
         parts = [(strokes[a.stroke].width, a.start, a.stop,
                   strokes[a.stroke].array()[a.start:a.stop].tobytes())
