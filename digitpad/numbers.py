@@ -226,7 +226,8 @@ class NumberReader:
             return np.log(DECLINED) * 2 - PER_DIGIT
         height = max(a.y1 for a in piece) - min(a.y0 for a in piece)
         fragment = height < segments.MIN_HEIGHT * h
-        if fragment or prediction.reason in (reading.A_DOT, reading.NESTED):
+        lone_up = len(piece) == 1 and segments.upward(piece[0], strokes)
+        if fragment or lone_up or prediction.reason in (reading.A_DOT, reading.NESTED):
             p = DECLINED
         elif prediction.reason == reading.SEVERAL:
             p = min(prediction.confidence, SEVERAL)

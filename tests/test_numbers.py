@@ -363,3 +363,27 @@ def test_two_ones_close_together_or_meeting_at_one_end_are_no_ring(net):
         atoms = segments.atoms_of(strokes)
         assert not segments.ring(atoms[0], atoms[1], strokes, segments.line_height(atoms))
     assert reading.read_number(net, close, SIZE).text == "11"
+
+
+def vee(left=100, top=100, bottom=220, width=140):
+    """A V in one stroke, wide enough to be cut at its low point: down, then back up."""
+    xs = np.linspace(left, left + width, 21)
+    ys = bottom - (bottom - top) * np.abs(xs - (left + width / 2)) / (width / 2)
+    return [Stroke([(float(x), float(y)) for x, y in zip(xs, ys)], 18)]
+
+
+def test_a_v_in_one_stroke_is_not_eleven(net, monkeypatch):
+    """A V in one stroke is cut at its low point into two tall lines, each read surely as a
+    1; its second half is drawn upward, as no digit is (segments.upward), so it is no digit
+    of its own and the V is one drawing, declined.  Without the rule it is "11"; two 1s
+    drawn downward are still "11"."""
+    strokes = vee()
+    atoms = segments.atoms_of(strokes)
+    assert len(atoms) == 2 and [segments.upward(a, strokes) for a in atoms] == [False, True]
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert len(r.digits) == 1 and r.text is None
+    assert not any(segments.upward(a, [one(100)]) for a in segments.atoms_of([one(100)]))
+    assert reading.read_number(net, [one(100), one(160)], SIZE).text == "11"
+    monkeypatch.setattr(segments, "UPWARD", None)
+    assert not segments.upward(atoms[1], strokes)
+    assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "11"
