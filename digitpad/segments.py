@@ -61,9 +61,11 @@ MIDDLE = 0.2
 NESTED = 0.1
 NESTED_WIDTH = 0.3
 # A stroke (or a cut part of one) whose last point lies more than this share of its height
-# above its first is drawn upward (segments.upward): no digit is written so (of the training
-# writers' 6,815 pen digits, 13 0s and 9s in one stroke; no 1), the up stroke of a V, an N,
-# an M or the pen's way up to the next digit is.  None: no such rule.
+# above its first is drawn upward (segments.upward): digits are written from the top (of the
+# training writers' 6,815 pen digits, 13 have a stroke not a fragment so drawn: 0s and 9s in
+# one stroke, no 1; python bench/upward_strokes.py), the second half of a V or an N in one
+# stroke, or the pen's way up to the next digit, is.  None: no such rule.  0.3 and 0.7
+# decline the same validation letters (docs/performance.md).
 UPWARD = 0.5
 
 
