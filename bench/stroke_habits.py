@@ -1,4 +1,5 @@
-"""How often is a pen digit, or a pen letter, drawn with a stroke upward?  No network.
+"""How people draw digits and letters: strokes drawn upward, and how far one writer's 1s lean
+apart.  No network.
 
 :func:`digitpad.segments.upward` calls a stroke drawn upward when its last point lies
 more than ``segments.UPWARD`` of its height above its first: :mod:`digitpad.numbers`
@@ -6,12 +7,18 @@ never takes such a stroke, alone, for a digit of a number (the second half of a 
 counts, per digit and per letter, the drawings with a stroke so drawn, not a fragment (at
 least ``segments.MIN_HEIGHT`` of the drawing's height; each stroke a whole: the reader also
 cuts wide strokes at their low points, whose parts it judges the same way), and the
-drawings of one stroke drawn upward.  Training writers only (never the held-out
-ones), or the validation writers.
+drawings of one stroke drawn upward.
 
-    python bench/upward_strokes.py                 # every training writer
-    python bench/upward_strokes.py --validation
-    python bench/upward_strokes.py --upward 0.3
+:func:`digitpad.segments.leaning_apart` calls two neighbouring 1s leaning apart when their
+main axes (:func:`digitpad.segments.slant`) differ by more than ``segments.LEAN`` degrees:
+this gives, over every pair of 1s by one writer (as a number of that writer's would put
+side by side), the share that differ by more than 10-50 degrees.
+
+Training writers only (never the held-out ones), or the validation writers.
+
+    python bench/stroke_habits.py                 # every training writer
+    python bench/stroke_habits.py --validation
+    python bench/stroke_habits.py --upward 0.3
 
 Data: ``../shared/pen-digits`` and ``../shared/pen-letters`` (CC BY 4.0: Guyon et al.,
 UNIPEN project, ICPR 1994; Unipen Consortium, Zenodo, doi 10.5281/zenodo.1195803).
@@ -51,6 +58,24 @@ def count(data):
     return out
 
 
+def ones_apart(data):
+    """The slant differences (degrees) of every pair of 1s by one writer."""
+    from itertools import combinations
+
+    from digitpad import segments
+    from digitpad.strokes import Stroke
+
+    by_writer = {}
+    for i in np.flatnonzero(np.asarray(data.labels) == 1):
+        strokes = [Stroke([tuple(p) for p in np.asarray(s, np.float64)], 1.0)
+                   for s in data.strokes(i)]
+        piece = [segments._atom(k, s, 0, len(s.points)) for k, s in enumerate(strokes)
+                 if s.points]
+        by_writer.setdefault(str(data.writer[i]), []).append(segments.slant(piece, strokes))
+    return np.array([abs(a - b) for slants in by_writer.values()
+                     for a, b in combinations(slants, 2)])
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--validation", action="store_true",
@@ -81,6 +106,12 @@ def main(argv=None):
               f"({100 * total[1] / total[0]:.2f}%), one stroke drawn upward {total[2]} "
               f"({100 * total[2] / total[0]:.2f}%)")
         print("  " + ", ".join(f"{k} {v[1]}/{v[2]} of {v[0]}" for k, v in sorted(rows.items())))
+        if name == "digits":
+            apart = ones_apart(full.subset(mask))
+            print(f"pairs of 1s by one writer: {len(apart)}; their slants differ by more than "
+                  + ", ".join(f"{t} degrees: {np.sum(apart > t)} ({100 * np.mean(apart > t):.2f}%)"
+                              for t in (10, 20, 30, 40, 50))
+                  + f"; at most {apart.max():.1f} degrees")
 
 
 if __name__ == "__main__":
