@@ -39,8 +39,11 @@ two touching digits together, so the cut is chosen by recognition instead:
 A digit the network is not sure of is ``"?"`` in :attr:`NumberReading.text`.
 The whole is not a number (``text`` None: a word, a scribble, a hash sign) when
 at least :data:`UNSURE_SHARE` of its digits are unsure, when neighbouring digits
-lie over each other, or when bars of one run across the whole of the next.  One
-piece holding every stroke is read as the window reads a single digit
+lie over each other, when bars of one run across the whole of the next, or when two
+neighbouring 1s lean apart, their main axes more than ``segments.LEAN`` degrees apart
+(:func:`digitpad.segments.leaning_apart`: the arms of a V, a W, an A or an N; one
+writer's 1s stand about parallel).
+One piece holding every stroke is read as the window reads a single digit
 (:func:`digitpad.reading.read` of the whole ink, when the caller gives it), so a
 single digit gives exactly the same :class:`~digitpad.reading.Prediction` as before.
 
