@@ -2,8 +2,9 @@
 apart.  No network.
 
 :func:`digitpad.segments.upward` calls a stroke drawn upward when its last point lies
-more than ``segments.UPWARD`` of its height above its first: :mod:`digitpad.numbers`
-never takes such a stroke, alone, for a digit of a number (the second half of a V).  This
+more than ``segments.UPWARD`` of its height above its first (``--upward``, 0.5 unless
+given: the rule is off as shipped): with it set, :mod:`digitpad.numbers` never takes such
+a stroke, alone, for a digit of a number (the second half of a V).  This
 counts, per digit and per letter, the drawings with a stroke so drawn, not a fragment (at
 least ``segments.MIN_HEIGHT`` of the drawing's height; each stroke a whole: the reader also
 cuts wide strokes at their low points, whose parts it judges the same way), and the
@@ -80,14 +81,13 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--validation", action="store_true",
                    help="the validation writers (a share of the training writers)")
-    p.add_argument("--upward", type=float, default=None,
-                   help="segments.UPWARD for this run (default: the reader's)")
+    p.add_argument("--upward", type=float, default=0.5,
+                   help="segments.UPWARD for this run (default 0.5; the reader has it off)")
     args = p.parse_args(argv)
     from digitpad import letters, pendigits, segments
     from digitpad import written_numbers as wn
 
-    if args.upward is not None:
-        segments.UPWARD = args.upward
+    segments.UPWARD = args.upward
     print(f"segments.UPWARD = {segments.UPWARD}; "
           f"{'validation' if args.validation else 'every training'} writer")
     for name, module, heldout in (("digits", pendigits, pendigits.is_heldout),

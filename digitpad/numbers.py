@@ -23,11 +23,9 @@ two touching digits together, so the cut is chosen by recognition instead:
    segmentation whose digits the network reads most surely: the sum of the
    log top probabilities, less :data:`PER_DIGIT` a digit.  A fragment (much
    shorter than the line: the bar of a 7, the flag of a 5), a dot or a ring
-   round a mark scores :data:`DECLINED`, and so does a lone stroke, or part of a cut
-   stroke, drawn upward (its end over half its height above its start:
-   :func:`digitpad.segments.upward`): digits are written from the top, so it is the
-   second half of a V or an N written in one stroke, read "11" before, or the pen's way
-   back up, not a digit of its own; marks side by side at most
+   round a mark scores :data:`DECLINED` (and, when ``segments.UPWARD`` is set, a lone
+   stroke drawn upward: :func:`digitpad.segments.upward`; off, see there); marks side by
+   side at most
    :data:`SEVERAL`; two tall strokes side by side ("11" read as one) and cuts
    through a stroke score less (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider

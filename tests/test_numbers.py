@@ -386,23 +386,22 @@ def vee(left=100, top=100, bottom=220, width=140):
 
 def test_a_v_in_one_stroke_is_not_eleven(net, monkeypatch):
     """A V in one stroke is cut at its low point into two tall lines, each read surely as a
-    1; its second half is drawn upward, as no digit is (segments.upward), so it is no digit
-    of its own and the V is one drawing, declined.  Without the rule its halves are read
-    "11", no number only because they lean apart (segments.leaning_apart); without both it
-    is "11".  Two 1s drawn downward are still "11"."""
+    1: they lean apart (segments.leaning_apart), so no number, and the bars show the whole
+    drawing, declined.  Without the rule it is "11".  segments.upward (off as shipped:
+    UPWARD None) would take its second half, drawn upward, for no digit of its own."""
     strokes = vee()
     atoms = segments.atoms_of(strokes)
-    assert len(atoms) == 2 and [segments.upward(a, strokes) for a in atoms] == [False, True]
-    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
-    assert len(r.digits) == 1 and r.text is None and bars_show(net, strokes).digit is None
-    assert not any(segments.upward(a, [one(100)]) for a in segments.atoms_of([one(100)]))
-    assert reading.read_number(net, [one(100), one(160)], SIZE).text == "11"
-    monkeypatch.setattr(segments, "UPWARD", None)
-    assert not segments.upward(atoms[1], strokes)
+    assert len(atoms) == 2 and not any(segments.upward(a, strokes) for a in atoms)
     r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
     assert [p.digit for p in r.digits] == [1, 1] and r.text is None
+    assert bars_show(net, strokes).digit is None
     monkeypatch.setattr(segments, "LEAN", None)
     assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "11"
+    monkeypatch.setattr(segments, "UPWARD", 0.5)
+    assert [segments.upward(a, strokes) for a in atoms] == [False, True]
+    assert not any(segments.upward(a, [one(100)]) for a in segments.atoms_of([one(100)]))
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert len(r.digits) == 1 and r.text is None
 
 
 def test_two_ones_leaning_apart_are_not_eleven(net, monkeypatch):
