@@ -91,6 +91,10 @@ def parse_args(argv=None):
     p.add_argument("--pen-digits", type=Path, default=None)
     p.add_argument("--pen-letters", type=Path, default=None)
     p.add_argument("--failures", type=int, default=0, help="print this many failures")
+    p.add_argument("--why", action="store_true",
+                   help="say how the single letters not declined were read: as one piece, "
+                        "or cut into several sure digits; and whether the whole drawing read "
+                        "alone (digitpad.reading.read, as before numbers) declines them")
     p.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
                    help="set a constant of digitpad.segments, .numbers or .pieces for this run "
                         "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle; 'none' for None)")
@@ -309,19 +313,48 @@ def write_arcs(reader, data, rng, count=None):
     return rows
 
 
-def write_letters(reader, data, rng, count):
+def write_letters(reader, data, rng, count, why=None):
     """Single pen letters, placed as bench/pen_digits.py places them (longer side 40-80% of
     the canvas' shorter side, at random); returns (letter, declined: the bars show no
-    digit, as bench/pen_digits.py counts a letter declined)."""
-    from digitpad import pendigits
+    digit, as bench/pen_digits.py counts a letter declined).  ``why``: a list given gets
+    (letter, how it was read, the whole drawing read alone declined) per letter not
+    declined."""
+    from digitpad import pendigits, reading
+    from digitpad.strokes import Stroke, render
 
     rows = []
     for i in rng.permutation(len(data))[:count]:
         placed = pendigits.fit_to_canvas(data.strokes(i), reader.size[0], reader.size[1], rng,
                                          margin=reader.pen / 2 + 1)
-        reader.read(placed)
-        rows.append((str(data.labels[i]), reader.shown is None or reader.shown.digit is None))
+        number = reader.read(placed)
+        declined = reader.shown is None or reader.shown.digit is None
+        rows.append((str(data.labels[i]), declined))
+        if why is not None and not declined:
+            strokes = [Stroke([tuple(p) for p in np.rint(s)], reader.pen) for s in placed]
+            whole = reading.read(reader.net, render(strokes, reader.size))
+            if number is None or number.text is None:
+                how = "read as one drawing (no number)"
+            elif len(number) == 1:
+                how = "one piece: the whole drawing"
+            else:
+                how = f"cut into {len(number)} digits ({number.text})"
+            why.append((str(data.labels[i]), how, whole is None or whole.digit is None))
     return rows
+
+
+def report_why(rows, why):
+    """How the single letters not declined were read."""
+    from collections import Counter
+
+    print(f"  not declined: {len(why)} of {len(rows)}")
+    kinds = Counter(("cut into several digits" if h.startswith("cut") else h, d)
+                    for _, h, d in why)
+    for (how, declined), n in sorted(kinds.items(), key=lambda t: -t[1]):
+        alone = "declined" if declined else "a digit too"
+        print(f"    {n:4d}  {how}; the whole drawing read alone: {alone}")
+    cut = Counter(f"{c} {h[h.index('(') + 1:-1]}" for c, h, _ in why if h.startswith("cut"))
+    if cut:
+        print("    cut: " + ", ".join(f"{k} x{n}" if n > 1 else k for k, n in cut.most_common()))
 
 
 def write_nondigits(reader, drawings, rng):
@@ -431,14 +464,17 @@ def main(argv=None):
             mask = np.isin(every.writer, sorted(wn.validation_writers(every))) & ~mask
         elif args.training:
             mask = ~mask
+        why = [] if args.why else None
         rows_l = write_letters(reader, every.subset(mask), np.random.default_rng(args.seed + 7),
-                               args.letters)
+                               args.letters, why)
         letter_declined = np.mean([d for _, d in rows_l])
         worst = sorted({c for c, _ in rows_l},
                        key=lambda c: np.mean([d for k, d in rows_l if k == c]))[:6]
         print(f"Single letters: {len(rows_l)}, declined {pct(letter_declined)}; least: "
               + ", ".join(f"{c} {100 * np.mean([d for k, d in rows_l if k == c]):.0f}%"
                           for c in worst))
+        if why is not None:
+            report_why(rows_l, why)
 
     singles = write_singles(reader, data, rng, args.singles) if args.singles != 0 else []
     several = [r for r in singles if r["several"]]

@@ -25,7 +25,9 @@ two touching digits together, so the cut is chosen by recognition instead:
    segmentation whose digits the network reads most surely: the sum of the
    log top probabilities, less :data:`PER_DIGIT` a digit.  A fragment (much
    shorter than the line: the bar of a 7, the flag of a 5), a dot or a ring
-   round a mark scores :data:`DECLINED`; marks side by side at most
+   round a mark scores :data:`DECLINED` (and, when ``segments.UPWARD`` is set, a lone
+   stroke drawn upward: :func:`digitpad.segments.upward`; off, see there); marks side by
+   side at most
    :data:`SEVERAL`; two tall strokes side by side ("11" read as one) and cuts
    through a stroke score less (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider
@@ -37,8 +39,11 @@ two touching digits together, so the cut is chosen by recognition instead:
 A digit the network is not sure of is ``"?"`` in :attr:`NumberReading.text`.
 The whole is not a number (``text`` None: a word, a scribble, a hash sign) when
 at least :data:`UNSURE_SHARE` of its digits are unsure, when neighbouring digits
-lie over each other, or when bars of one run across the whole of the next.  One
-piece holding every stroke is read as the window reads a single digit
+lie over each other, when bars of one run across the whole of the next, or when two
+neighbouring 1s lean apart, their main axes more than ``segments.LEAN`` degrees apart
+(:func:`digitpad.segments.leaning_apart`: the arms of a V, a W, an A or an N; one
+writer's 1s stand about parallel).
+One piece holding every stroke is read as the window reads a single digit
 (:func:`digitpad.reading.read` of the whole ink, when the caller gives it), so a
 single digit gives exactly the same :class:`~digitpad.reading.Prediction` as before,
 unless its pen is wider than :data:`digitpad.pieces.PEN_CAP` of its height: then it is
@@ -162,7 +167,9 @@ class NumberReader:
             return None
         text = number_text(predictions)
         digits = [atoms[i:j] for i, j in cuts]
-        if segments.interleaved(digits) or segments.barred(digits, h):
+        ones = [getattr(self._cache[keys[c]][0], "digit", None) == 1 for c in cuts]
+        if segments.interleaved(digits) or segments.barred(digits, h) or \
+                segments.leaning_apart(digits, ones, strokes):
             text = None
         return NumberReading(text, tuple(predictions), tuple(drawn))
 
@@ -232,7 +239,8 @@ class NumberReader:
             return np.log(DECLINED) * 2 - PER_DIGIT
         height = max(a.y1 for a in piece) - min(a.y0 for a in piece)
         fragment = height < segments.MIN_HEIGHT * h
-        if fragment or prediction.reason in (reading.A_DOT, reading.NESTED):
+        lone_up = len(piece) == 1 and segments.upward(piece[0], strokes)
+        if fragment or lone_up or prediction.reason in (reading.A_DOT, reading.NESTED):
             p = DECLINED
         elif prediction.reason == reading.SEVERAL:
             p = min(prediction.confidence, SEVERAL)

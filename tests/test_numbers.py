@@ -3,7 +3,7 @@ pen digits."""
 import numpy as np
 import pytest
 
-from digitpad import numbers, pendigits, pieces, reading, segments, store
+from digitpad import numbers, pendigits, pieces, reading, segments, sheet, store
 from digitpad import written_numbers as wn
 from digitpad.strokes import Stroke, render
 
@@ -264,9 +264,12 @@ def test_an_x_whose_strokes_cross_in_their_middles_is_not_eleven(net, monkeypatc
     monkeypatch.setattr(segments, "MIDDLE", 0.5)       # no crossing lies in a middle
     assert segments.crossed(atoms, x) == set()
     # The narrower stroke's centre lies inside the wider's extent: segments.nested keeps
-    # the X whole too; without both rules it is "11".
+    # the X whole too; its strokes, each read as a 1, lean apart (segments.leaning_apart):
+    # no number either.  Without the three rules it is "11".
     assert reading.read_number(net, x, SIZE, whole=render(x, SIZE)).text is None
     monkeypatch.setattr(segments, "NESTED", None)
+    assert reading.read_number(net, x, SIZE, whole=render(x, SIZE)).text is None
+    monkeypatch.setattr(segments, "LEAN", None)
     assert reading.read_number(net, x, SIZE, whole=render(x, SIZE)).text == "11"
 
 
@@ -285,8 +288,9 @@ def test_a_seven_crossing_the_next_digit_near_its_edge_is_still_cut(net):
 def test_real_xs_in_two_crossing_strokes_are_not_numbers(net, monkeypatch):
     """The validation writers' x and X drawn in two strokes: at most one in ten is read as
     a number of two digits (none of 107; 6 with the rule on one crossing in the middle
-    alone, before segments.nested); without it and segments.nested, more than one in five
-    is ("11": 23 of 107)."""
+    alone, before segments.nested); without it, segments.nested and segments.leaning_apart
+    (an x's strokes, each read as a 1, lean apart), more than one in five is ("11": 23 of
+    107)."""
     from digitpad import letters
 
     every = letters.load(letters.shared_path())
@@ -307,6 +311,7 @@ def test_real_xs_in_two_crossing_strokes_are_not_numbers(net, monkeypatch):
     assert numbers_read() <= len(data) / 10
     monkeypatch.setattr(segments, "MIDDLE", 0.5)       # no crossing lies in a middle
     monkeypatch.setattr(segments, "NESTED", None)      # nor one inside the other's extent
+    monkeypatch.setattr(segments, "LEAN", None)        # nor 1s leaning apart
     assert numbers_read() > len(data) / 5
 
 
@@ -401,3 +406,54 @@ def test_two_ones_close_together_or_meeting_at_one_end_are_no_ring(net):
         atoms = segments.atoms_of(strokes)
         assert not segments.ring(atoms[0], atoms[1], strokes, segments.line_height(atoms))
     assert reading.read_number(net, close, SIZE).text == "11"
+
+
+def bars_show(net, strokes):
+    """The Prediction the window's bars show for ``strokes`` alone on the sheet."""
+    one_sheet = sheet.SheetReading()
+    one_sheet.read(net, strokes, render(strokes, SIZE), SIZE)
+    return one_sheet.prediction
+
+
+def vee(left=100, top=100, bottom=220, width=140):
+    """A V in one stroke, wide enough to be cut at its low point: down, then back up."""
+    xs = np.linspace(left, left + width, 21)
+    ys = bottom - (bottom - top) * np.abs(xs - (left + width / 2)) / (width / 2)
+    return [Stroke([(float(x), float(y)) for x, y in zip(xs, ys)], 18)]
+
+
+def test_a_v_in_one_stroke_is_not_eleven(net, monkeypatch):
+    """A V in one stroke is cut at its low point into two tall lines, each read surely as a
+    1: they lean apart (segments.leaning_apart), so no number, and the bars show the whole
+    drawing, declined.  Without the rule it is "11".  segments.upward (off as shipped:
+    UPWARD None) would take its second half, drawn upward, for no digit of its own."""
+    strokes = vee()
+    atoms = segments.atoms_of(strokes)
+    assert len(atoms) == 2 and not any(segments.upward(a, strokes) for a in atoms)
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert [p.digit for p in r.digits] == [1, 1] and r.text is None
+    assert bars_show(net, strokes).digit is None
+    monkeypatch.setattr(segments, "LEAN", None)
+    assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "11"
+    monkeypatch.setattr(segments, "UPWARD", 0.5)
+    assert [segments.upward(a, strokes) for a in atoms] == [False, True]
+    assert not any(segments.upward(a, [one(100)]) for a in segments.atoms_of([one(100)]))
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert len(r.digits) == 1 and r.text is None
+
+
+def test_two_ones_leaning_apart_are_not_eleven(net, monkeypatch):
+    """A V in two strokes, each drawn down: two lines each read surely as a 1, whose main
+    axes lean more than segments.LEAN apart (the arms of a V), so no number; without the
+    rule it is "11".  Two 1s as one writer writes them, about parallel, stay "11"."""
+    vee2 = [Stroke([(100, 100), (125, 160), (150, 220)], 18),
+            Stroke([(210, 100), (182, 160), (155, 220)], 18)]
+    atoms = segments.atoms_of(vee2)
+    assert abs(segments.slant(atoms[:1], vee2) - segments.slant(atoms[1:], vee2)) > 40
+    r = reading.read_number(net, vee2, SIZE, whole=render(vee2, SIZE))
+    assert [p.digit for p in r.digits] == [1, 1] and r.text is None
+    assert bars_show(net, vee2).digit is None          # read as one drawing: declined
+    parallel = [one(100), Stroke([(160, 100), (170, 220)])]
+    assert reading.read_number(net, parallel, SIZE).text == "11"
+    monkeypatch.setattr(segments, "LEAN", None)
+    assert reading.read_number(net, vee2, SIZE, whole=render(vee2, SIZE)).text == "11"
