@@ -5,9 +5,9 @@ Each number is composed from one writer's real pen digits
 the gap between neighbouring boxes uniform in -0.1..0.6 of that height (negative:
 the boxes overlap and the ink often touches), the baseline wobbling by up to 4%.
 The height is uniform in 90-200 px (``--heights``), shrunk when the number would not fit
-the canvas; the pen is the app's default (``--pen``).  The number is drawn into the real window's canvas, offscreen, stroke
-by stroke with QTest mouse events (press, moves, release), and read as the window
-reads it (``MainWindow.number`` when the window has it, else
+the canvas; the pen is the app's default (``--pen``).  The number is drawn into the real
+window's canvas, offscreen, stroke by stroke with QTest mouse events (press, moves,
+release), and read as the window reads it (``MainWindow.number`` when the window has it, else
 :func:`digitpad.numbers.read_number` of the canvas' strokes and ink).
 
 It prints, per length and per smallest gap between neighbours:
