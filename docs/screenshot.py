@@ -1,6 +1,10 @@
 """Take docs/screenshot.png: the real window, offscreen, reading a digit drawn with mouse events.
 
     python docs/screenshot.py [--weights FILE] [--out docs/screenshot.png]
+    python docs/screenshot.py --number 1969 --out docs/screenshot-number.png
+
+With ``--number``, the digits are one training writer's real pen digits (the copy that ships
+with digitpad), written side by side as a person writes a number, each 28% of the sheet tall.
 """
 import argparse
 import math
@@ -36,10 +40,33 @@ def two(cx, cy, h):
     return points
 
 
+def write_number(canvas, text, seed=0):
+    """``text``'s digits, one writer's real pen digits side by side, drawn into ``canvas``
+    with mouse events."""
+    import numpy as np
+
+    from digitpad import pendigits
+    from digitpad import written_numbers as wn
+    from digitpad.gui.replay import draw
+
+    data = pendigits.load()
+    rng = np.random.default_rng(seed)
+    groups = wn.by_writer(data, set(map(str, data.writer)))
+    labels = np.asarray(data.labels)
+    wanted = [int(c) for c in text]
+    writers = sorted(w for w, idx in groups.items() if set(wanted) <= set(labels[idx]))
+    mine = groups[writers[rng.integers(len(writers))]]
+    picks = [rng.choice([i for i in mine if labels[i] == d]) for d in wanted]
+    written = wn.compose(data, picks, rng, 0.28 * canvas.height(), gaps=(0.15, 0.35))
+    written = wn.fit(written, canvas.width(), canvas.height(), 0.2 * canvas.width())
+    draw(canvas, [[tuple(p) for p in s] for s in written.strokes])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--weights", type=Path)
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot.png")
+    parser.add_argument("--number", help="write this number from real pen digits instead")
     args = parser.parse_args()
 
     from digitpad import store
@@ -53,15 +80,20 @@ def main():
     window.show()
     QTest.qWaitForWindowExposed(window)
     canvas = window.canvas
-    points = two(canvas.width() / 2, canvas.height() / 2, 0.36 * canvas.height())
-    pts = [QPoint(round(x), round(y)) for x, y in points]
-    QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, pts[0])
-    for p in pts[1:-1]:
-        QTest.mouseMove(canvas, p)
-    QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, pts[-1])
-    app.processEvents()
-    p = window.prediction
-    print(f"read {p.digit} ({max(p.probabilities):.1%})")
+    if args.number:
+        write_number(canvas, args.number)
+        app.processEvents()
+        print(f"read {window.number.text!r}")
+    else:
+        points = two(canvas.width() / 2, canvas.height() / 2, 0.36 * canvas.height())
+        pts = [QPoint(round(x), round(y)) for x, y in points]
+        QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, pts[0])
+        for p in pts[1:-1]:
+            QTest.mouseMove(canvas, p)
+        QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, pts[-1])
+        app.processEvents()
+        p = window.prediction
+        print(f"read {p.digit} ({max(p.probabilities):.1%})")
     window.statusBar().clearMessage()
     window.grab().save(str(args.out))
     print(f"saved {args.out}")
