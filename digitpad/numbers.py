@@ -76,6 +76,10 @@ SEVERAL = 0.3
 # Each cut through a stroke scores as if read this much less surely (a wide 6 or 2 is
 # more common than two digits written without lifting the pen).
 CUT = 0.3
+# A piece that reads as the digit its atoms but a tall one at either end read as, that one
+# alone a sure 1 (a 1 merged into the digit it overlaps: "16" read "6"), scores as if read
+# this much less surely.  None: no such rule.
+EXTRA_ONE = 0.5
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
 # The whole is not a number when at least this share of its digits are unsure.
@@ -142,6 +146,10 @@ class NumberReader:
         self._read_pieces(strokes, atoms, spans, keys, size)
         score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
                  for span in spans}
+        if EXTRA_ONE is not None:
+            for span in spans:
+                if self._extra_one(span, spans, keys, atoms, h):
+                    score[span] += float(np.log(EXTRA_ONE))
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
         joined = segments.crossed(atoms, strokes)
         cuts = _cuts(spans, score, n, joined)
@@ -232,6 +240,25 @@ class NumberReader:
         # Forget the oldest pieces, never one of this read's (they are scored next).
         while len(self._cache) > max(self._size, len(keys)):
             self._cache.popitem(last=False)
+
+    def _extra_one(self, span, spans, keys, atoms, h):
+        """Whether the piece ``span`` reads as the digit its atoms but one tall end atom read
+        as, and that atom alone reads as a sure 1: a 1 merged into the digit it overlaps."""
+        i, j = span
+        if j - i < 2:
+            return False
+        whole = self._cache[keys[span]][0]
+        if whole is None or whole.digit is None:
+            return False
+        for one, rest in (((i, i + 1), (i + 1, j)), ((j - 1, j), (i, j - 1))):
+            if one not in spans or rest not in spans:
+                continue
+            a = atoms[one[0]]
+            alone, other = self._cache[keys[one]][0], self._cache[keys[rest]][0]
+            if a.y1 - a.y0 >= segments.TALL * h and alone is not None and alone.digit == 1 \
+                    and other is not None and other.digit == whole.digit:
+                return True
+        return False
 
     def _score(self, key, piece, h, atoms, strokes):
         prediction, _ = self._cache[key]
