@@ -28,8 +28,9 @@ two touching digits together, so the cut is chosen by recognition instead:
    round a mark scores :data:`DECLINED` (and, when ``segments.UPWARD`` is set, a lone
    stroke drawn upward: :func:`digitpad.segments.upward`; off, see there); marks side by
    side at most
-   :data:`SEVERAL`; two tall strokes side by side ("11" read as one) and cuts
-   through a stroke score less (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
+   :data:`SEVERAL`; two tall strokes side by side ("11" read as one), a 1 merged into
+   the digit it overlaps (:data:`EXTRA_ONE`) and cuts through a stroke score less
+   (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider
    (a slashed 0), or once in the middle of both (an X): :func:`digitpad.segments.crossed`.
    Nor between two digits of which the narrower lies well inside the wider's extent (the
@@ -144,12 +145,7 @@ class NumberReader:
             if (0, n) in spans and piece_pen(strokes, atoms) is None:
                 self._read_whole(keys[(0, n)], whole)   # one digit, maybe: as a lone digit
         self._read_pieces(strokes, atoms, spans, keys, size)
-        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
-                 for span in spans}
-        if EXTRA_ONE is not None:
-            for span in spans:
-                if self._extra_one(span, spans, keys, atoms, h):
-                    score[span] += float(np.log(EXTRA_ONE))
+        score = self._scores(spans, keys, atoms, h, strokes)
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
         joined = segments.crossed(atoms, strokes)
         cuts = _cuts(spans, score, n, joined)
@@ -240,6 +236,16 @@ class NumberReader:
         # Forget the oldest pieces, never one of this read's (they are scored next).
         while len(self._cache) > max(self._size, len(keys)):
             self._cache.popitem(last=False)
+
+    def _scores(self, spans, keys, atoms, h, strokes):
+        """Every candidate's score (:meth:`_score`, less for a 1 merged into its neighbour)."""
+        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
+                 for span in spans}
+        if EXTRA_ONE is not None:
+            for span in spans:
+                if self._extra_one(span, spans, keys, atoms, h):
+                    score[span] += float(np.log(EXTRA_ONE))
+        return score
 
     def _extra_one(self, span, spans, keys, atoms, h):
         """Whether the piece ``span`` reads as the digit its atoms but one tall end atom read
