@@ -17,7 +17,8 @@ two touching digits together, so the cut is chosen by recognition instead:
 3. **Reading.**  Every candidate is drawn on its own, with a pen at most
    :data:`digitpad.pieces.PEN_CAP` of its height (a small digit's loops stay open; ink
    that is a blob as drawn, a dot, stays as drawn: :func:`digitpad.pieces.piece_pen`),
-   prepared exactly as a lone digit (:func:`digitpad.preprocess.prepare`) and read by the network;
+   prepared exactly as a lone digit (:func:`digitpad.preprocess.prepare`) and read by
+   the network;
    all new candidates go through the network in one batch, and what was read
    once is kept (:class:`NumberReader` reads as the sheet changes without
    reading a piece twice).
@@ -27,10 +28,9 @@ two touching digits together, so the cut is chosen by recognition instead:
    shorter than the line: the bar of a 7, the flag of a 5), a dot or a ring
    round a mark scores :data:`DECLINED` (and, when ``segments.UPWARD`` is set, a lone
    stroke drawn upward: :func:`digitpad.segments.upward`; off, see there); marks side by
-   side at most
-   :data:`SEVERAL`; two tall strokes side by side ("11" read as one), a 1 merged into
-   the digit it overlaps (:data:`EXTRA_ONE`) and cuts through a stroke score less
-   (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
+   side at most :data:`SEVERAL`; two tall strokes side by side ("11" read as one), a 1
+   merged into the digit it overlaps (:data:`EXTRA_ONE`) and cuts through a stroke score
+   less (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider
    (a slashed 0), or once in the middle of both (an X): :func:`digitpad.segments.crossed`.
    Nor between two digits of which the narrower lies well inside the wider's extent (the
