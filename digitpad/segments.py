@@ -61,6 +61,11 @@ MIDDLE = 0.2
 # two neighbours so nested; 16 with 0.05, 8 with no least width (two 1s leaning apart).
 NESTED = 0.1
 NESTED_WIDTH = 0.3
+# Strokes are thinned to this many points before their crossings are sought (segments.crossed
+# tries every pair of segments).  Of the pen digits' strokes 99.9% have fewer than 150; 20
+# random-walk strokes of 1,000 points took 7 s a read with every point, 0.2 s with 128
+# (bench/latency.py, "20,000 segments").
+CROSSING_POINTS = 128
 # A stroke (or a cut part of one) whose last point lies more than this share of its height
 # above its first is drawn upward (segments.upward), and a piece of that stroke alone scores
 # as declined: digits are written from the top (of the training writers' 6,815 pen digits,
@@ -291,7 +296,10 @@ def ring(a, b, strokes, h):
 
 
 def _crossing_points(p, q):
-    """The points where segments of polyline ``p`` cross segments of polyline ``q``."""
+    """The points where segments of polyline ``p`` cross segments of polyline ``q``, each
+    polyline first thinned to at most :data:`CROSSING_POINTS` points (every pair of
+    segments is tried: a scribble of long strokes would otherwise cost seconds a read)."""
+    p, q = _at_most(p, CROSSING_POINTS), _at_most(q, CROSSING_POINTS)
     if len(p) < 2 or len(q) < 2:
         return np.zeros((0, 2))
     a, b = p[:-1, None], p[1:, None]
@@ -306,6 +314,13 @@ def _crossing_points(p, q):
         u = (ca[..., 0] * r[..., 1] - ca[..., 1] * r[..., 0]) / denom
     hit = (denom != 0) & (t > 0) & (t < 1) & (u > 0) & (u < 1)
     return a[hit] + t[hit][:, None] * r[hit]
+
+
+def _at_most(xy, n):
+    """``xy``, or ``n`` of its points evenly spread along it, its ends kept."""
+    if len(xy) <= n:
+        return xy
+    return xy[np.linspace(0, len(xy) - 1, n).round().astype(int)]
 
 
 def _middle_box(atom):
