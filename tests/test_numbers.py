@@ -486,3 +486,20 @@ def test_a_one_overlapping_its_neighbour_is_not_merged_into_it(net, monkeypatch)
     assert with_rule >= 0.97 * len(written)
     monkeypatch.setattr(numbers, "EXTRA_ONE", None)
     assert counted_right() < with_rule
+
+
+def test_long_strokes_are_thinned_before_their_crossings_are_sought(net, monkeypatch):
+    """Every pair of segments of two strokes is tried for a crossing: two scribbles of 1,000
+    points each would cost a million pairs a read; they are tried at 128 points each."""
+    t = np.linspace(0, 1, 1000)
+    down = Stroke([(300 + 200 * x, 100 + 200 * x + 5 * np.sin(60 * x)) for x in t])
+    up = Stroke([(300 + 200 * x, 300 - 200 * x + 5 * np.cos(60 * x)) for x in t])
+    seen = []
+    thin = segments._at_most
+    monkeypatch.setattr(segments, "_at_most", lambda xy, n: seen.append(len(thin(xy, n)))
+                        or thin(xy, n))
+    points = segments._crossing_points(down.array(), up.array())
+    assert seen == [segments.CROSSING_POINTS] * 2
+    assert len(points) >= 1 and np.allclose(points.mean(axis=0), (400, 200), atol=10)
+    short = zero(100).array()
+    assert len(segments._at_most(short, segments.CROSSING_POINTS)) == len(short)
