@@ -8,8 +8,7 @@ two tall strokes side by side (:func:`two_tall`), digits lying over each other
 (:func:`interleaved`), bars across a neighbour (:func:`barred`), strokes that cross
 where no two digits cross (:func:`crossed`), a digit inside its neighbour's extent
 (:func:`nested`), a stroke drawn upward (:func:`upward`), two 1s leaning apart
-(:func:`leaning_apart`).  The constants
-were set on validation writers (``bench/read_numbers.py --validation``).
+(:func:`leaning_apart`).  Constants: set on validation writers (bench/read_numbers.py).
 """
 from __future__ import annotations
 
@@ -57,32 +56,21 @@ MIDDLE = 0.2
 # A digit whose centre lies more than NESTED of its neighbour's width inside the extent of
 # that neighbour, at least NESTED_WIDTH line heights wide, is no digit of its own (the stem
 # of an R or a P inside the extent of its bowl): segments.nested.  None: no such rule.
-# Chosen on the validation writers (docs/performance.md): of 3,000 of their numbers, 2 hold
-# two neighbours so nested; 16 with 0.05, 8 with no least width (two 1s leaning apart).
+# Chosen on the validation writers (docs/performance.md).
 NESTED = 0.1
 NESTED_WIDTH = 0.3
 # Strokes are thinned to this many points before their crossings are sought (segments.crossed
-# tries every pair of segments).  Of the pen digits' strokes 99.9% have fewer than 150; 20
-# random-walk strokes of 1,000 points took 7 s a read with every point, 0.2 s with 128
-# (bench/latency.py, "20,000 segments").
+# tries every pair of segments; 99.9% of pen digits' strokes have fewer than 150 points).
 CROSSING_POINTS = 128
 # A stroke (or a cut part of one) whose last point lies more than this share of its height
-# above its first is drawn upward (segments.upward), and a piece of that stroke alone scores
-# as declined: digits are written from the top (of the training writers' 6,815 pen digits,
-# 13 have a stroke not a fragment so drawn: 0s and 9s in one stroke, no 1; python
-# bench/stroke_habits.py), the second half of a V or an N in one stroke is not.  None: no
-# such rule, as shipped.  0.5 changed no validation number and declined more validation
-# letters (97.35 -> 97.85% of 2,000) and kept more 0s in two arcs whole (95.42 -> 97.08%),
-# but on the held-out writers, looked at once, the count of 2-6 digits fell from 98.88% to
-# 97.77% (95.59% with overlapping boxes), and segments.leaning_apart alone declines the same
-# validation letters (docs/performance.md).
+# above its first is drawn upward (segments.upward), and a piece of it alone scores as
+# declined.  None, as shipped: an ablation switch; at 0.5 the held-out count fell from 98.88%
+# to 97.77% (docs/performance.md, "two 1s leaning apart").
 UPWARD = None
 # Two neighbouring digits read as 1 whose main axes differ by more than this many degrees
-# lean apart (segments.leaning_apart): the arms of a V, a W, an A or an N, not "11".  One
-# writer's 1s stand about parallel: of the 9,874 pairs of a training writer's 1s, 1 differs
-# by more than 40 degrees, 70 by more than 30 (python bench/stroke_habits.py).  30 declines
-# the same validation letters as 40, one more of 4,000 training ones (docs/performance.md).
-# None: no such rule (then the arms of a V or an N written alone read "11", "111").
+# lean apart (segments.leaning_apart): the arms of a V, a W, an A or an N, not "11".  Of the
+# 9,874 pairs of a training writer's 1s, 1 differs by more than 40 degrees (python
+# bench/stroke_habits.py; docs/performance.md).  None: no such rule.
 LEAN = 40.0
 
 
@@ -234,9 +222,7 @@ def two_tall(piece, h, strokes=None):
 
 def upward(atom, strokes):
     """Whether ``atom`` (a stroke or a part of one) is drawn upward: its last point lies
-    more than :data:`UPWARD` of its points' height above its first (y down).  Digits are
-    written from the top: one such stroke alone is the second half of a V or an N read as
-    a 1, or the pen's way up to the next digit, not a digit."""
+    more than :data:`UPWARD` of its points' height above its first (y down)."""
     if UPWARD is None:
         return False
     p = strokes[atom.stroke].points
