@@ -30,7 +30,8 @@ two touching digits together, so the cut is chosen by recognition instead:
    stroke drawn upward: :func:`digitpad.segments.upward`; off, see there); marks side by
    side at most :data:`SEVERAL`; two tall strokes side by side ("11" read as one), a 1
    merged into the digit it overlaps (:data:`EXTRA_ONE`) and cuts through a stroke score
-   less (:data:`TWO_TALL`, :data:`CUT`).  No boundary falls
+   less (:data:`TWO_TALL`, :data:`CUT`); an unsure piece made of a sure digit and an unsure
+   mark beside it scores as declined (:data:`SWALLOW`: "?5" is not read "?").  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider
    (a slashed 0), or once in the middle of both (an X): :func:`digitpad.segments.crossed`.
    Nor between two digits of which the narrower lies well inside the wider's extent (the
@@ -81,6 +82,10 @@ CUT = 0.3
 # alone a sure 1 (a 1 merged into the digit it overlaps: "16" read "6"), scores as if read
 # this much less surely.  None: no such rule.
 EXTRA_ONE = 0.5
+# An unsure piece (the network's confidence under reading.CONFIDENCE) that holds at either
+# end a run of whole strokes read as a sure digit, the rest of it unsure but no fragment,
+# scores as declined: an unsure digit does not swallow the sure one beside it ("?5" read "?").
+SWALLOW = True      # None: no such rule
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
 # The whole is not a number when at least this share of its digits are unsure.
@@ -245,7 +250,31 @@ class NumberReader:
             for span in spans:
                 if self._extra_one(span, spans, keys, atoms, h):
                     score[span] += float(np.log(EXTRA_ONE))
+        if SWALLOW is not None:
+            for span in spans:
+                if self._swallows(span, spans, keys, atoms, h):
+                    score[span] = min(score[span], float(np.log(DECLINED)) - PER_DIGIT)
         return score
+
+    def _swallows(self, span, spans, keys, atoms, h):
+        """Whether the piece ``span``, read unsurely, is two runs of whole strokes, both
+        as tall as a digit, one read as a sure digit and the other not."""
+        i, j = span
+        whole = self._cache[keys[span]][0]
+        if j - i < 2 or whole is None or whole.confidence >= reading.CONFIDENCE:
+            return False
+        for k in range(i + 1, j):
+            if (i, k) not in spans or (k, j) not in spans:
+                continue
+            if {a.stroke for a in atoms[i:k]} & {a.stroke for a in atoms[k:j]}:
+                continue                    # a stroke cut in two: one mark, not two
+            if min(_height(atoms[i:k]), _height(atoms[k:j])) < segments.MIN_HEIGHT * h:
+                continue                    # a fragment (a bar, a flag) may join a digit
+            sure = [getattr(self._cache[keys[s]][0], "digit", None) is not None
+                    for s in ((i, k), (k, j))]
+            if sure[0] != sure[1]:
+                return True
+        return False
 
     def _extra_one(self, span, spans, keys, atoms, h):
         """Whether the piece ``span`` reads as the digit its atoms but one tall end atom read
@@ -283,6 +312,10 @@ class NumberReader:
                 p *= TWO_TALL
             p *= CUT ** segments.cuts_in(piece, atoms)
         return float(np.log(p)) - PER_DIGIT
+
+
+def _height(piece):
+    return max(a.y1 for a in piece) - min(a.y0 for a in piece)
 
 
 def _cuts(spans, score, n, joined):
@@ -339,46 +372,3 @@ def read_number(net, strokes, size=None, whole=None):
     See :meth:`NumberReader.read`; this one remembers nothing between calls.
     """
     return NumberReader(net).read(strokes, size, whole)
-
-
-def read_number_ink(net, ink):
-    """Read an ink image (a photo or scan: no strokes) as a number; None when blank.
-
-    The ink falls apart into groups at the columns without ink; a group much
-    shorter than the line (a detached bar or flag) joins its nearer neighbour, and
-    each group is read as a lone digit (:func:`digitpad.reading.read`).  One group
-    is read exactly as a single digit.  Digits whose ink touches stay one group
-    here: the recognition-driven cut of :class:`NumberReader` needs strokes.
-    """
-    crop = preprocess.crop_to_ink(ink)
-    if crop is None:
-        return None
-    columns = (crop > preprocess.INK_THRESHOLD).any(axis=0)
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
-    groups = [list(g) for g in zip(edges[::2], edges[1::2])]          # [start, stop)
-    rows = [np.flatnonzero((crop[:, a:b] > preprocess.INK_THRESHOLD).any(axis=1))
-            for a, b in groups]
-    heights = [r[-1] - r[0] + 1 for r in rows]
-    line = float(np.median([h for h in heights if h >= 0.6 * max(heights)]))
-    k = 0
-    while len(groups) > 1 and k < len(groups):
-        if heights[k] < segments.GROUP_MIN_HEIGHT * line:
-            left = groups[k][0] - groups[k - 1][1] if k > 0 else np.inf
-            right = groups[k + 1][0] - groups[k][1] if k + 1 < len(groups) else np.inf
-            j = k - 1 if left <= right else k + 1
-            lo, hi = min(j, k), max(j, k)
-            groups[lo:hi + 1] = [[groups[lo][0], groups[hi][1]]]
-            both = np.union1d(rows[lo] , rows[hi])
-            rows[lo:hi + 1] = [both]
-            heights[lo:hi + 1] = [both[-1] - both[0] + 1]
-            k = 0
-        else:
-            k += 1
-    if len(groups) == 1:
-        predictions = [reading.read(net, ink)]
-    else:
-        predictions = [reading.read(net, crop[:, a:b]) for a, b in groups]
-    predictions = tuple(p for p in predictions if p is not None)
-    if not predictions:
-        return None
-    return NumberReading(number_text(predictions), predictions, tuple(() for _ in predictions))

@@ -31,7 +31,7 @@ HARD_GAP = 0.25
 # until 2026-12-06; 0.65 on the validation writers declines more letters (the bowl of a P
 # or a p is no digit) and counts digits as well or better (docs/performance.md).
 MIN_HEIGHT = 0.65
-# In an image (numbers.read_number_ink), a group of ink shorter than this share of the line
+# In an image (ink_numbers.read_number_ink), a group of ink shorter than this share of the line
 # joins its neighbour (not measured again when MIN_HEIGHT changed: kept as it was).
 GROUP_MIN_HEIGHT = 0.45
 # A stroke wider than this many line heights may hold several digits: cut it.

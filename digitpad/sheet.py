@@ -9,7 +9,7 @@ preview and the views show one :class:`~digitpad.reading.Prediction`: the select
 """
 from __future__ import annotations
 
-from . import numbers, reading
+from . import ink_numbers, numbers, reading
 
 
 class SheetReading:
@@ -24,14 +24,14 @@ class SheetReading:
     def read(self, net, strokes, ink, size, image=False):
         """Read the sheet: ``strokes`` (the canvas' strokes), ``ink`` (its ink image),
         ``size`` (its width and height), ``image`` (an opened image lies under the
-        strokes: read the ink's groups instead, :func:`numbers.read_number_ink`).
+        strokes: read the ink's groups instead, :func:`ink_numbers.read_number_ink`).
         ``net`` None or ``ink`` None: nothing to read (no model, or an empty sheet)."""
         number = None
         if net is not None and ink is not None:
             if self._reader is None or self._reader.net is not net:
                 self._reader = numbers.NumberReader(net)
             if image:
-                number = numbers.read_number_ink(net, ink)
+                number = ink_numbers.read_number_ink(net, ink)
             else:
                 number = self._reader.read(strokes, size, whole=ink)
         self.number = number

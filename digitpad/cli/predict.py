@@ -33,7 +33,7 @@ def add_predict_command(commands):
 
 def run_predict(args):
     from digitpad.images import ImageError, load_ink
-    from digitpad.numbers import read_number_ink
+    from digitpad.ink_numbers import read_number_ink
 
     net = predict_model(args.weights)
     status = 0
