@@ -30,7 +30,9 @@ STEM_TOP = 0.25
 BOWL_AWAY = 0.2
 BOWL_MIDDLE = (0.1, 0.75)
 BOWL_END = (0.1, 0.45)
-STEP = 0.02          # the bowl's points are taken this many line heights apart
+STEP = 0.02          # the bowl's points are taken this many line heights apart,
+MAX_POINTS = 400     # at most this many, and of the stem's (a scribble's long stroke is
+                     # thinned to them: a read stays bounded)
 
 
 def stem_and_bowl(pieces, ones, strokes):
@@ -59,7 +61,8 @@ def _bowl(stem, piece, strokes, h):
     path = _resample(strokes[first.stroke].array()[first.start:first.stop], STEP * h)
     if len(path) < 3:
         return False
-    d = _distance(path, [strokes[a.stroke].array()[a.start:a.stop] for a in stem]) / h
+    d = _distance(path, [_at_most(strokes[a.stroke].array()[a.start:a.stop])
+                         for a in stem]) / h
     top, bottom = _extent(stem, strokes)
     tall = max(bottom - top, 1e-6)
     if d[0] >= STEM_START or (path[0, 1] - top) / tall >= STEM_TOP:
@@ -74,14 +77,22 @@ def _bowl(stem, piece, strokes, h):
 
 
 def _resample(xy, step):
-    """The polyline ``xy`` as points ``step`` apart along it (its ends kept)."""
+    """The polyline ``xy`` as points ``step`` apart along it (its ends kept), at most
+    :data:`MAX_POINTS` of them."""
     if len(xy) < 2:
         return xy
     along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
     if along[-1] == 0:
         return xy[:1]
-    t = np.linspace(0, along[-1], max(2, int(along[-1] / step) + 1))
+    t = np.linspace(0, along[-1], min(MAX_POINTS, max(2, int(along[-1] / step) + 1)))
     return np.column_stack([np.interp(t, along, xy[:, 0]), np.interp(t, along, xy[:, 1])])
+
+
+def _at_most(xy):
+    """``xy``, or :data:`MAX_POINTS` of its points evenly spread along it, its ends kept."""
+    if len(xy) <= MAX_POINTS:
+        return xy
+    return xy[np.linspace(0, len(xy) - 1, MAX_POINTS).round().astype(int)]
 
 
 def _distance(points, polylines):

@@ -129,3 +129,18 @@ def test_real_numbers_begun_with_a_one_stay_numbers(net):
             total += 1
     assert total >= 100
     assert fired <= total / 100
+
+
+def test_a_long_stroke_after_a_one_is_thinned_before_its_distances_are_taken():
+    """A scribble of 10,000 points after a long 1: at most letterlike.MAX_POINTS of each are
+    compared (every point of the one against every segment of the other), and no bowl."""
+    t = np.linspace(0, 60 * np.pi, 10_000)
+    scribble = Stroke([(180 + 40 * np.cos(a), 160 + 60 * np.sin(3 * a)) for a in t])
+    stem = Stroke([(100, 100 + k * 0.012) for k in range(10_000)])
+    strokes = [stem, scribble]
+    atoms = segments.atoms_of(strokes, height=120)
+    stems = [a for a in atoms if a.stroke == 0]
+    rest = [a for a in atoms if a.stroke == 1]
+    assert len(letterlike._resample(scribble.array(), 2.4)) == letterlike.MAX_POINTS
+    assert len(letterlike._at_most(stem.array())) == letterlike.MAX_POINTS
+    assert not letterlike.stem_and_bowl([stems, rest], [True, False], strokes)
