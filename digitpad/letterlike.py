@@ -1,12 +1,14 @@
 """Letters that the cut into digits would read as a number: what no number looks like.  Qt-free.
 
 :mod:`digitpad.numbers` cuts the strokes into the digits read most surely; some letters fall
-apart into sure digits that way.  Here: the stem of an R or a P read as a 1, and its bowl,
-begun at the stem's top and brought back to the stem, read as a 2, a 7, a 3 or a 0 beside
-it (:func:`stem_and_bowl`).  A digit written after a 1 begins beside the 1, and where its
-ink comes near the 1 again it does so at the foot (the base of a 2, the tail of a 3), not
-half-way down.  Constants: chosen on the validation writers and the other training writers
-(``bench/read_numbers.py --validation`` and ``--training``; docs/performance.md).
+apart into sure digits that way.  Here (:func:`no_number`): the stem of an R or a P read as a
+1, and its bowl, begun at the stem's top and brought back to the stem, read as a 2, a 7, a 3
+or a 0 beside it (:func:`stem_and_bowl`): a digit written after a 1 begins beside the 1, and
+where its ink comes near the 1 again it does so at the foot (the base of a 2, the tail of a
+3), not half-way down.  And the arms of an E or an F read as a digit beside its stem
+(:func:`only_bars`): no digit is drawn as flat bars alone.  Constants: chosen on the
+validation writers and the other training writers (``bench/read_numbers.py --validation``
+and ``--training``; docs/performance.md).
 """
 from __future__ import annotations
 
@@ -30,9 +32,38 @@ STEM_TOP = 0.25
 BOWL_AWAY = 0.2
 BOWL_MIDDLE = (0.1, 0.75)
 BOWL_END = (0.1, 0.45)
+# A digit of at least two strokes (or cut parts), each less tall than BARS of the line
+# (the median height of the digits, their points), is the arms of an E or an F (read "13",
+# "15" beside the stem): no digit is drawn in bars alone.  On the validation writers it
+# declines 2 more letters (an E, an F) and no number of 1,500; on the other training
+# writers 15 more letters of 6,000 (9 E, 5 F) and no number of 1,500.  (At 0.5 of the line,
+# the two halves of a 3 or an 8 drawn in two strokes: 7 numbers.)  None: no such rule.
+BARS = 0.3
 STEP = 0.02          # the bowl's points are taken this many line heights apart,
 MAX_POINTS = 400     # at most this many, and of the stem's (a scribble's long stroke is
                      # thinned to them: a read stays bounded)
+
+
+def no_number(pieces, ones, strokes):
+    """Whether digits read from the atoms ``pieces`` (left to right; ``ones``: whether each
+    was read as a 1) of ``strokes`` are a letter's parts, no number: :func:`stem_and_bowl`,
+    :func:`only_bars`."""
+    return stem_and_bowl(pieces, ones, strokes) or only_bars(pieces, strokes)
+
+
+def only_bars(pieces, strokes):
+    """Whether a digit of several pieces is drawn in two or more strokes (or cut parts),
+    each less tall than :data:`BARS` of the line (see there)."""
+    if BARS is None or len(pieces) < 2:
+        return False
+    h = _line(pieces, strokes)
+    return any(len(p) >= 2 and all(_extent([a], strokes)[1] - _extent([a], strokes)[0]
+                                   < BARS * h for a in p) for p in pieces)
+
+
+def _line(pieces, strokes):
+    """The line's height: the median of the digits' heights (their points)."""
+    return statistics.median(_extent(p, strokes)[1] - _extent(p, strokes)[0] for p in pieces)
 
 
 def stem_and_bowl(pieces, ones, strokes):
@@ -40,7 +71,7 @@ def stem_and_bowl(pieces, ones, strokes):
     after it are the stem and the bowl of an R or a P (see :data:`BOWL`)."""
     if BOWL is None or len(pieces) < 2:
         return False
-    h = statistics.median(_extent(p, strokes)[1] - _extent(p, strokes)[0] for p in pieces)
+    h = _line(pieces, strokes)
     if h <= 0:
         return False
     for k in range(len(pieces) - 1):

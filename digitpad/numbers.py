@@ -174,7 +174,7 @@ class NumberReader:
         ones = [getattr(self._cache[keys[c]][0], "digit", None) == 1 for c in cuts]
         if segments.interleaved(digits) or segments.barred(digits, h) or \
                 segments.leaning_apart(digits, ones, strokes) or \
-                letterlike.stem_and_bowl(digits, ones, strokes):
+                letterlike.no_number(digits, ones, strokes):
             text = None
         return NumberReading(text, tuple(predictions), tuple(drawn))
 
