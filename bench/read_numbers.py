@@ -96,7 +96,8 @@ def parse_args(argv=None):
                         "or cut into several sure digits; and whether the whole drawing read "
                         "alone (digitpad.reading.read, as before numbers) declines them")
     p.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
-                   help="set a constant of digitpad.segments, .numbers or .pieces for this run "
+                   help="set a constant of digitpad.segments, .numbers, .pieces or .letterlike for "
+                        "this run "
                         "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle; 'none' for None)")
     return p.parse_args(argv)
 
@@ -397,13 +398,14 @@ def report_numbers(rows):
 
 def main(argv=None):
     args = parse_args(argv)
-    from digitpad import letters, nondigits, numbers, pendigits, pieces, segments
+    from digitpad import letterlike, letters, nondigits, numbers, pendigits, pieces, segments
     from digitpad import written_numbers as wn
 
     for setting in args.constant:
         name, value = setting.split("=")
         module, attr = name.split(".")
-        module = {"segments": segments, "numbers": numbers, "pieces": pieces}[module]
+        module = {"segments": segments, "numbers": numbers, "pieces": pieces,
+                  "letterlike": letterlike}[module]
         if not hasattr(module, attr):
             sys.exit(f"error: no constant {name}")
         setattr(module, attr, None if value.lower() == "none" else float(value))

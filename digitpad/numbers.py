@@ -61,7 +61,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import pieces, preprocess, reading, segments
+from . import letterlike, pieces, preprocess, reading, segments
 from .pieces import piece_pen, piece_strokes
 from .strokes import Stroke
 
@@ -178,7 +178,8 @@ class NumberReader:
         digits = [atoms[i:j] for i, j in cuts]
         ones = [getattr(self._cache[keys[c]][0], "digit", None) == 1 for c in cuts]
         if segments.interleaved(digits) or segments.barred(digits, h) or \
-                segments.leaning_apart(digits, ones, strokes):
+                segments.leaning_apart(digits, ones, strokes) or \
+                letterlike.no_number(digits, ones, strokes):
             text = None
         return NumberReading(text, tuple(predictions), tuple(drawn))
 

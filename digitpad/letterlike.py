@@ -1,0 +1,141 @@
+"""Letters that the cut into digits would read as a number: what no number looks like.  Qt-free.
+
+:mod:`digitpad.numbers` cuts the strokes into the digits read most surely; some letters fall
+apart into sure digits that way.  Here (:func:`no_number`): the stem of an R or a P read as a
+1, and its bowl, begun at the stem's top and brought back to the stem, read as a 2, a 7, a 3
+or a 0 beside it (:func:`stem_and_bowl`): a digit written after a 1 begins beside the 1, and
+where its ink comes near the 1 again it does so at the foot (the base of a 2, the tail of a
+3), not half-way down.  And the arms of an E or an F read as a digit beside its stem
+(:func:`only_bars`): no digit is drawn as flat bars alone.  Constants: chosen on the
+validation writers and the other training writers (``bench/read_numbers.py --validation``
+and ``--training``; docs/performance.md).
+"""
+from __future__ import annotations
+
+import statistics
+
+import numpy as np
+
+# The bowl of an R or a P: the digit after a 1 begins within STEM_START line heights of the
+# 1's ink, no lower than STEM_TOP of the 1's height below its top; goes more than BOWL_AWAY
+# line heights farther from it than it began, then comes back within BOWL line heights of
+# it between BOWL_MIDDLE of the 1's height (from its top); and ends either on the 1 (within
+# BOWL_END[0]: the bowl of a P, closed) or far from it (beyond BOWL_END[1]: the leg of an
+# R), not in between (the tail of a 3 curling back under a 1: "13").  On the validation
+# writers (1,500 numbers of 2-6 digits, 2,000 letters) it declines 9 more letters (8 of them
+# R) and one number (a "19" whose 9 begins at the 1's top and loops back to it); on the
+# other training writers (1,500 numbers, 6,000 letters) 20 more letters (13 R, 2 P) and
+# no number.  None: no such rule.
+BOWL = 0.25
+STEM_START = 0.2
+STEM_TOP = 0.25
+BOWL_AWAY = 0.2
+BOWL_MIDDLE = (0.1, 0.75)
+BOWL_END = (0.1, 0.45)
+# A digit of at least two strokes (or cut parts), each less tall than BARS of the line
+# (the median height of the digits, their points), is the arms of an E or an F (read "13",
+# "15" beside the stem): no digit is drawn in bars alone.  On the validation writers it
+# declines 2 more letters (an E, an F) and no number of 1,500; on the other training
+# writers 15 more letters of 6,000 (9 E, 5 F) and no number of 1,500.  (At 0.5 of the line,
+# the two halves of a 3 or an 8 drawn in two strokes: 7 numbers.)  None: no such rule.
+BARS = 0.3
+STEP = 0.02          # the bowl's points are taken this many line heights apart,
+MAX_POINTS = 400     # at most this many, and of the stem's (a scribble's long stroke is
+                     # thinned to them: a read stays bounded)
+
+
+def no_number(pieces, ones, strokes):
+    """Whether digits read from the atoms ``pieces`` (left to right; ``ones``: whether each
+    was read as a 1) of ``strokes`` are a letter's parts, no number: :func:`stem_and_bowl`,
+    :func:`only_bars`."""
+    return stem_and_bowl(pieces, ones, strokes) or only_bars(pieces, strokes)
+
+
+def only_bars(pieces, strokes):
+    """Whether a digit of several pieces is drawn in two or more strokes (or cut parts),
+    each less tall than :data:`BARS` of the line (see there)."""
+    if BARS is None or len(pieces) < 2:
+        return False
+    h = _line(pieces, strokes)
+    return any(len(p) >= 2 and all(_extent([a], strokes)[1] - _extent([a], strokes)[0]
+                                   < BARS * h for a in p) for p in pieces)
+
+
+def _line(pieces, strokes):
+    """The line's height: the median of the digits' heights (their points)."""
+    return statistics.median(_extent(p, strokes)[1] - _extent(p, strokes)[0] for p in pieces)
+
+
+def stem_and_bowl(pieces, ones, strokes):
+    """Whether a digit read as 1 (``ones``: per piece of atoms, left to right) and the digit
+    after it are the stem and the bowl of an R or a P (see :data:`BOWL`)."""
+    if BOWL is None or len(pieces) < 2:
+        return False
+    h = _line(pieces, strokes)
+    if h <= 0:
+        return False
+    for k in range(len(pieces) - 1):
+        if ones[k] and _bowl(pieces[k], pieces[k + 1], strokes, h):
+            return True
+    return False
+
+
+def _extent(piece, strokes):
+    """``(top, bottom)`` of the piece's points (y down, the pen not counted)."""
+    ys = [y for a in piece for _, y in strokes[a.stroke].points[a.start:a.stop]]
+    return min(ys), max(ys)
+
+
+def _bowl(stem, piece, strokes, h):
+    """Whether the first-drawn stroke of ``piece`` is a bowl on ``stem`` (:data:`BOWL`)."""
+    first = min(piece, key=lambda a: (a.stroke, a.start))
+    path = _resample(strokes[first.stroke].array()[first.start:first.stop], STEP * h)
+    if len(path) < 3:
+        return False
+    d = _distance(path, [_at_most(strokes[a.stroke].array()[a.start:a.stop])
+                         for a in stem]) / h
+    top, bottom = _extent(stem, strokes)
+    tall = max(bottom - top, 1e-6)
+    if d[0] >= STEM_START or (path[0, 1] - top) / tall >= STEM_TOP:
+        return False
+    away = np.flatnonzero(d > d[0] + BOWL_AWAY)
+    if len(away) == 0:
+        return False
+    k = away[0] + int(np.argmin(d[away[0]:]))
+    middle = (path[k, 1] - top) / tall
+    return bool(d[k] < BOWL and BOWL_MIDDLE[0] < middle < BOWL_MIDDLE[1]
+                and not BOWL_END[0] <= d[-1] <= BOWL_END[1])
+
+
+def _resample(xy, step):
+    """The polyline ``xy`` as points ``step`` apart along it (its ends kept), at most
+    :data:`MAX_POINTS` of them."""
+    if len(xy) < 2:
+        return xy
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+    if along[-1] == 0:
+        return xy[:1]
+    t = np.linspace(0, along[-1], min(MAX_POINTS, max(2, int(along[-1] / step) + 1)))
+    return np.column_stack([np.interp(t, along, xy[:, 0]), np.interp(t, along, xy[:, 1])])
+
+
+def _at_most(xy):
+    """``xy``, or :data:`MAX_POINTS` of its points evenly spread along it, its ends kept."""
+    if len(xy) <= MAX_POINTS:
+        return xy
+    return xy[np.linspace(0, len(xy) - 1, MAX_POINTS).round().astype(int)]
+
+
+def _distance(points, polylines):
+    """Each point's distance to the nearest of the polylines (to a point, for one of one)."""
+    best = np.full(len(points), np.inf)
+    for q in polylines:
+        if len(q) == 1:
+            best = np.minimum(best, np.hypot(*(points - q[0]).T))
+            continue
+        a, ab = q[:-1], np.diff(q, axis=0)
+        length = np.maximum((ab ** 2).sum(axis=1), 1e-9)
+        t = np.clip(((points[:, None] - a[None]) * ab[None]).sum(axis=2) / length, 0, 1)
+        nearest = a[None] + t[..., None] * ab[None]
+        best = np.minimum(best, np.hypot(*(points[:, None] - nearest).transpose(2, 0, 1)).min(1))
+    return best
