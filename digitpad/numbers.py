@@ -31,7 +31,10 @@ two touching digits together, so the cut is chosen by recognition instead:
    side at most :data:`SEVERAL`; two tall strokes side by side ("11" read as one), a 1
    merged into the digit it overlaps (:data:`EXTRA_ONE`) and cuts through a stroke score
    less (:data:`TWO_TALL`, :data:`CUT`); an unsure piece made of a sure digit and an unsure
-   mark beside it scores as declined (:data:`SWALLOW`: "?5" is not read "?").  No boundary falls
+   mark beside it scores as declined (:data:`SWALLOW`: "?5" is not read "?"), and a piece
+   that reads the same without an end stroke crossing another piece's scores less
+   (:data:`ELSEWHERE`: the bar of a 4 stays with its stem); these compare a piece with its
+   parts (:mod:`digitpad.parts`).  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider
    (a slashed 0), or once in the middle of both (an X): :func:`digitpad.segments.crossed`.
    Nor between two digits of which the narrower lies well inside the wider's extent (the
@@ -61,7 +64,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import letterlike, pieces, preprocess, reading, segments
+from . import letterlike, parts, pieces, preprocess, reading, segments
 from .pieces import piece_pen, piece_strokes
 from .strokes import Stroke
 
@@ -86,6 +89,10 @@ EXTRA_ONE = 0.5
 # end a run of whole strokes read as a sure digit, the rest of it unsure but no fragment,
 # scores as declined: an unsure digit does not swallow the sure one beside it ("?5" read "?").
 SWALLOW = True      # None: no such rule
+# A piece that reads as the digit its atoms but one at an end read as, that one crossing a
+# stroke outside the piece, scores as if read this much less surely: the bar of a 4 in two
+# strokes taken into the 3 before it ("34" read "31"), while the 4's stem crosses it.
+ELSEWHERE = 0.5     # None: no such rule
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
 # The whole is not a number when at least this share of its digits are unsure.
@@ -244,57 +251,19 @@ class NumberReader:
             self._cache.popitem(last=False)
 
     def _scores(self, spans, keys, atoms, h, strokes):
-        """Every candidate's score (:meth:`_score`, less for a 1 merged into its neighbour)."""
+        """Every candidate's score (:meth:`_score`), less where what its parts read as says
+        it is no digit of its own (:mod:`digitpad.parts`)."""
         score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
                  for span in spans}
-        if EXTRA_ONE is not None:
-            for span in spans:
-                if self._extra_one(span, spans, keys, atoms, h):
-                    score[span] += float(np.log(EXTRA_ONE))
-        if SWALLOW is not None:
-            for span in spans:
-                if self._swallows(span, spans, keys, atoms, h):
-                    score[span] = min(score[span], float(np.log(DECLINED)) - PER_DIGIT)
+        readings = {span: self._cache[keys[span]][0] for span in spans}
+        for span in spans:
+            if EXTRA_ONE is not None and parts.extra_one(span, readings, atoms, h):
+                score[span] += float(np.log(EXTRA_ONE))
+            if ELSEWHERE is not None and parts.crosses_elsewhere(span, readings, atoms, strokes):
+                score[span] += float(np.log(ELSEWHERE))
+            if SWALLOW is not None and parts.swallows(span, readings, atoms, h):
+                score[span] = min(score[span], float(np.log(DECLINED)) - PER_DIGIT)
         return score
-
-    def _swallows(self, span, spans, keys, atoms, h):
-        """Whether the piece ``span``, read unsurely, is two runs of whole strokes, both
-        as tall as a digit, one read as a sure digit and the other not."""
-        i, j = span
-        whole = self._cache[keys[span]][0]
-        if j - i < 2 or whole is None or whole.confidence >= reading.CONFIDENCE:
-            return False
-        for k in range(i + 1, j):
-            if (i, k) not in spans or (k, j) not in spans:
-                continue
-            if {a.stroke for a in atoms[i:k]} & {a.stroke for a in atoms[k:j]}:
-                continue                    # a stroke cut in two: one mark, not two
-            if min(_height(atoms[i:k]), _height(atoms[k:j])) < segments.MIN_HEIGHT * h:
-                continue                    # a fragment (a bar, a flag) may join a digit
-            sure = [getattr(self._cache[keys[s]][0], "digit", None) is not None
-                    for s in ((i, k), (k, j))]
-            if sure[0] != sure[1]:
-                return True
-        return False
-
-    def _extra_one(self, span, spans, keys, atoms, h):
-        """Whether the piece ``span`` reads as the digit its atoms but one tall end atom read
-        as, and that atom alone reads as a sure 1: a 1 merged into the digit it overlaps."""
-        i, j = span
-        if j - i < 2:
-            return False
-        whole = self._cache[keys[span]][0]
-        if whole is None or whole.digit is None:
-            return False
-        for one, rest in (((i, i + 1), (i + 1, j)), ((j - 1, j), (i, j - 1))):
-            if one not in spans or rest not in spans:
-                continue
-            a = atoms[one[0]]
-            alone, other = self._cache[keys[one]][0], self._cache[keys[rest]][0]
-            if a.y1 - a.y0 >= segments.TALL * h and alone is not None and alone.digit == 1 \
-                    and other is not None and other.digit == whole.digit:
-                return True
-        return False
 
     def _score(self, key, piece, h, atoms, strokes):
         prediction, _ = self._cache[key]
@@ -313,10 +282,6 @@ class NumberReader:
                 p *= TWO_TALL
             p *= CUT ** segments.cuts_in(piece, atoms)
         return float(np.log(p)) - PER_DIGIT
-
-
-def _height(piece):
-    return max(a.y1 for a in piece) - min(a.y0 for a in piece)
 
 
 def _cuts(spans, score, n, joined):

@@ -281,7 +281,7 @@ def ring(a, b, strokes, h):
     return False
 
 
-def _crossing_points(p, q):
+def crossing_points(p, q):
     """The points where segments of polyline ``p`` cross segments of polyline ``q``, each
     polyline first thinned to at most :data:`CROSSING_POINTS` points (every pair of
     segments is tried: a scribble of long strokes would otherwise cost seconds a read)."""
@@ -346,7 +346,7 @@ def crossed(atoms, strokes):
                 continue            # the cheap test first: most neighbours stop here
             p = strokes[a.stroke].array()[a.start:a.stop]
             q = strokes[b.stroke].array()[b.start:b.stop]
-            points = _crossing_points(p, q)
+            points = crossing_points(p, q)
             middle = meet and any(_in_middle(x, a) and _in_middle(x, b) for x in points)
             if through and len(points) >= 2 or middle:
                 joined.update(range(i + 1, j + 1))

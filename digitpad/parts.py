@@ -1,0 +1,89 @@
+"""What a candidate digit's parts read as, against the candidate itself.  Qt-free.
+
+:mod:`digitpad.numbers` reads every candidate piece of a number (a run of atoms,
+:mod:`digitpad.segments`), and each run inside it.  Here each rule compares a piece with its
+parts: a piece that reads as the same digit without a tall end stroke that alone is a sure 1
+(:func:`extra_one`: a 1 merged into its neighbour), or without an end stroke that crosses
+another piece's (:func:`crosses_elsewhere`: the bar of a 4 taken into the 3 before it), or an
+unsure piece made of a sure digit and an unsure mark (:func:`swallows`).  ``readings`` maps
+every candidate ``(i, j)`` (the atoms ``atoms[i:j]``) to its reading, None for one rubbed
+out.  The scores these rules change are :data:`digitpad.numbers.EXTRA_ONE`,
+``ELSEWHERE`` and ``SWALLOW``.
+"""
+from __future__ import annotations
+
+from . import reading, segments
+
+
+def extra_one(span, readings, atoms, h):
+    """Whether the piece ``span`` reads as the digit its atoms but one tall end atom read
+    as, and that atom alone reads as a sure 1: a 1 merged into the digit it overlaps."""
+    whole = _sure(readings[span])
+    if span[1] - span[0] < 2 or whole is None:
+        return False
+    for one, rest in _ends(span):
+        a = atoms[one[0]]
+        if a.y1 - a.y0 >= segments.TALL * h and _sure(readings.get(one)) == 1 \
+                and _sure(readings.get(rest)) == whole:
+            return True
+    return False
+
+
+def crosses_elsewhere(span, readings, atoms, strokes):
+    """Whether the piece ``span`` reads as its atoms but one at an end read, surely, and
+    that atom crosses an atom of another stroke outside the piece."""
+    i, j = span
+    whole = _sure(readings[span])
+    if j - i < 2 or whole is None:
+        return False
+    inside = {b.stroke for b in atoms[i:j]}
+    for end, rest in _ends(span):
+        if _sure(readings.get(rest)) != whole:
+            continue
+        a = atoms[end[0]]
+        if any(b.stroke not in inside and cross(a, b, strokes) for b in atoms[:i] + atoms[j:]):
+            return True
+    return False
+
+
+def swallows(span, readings, atoms, h):
+    """Whether the piece ``span``, read unsurely, is two runs of whole strokes, both as tall
+    as a digit, one read as a sure digit and the other not."""
+    i, j = span
+    whole = readings[span]
+    if j - i < 2 or whole is None or whole.confidence >= reading.CONFIDENCE:
+        return False
+    for k in range(i + 1, j):
+        if (i, k) not in readings or (k, j) not in readings:
+            continue
+        if {a.stroke for a in atoms[i:k]} & {a.stroke for a in atoms[k:j]}:
+            continue                    # a stroke cut in two: one mark, not two
+        if min(height(atoms[i:k]), height(atoms[k:j])) < segments.MIN_HEIGHT * h:
+            continue                    # a fragment (a bar, a flag) may join a digit
+        if (_sure(readings[(i, k)]) is None) != (_sure(readings[(k, j)]) is None):
+            return True
+    return False
+
+
+def cross(a, b, strokes):
+    """Whether atoms ``a`` and ``b`` cross (not only touch)."""
+    if a.right < b.left or b.right < a.left or a.y1 < b.y0 or b.y1 < a.y0:
+        return False
+    p, q = (strokes[t.stroke].array()[t.start:t.stop] for t in (a, b))
+    return len(segments.crossing_points(p, q)) > 0
+
+
+def height(piece):
+    """The height of the atoms' ink."""
+    return max(a.y1 for a in piece) - min(a.y0 for a in piece)
+
+
+def _ends(span):
+    """``(end, rest)`` for the first and for the last atom of ``span``."""
+    i, j = span
+    return (((i, i + 1), (i + 1, j)), ((j - 1, j), (i, j - 1)))
+
+
+def _sure(prediction):
+    """The digit ``prediction`` reads surely, None when none (or no prediction)."""
+    return None if prediction is None else prediction.digit
