@@ -256,10 +256,11 @@ class NumberReader:
         score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
                  for span in spans}
         readings = {span: self._cache[keys[span]][0] for span in spans}
+        crosses = parts.crossing_test(atoms, strokes)
         for span in spans:
             if EXTRA_ONE is not None and parts.extra_one(span, readings, atoms, h):
                 score[span] += float(np.log(EXTRA_ONE))
-            if ELSEWHERE is not None and parts.crosses_elsewhere(span, readings, atoms, strokes):
+            if ELSEWHERE is not None and parts.crosses_elsewhere(span, readings, atoms, crosses):
                 score[span] += float(np.log(ELSEWHERE))
             if SWALLOW is not None and parts.swallows(span, readings, atoms, h):
                 score[span] = min(score[span], float(np.log(DECLINED)) - PER_DIGIT)

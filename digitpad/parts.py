@@ -29,21 +29,34 @@ def extra_one(span, readings, atoms, h):
     return False
 
 
-def crosses_elsewhere(span, readings, atoms, strokes):
+def crosses_elsewhere(span, readings, atoms, crosses):
     """Whether the piece ``span`` reads as its atoms but one at an end read, surely, and
-    that atom crosses an atom of another stroke outside the piece."""
+    that atom crosses an atom of another stroke outside the piece (``crosses(k, m)``:
+    whether atoms ``k`` and ``m`` cross, :func:`crossing_test`)."""
     i, j = span
     whole = _sure(readings[span])
     if j - i < 2 or whole is None:
         return False
     inside = {b.stroke for b in atoms[i:j]}
     for end, rest in _ends(span):
-        if _sure(readings.get(rest)) != whole:
-            continue
-        a = atoms[end[0]]
-        if any(b.stroke not in inside and cross(a, b, strokes) for b in atoms[:i] + atoms[j:]):
+        if _sure(readings.get(rest)) == whole and any(
+                atoms[k].stroke not in inside and crosses(end[0], k)
+                for k in [*range(i), *range(j, len(atoms))]):
             return True
     return False
+
+
+def crossing_test(atoms, strokes):
+    """``crosses(k, m)``: whether atoms ``k`` and ``m`` cross (not only touch), each pair
+    found once."""
+    known = {}
+
+    def crosses(k, m):
+        key = (min(k, m), max(k, m))
+        if key not in known:
+            known[key] = cross(atoms[k], atoms[m], strokes)
+        return known[key]
+    return crosses
 
 
 def swallows(span, readings, atoms, h):

@@ -603,7 +603,9 @@ def test_an_end_stroke_crossing_another_piece_is_counted_elsewhere():
 
     readings = {(0, 1): sure(3), (0, 2): sure(3), (1, 2): None, (1, 3): sure(4),
                 (2, 3): sure(1), (0, 3): None}
-    assert parts.crosses_elsewhere((0, 2), readings, atoms, strokes)        # 3 + bar: no
-    assert not parts.crosses_elsewhere((1, 3), readings, atoms, strokes)    # the 4: yes
+    crossing = parts.crossing_test(atoms, strokes)
+    assert [crossing(0, 1), crossing(0, 2), crossing(1, 2)] == [False, False, True]
+    assert parts.crosses_elsewhere((0, 2), readings, atoms, crossing)        # 3 + bar: no
+    assert not parts.crosses_elsewhere((1, 3), readings, atoms, crossing)    # the 4: yes
     readings[(0, 2)] = sure(8)              # the bar changes what the 3 reads: no rule
-    assert not parts.crosses_elsewhere((0, 2), readings, atoms, strokes)
+    assert not parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
