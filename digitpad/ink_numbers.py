@@ -18,7 +18,8 @@ def read_number_ink(net, ink):
     shorter than the line (a detached bar or flag) joins its nearer neighbour, and
     each group is read as a lone digit (:func:`digitpad.reading.read`).  One group
     is read exactly as a single digit.  Digits whose ink touches stay one group
-    here: the recognition-driven cut of :class:`NumberReader` needs strokes.
+    here: the recognition-driven cut of :class:`~digitpad.numbers.NumberReader` needs
+    strokes.
     """
     crop = preprocess.crop_to_ink(ink)
     if crop is None:
