@@ -6,7 +6,8 @@ apart into sure digits that way.  Here (:func:`no_number`): the stem of an R or 
 or a 0 beside it (:func:`stem_and_bowl`): a digit written after a 1 begins beside the 1, and
 where its ink comes near the 1 again it does so at the foot (the base of a 2, the tail of a
 3), not half-way down.  And the arms of an E or an F read as a digit beside its stem
-(:func:`only_bars`): no digit is drawn as flat bars alone.  Constants: chosen on the
+(:func:`only_bars`): no digit is drawn as flat bars alone.  And two 1s joined at an end and
+leaning apart (:func:`joined_arms`): the arms of a V, a U, an N, an n.  Constants: chosen on the
 validation writers and the other training writers (``bench/read_numbers.py --validation``
 and ``--training``; docs/performance.md).
 """
@@ -15,6 +16,8 @@ from __future__ import annotations
 import statistics
 
 import numpy as np
+
+from . import segments
 
 # The bowl of an R or a P: the digit after a 1 begins within STEM_START line heights of the
 # 1's ink, no lower than STEM_TOP of the 1's height below its top; goes more than BOWL_AWAY
@@ -39,6 +42,23 @@ BOWL_END = (0.1, 0.45)
 # writers 15 more letters of 6,000 (9 E, 5 F) and no number of 1,500.  (At 0.5 of the line,
 # the two halves of a 3 or an 8 drawn in two strokes: 7 numbers.)  None: no such rule.
 BARS = 0.3
+# Two neighbouring digits read as 1, each one stroke (or a cut part of one), whose top ends
+# (or feet) lie within JOINED line heights while their other ends lie more than JOINED_APART
+# apart, and whose main axes differ by more than JOINED_LEAN degrees (segments.slant; at
+# segments.LEAN's 40 no join is needed): the arms of a V, a U, an N or an n, not "11".  On the
+# validation writers (valbase.npz) it declines 3 more letters of 2,000 (a one-stroke u read
+# "11", an n and an N in three strokes read "111"), no number of 1,500 and no word more; on
+# the other training writers 4 more letters of 6,000 (N, v, U, V) and no number of 1,500; of
+# 1,600 validation numbers with two neighbouring digits joined by a pen stroke (101 of them
+# read right), none.  Where the letters' arms meet 0-0.13 line heights apart, spread
+# 0.39-1.5 apart and lean 22-39 degrees apart, the validation numbers' 1s that come within
+# 0.15 spread at most 0.29 apart or lean at most 9 degrees apart.  A cost: of the validation
+# writers' 1s composed in pairs (boxes overlapping or apart), 2 of 570 (a slanted 1 beside
+# an upright one, the boxes touching: drawn as a V is); other training writers 8 of 1,590.
+# None: no such rule.
+JOINED = 0.15
+JOINED_APART = 0.35
+JOINED_LEAN = 18.0
 STEP = 0.02          # the bowl's points are taken this many line heights apart,
 MAX_POINTS = 400     # at most this many, and of the stem's (a scribble's long stroke is
                      # thinned to them: a read stays bounded)
@@ -48,7 +68,34 @@ def no_number(pieces, ones, strokes):
     """Whether digits read from the atoms ``pieces`` (left to right; ``ones``: whether each
     was read as a 1) of ``strokes`` are a letter's parts, no number: :func:`stem_and_bowl`,
     :func:`only_bars`."""
-    return stem_and_bowl(pieces, ones, strokes) or only_bars(pieces, strokes)
+    return stem_and_bowl(pieces, ones, strokes) or only_bars(pieces, strokes) or \
+        joined_arms(pieces, ones, strokes)
+
+
+def joined_arms(pieces, ones, strokes):
+    """Whether two neighbouring digits read as 1, each one atom, are joined at their tops or
+    their feet and spread at the other ends, leaning apart (:data:`JOINED`)."""
+    if JOINED is None or len(pieces) < 2:
+        return False
+    h = _line(pieces, strokes)
+    if h <= 0:
+        return False
+    for k in range(len(pieces) - 1):
+        if not (ones[k] and ones[k + 1] and len(pieces[k]) == 1 and len(pieces[k + 1]) == 1):
+            continue
+        (a_top, a_foot), (b_top, b_foot) = (_ends(p[0], strokes) for p in pieces[k:k + 2])
+        near, far = sorted([np.hypot(*(a_top - b_top)), np.hypot(*(a_foot - b_foot))])
+        if near < JOINED * h and far > JOINED_APART * h and \
+                abs(segments.slant(pieces[k], strokes) - segments.slant(pieces[k + 1], strokes)) \
+                > JOINED_LEAN:
+            return True
+    return False
+
+
+def _ends(atom, strokes):
+    """The atom's end points, the upper first (y down)."""
+    xy = strokes[atom.stroke].array()[atom.start:atom.stop]
+    return sorted([xy[0], xy[-1]], key=lambda p: p[1])
 
 
 def only_bars(pieces, strokes):
