@@ -6,7 +6,10 @@ apart into sure digits that way.  Here (:func:`no_number`): the stem of an R or 
 or a 0 beside it (:func:`stem_and_bowl`): a digit written after a 1 begins beside the 1, and
 where its ink comes near the 1 again it does so at the foot (the base of a 2, the tail of a
 3), not half-way down.  And the arms of an E or an F read as a digit beside its stem
-(:func:`only_bars`): no digit is drawn as flat bars alone.  Constants: chosen on the
+(:func:`only_bars`): no digit is drawn as flat bars alone.  And two 1s joined at an end and
+leaning apart (:func:`joined_arms`): the arms of a V, a U, an N, an n.  And the bar of an H
+drawn with one stem, reaching the other stem, read as a 1, at its middle (:func:`h_bar`).
+Constants: chosen on the
 validation writers and the other training writers (``bench/read_numbers.py --validation``
 and ``--training``; docs/performance.md).
 """
@@ -15,6 +18,8 @@ from __future__ import annotations
 import statistics
 
 import numpy as np
+
+from . import segments
 
 # The bowl of an R or a P: the digit after a 1 begins within STEM_START line heights of the
 # 1's ink, no lower than STEM_TOP of the 1's height below its top; goes more than BOWL_AWAY
@@ -39,6 +44,44 @@ BOWL_END = (0.1, 0.45)
 # writers 15 more letters of 6,000 (9 E, 5 F) and no number of 1,500.  (At 0.5 of the line,
 # the two halves of a 3 or an 8 drawn in two strokes: 7 numbers.)  None: no such rule.
 BARS = 0.3
+# Two neighbouring digits read as 1, each one stroke (or a cut part of one), whose top ends
+# (or feet) lie within JOINED line heights while their other ends lie more than JOINED_APART
+# apart, and whose main axes differ by more than JOINED_LEAN degrees (segments.slant; at
+# segments.LEAN's 40 no join is needed): the arms of a V, a U, an N or an n, not "11".  On the
+# validation writers (valbase.npz) it declines 3 more letters of 2,000 (a one-stroke u read
+# "11", an n and an N in three strokes read "111"), no number of 1,500 and no word more; on
+# the other training writers 4 more letters of 6,000 (N, v, U, V) and no number of 1,500; of
+# 1,600 validation numbers with two neighbouring digits joined by a pen stroke (101 of them
+# read right), none.  Where the letters' arms meet 0-0.13 line heights apart, spread
+# 0.39-1.5 apart and lean 22-39 degrees apart, the validation numbers' 1s that come within
+# 0.15 spread at most 0.29 apart or lean at most 9 degrees apart.  A cost: of the validation
+# writers' 1s composed in pairs (boxes overlapping or apart), 2 of 570 (a slanted 1 beside
+# an upright one, the boxes touching: drawn as a V is); other training writers 8 of 1,590.
+# None: no such rule.
+JOINED = 0.15
+JOINED_APART = 0.35
+JOINED_LEAN = 18.0
+# The bar of an H: a flat atom (less tall than BAR_FLAT of the line, as BARS; at least
+# BAR_WIDTH line heights wide) of a digit of several atoms, whose end nearer a neighbouring 1
+# lies within BAR_TOUCH line heights of the 1's ink, between BAR_MIDDLE of the 1's height
+# (from its top); the bar's ink comes within BAR_OWN line heights of the rest of its digit,
+# and its far end within BAR_OVER of its length (it ends at its own stem or just past it:
+# not the crossbar of a 7 or the bar of a 4 centred on its stem).  On the validation writers
+# (valbase.npz) it declines 2 more letters of 2,000 (H read "41", "17"), no number of 1,500
+# and one more word of 300; on the other training writers 9 more letters of 6,000 (7 H, a k,
+# an A) and no number of 1,500.  The validation numbers' bars that touch a 1 at its middle
+# do so 0.11-0.12 line heights off it or centred on their stem (0.43 of the bar past it);
+# the letters' 0.01-0.08.  A cost: of the validation writers' 1s composed beside a digit of
+# several strokes (boxes overlapping or apart), 1 of 720 (a "41" whose 4's bar reaches the
+# 1); other training writers 3 of 2,120 (a "14" drawn as an H, two "71" with a 7's crossbar
+# on the 1).  BAR_TOUCH at 0.15 with BAR_MIDDLE from 0.35: 1 more validation letter for 4
+# numbers.  None: no such rule.
+BAR_TOUCH = 0.1
+BAR_FLAT = 0.3
+BAR_MIDDLE = (0.4, 0.75)
+BAR_WIDTH = 0.2
+BAR_OWN = 0.2
+BAR_OVER = 0.4
 STEP = 0.02          # the bowl's points are taken this many line heights apart,
 MAX_POINTS = 400     # at most this many, and of the stem's (a scribble's long stroke is
                      # thinned to them: a read stays bounded)
@@ -48,7 +91,77 @@ def no_number(pieces, ones, strokes):
     """Whether digits read from the atoms ``pieces`` (left to right; ``ones``: whether each
     was read as a 1) of ``strokes`` are a letter's parts, no number: :func:`stem_and_bowl`,
     :func:`only_bars`."""
-    return stem_and_bowl(pieces, ones, strokes) or only_bars(pieces, strokes)
+    return stem_and_bowl(pieces, ones, strokes) or only_bars(pieces, strokes) or \
+        joined_arms(pieces, ones, strokes) or h_bar(pieces, ones, strokes)
+
+
+def h_bar(pieces, ones, strokes):
+    """Whether a flat atom of a digit reaches from its own stem to the middle of a
+    neighbouring 1 (:data:`BAR_TOUCH`): the bar of an H read with one of its stems."""
+    if BAR_TOUCH is None or len(pieces) < 2:
+        return False
+    h = _line(pieces, strokes)
+    if h <= 0:
+        return False
+    for k in range(len(pieces)):
+        if not ones[k] or len(pieces[k]) != 1:
+            continue
+        stem = _points(pieces[k][0], strokes)
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(pieces) and len(pieces[j]) >= 2 and \
+                    any(_bar_to(stem, a, pieces[j], strokes, h) for a in pieces[j]):
+                return True
+    return False
+
+
+def _bar_to(stem, atom, piece, strokes, h):
+    """Whether ``atom`` of ``piece`` is a bar from the rest of the piece to the middle of
+    the 1 whose points are ``stem`` (:data:`BAR_TOUCH`)."""
+    xy = _points(atom, strokes)
+    if np.ptp(xy[:, 1]) >= BAR_FLAT * h or np.ptp(xy[:, 0]) < BAR_WIDTH * h:
+        return False
+    ends = np.array([xy[0], xy[-1]])
+    d = _distance(ends, [_at_most(stem)]) / h
+    near = int(np.argmin(d))
+    top, bottom = stem[:, 1].min(), stem[:, 1].max()
+    middle = (ends[near, 1] - top) / max(bottom - top, 1e-6)
+    if d[near] >= BAR_TOUCH or not BAR_MIDDLE[0] < middle < BAR_MIDDLE[1]:
+        return False
+    rest = [_at_most(_points(b, strokes)) for b in piece if b is not atom]
+    far = _distance(ends[1 - near:2 - near], rest)[0]
+    return bool(_distance(_at_most(xy), rest).min() < BAR_OWN * h
+                and far < BAR_OVER * max(np.hypot(*(ends[1] - ends[0])), 1e-6))
+
+
+def _points(atom, strokes):
+    """The atom's points, an ``(n, 2)`` array."""
+    return strokes[atom.stroke].array()[atom.start:atom.stop]
+
+
+def joined_arms(pieces, ones, strokes):
+    """Whether two neighbouring digits read as 1, each one atom, are joined at their tops or
+    their feet and spread at the other ends, leaning apart (:data:`JOINED`)."""
+    if JOINED is None or len(pieces) < 2:
+        return False
+    h = _line(pieces, strokes)
+    if h <= 0:
+        return False
+    for k in range(len(pieces) - 1):
+        if not (ones[k] and ones[k + 1] and len(pieces[k]) == 1 and len(pieces[k + 1]) == 1):
+            continue
+        (a_top, a_foot), (b_top, b_foot) = (_ends(p[0], strokes) for p in pieces[k:k + 2])
+        near, far = sorted([np.hypot(*(a_top - b_top)), np.hypot(*(a_foot - b_foot))])
+        if near < JOINED * h and far > JOINED_APART * h and \
+                abs(segments.slant(pieces[k], strokes) - segments.slant(pieces[k + 1], strokes)) \
+                > JOINED_LEAN:
+            return True
+    return False
+
+
+def _ends(atom, strokes):
+    """The atom's end points, the upper first (y down)."""
+    xy = strokes[atom.stroke].array()[atom.start:atom.stop]
+    return sorted([xy[0], xy[-1]], key=lambda p: p[1])
 
 
 def only_bars(pieces, strokes):
