@@ -98,10 +98,8 @@ def no_number(pieces, ones, strokes):
 def h_bar(pieces, ones, strokes):
     """Whether a flat atom of a digit reaches from its own stem to the middle of a
     neighbouring 1 (:data:`BAR_TOUCH`): the bar of an H read with one of its stems."""
-    if BAR_TOUCH is None or len(pieces) < 2:
-        return False
-    h = _line(pieces, strokes)
-    if h <= 0:
+    h = _line_for(BAR_TOUCH, pieces, strokes)
+    if h is None:
         return False
     for k in range(len(pieces)):
         if not ones[k] or len(pieces[k]) != 1:
@@ -141,10 +139,8 @@ def _points(atom, strokes):
 def joined_arms(pieces, ones, strokes):
     """Whether two neighbouring digits read as 1, each one atom, are joined at their tops or
     their feet and spread at the other ends, leaning apart (:data:`JOINED`)."""
-    if JOINED is None or len(pieces) < 2:
-        return False
-    h = _line(pieces, strokes)
-    if h <= 0:
+    h = _line_for(JOINED, pieces, strokes)
+    if h is None:
         return False
     for k in range(len(pieces) - 1):
         if not (ones[k] and ones[k + 1] and len(pieces[k]) == 1 and len(pieces[k + 1]) == 1):
@@ -174,6 +170,15 @@ def only_bars(pieces, strokes):
                                    < BARS * h for a in p) for p in pieces)
 
 
+def _line_for(rule, pieces, strokes):
+    """The line's height (:func:`_line`) for a rule on neighbouring digits; None when the
+    rule is off (``rule`` None) or there are no two digits."""
+    if rule is None or len(pieces) < 2:
+        return None
+    h = _line(pieces, strokes)
+    return h if h > 0 else None
+
+
 def _line(pieces, strokes):
     """The line's height: the median of the digits' heights (their points)."""
     return statistics.median(_extent(p, strokes)[1] - _extent(p, strokes)[0] for p in pieces)
@@ -182,10 +187,8 @@ def _line(pieces, strokes):
 def stem_and_bowl(pieces, ones, strokes):
     """Whether a digit read as 1 (``ones``: per piece of atoms, left to right) and the digit
     after it are the stem and the bowl of an R or a P (see :data:`BOWL`)."""
-    if BOWL is None or len(pieces) < 2:
-        return False
-    h = _line(pieces, strokes)
-    if h <= 0:
+    h = _line_for(BOWL, pieces, strokes)
+    if h is None:
         return False
     for k in range(len(pieces) - 1):
         if ones[k] and _bowl(pieces[k], pieces[k + 1], strokes, h):

@@ -30,6 +30,27 @@ def as_strokes(arrays, pen=18):
 STEM = Stroke([(100, 100), (100, 220)])
 
 
+def validation_digits():
+    """The validation writers' pen digits, and their indices by writer."""
+    full = pendigits.load(pendigits.shared_path())
+    writers = wn.validation_writers(full)
+    data = full.subset(np.isin(full.writer, sorted(writers)))
+    return data, wn.by_writer(data, writers)
+
+
+def numbers_among(net, data):
+    """The indices of the drawings of ``data`` read as a number of several digits (each
+    placed on the sheet at random, the same places every call)."""
+    rng = np.random.default_rng(0)
+    out = set()
+    for i in range(len(data)):
+        placed = as_strokes(pendigits.fit_to_canvas(data.strokes(i), *SIZE, rng, margin=10))
+        r = read(net, placed)
+        if r.text is not None and len(r.text) > 1:
+            out.add(i)
+    return out
+
+
 def r_beside_its_stem():
     """An R in two strokes, its stem at the left edge of the bowl (not inside its extent:
     segments.nested does not see it): the bowl begun just right of the stem's top, brought
@@ -88,18 +109,9 @@ def test_real_rs_and_ps_in_two_strokes_are_fewer_numbers(net, monkeypatch):
     data = every.subset(keep)
     assert len(data) >= 20
 
-    def numbers_read():
-        rng = np.random.default_rng(0)
-        out = set()
-        for i in range(len(data)):
-            placed = as_strokes(pendigits.fit_to_canvas(data.strokes(i), *SIZE, rng, margin=10))
-            r = read(net, placed)
-            if r.text is not None and len(r.text) > 1:
-                out.add(i)
-        return out
-    kept = numbers_read()
+    kept = numbers_among(net, data)
     monkeypatch.setattr(letterlike, "BOWL", None)
-    before = numbers_read()
+    before = numbers_among(net, data)
     assert kept < before                   # fewer, and no new one
 
 
@@ -109,10 +121,7 @@ def test_real_numbers_begun_with_a_one_stay_numbers(net):
     composes numbers (boxes overlapping up to a tenth of the height, or apart): at most one
     in a hundred is declined by the rule (1 of 190: a 9 begun at the 1's top, looping back
     to it)."""
-    full = pendigits.load(pendigits.shared_path())
-    writers = wn.validation_writers(full)
-    data = full.subset(np.isin(full.writer, sorted(writers)))
-    groups = wn.by_writer(data, writers)
+    data, groups = validation_digits()
     rng = np.random.default_rng(1)
     fired = total = 0
     for w in sorted(groups):
@@ -190,18 +199,9 @@ def test_real_es_and_fs_are_fewer_numbers(net, monkeypatch):
     data = every.subset(keep)
     assert len(data) >= 20
 
-    def numbers_read():
-        rng = np.random.default_rng(0)
-        out = set()
-        for i in range(len(data)):
-            placed = as_strokes(pendigits.fit_to_canvas(data.strokes(i), *SIZE, rng, margin=10))
-            r = read(net, placed)
-            if r.text is not None and len(r.text) > 1:
-                out.add(i)
-        return out
-    kept = numbers_read()
+    kept = numbers_among(net, data)
     monkeypatch.setattr(letterlike, "BARS", None)
-    assert kept < numbers_read()
+    assert kept < numbers_among(net, data)
 
 
 def line(a, b, n=12):
@@ -245,10 +245,7 @@ def test_real_pairs_of_ones_are_not_joined_arms():
     overlapping up to a tenth of the height, or apart): the rule takes at most one in 200
     (2 of 570: a writer's slanted 1 beside an upright one, the boxes touching, drawn as a V
     would be; the other training writers: 8 of 1,590)."""
-    full = pendigits.load(pendigits.shared_path())
-    writers = wn.validation_writers(full)
-    data = full.subset(np.isin(full.writer, sorted(writers)))
-    groups = wn.by_writer(data, writers)
+    data, groups = validation_digits()
     rng = np.random.default_rng(2)
     fired = total = 0
     for w in sorted(groups):
@@ -277,18 +274,9 @@ def test_real_vs_ns_and_us_are_fewer_numbers(net, monkeypatch):
     data = every.subset(keep)
     assert len(data) >= 200
 
-    def numbers_read():
-        rng = np.random.default_rng(0)
-        out = set()
-        for i in range(len(data)):
-            placed = as_strokes(pendigits.fit_to_canvas(data.strokes(i), *SIZE, rng, margin=10))
-            r = read(net, placed)
-            if r.text is not None and len(r.text) > 1:
-                out.add(i)
-        return out
-    kept = numbers_read()
+    kept = numbers_among(net, data)
     monkeypatch.setattr(letterlike, "JOINED", None)
-    assert kept < numbers_read()
+    assert kept < numbers_among(net, data)
 
 
 def test_an_h_bar_reaches_the_middle_of_the_one_beside_it():
@@ -319,18 +307,9 @@ def test_real_hs_are_fewer_numbers(net, monkeypatch):
     data = every.subset(keep)
     assert len(data) >= 50
 
-    def numbers_read():
-        rng = np.random.default_rng(0)
-        out = set()
-        for i in range(len(data)):
-            placed = as_strokes(pendigits.fit_to_canvas(data.strokes(i), *SIZE, rng, margin=10))
-            r = read(net, placed)
-            if r.text is not None and len(r.text) > 1:
-                out.add(i)
-        return out
-    kept = numbers_read()
+    kept = numbers_among(net, data)
     monkeypatch.setattr(letterlike, "BAR_TOUCH", None)
-    assert kept < numbers_read()
+    assert kept < numbers_among(net, data)
 
 
 @needs_digits
@@ -338,10 +317,7 @@ def test_real_ones_beside_a_digit_of_several_strokes_rarely_lose_it_as_an_h():
     """The validation writers' 1s composed beside one of their digits drawn in several
     strokes, either side, as the bench composes numbers: the rule takes at most one in 200
     (1 of 720: a "41" whose 4's bar reaches the 1's middle)."""
-    full = pendigits.load(pendigits.shared_path())
-    writers = wn.validation_writers(full)
-    data = full.subset(np.isin(full.writer, sorted(writers)))
-    groups = wn.by_writer(data, writers)
+    data, groups = validation_digits()
     several = np.diff(data.sample_offsets) >= 2
     rng = np.random.default_rng(3)
     fired = total = 0
