@@ -197,9 +197,10 @@ def stem_and_bowl(pieces, ones, strokes):
 
 
 def _extent(piece, strokes):
-    """``(top, bottom)`` of the piece's points (y down, the pen not counted)."""
-    ys = [y for a in piece for _, y in strokes[a.stroke].points[a.start:a.stop]]
-    return min(ys), max(ys)
+    """``(top, bottom)`` of the piece's points (y down, the pen not counted): its atoms'
+    ink extents less half their pen."""
+    return (min(a.y0 + strokes[a.stroke].width / 2 for a in piece),
+            max(a.y1 - strokes[a.stroke].width / 2 for a in piece))
 
 
 def _bowl(stem, piece, strokes, h):
