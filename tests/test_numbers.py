@@ -3,7 +3,8 @@ pen digits."""
 import numpy as np
 import pytest
 
-from digitpad import ink_numbers, letters, numbers, parts, pendigits, pieces, reading, segments, sheet, store
+from digitpad import ink_numbers, letters, numbers, parts, pendigits, pieces, reading
+from digitpad import segments, sheet, store
 from digitpad import written_numbers as wn
 from digitpad.strokes import Stroke, render
 
