@@ -9,9 +9,8 @@ where its ink comes near the 1 again it does so at the foot (the base of a 2, th
 (:func:`only_bars`): no digit is drawn as flat bars alone.  And two 1s joined at an end and
 leaning apart (:func:`joined_arms`): the arms of a V, a U, an N, an n.  And the bar of an H
 drawn with one stem, reaching the other stem, read as a 1, at its middle (:func:`h_bar`).
-Constants: chosen on the
-validation writers and the other training writers (``bench/read_numbers.py --validation``
-and ``--training``; docs/performance.md).
+Constants: chosen on the validation writers and the other training writers
+(``bench/read_numbers.py --validation`` and ``--training``; docs/performance.md).
 """
 from __future__ import annotations
 
@@ -90,7 +89,7 @@ MAX_POINTS = 400     # at most this many, and of the stem's (a scribble's long s
 def no_number(pieces, ones, strokes):
     """Whether digits read from the atoms ``pieces`` (left to right; ``ones``: whether each
     was read as a 1) of ``strokes`` are a letter's parts, no number: :func:`stem_and_bowl`,
-    :func:`only_bars`."""
+    :func:`only_bars`, :func:`joined_arms`, :func:`h_bar`."""
     return stem_and_bowl(pieces, ones, strokes) or only_bars(pieces, strokes) or \
         joined_arms(pieces, ones, strokes) or h_bar(pieces, ones, strokes)
 
@@ -156,17 +155,15 @@ def joined_arms(pieces, ones, strokes):
 
 def _ends(atom, strokes):
     """The atom's end points, the upper first (y down)."""
-    xy = strokes[atom.stroke].array()[atom.start:atom.stop]
+    xy = _points(atom, strokes)
     return sorted([xy[0], xy[-1]], key=lambda p: p[1])
 
 
 def only_bars(pieces, strokes):
     """Whether a digit of several pieces is drawn in two or more strokes (or cut parts),
     each less tall than :data:`BARS` of the line (see there)."""
-    if BARS is None or len(pieces) < 2:
-        return False
-    h = _line(pieces, strokes)
-    return any(len(p) >= 2 and all(_extent([a], strokes)[1] - _extent([a], strokes)[0]
+    h = _line_for(BARS, pieces, strokes)
+    return h is not None and any(len(p) >= 2 and all(_extent([a], strokes)[1] - _extent([a], strokes)[0]
                                    < BARS * h for a in p) for p in pieces)
 
 
@@ -206,11 +203,10 @@ def _extent(piece, strokes):
 def _bowl(stem, piece, strokes, h):
     """Whether the first-drawn stroke of ``piece`` is a bowl on ``stem`` (:data:`BOWL`)."""
     first = min(piece, key=lambda a: (a.stroke, a.start))
-    path = _resample(strokes[first.stroke].array()[first.start:first.stop], STEP * h)
+    path = _resample(_points(first, strokes), STEP * h)
     if len(path) < 3:
         return False
-    d = _distance(path, [_at_most(strokes[a.stroke].array()[a.start:a.stop])
-                         for a in stem]) / h
+    d = _distance(path, [_at_most(_points(a, strokes)) for a in stem]) / h
     top, bottom = _extent(stem, strokes)
     tall = max(bottom - top, 1e-6)
     if d[0] >= STEM_START or (path[0, 1] - top) / tall >= STEM_TOP:
@@ -238,9 +234,7 @@ def _resample(xy, step):
 
 def _at_most(xy):
     """``xy``, or :data:`MAX_POINTS` of its points evenly spread along it, its ends kept."""
-    if len(xy) <= MAX_POINTS:
-        return xy
-    return xy[np.linspace(0, len(xy) - 1, MAX_POINTS).round().astype(int)]
+    return segments.at_most(xy, MAX_POINTS)
 
 
 def _distance(points, polylines):

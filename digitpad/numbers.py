@@ -270,8 +270,7 @@ class NumberReader:
         prediction, _ = self._cache[key]
         if prediction is None:
             return np.log(DECLINED) * 2 - PER_DIGIT
-        height = max(a.y1 for a in piece) - min(a.y0 for a in piece)
-        fragment = height < segments.MIN_HEIGHT * h
+        fragment = parts.height(piece) < segments.MIN_HEIGHT * h
         lone_up = len(piece) == 1 and segments.upward(piece[0], strokes)
         if fragment or lone_up or prediction.reason in (reading.A_DOT, reading.NESTED):
             p = DECLINED

@@ -285,7 +285,7 @@ def crossing_points(p, q):
     """The points where segments of polyline ``p`` cross segments of polyline ``q``, each
     polyline first thinned to at most :data:`CROSSING_POINTS` points (every pair of
     segments is tried: a scribble of long strokes would otherwise cost seconds a read)."""
-    p, q = _at_most(p, CROSSING_POINTS), _at_most(q, CROSSING_POINTS)
+    p, q = at_most(p, CROSSING_POINTS), at_most(q, CROSSING_POINTS)
     if len(p) < 2 or len(q) < 2:
         return np.zeros((0, 2))
     a, b = p[:-1, None], p[1:, None]
@@ -302,7 +302,7 @@ def crossing_points(p, q):
     return a[hit] + t[hit][:, None] * r[hit]
 
 
-def _at_most(xy, n):
+def at_most(xy, n):
     """``xy``, or ``n`` of its points evenly spread along it, its ends kept."""
     if len(xy) <= n:
         return xy

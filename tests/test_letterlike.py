@@ -30,6 +30,14 @@ def as_strokes(arrays, pen=18):
 STEM = Stroke([(100, 100), (100, 220)])
 
 
+def as_pieces(written):
+    """A composed pair of digits as strokes, and its atoms as the two digits written."""
+    strokes = as_strokes(written.strokes)
+    first = len(written.parts[0])
+    atoms = segments.atoms_of(strokes)
+    return strokes, [[a for a in atoms if a.stroke < first], [a for a in atoms if a.stroke >= first]]
+
+
 def validation_digits():
     """The validation writers' pen digits, and their indices by writer."""
     full = pendigits.load(pendigits.shared_path())
@@ -130,10 +138,7 @@ def test_real_numbers_begun_with_a_one_stay_numbers(net):
         for _ in range(10 if ones and others else 0):
             indices = [rng.choice(ones), rng.choice(others)]
             written = wn.compose(data, indices, rng, rng.uniform(90, 200), origin=(50, 50))
-            strokes = as_strokes(written.strokes)
-            atoms = segments.atoms_of(strokes)
-            pieces = [[a for a in atoms if a.stroke < len(written.parts[0])],
-                      [a for a in atoms if a.stroke >= len(written.parts[0])]]
+            strokes, pieces = as_pieces(written)
             fired += letterlike.stem_and_bowl(pieces, [True, False], strokes)
             total += 1
     assert total >= 100
@@ -253,10 +258,7 @@ def test_real_pairs_of_ones_are_not_joined_arms():
         for _ in range(30 if ones else 0):
             written = wn.compose(data, rng.choice(ones, 2), rng, rng.uniform(90, 200),
                                  origin=(50, 50))
-            strokes = as_strokes(written.strokes)
-            atoms = segments.atoms_of(strokes)
-            pieces = [[a for a in atoms if a.stroke < len(written.parts[0])],
-                      [a for a in atoms if a.stroke >= len(written.parts[0])]]
+            strokes, pieces = as_pieces(written)
             fired += letterlike.joined_arms(pieces, [True, True], strokes)
             total += 1
     assert total >= 500
@@ -329,11 +331,7 @@ def test_real_ones_beside_a_digit_of_several_strokes_rarely_lose_it_as_an_h():
             if rng.random() < 0.5:
                 pair = pair[::-1]
             written = wn.compose(data, pair, rng, rng.uniform(90, 200), origin=(50, 50))
-            strokes = as_strokes(written.strokes)
-            atoms = segments.atoms_of(strokes)
-            first = len(written.parts[0])
-            pieces = [[a for a in atoms if a.stroke < first],
-                      [a for a in atoms if a.stroke >= first]]
+            strokes, pieces = as_pieces(written)
             fired += letterlike.h_bar(pieces, [data.labels[i] == 1 for i in pair], strokes)
             total += 1
     assert total >= 500

@@ -505,14 +505,14 @@ def test_long_strokes_are_thinned_before_their_crossings_are_sought(net, monkeyp
     down = Stroke([(300 + 200 * x, 100 + 200 * x + 5 * np.sin(60 * x)) for x in t])
     up = Stroke([(300 + 200 * x, 300 - 200 * x + 5 * np.cos(60 * x)) for x in t])
     seen = []
-    thin = segments._at_most
-    monkeypatch.setattr(segments, "_at_most", lambda xy, n: seen.append(len(thin(xy, n)))
+    thin = segments.at_most
+    monkeypatch.setattr(segments, "at_most", lambda xy, n: seen.append(len(thin(xy, n)))
                         or thin(xy, n))
     points = segments.crossing_points(down.array(), up.array())
     assert seen == [segments.CROSSING_POINTS] * 2
     assert len(points) >= 1 and np.allclose(points.mean(axis=0), (400, 200), atol=10)
     short = zero(100).array()
-    assert len(segments._at_most(short, segments.CROSSING_POINTS)) == len(short)
+    assert len(segments.at_most(short, segments.CROSSING_POINTS)) == len(short)
 
 
 class _Both:
