@@ -310,7 +310,9 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     groups = wn.by_writer(data, pendigits.HELDOUT_WRITERS)
     rng = np.random.default_rng(seed)
     writers = sorted(w for w in groups if len(groups[w]) >= digits // 2)
+    import read_numbers          # bench/read_numbers.py: a digit read alone
     spent, right = [], 0
+    readable = readable_right = digits_alone = digits_in = 0
     for _ in range(numbers_count):
         w = writers[rng.integers(len(writers))]
         indices = rng.choice(groups[w], digits)
@@ -325,7 +327,16 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
                 result = reader.read(done + [Stroke(pts[:k], pen)], size)
                 spent.append(time.perf_counter() - start)
             done.append(Stroke(pts, pen))
-        right += result.text == "".join(map(str, written.labels))
+        truth = "".join(map(str, written.labels))
+        right += result.text == truth
+        # The same digits, each alone on the sheet: a number can be read no better.
+        lone = [read_numbers.alone(model.network, part, pen, size) for part in written.parts]
+        lone_right = [d == label for d, label in zip(lone, written.labels)]
+        readable += all(lone_right)
+        readable_right += all(lone_right) and result.text == truth
+        digits_alone += sum(lone_right)
+        digits_in += sum(read == str(label) for read, label in zip(result.text or "", truth)
+                         ) if result.text is not None and len(result.text) == digits else 0
     v = np.array(spent)
     print(f"reading a {digits}-digit number as it is drawn ({numbers_count} numbers by "
           f"held-out writers on a {size[0]}x{size[1]} sheet, pen {pen} px, {len(v)} reads, "
@@ -333,6 +344,11 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     print(f"  read: median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "
           f"max {ms(v.max())}")
     print(f"  numbers read right at the end: {right}/{numbers_count}")
+    print(f"  numbers whose every digit alone is read right: {readable}/{numbers_count}, of "
+          f"them read right whole: {readable_right}/{readable}")
+    total = digits * numbers_count
+    print(f"  digits read right: alone {digits_alone}/{total}, in the number "
+          f"{digits_in}/{total} (the count right and the digit in its place)")
     return 0
 
 
@@ -355,9 +371,12 @@ def main(argv=None):
                         help="reads of each awkward drawing (0: skip them)")
     parser.add_argument("--number-digits", type=int, default=0,
                         help="only time reading a number of this many digits (issue 17)")
+    parser.add_argument("--numbers", type=int, default=5,
+                        help="how many such numbers (default 5)")
     args = parser.parse_args(argv)
     if args.number_digits:
-        return number_latency(args.number_digits, args.seed, args.weights)
+        return number_latency(args.number_digits, args.seed, args.weights,
+                              numbers_count=args.numbers)
 
     from digitpad import store
     from digitpad.gui.views import NAMES
