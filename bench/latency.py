@@ -45,7 +45,9 @@
    included) are read by one :class:`digitpad.numbers.NumberReader`, as the window
    will read them.  Qt-free: the reading alone (candidates, drawing the new pieces,
    preprocessing, one forward pass, the dynamic programme), not the painting.
-   ``--number-digits 6`` and ``--number-digits 20`` are issue 17's cases.
+   ``--number-digits 6`` and ``--number-digits 20`` are issue 17's cases.  Each digit
+   is also read alone (as ``bench/read_numbers.py`` does): a number whose digits all read
+   right alone should read right whole; ``--numbers`` sets how many numbers (5).
 
 Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
 """
