@@ -45,11 +45,12 @@ INTERLEAVED = 0.6
 # narrower one's centre this share of the wider's width inside it is inside.
 TALL = 0.7
 INSET = 0.15
-# Two tall strokes whose ends meet pairwise, within this share of the line's height, are the
-# two arcs of a ring (a 0 in two strokes), not two digits side by side: segments.ring.
-# None: no such exception.
+# Two tall strokes whose ends meet pairwise are the two arcs of a ring (a 0 in two strokes),
+# not two digits side by side (segments.ring): one pair within RING line heights, the other
+# within RING_OPEN (a ring left open at the top; None: RING).  RING None: no such exception.
 RING = 0.15
 RING_WIDTH = 0.3
+RING_OPEN = 0.35
 # Two strokes crossing once at a point this share of both strokes' width and height
 # inside them are one character (an X): segments.crossed.
 MIDDLE = 0.2
@@ -62,10 +63,9 @@ NESTED_WIDTH = 0.3
 # Strokes are thinned to this many points before their crossings are sought (segments.crossed
 # tries every pair of segments; 99.9% of pen digits' strokes have fewer than 150 points).
 CROSSING_POINTS = 128
-# A stroke (or a cut part of one) whose last point lies more than this share of its height
-# above its first is drawn upward (segments.upward), and a piece of it alone scores as
-# declined.  None, as shipped: an ablation switch; at 0.5 the held-out count fell from 98.88%
-# to 97.77% (docs/performance.md, "two 1s leaning apart").
+# A stroke (or cut part) whose last point lies more than this share of its height above its
+# first is drawn upward (segments.upward), and a piece of it alone scores as declined.  None,
+# as shipped (at 0.5 the held-out count fell 98.88 -> 97.77%: docs/performance.md).
 UPWARD = None
 # Two neighbouring digits read as 1 whose main axes differ by more than this many degrees
 # lean apart (segments.leaning_apart): the arms of a V, a W, an A or an N, not "11".  Of the
@@ -122,9 +122,9 @@ def _atom(index, stroke, start, stop):
 
 
 def _cuts(xy, h):
-    """``[(start, stop), ...]``: a wide stroke's points cut at its low points (local
-    maxima of y, y down) and where it turns back along x, those that lie at least a quarter of a line height inside both ends
-    of its extent; neighbouring parts share the point they are cut at."""
+    """``[(start, stop), ...]``: a wide stroke's points cut at its low points (local maxima
+    of y, y down) and where it turns back along x, at least a quarter of a line height inside
+    both ends of its extent; neighbouring parts share the point they are cut at."""
     n = len(xy)
     x, y = xy[:, 0], xy[:, 1]
     lo, hi = x.min() + 0.25 * h, x.max() - 0.25 * h
@@ -238,9 +238,7 @@ def slant(piece, strokes):
     xy = xy - xy.mean(axis=0)
     _, vectors = np.linalg.eigh(xy.T @ xy)
     dx, dy = vectors[:, -1]
-    if dy < 0:
-        dx, dy = -dx, -dy
-    return math.degrees(math.atan2(dx, dy))
+    return math.degrees(math.atan2(dx, dy) if dy >= 0 else math.atan2(-dx, -dy))
 
 
 def leaning_apart(pieces, ones, strokes):
@@ -262,21 +260,22 @@ def _apart(u, v):
 
 def ring(a, b, strokes, h):
     """Whether atoms ``a`` and ``b`` are the two arcs of one ring (a 0 drawn in two
-    strokes): each end of one lies within :data:`RING` line heights ``h`` of an end of
-    the other, the two pairs at least half a line height apart, the arcs' middles at least
-    :data:`RING_WIDTH` apart.  Two digits side by side meet at one end at most: the 1
-    and the 7 of "17" where the 7 begins, not where it ends too."""
+    strokes): each end of one lies near an end of the other (one pair within :data:`RING`
+    line heights ``h``, the other within :data:`RING_OPEN`), the two pairs at least half a
+    line height apart, the arcs' middles at least :data:`RING_WIDTH` apart.  Two digits side
+    by side meet at one end at most: the 1 and the 7 of "17" where the 7 begins."""
     if RING is None:
         return False
     p, q = strokes[a.stroke].points, strokes[b.stroke].points     # no arrays: it runs often
-    near = RING * h
+    near, gap = RING * h, (RING if RING_OPEN is None else RING_OPEN) * h
     # A ring is open between its arcs: their middles lie apart, not side by side as two
     # 1s written close together do.
     if _apart(p[(a.start + a.stop) // 2], q[(b.start + b.stop) // 2]) < RING_WIDTH * h:
         return False
     pa, pz, qa, qz = p[a.start], p[a.stop - 1], q[b.start], q[b.stop - 1]
     for (u, v), (w, x) in (((pa, qa), (pz, qz)), ((pa, qz), (pz, qa))):
-        if _apart(u, v) <= near and _apart(w, x) <= near and _apart(u, w) >= h / 2:
+        close, far = sorted((_apart(u, v), _apart(w, x)))
+        if close <= near and far <= gap and _apart(u, w) >= h / 2:
             return True
     return False
 

@@ -405,6 +405,25 @@ def test_a_zero_in_two_arcs_stays_one_digit(net, monkeypatch, lift):
     assert reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).text == "11"
 
 
+def test_a_zero_in_two_arcs_left_open_at_the_top_stays_one_digit(net, monkeypatch):
+    """The right arc stops short of where the left began, 0.3 line heights away (a 0 left
+    open at the top, as many one-stroke 0s are): still a ring (segments.RING_OPEN), one
+    piece read 0.  With both pairs of ends held to segments.RING it was two digits."""
+    left, right = two_arcs()
+    right = Stroke(right.points[6:], 18)            # begins about 36 px below and right
+    strokes = [left, right]
+    atoms = segments.atoms_of(strokes)
+    h = segments.line_height(atoms)
+    gap = segments._apart(left.points[0], right.points[0]) / h
+    assert segments.RING < gap < segments.RING_OPEN
+    assert segments.ring(atoms[0], atoms[1], strokes, h)
+    r = reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
+    assert len(r.digits) == 1 and r.text == "0"
+    monkeypatch.setattr(segments, "RING_OPEN", None)
+    assert not segments.ring(atoms[0], atoms[1], strokes, h)
+    assert len(reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE)).digits) == 2
+
+
 def test_two_ones_close_together_or_meeting_at_one_end_are_no_ring(net):
     """Two 1s side by side whose ends are near each other lie close along their whole
     length, and a V meets at one end only: neither is a ring, and "11" stays two digits."""
