@@ -314,7 +314,7 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     writers = sorted(w for w in groups if len(groups[w]) >= digits // 2)
     import read_numbers          # bench/read_numbers.py: a digit read alone
     spent, right = [], 0
-    readable = readable_right = digits_alone = digits_in = 0
+    readable = readable_right = digits_alone = digits_in = counted = digits_alone_counted = 0
     for _ in range(numbers_count):
         w = writers[rng.integers(len(writers))]
         indices = rng.choice(groups[w], digits)
@@ -337,8 +337,10 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
         readable += all(lone_right)
         readable_right += all(lone_right) and result.text == truth
         digits_alone += sum(lone_right)
-        digits_in += sum(read == str(label) for read, label in zip(result.text or "", truth)
-                         ) if result.text is not None and len(result.text) == digits else 0
+        if result.text is not None and len(result.text) == digits:
+            counted += 1
+            digits_in += sum(read == label for read, label in zip(result.text, truth))
+            digits_alone_counted += sum(lone_right)
     v = np.array(spent)
     print(f"reading a {digits}-digit number as it is drawn ({numbers_count} numbers by "
           f"held-out writers on a {size[0]}x{size[1]} sheet, pen {pen} px, {len(v)} reads, "
@@ -348,9 +350,9 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     print(f"  numbers read right at the end: {right}/{numbers_count}")
     print(f"  numbers whose every digit alone is read right: {readable}/{numbers_count}, of "
           f"them read right whole: {readable_right}/{readable}")
-    total = digits * numbers_count
-    print(f"  digits read right: alone {digits_alone}/{total}, in the number "
-          f"{digits_in}/{total} (the count right and the digit in its place)")
+    print(f"  digits read right alone: {digits_alone}/{digits * numbers_count}; numbers whose "
+          f"count is right: {counted}/{numbers_count}, their digits read right in the number "
+          f"{digits_in}/{digits * counted}, alone {digits_alone_counted}/{digits * counted}")
     return 0
 
 
