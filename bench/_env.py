@@ -70,3 +70,27 @@ def describe():
     else:
         lines.append(f"neither {' nor '.join(OVERRIDES)} was set")
     return "\n".join(lines)
+
+
+CONSTANT_HELP = ("set a constant of digitpad.segments, .numbers, .pieces or .letterlike for "
+                 "this run (an ablation: e.g. segments.MIDDLE=0.5; 'none' for None)")
+
+
+def set_constants(settings):
+    """Apply ``--constant MODULE.NAME=VALUE`` settings (the reading rules' ablations), saying
+    each; exits with a message for a name that is no such constant."""
+    from digitpad import letterlike, numbers, pieces, segments
+
+    modules = {"segments": segments, "numbers": numbers, "pieces": pieces,
+               "letterlike": letterlike}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        module, _, attr = name.partition(".")
+        if module not in modules or not attr.isupper() or not hasattr(modules[module], attr):
+            sys.exit(f"error: no constant {name}")
+        try:
+            number = None if value.lower() == "none" else float(value)
+        except ValueError:
+            sys.exit(f"error: {setting}: the value must be a number or 'none'")
+        setattr(modules[module], attr, number)
+        print(f"(ablation: {name} = {value})")

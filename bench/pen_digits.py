@@ -48,6 +48,8 @@ def parse_args(argv=None):
     p.add_argument("--nondigits", type=int, default=1000,
                    help="generated non-digit drawings to replay (0: none)")
     p.add_argument("--seed", type=int, default=0, help="sample order, sizes and places")
+    p.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                   help=_env.CONSTANT_HELP)
     p.add_argument("--weights", type=Path, default=None,
                    help="model file (default: the model the app would open)")
     p.add_argument("--pen-digits", type=Path, default=None,
@@ -235,6 +237,7 @@ def main(argv=None):
     # A private DIGITPAD_HOME: the bench neither reads nor changes the user's settings,
     # so without --weights it uses the shipped model; it is removed at exit.
     _env.private_home()
+    _env.set_constants(args.constant)
 
     replayer = Replayer(args.weights, args.pen_width)
     model = replayer.window.model

@@ -96,9 +96,7 @@ def parse_args(argv=None):
                         "or cut into several sure digits; and whether the whole drawing read "
                         "alone (digitpad.reading.read, as before numbers) declines them")
     p.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
-                   help="set a constant of digitpad.segments, .numbers, .pieces or .letterlike for "
-                        "this run "
-                        "(an ablation: e.g. segments.MIDDLE=0.5, no crossing in a middle; 'none' for None)")
+                   help=_env.CONSTANT_HELP)
     return p.parse_args(argv)
 
 
@@ -398,18 +396,10 @@ def report_numbers(rows):
 
 def main(argv=None):
     args = parse_args(argv)
-    from digitpad import letterlike, letters, nondigits, numbers, pendigits, pieces, segments
+    from digitpad import letters, nondigits, pendigits
     from digitpad import written_numbers as wn
 
-    for setting in args.constant:
-        name, value = setting.split("=")
-        module, attr = name.split(".")
-        module = {"segments": segments, "numbers": numbers, "pieces": pieces,
-                  "letterlike": letterlike}[module]
-        if not hasattr(module, attr):
-            sys.exit(f"error: no constant {name}")
-        setattr(module, attr, None if value.lower() == "none" else float(value))
-        print(f"(ablation: {name} = {value})")
+    _env.set_constants(args.constant)
 
     path = args.pen_digits or pendigits.shared_path()
     if not Path(path).exists():
