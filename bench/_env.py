@@ -72,17 +72,18 @@ def describe():
     return "\n".join(lines)
 
 
-CONSTANT_HELP = ("set a constant of digitpad.segments, .numbers, .pieces or .letterlike for "
-                 "this run (an ablation: e.g. segments.MIDDLE=0.5; 'none' for None)")
+CONSTANT_HELP = ("set a constant of digitpad.segments, .crossings, .numbers, .pieces or "
+                 ".letterlike for "
+                 "this run (an ablation: e.g. crossings.MIDDLE=0.5; 'none' for None)")
 
 
 def set_constants(settings):
     """Apply ``--constant MODULE.NAME=VALUE`` settings (the reading rules' ablations), saying
     each; exits with a message for a name that is no such constant."""
-    from digitpad import letterlike, numbers, pieces, segments
+    from digitpad import crossings, letterlike, numbers, pieces, segments
 
-    modules = {"segments": segments, "numbers": numbers, "pieces": pieces,
-               "letterlike": letterlike}
+    modules = {"segments": segments, "crossings": crossings, "numbers": numbers,
+               "pieces": pieces, "letterlike": letterlike}
     for setting in settings:
         name, _, value = setting.partition("=")
         module, _, attr = name.partition(".")

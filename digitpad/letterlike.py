@@ -18,7 +18,7 @@ import statistics
 
 import numpy as np
 
-from . import segments
+from . import crossings, segments
 
 # The bowl of an R or a P: the digit after a 1 begins within STEM_START line heights of the
 # 1's ink, no lower than STEM_TOP of the 1's height below its top; goes more than BOWL_AWAY
@@ -234,7 +234,7 @@ def _resample(xy, step):
 
 def _at_most(xy):
     """``xy``, or :data:`MAX_POINTS` of its points evenly spread along it, its ends kept."""
-    return segments.at_most(xy, MAX_POINTS)
+    return crossings.at_most(xy, MAX_POINTS)
 
 
 def _distance(points, polylines):

@@ -36,7 +36,7 @@ two touching digits together, so the cut is chosen by recognition instead:
    (:data:`ELSEWHERE`: the bar of a 4 stays with its stem); these compare a piece with its
    parts (:mod:`digitpad.parts`).  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider
-   (a slashed 0), or once in the middle of both (an X): :func:`digitpad.segments.crossed`.
+   (a slashed 0), or once in the middle of both (an X): :func:`digitpad.crossings.crossed`.
    Nor between two digits of which the narrower lies well inside the wider's extent (the
    stem of an R beside its bowl, read "12"): :func:`digitpad.segments.nested`; the
    programme runs again without that boundary.
@@ -64,7 +64,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import letterlike, parts, pieces, preprocess, reading, segments
+from . import crossings, letterlike, parts, pieces, preprocess, reading, segments
 from .pieces import piece_pen, piece_strokes
 from .strokes import Stroke
 
@@ -162,7 +162,7 @@ class NumberReader:
         self._read_pieces(strokes, atoms, spans, keys, size)
         score = self._scores(spans, keys, atoms, h, strokes)
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
-        joined = segments.crossed(atoms, strokes)
+        joined = crossings.crossed(atoms, strokes)
         cuts = _cuts(spans, score, n, joined)
         if cuts is None:                      # no segmentation keeps the crossings whole
             cuts = _cuts(spans, score, n, set())

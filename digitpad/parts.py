@@ -12,7 +12,7 @@ out.  The scores these rules change are :data:`digitpad.numbers.EXTRA_ONE`,
 """
 from __future__ import annotations
 
-from . import reading, segments
+from . import crossings, reading, segments
 
 
 def extra_one(span, readings, atoms, h):
@@ -83,7 +83,7 @@ def cross(a, b, strokes):
     if a.right < b.left or b.right < a.left or a.y1 < b.y0 or b.y1 < a.y0:
         return False
     p, q = (strokes[t.stroke].array()[t.start:t.stop] for t in (a, b))
-    return len(segments.crossing_points(p, q)) > 0
+    return len(crossings.crossing_points(p, q)) > 0
 
 
 def height(piece):

@@ -3,12 +3,12 @@
 An *atom* is a stroke, or part of a stroke much wider than the line is tall cut
 at its low points and where it turns back.  Atoms are ordered left to right;
 a candidate digit is a run of neighbouring atoms (:func:`spans`).  The rules
-here say what no digit or number looks like: fragments (:func:`is_fragment`),
-two tall strokes side by side (:func:`two_tall`), digits lying over each other
-(:func:`interleaved`), bars across a neighbour (:func:`barred`), strokes that cross
-where no two digits cross (:func:`crossed`), a digit inside its neighbour's extent
-(:func:`nested`), a stroke drawn upward (:func:`upward`), two 1s leaning apart
-(:func:`leaning_apart`).  Constants: set on validation writers (bench/read_numbers.py).
+here say what no digit or number looks like: two tall strokes side by side
+(:func:`two_tall`) unless they are the arcs of a ring (:func:`ring`), digits lying over
+each other (:func:`interleaved`), bars across a neighbour (:func:`barred`), a digit inside
+its neighbour's extent (:func:`nested`), a stroke drawn upward (:func:`upward`), two 1s
+leaning apart (:func:`leaning_apart`).  Strokes that cross: :mod:`digitpad.crossings`.
+Constants: set on validation writers (bench/read_numbers.py).
 """
 from __future__ import annotations
 
@@ -47,22 +47,18 @@ TALL = 0.7
 INSET = 0.15
 # Two tall strokes whose ends meet pairwise are the two arcs of a ring (a 0 in two strokes),
 # not two digits side by side (segments.ring): one pair within RING line heights, the other
-# within RING_OPEN (a ring left open at the top; None: RING).  RING None: no such exception.
+# within RING_OPEN (a ring left open at the top; None: RING), the open one's arcs straying
+# RING_BOW from their ends' line (not a 1; None: no test).  RING None: no such exception.
 RING = 0.15
 RING_WIDTH = 0.3
 RING_OPEN = 0.35
-# Two strokes crossing once at a point this share of both strokes' width and height
-# inside them are one character (an X): segments.crossed.
-MIDDLE = 0.2
+RING_BOW = 0.05
 # A digit whose centre lies more than NESTED of its neighbour's width inside the extent of
 # that neighbour, at least NESTED_WIDTH line heights wide, is no digit of its own (the stem
 # of an R or a P inside the extent of its bowl): segments.nested.  None: no such rule.
 # Chosen on the validation writers (docs/performance.md).
 NESTED = 0.1
 NESTED_WIDTH = 0.3
-# Strokes are thinned to this many points before their crossings are sought (segments.crossed
-# tries every pair of segments; 99.9% of pen digits' strokes have fewer than 150 points).
-CROSSING_POINTS = 128
 # A stroke (or cut part) whose last point lies more than this share of its height above its
 # first is drawn upward (segments.upward), and a piece of it alone scores as declined.  None,
 # as shipped (at 0.5 the held-out count fell 98.88 -> 97.77%: docs/performance.md).
@@ -261,9 +257,10 @@ def _apart(u, v):
 def ring(a, b, strokes, h):
     """Whether atoms ``a`` and ``b`` are the two arcs of one ring (a 0 drawn in two
     strokes): each end of one lies near an end of the other (one pair within :data:`RING`
-    line heights ``h``, the other within :data:`RING_OPEN`), the two pairs at least half a
-    line height apart, the arcs' middles at least :data:`RING_WIDTH` apart.  Two digits side
-    by side meet at one end at most: the 1 and the 7 of "17" where the 7 begins."""
+    line heights ``h``, the other within :data:`RING_OPEN`, and then both arcs curved:
+    :func:`_bowed`), the two pairs at least half a line height apart, the arcs' middles at
+    least :data:`RING_WIDTH` apart.  Two digits side by side meet at one end at most: the 1
+    and the 7 of "17" where the 7 begins."""
     if RING is None:
         return False
     p, q = strokes[a.stroke].points, strokes[b.stroke].points     # no arrays: it runs often
@@ -276,80 +273,22 @@ def ring(a, b, strokes, h):
     for (u, v), (w, x) in (((pa, qa), (pz, qz)), ((pa, qz), (pz, qa))):
         close, far = sorted((_apart(u, v), _apart(w, x)))
         if close <= near and far <= gap and _apart(u, w) >= h / 2:
-            return True
+            return far <= near or _bowed(a, b, p, q, h)
     return False
 
 
-def crossing_points(p, q):
-    """The points where segments of polyline ``p`` cross segments of polyline ``q``, each
-    polyline first thinned to at most :data:`CROSSING_POINTS` points (every pair of
-    segments is tried: a scribble of long strokes would otherwise cost seconds a read)."""
-    p, q = at_most(p, CROSSING_POINTS), at_most(q, CROSSING_POINTS)
-    if len(p) < 2 or len(q) < 2:
-        return np.zeros((0, 2))
-    a, b = p[:-1, None], p[1:, None]
-    c, d = q[None, :-1], q[None, 1:]
-    r, s = b - a, d - c
-    shape = (len(p) - 1, len(q) - 1, 2)
-    a, r = np.broadcast_to(a, shape), np.broadcast_to(r, shape)
-    denom = r[..., 0] * s[..., 1] - r[..., 1] * s[..., 0]
-    ca = c - a
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = (ca[..., 0] * s[..., 1] - ca[..., 1] * s[..., 0]) / denom
-        u = (ca[..., 0] * r[..., 1] - ca[..., 1] * r[..., 0]) / denom
-    hit = (denom != 0) & (t > 0) & (t < 1) & (u > 0) & (u < 1)
-    return a[hit] + t[hit][:, None] * r[hit]
-
-
-def at_most(xy, n):
-    """``xy``, or ``n`` of its points evenly spread along it, its ends kept."""
-    if len(xy) <= n:
-        return xy
-    return xy[np.linspace(0, len(xy) - 1, n).round().astype(int)]
-
-
-def _middle_box(atom):
-    """``(x0, y0, x1, y1)``: the part of the atom's extent :data:`MIDDLE` inside its edges."""
-    w, h = atom.right - atom.left, atom.y1 - atom.y0
-    return (atom.left + MIDDLE * w, atom.y0 + MIDDLE * h,
-            atom.right - MIDDLE * w, atom.y1 - MIDDLE * h)
-
-
-def _in_middle(point, atom):
-    """Whether ``point`` lies :data:`MIDDLE` of the atom's width and of its height inside
-    the atom's extent (the points', pen not counted, across; the ink's up and down)."""
-    x0, y0, x1, y1 = _middle_box(atom)
-    return x0 <= point[0] <= x1 and y0 <= point[1] <= y1
-
-
-def crossed(atoms, strokes):
-    """The positions ``k`` no digit boundary may fall at: an atom before ``k`` and one
-    after it cross each other at least twice, the narrower through the middle of the
-    wider (the slash of a slashed 0, a bar through a loop), or cross once in the middle of
-    both (an X, an x).  Two digits side by side do neither, even when their boxes overlap:
-    where their ink meets, it meets near the edge of one of them."""
-    joined = set()
-    for i, a in enumerate(atoms):
-        for j in range(i + 1, len(atoms)):
-            b = atoms[j]
-            if a.right < b.left or b.right < a.left:
-                continue            # cannot cross
-            narrow, wide = sorted((a, b), key=lambda t: t.right - t.left)
-            inset = INSET * (wide.right - wide.left)
-            through = wide.left + inset <= (narrow.left + narrow.right) / 2 <= wide.right - inset
-            # A crossing in the middle of both lies where their middles' boxes meet.
-            ma, mb = _middle_box(a), _middle_box(b)
-            meet = (a.stroke != b.stroke and max(ma[0], mb[0]) <= min(ma[2], mb[2])
-                    and max(ma[1], mb[1]) <= min(ma[3], mb[3]))
-            if not (through or meet):
-                continue            # the cheap test first: most neighbours stop here
-            p = strokes[a.stroke].array()[a.start:a.stop]
-            q = strokes[b.stroke].array()[b.start:b.stop]
-            points = crossing_points(p, q)
-            middle = meet and any(_in_middle(x, a) and _in_middle(x, b) for x in points)
-            if through and len(points) >= 2 or middle:
-                joined.update(range(i + 1, j + 1))
-    return joined
+def _bowed(a, b, p, q, h):
+    """Whether both arcs (points ``p``, ``q``) stray at least :data:`RING_BOW` line heights
+    from the line through their ends: the arcs of a ring, not a straight 1."""
+    if RING_BOW is None:
+        return True
+    for atom, points in ((a, p), (b, q)):
+        (x0, y0), (x1, y1) = points[atom.start], points[atom.stop - 1]
+        dx, dy = x1 - x0, y1 - y0
+        away = max(abs((x - x0) * dy - (y - y0) * dx) for x, y in points[atom.start:atom.stop])
+        if away < RING_BOW * h * (math.hypot(dx, dy) or 1.0):
+            return False
+    return True
 
 
 def cuts_in(piece, atoms):

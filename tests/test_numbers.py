@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from digitpad import ink_numbers, letters, numbers, parts, pendigits, pieces, reading
-from digitpad import segments, sheet, store
+from digitpad import crossings, segments, sheet, store
 from digitpad import written_numbers as wn
 from digitpad.strokes import Stroke, render
 
@@ -127,18 +127,18 @@ def test_an_open_four_whose_strokes_stand_apart_is_named(net, monkeypatch):
 
 
 def test_a_slashed_zero_in_two_strokes_stays_one_digit(net):
-    slash = Stroke([(130, 85), (112, 235)])       # split "10" before segments.crossed
+    slash = Stroke([(130, 85), (112, 235)])       # split "10" before crossings.crossed
     r = reading.read_number(net, [zero(100), slash], SIZE)
     assert len(r.digits) == 1 and r.text == "0"
     atoms = segments.atoms_of([zero(100), slash])
-    assert segments.crossed(atoms, [zero(100), slash]) == {1}
+    assert crossings.crossed(atoms, [zero(100), slash]) == {1}
 
 
 def test_digits_whose_boxes_overlap_may_still_be_cut(net):
     # Two 0s overlapping (their rings cross twice, near the edge) and a 1 touching a 0:
     # neither crosses through the other's middle, so the boundary stays allowed.
     for strokes, text in (([zero(100), zero(160)], "00"), ([zero(100), one(165)], "01")):
-        assert segments.crossed(segments.atoms_of(strokes), strokes) == set()
+        assert crossings.crossed(segments.atoms_of(strokes), strokes) == set()
         assert reading.read_number(net, strokes, SIZE).text == text
 
 
@@ -271,14 +271,14 @@ def test_a_reader_with_a_small_cache_still_scores_every_piece(net):
 def test_an_x_whose_strokes_cross_in_their_middles_is_not_eleven(net, monkeypatch):
     """Two strokes crossing once, in the middle of both (a letter x), may not fall in two
     digits: read as one drawing, declined, not "11".  Too lopsided to lie over each other
-    (segments.interleaved), it was read "11" before segments.crossed looked at one crossing."""
+    (segments.interleaved), it was read "11" before crossings.crossed looked at one crossing."""
     x = [Stroke([(200, 150), (300, 270)], 18), Stroke([(270, 150), (240, 270)], 18)]
     atoms = segments.atoms_of(x)
-    assert segments.crossed(atoms, x) == {1}
+    assert crossings.crossed(atoms, x) == {1}
     r = reading.read_number(net, x, SIZE, whole=render(x, SIZE))
     assert len(r.digits) == 1 and r.text is None
-    monkeypatch.setattr(segments, "MIDDLE", 0.5)       # no crossing lies in a middle
-    assert segments.crossed(atoms, x) == set()
+    monkeypatch.setattr(crossings, "MIDDLE", 0.5)      # no crossing lies in a middle
+    assert crossings.crossed(atoms, x) == set()
     # The narrower stroke's centre lies inside the wider's extent: segments.nested keeps
     # the X whole too; its strokes, each read as a 1, lean apart (segments.leaning_apart):
     # no number either.  Without the three rules it is "11".
@@ -294,8 +294,8 @@ def test_a_seven_crossing_the_next_digit_near_its_edge_is_still_cut(net):
     stem, but near the 7's top right corner, not in its middle, so "71" is still two digits."""
     strokes = [seven(100), Stroke([(168, 80), (160, 220)])]
     atoms = segments.atoms_of(strokes)
-    assert len(segments.crossing_points(strokes[0].array(), strokes[1].array())) == 2
-    assert segments.crossed(atoms, strokes) == set()
+    assert len(crossings.crossing_points(strokes[0].array(), strokes[1].array())) == 2
+    assert crossings.crossed(atoms, strokes) == set()
     assert reading.read_number(net, strokes, SIZE).text == "71"
 
 
@@ -325,7 +325,7 @@ def test_real_xs_in_two_crossing_strokes_are_not_numbers(net, monkeypatch):
             count += r.text is not None and len(r.text) > 1
         return count
     assert numbers_read() <= len(data) / 10
-    monkeypatch.setattr(segments, "MIDDLE", 0.5)       # no crossing lies in a middle
+    monkeypatch.setattr(crossings, "MIDDLE", 0.5)      # no crossing lies in a middle
     monkeypatch.setattr(segments, "NESTED", None)      # nor one inside the other's extent
     monkeypatch.setattr(segments, "LEAN", None)        # nor 1s leaning apart
     assert numbers_read() > len(data) / 5
@@ -539,14 +539,14 @@ def test_long_strokes_are_thinned_before_their_crossings_are_sought(net, monkeyp
     down = Stroke([(300 + 200 * x, 100 + 200 * x + 5 * np.sin(60 * x)) for x in t])
     up = Stroke([(300 + 200 * x, 300 - 200 * x + 5 * np.cos(60 * x)) for x in t])
     seen = []
-    thin = segments.at_most
-    monkeypatch.setattr(segments, "at_most", lambda xy, n: seen.append(len(thin(xy, n)))
+    thin = crossings.at_most
+    monkeypatch.setattr(crossings, "at_most", lambda xy, n: seen.append(len(thin(xy, n)))
                         or thin(xy, n))
-    points = segments.crossing_points(down.array(), up.array())
-    assert seen == [segments.CROSSING_POINTS] * 2
+    points = crossings.crossing_points(down.array(), up.array())
+    assert seen == [crossings.CROSSING_POINTS] * 2
     assert len(points) >= 1 and np.allclose(points.mean(axis=0), (400, 200), atol=10)
     short = zero(100).array()
-    assert len(segments.at_most(short, segments.CROSSING_POINTS)) == len(short)
+    assert len(crossings.at_most(short, crossings.CROSSING_POINTS)) == len(short)
 
 
 class _Both:
