@@ -60,7 +60,7 @@ The constants were set on validation writers (``bench/read_numbers.py
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -93,9 +93,6 @@ SWALLOW = True      # None: no such rule
 # stroke outside the piece, scores as if read this much less surely: the bar of a 4 in two
 # strokes taken into the 3 before it ("34" read "31"), while the 4's stem crosses it.
 ELSEWHERE = 0.5     # None: no such rule
-# A digit the cut chose whose only fault is marks side by side (an open 4, a 5's flag apart)
-# and that the network reads at least this surely is named.  None: declined as before.
-SEVERAL_SURE = 0.9
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
 # The whole is not a number when at least this share of its digits are unsure.
@@ -180,7 +177,7 @@ class NumberReader:
         for i, j in cuts:
             prediction = self._cache[keys[(i, j)]][0]
             if prediction is not None:          # None: a piece rubbed out entirely
-                predictions.append(_sure_marks(prediction))
+                predictions.append(prediction)
                 drawn.append(tuple(piece_strokes(strokes, atoms[i:j])))
         if not predictions:
             return None
@@ -285,15 +282,6 @@ class NumberReader:
                 p *= TWO_TALL
             p *= CUT ** segments.cuts_in(piece, atoms)
         return float(np.log(p)) - PER_DIGIT
-
-
-def _sure_marks(prediction):
-    """``prediction``, or its digit when it was declined only as marks side by side and read
-    at least :data:`SEVERAL_SURE` surely: the cut kept the marks together as one digit."""
-    if SEVERAL_SURE is None or prediction.reason != reading.SEVERAL or \
-            prediction.confidence < SEVERAL_SURE:
-        return prediction
-    return replace(prediction, digit=prediction.best, reason=None)
 
 
 def _cuts(spans, score, n, joined):

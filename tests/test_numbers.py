@@ -111,21 +111,6 @@ def test_a_seven_with_a_bar_stays_one_digit(net):
     assert len(r.digits) == 1 and r.text == "7"
 
 
-def test_an_open_four_whose_strokes_stand_apart_is_named(net, monkeypatch):
-    """An open 4: its bar stops short of the stem, so the two strokes are marks side by side
-    (reading.SEVERAL), but the cut keeps them as one digit the network reads surely: a 4
-    (numbers.SEVERAL_SURE).  Without the rule the app declined it."""
-    strokes = [Stroke([(110, 100), (95, 185), (165, 185)], 18),
-               Stroke([(195, 90), (198, 250)], 18)]
-    whole = render(strokes, SIZE)
-    assert reading.read(net, whole).reason == reading.SEVERAL
-    r = reading.read_number(net, strokes, SIZE, whole=whole)
-    assert r.text == "4" and r.digits[0].digit == 4 and r.digits[0].reason is None
-    monkeypatch.setattr(numbers, "SEVERAL_SURE", None)
-    r = reading.read_number(net, strokes, SIZE, whole=whole)
-    assert r.text is None and r.digits[0].reason == reading.SEVERAL
-
-
 def test_a_slashed_zero_in_two_strokes_stays_one_digit(net):
     slash = Stroke([(130, 85), (112, 235)])       # split "10" before crossings.crossed
     r = reading.read_number(net, [zero(100), slash], SIZE)
