@@ -73,8 +73,8 @@ def describe():
 
 
 CONSTANT_HELP = ("set a constant of digitpad.segments, .crossings, .numbers, .pieces or "
-                 ".letterlike for "
-                 "this run (an ablation: e.g. crossings.MIDDLE=0.5; 'none' for None)")
+                 ".letterlike for this run (an ablation: e.g. crossings.MIDDLE=0.5; 'none' "
+                 "for None)")
 
 
 def set_constants(settings):
