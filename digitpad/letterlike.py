@@ -163,8 +163,8 @@ def only_bars(pieces, strokes):
     """Whether a digit of several pieces is drawn in two or more strokes (or cut parts),
     each less tall than :data:`BARS` of the line (see there)."""
     h = _line_for(BARS, pieces, strokes)
-    return h is not None and any(len(p) >= 2 and all(_extent([a], strokes)[1] - _extent([a], strokes)[0]
-                                   < BARS * h for a in p) for p in pieces)
+    return h is not None and any(
+        len(p) >= 2 and all(_height([a], strokes) < BARS * h for a in p) for p in pieces)
 
 
 def _line_for(rule, pieces, strokes):
@@ -178,7 +178,7 @@ def _line_for(rule, pieces, strokes):
 
 def _line(pieces, strokes):
     """The line's height: the median of the digits' heights (their points)."""
-    return statistics.median(_extent(p, strokes)[1] - _extent(p, strokes)[0] for p in pieces)
+    return statistics.median(_height(p, strokes) for p in pieces)
 
 
 def stem_and_bowl(pieces, ones, strokes):
@@ -198,6 +198,12 @@ def _extent(piece, strokes):
     ink extents less half their pen."""
     return (min(a.y0 + strokes[a.stroke].width / 2 for a in piece),
             max(a.y1 - strokes[a.stroke].width / 2 for a in piece))
+
+
+def _height(piece, strokes):
+    """The height of the piece's points (:func:`_extent`)."""
+    top, bottom = _extent(piece, strokes)
+    return bottom - top
 
 
 def _bowl(stem, piece, strokes, h):

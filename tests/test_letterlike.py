@@ -6,6 +6,7 @@ import pytest
 from digitpad import letterlike, letters, pendigits, reading, segments, store
 from digitpad import written_numbers as wn
 from digitpad.strokes import Stroke, render
+from pen_samples import as_strokes, numbers_among, validation_letters
 
 SIZE = (1000, 500)
 needs_letters = pytest.mark.skipif(not letters.shared_path().exists(),
@@ -21,10 +22,6 @@ def net():
 
 def read(net, strokes):
     return reading.read_number(net, strokes, SIZE, whole=render(strokes, SIZE))
-
-
-def as_strokes(arrays, pen=18):
-    return [Stroke([tuple(p) for p in np.rint(a)], pen) for a in arrays]
 
 
 STEM = Stroke([(100, 100), (100, 220)])
@@ -44,19 +41,6 @@ def validation_digits():
     writers = wn.validation_writers(full)
     data = full.subset(np.isin(full.writer, sorted(writers)))
     return data, wn.by_writer(data, writers)
-
-
-def numbers_among(net, data):
-    """The indices of the drawings of ``data`` read as a number of several digits (each
-    placed on the sheet at random, the same places every call)."""
-    rng = np.random.default_rng(0)
-    out = set()
-    for i in range(len(data)):
-        placed = as_strokes(pendigits.fit_to_canvas(data.strokes(i), *SIZE, rng, margin=10))
-        r = read(net, placed)
-        if r.text is not None and len(r.text) > 1:
-            out.add(i)
-    return out
 
 
 def r_beside_its_stem():
@@ -110,16 +94,12 @@ def test_real_rs_and_ps_in_two_strokes_are_fewer_numbers(net, monkeypatch):
     """The validation writers' R and P drawn in two strokes: the rule declines some that
     were read as a number of two digits, and lets none through that was declined (with the
     shipped model: 3 of 82 read as a number, 11 without the rule)."""
-    every = letters.load(letters.shared_path())
-    keep = (np.isin(every.writer, sorted(wn.validation_writers(every)))
-            & ~letters.is_heldout(every.writer) & np.isin(every.labels, ["R", "P"])
-            & (np.diff(every.sample_offsets) == 2))
-    data = every.subset(keep)
+    data = validation_letters("RP", strokes=2)
     assert len(data) >= 20
 
-    kept = numbers_among(net, data)
+    kept = numbers_among(net, data, SIZE)
     monkeypatch.setattr(letterlike, "BOWL", None)
-    before = numbers_among(net, data)
+    before = numbers_among(net, data, SIZE)
     assert kept < before                   # fewer, and no new one
 
 
@@ -197,16 +177,12 @@ def test_real_es_and_fs_are_fewer_numbers(net, monkeypatch):
     """The validation writers' E and F drawn in three strokes or more: the rule declines some
     that were read as a number, and lets none through that was declined (with the shipped
     model: none of 155 read as a number, 6 without the rule)."""
-    every = letters.load(letters.shared_path())
-    keep = (np.isin(every.writer, sorted(wn.validation_writers(every)))
-            & ~letters.is_heldout(every.writer) & np.isin(every.labels, ["E", "F"])
-            & (np.diff(every.sample_offsets) >= 3))
-    data = every.subset(keep)
+    data = validation_letters("EF", at_least=3)
     assert len(data) >= 20
 
-    kept = numbers_among(net, data)
+    kept = numbers_among(net, data, SIZE)
     monkeypatch.setattr(letterlike, "BARS", None)
-    assert kept < numbers_among(net, data)
+    assert kept < numbers_among(net, data, SIZE)
 
 
 def line(a, b, n=12):
@@ -276,9 +252,9 @@ def test_real_vs_ns_and_us_are_fewer_numbers(net, monkeypatch):
     data = every.subset(keep)
     assert len(data) >= 200
 
-    kept = numbers_among(net, data)
+    kept = numbers_among(net, data, SIZE)
     monkeypatch.setattr(letterlike, "JOINED", None)
-    assert kept < numbers_among(net, data)
+    assert kept < numbers_among(net, data, SIZE)
 
 
 def test_an_h_bar_reaches_the_middle_of_the_one_beside_it():
@@ -303,15 +279,12 @@ def test_real_hs_are_fewer_numbers(net, monkeypatch):
     """The validation writers' H: the rule declines some that were read as a number, and lets
     none through that was declined (with the shipped model: 3 of 77 read as a number, 9
     without the rule)."""
-    every = letters.load(letters.shared_path())
-    keep = (np.isin(every.writer, sorted(wn.validation_writers(every)))
-            & ~letters.is_heldout(every.writer) & (every.labels == "H"))
-    data = every.subset(keep)
+    data = validation_letters("H")
     assert len(data) >= 50
 
-    kept = numbers_among(net, data)
+    kept = numbers_among(net, data, SIZE)
     monkeypatch.setattr(letterlike, "BAR_TOUCH", None)
-    assert kept < numbers_among(net, data)
+    assert kept < numbers_among(net, data, SIZE)
 
 
 @needs_digits

@@ -7,6 +7,7 @@ from digitpad import ink_numbers, letters, numbers, parts, pendigits, pieces, re
 from digitpad import crossings, segments, sheet, store
 from digitpad import written_numbers as wn
 from digitpad.strokes import Stroke, render
+from pen_samples import as_strokes, numbers_among, validation_letters
 
 needs_shared = pytest.mark.skipif(not pendigits.shared_path().exists(),
                                   reason="../shared/pen-digits is not there")
@@ -32,10 +33,6 @@ def zero(x, top=100, bottom=220, width=70):
 
 def seven(x, top=100, bottom=220):
     return Stroke([(x, top), (x + 70, top), (x + 25, bottom)])
-
-
-def as_strokes(arrays, pen=18):
-    return [Stroke([tuple(p) for p in np.rint(a)], pen) for a in arrays]
 
 
 def test_nothing_drawn_reads_none(net):
@@ -292,28 +289,13 @@ def test_real_xs_in_two_crossing_strokes_are_not_numbers(net, monkeypatch):
     alone, before segments.nested); without it, segments.nested and segments.leaning_apart
     (an x's strokes, each read as a 1, lean apart), more than one in five is ("11": 23 of
     107)."""
-    from digitpad import letters
-
-    every = letters.load(letters.shared_path())
-    keep = (np.isin(every.writer, sorted(wn.validation_writers(every)))
-            & ~letters.is_heldout(every.writer) & np.isin(every.labels, ["x", "X"])
-            & (np.diff(every.sample_offsets) == 2))
-    data = every.subset(keep)
+    data = validation_letters("xX", strokes=2)
     assert len(data) >= 20
-
-    def numbers_read():
-        rng = np.random.default_rng(0)
-        count = 0
-        for i in range(len(data)):
-            placed = as_strokes(pendigits.fit_to_canvas(data.strokes(i), *SIZE, rng, margin=10))
-            r = reading.read_number(net, placed, SIZE, whole=render(placed, SIZE))
-            count += r.text is not None and len(r.text) > 1
-        return count
-    assert numbers_read() <= len(data) / 10
+    assert len(numbers_among(net, data, SIZE)) <= len(data) / 10
     monkeypatch.setattr(crossings, "MIDDLE", 0.5)      # no crossing lies in a middle
     monkeypatch.setattr(segments, "NESTED", None)      # nor one inside the other's extent
     monkeypatch.setattr(segments, "LEAN", None)        # nor 1s leaning apart
-    assert numbers_read() > len(data) / 5
+    assert len(numbers_among(net, data, SIZE)) > len(data) / 5
 
 
 def p_letter(bowl=60):
