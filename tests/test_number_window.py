@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from digitpad import corrections, pendigits
-from digitpad.gui.replay import draw, stroke
+from digitpad.gui.replay import draw
 from qtdraw import line
 
 H = 120            # the digits' height on the sheet, pixels
@@ -295,3 +295,23 @@ def test_a_zero_in_two_arcs_is_one_digit(window, monkeypatch):
     monkeypatch.setattr(segments, "RING", None)
     draw(window.canvas, two_arcs())
     assert window.number.text == "11"
+
+
+def test_a_zero_in_two_arcs_left_open_at_the_top_is_one_zero(window, monkeypatch):
+    """A 0 drawn as two arcs from the top, the right one begun lower and to the right of
+    where the left began (a ring left open at the top): the window reads one 0 (with the
+    open ring not allowed, two digits)."""
+    from digitpad import segments
+
+    cx, cy, rx, ry = 240, 150 + H / 2, 30, H / 2
+    def arc(side, start, n):
+        return [(cx + side * rx * math.sin(a), cy - ry * math.cos(a))
+                for a in np.linspace(start, math.pi, n)]
+    left, right = arc(-1, 0.0, 20), arc(1, 1.0, 16)
+    draw(window.canvas, [left, right])
+    assert window.number.text == "0" and window.prediction.digit == 0
+    assert re.sub("<[^>]+>", "", window.panel.verdict.text()) == "0"
+    window.canvas.clear()
+    monkeypatch.setattr(segments, "RING_OPEN", None)
+    draw(window.canvas, [left, right])
+    assert len(window.number) == 2
