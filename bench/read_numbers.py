@@ -216,8 +216,11 @@ def write_numbers(reader, data, groups, rng, count, failures=0, lengths=range(1,
         lone = [alone(reader.net, part, reader.pen, reader.size) == label
                 for part, label in zip(written.parts, labels)]
         text = None if result is None else result.text
+        chars = [] if text is None else list(text)
         rows.append(dict(n=n, gap=written.smallest_gap, count=len(digits) == n,
                          right=right, alone=lone, text=text,
+                         in_text=[len(chars) == n and chars[i] == str(label)
+                                  for i, label in enumerate(labels)],
                          whole=text == "".join(map(str, labels)), writer=w))
         if failures and shown < failures and len(digits) != n:
             shown += 1
@@ -533,6 +536,11 @@ def main(argv=None):
         shown = f"{value:+7.2f}" if "points" in name else f"{100 * value:6.2f}%"
         goal_s = f"{goal:+g}" if "points" in name else f"{100 * goal:g}%"
         print(f"  {name:36s} {shown}   goal {op} {goal_s}   {'met' if ok else 'NOT met'}")
+    if multi:
+        in_text = np.mean([x for r in rows for x in r["in_text"]])
+        print(f"  (each digit right in the text shown, the place it holds in a number whose "
+              f"count is right, minus alone: {100 * (in_text - lone):+.2f} points; its strokes "
+              f"need not be cut exactly)")
     print(f"({time.perf_counter() - start:.0f} s)")
 
 
