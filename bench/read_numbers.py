@@ -414,10 +414,11 @@ def main(argv=None):
     full = pendigits.load(path)
     if args.validation:
         writers = wn.validation_writers(full)
-        which = f"validation writers ({len(writers)} training writers; the network saw them)"
+        which = (f"validation writers ({len(writers)} training writers; the shipped network "
+                 f"saw them)")
     elif args.training:
         writers = frozenset(map(str, full.writer[~pendigits.is_heldout(full.writer)]))
-        which = f"training writers ({len(writers)}, every one; the network saw them)"
+        which = f"training writers ({len(writers)}, every one; the shipped network saw them)"
     else:
         writers = frozenset(pendigits.HELDOUT_WRITERS)
         which = f"held-out writers ({len(writers)}, never trained on)"
