@@ -186,3 +186,27 @@ def test_closing_the_window_ends_the_drawing_ahead(qtbot, shipped, no_dialogs, m
     assert process.is_alive()
     w.close()
     qtbot.waitUntil(lambda: not process.is_alive(), timeout=5000)
+
+
+def test_a_mark_on_an_opened_image_is_not_kept_as_the_digit(window, qtbot, tmp_path):
+    # An opened picture of a 7 with a small tick drawn on it: the network reads the
+    # picture, but only the tick is a stroke.  Kept, the tick alone was a "7" for Learn.
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(picture).line([(50, 40), (150, 40), (90, 170)], fill=0, width=12)
+    picture.save(tmp_path / "seven.png")
+    assert window.open_image(tmp_path / "seven.png")
+    c = window.canvas
+    stroke(c, [(c.width() * 0.8, c.height() * 0.85), (c.width() * 0.83, c.height() * 0.88)])
+    assert window.canvas.has_drawing()
+    assert not button(window, 7).isEnabled()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    QTest.keyClick(window.canvas, Qt.Key_7)
+    assert corrections.list_all() == []
+    assert window.teaching.teach(7) is None                  # Model > This drawing is a 7
+    assert corrections.list_all() == []
+    assert "opened image" in window.statusBar().currentMessage()
+    assert window.canvas.has_image()                       # nothing was cleared either
+

@@ -62,9 +62,14 @@ class Teaching(QObject):
         if not canvas.has_drawing():
             say("Draw the digit first: only drawings are kept (not opened images).", 5000)
             return None
+        if canvas.has_image():
+            # Only the strokes could be kept, not the picture under them that was read.
+            say("Only drawings are kept, not an opened image or marks drawn on it: "
+                "clear the sheet and draw the digit.", 8000)
+            return None
         number = w.number if w.selected_digit is not None and len(w.number) > 1 else None
         if number is not None and not number.strokes[w.selected_digit]:
-            number = None                 # a number read from an opened image: no strokes
+            number = None                 # a digit without strokes of its own
         strokes = canvas.strokes if number is None else list(number.strokes[w.selected_digit])
         try:
             kept = corrections.add(strokes, digit, canvas=(canvas.width(), canvas.height()))

@@ -199,7 +199,9 @@ class MainWindow(QMainWindow):
         self.update_reading()
         self.undo_action.setEnabled(self.canvas.can_undo())
         self.redo_action.setEnabled(self.canvas.can_redo())
-        drawn = self.canvas.has_drawing()          # O(1): no copy of the strokes
+        # O(1): no copy of the strokes.  Not on an opened image: its strokes alone are
+        # not what the network read (Teaching.teach says so).
+        drawn = self.canvas.has_drawing() and not self.canvas.has_image()
         for action in self.teach_actions:
             action.setEnabled(drawn)
 
