@@ -132,6 +132,15 @@ def test_undo_redo_clear_actions(window):
     assert canvas.is_empty() and window.prediction is None
 
 
+def test_undo_and_redo_are_off_on_the_blank_sheet_the_window_opens_with(window):
+    # Edit > Undo stroke was on before anything was drawn (and did nothing).
+    assert window.canvas.is_empty()
+    assert not action(window, "undoAction").isEnabled()
+    assert not action(window, "redoAction").isEnabled()
+    draw_digit(window.canvas, 1)
+    assert action(window, "undoAction").isEnabled()
+
+
 def test_clear_shortcuts_are_delete_and_escape(window, qtbot):
     keys = [k.toString() for k in action(window, "clearAction").shortcuts()]
     assert set(keys) == {"Del", "Esc"}

@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self.set_model(model, remember=False)
         if self.startup_message:
             self.statusBar().showMessage(self.startup_message)
-        self.update_reading()
+        self._after_edit()               # read the blank sheet; Undo, Redo and Teach off
         # At least the layout's preferred size: the minimum one squeezes the bars, and the
         # window would then grow on the first reading (the caption's wrapped height).
         self.resize(QSize(820, 560).expandedTo(self.sizeHint()))
