@@ -210,3 +210,13 @@ def test_a_mark_on_an_opened_image_is_not_kept_as_the_digit(window, qtbot, tmp_p
     assert "opened image" in window.statusBar().currentMessage()
     assert window.canvas.has_image()                       # nothing was cleared either
 
+
+def test_the_corrections_dialog_counts_one_drawing_in_the_singular(window, tmp_path):
+    draw_digit(window.canvas, 7)
+    window.teaching.teach(7)
+    window.findChild(QAction, "correctionsAction").trigger()
+    dialog = window.teaching.corrections_dialog
+    assert dialog.summary.text().startswith("1 drawing kept (7: 1)")
+    assert dialog.export(tmp_path / "mine.npz")
+    assert dialog.summary.text().startswith("Exported 1 drawing to ")
+

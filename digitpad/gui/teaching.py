@@ -216,6 +216,11 @@ def thumbnail(correction):
                                             Qt.SmoothTransformation))
 
 
+def drawings(n):
+    """"1 drawing", "2,000 drawings"."""
+    return f"{n:,} drawing{'' if n == 1 else 's'}"
+
+
 class CorrectionsDialog(QDialog):
     """Model > My corrections...: the kept drawings, to look at, delete and export."""
     changed = Signal()
@@ -284,7 +289,7 @@ class CorrectionsDialog(QDialog):
             per = ", ".join(f"{d}: {n}" for d, n in enumerate(counts) if n)
             some = (f"; the {len(shown):,} most recent are shown" if len(shown) < len(items)
                     else "")
-            self.summary.setText(f"{len(items):,} drawings kept ({per}), in "
+            self.summary.setText(f"{drawings(len(items))} kept ({per}), in "
                                  f"{corrections.folder()}{some}")
         else:
             self.summary.setText("No corrections yet. When a reading is wrong, click the right "
@@ -351,5 +356,5 @@ class CorrectionsDialog(QDialog):
         except (OSError, ValueError) as e:
             QMessageBox.warning(self, "Cannot export", str(e))
             return False
-        self.summary.setText(f"Exported {n} drawings to {path}")
+        self.summary.setText(f"Exported {drawings(n)} to {path}")
         return True
