@@ -58,7 +58,11 @@ def test_typing_a_digit_keeps_the_drawing(window, qtbot):
     assert [c.label for c in corrections.list_all()] == [4]
 
 
-def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path):
+def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.Yes))    # "Delete 1 drawing?"
     for digit in (1, 7, 0):
         draw_digit(window.canvas, digit)
         window.teaching.teach(digit)
@@ -220,3 +224,19 @@ def test_the_corrections_dialog_counts_one_drawing_in_the_singular(window, tmp_p
     assert dialog.export(tmp_path / "mine.npz")
     assert dialog.summary.text().startswith("Exported 1 drawing to ")
 
+
+@pytest.mark.parametrize("answer, left", [("No", 1), ("Yes", 0)])
+def test_deleting_corrections_asks_first(window, qtbot, monkeypatch, answer, left):
+    from PySide6.QtWidgets import QMessageBox
+
+    draw_digit(window.canvas, 7)
+    window.teaching.teach(7)
+    window.findChild(QAction, "correctionsAction").trigger()
+    dialog = window.teaching.corrections_dialog
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda parent, title, text, *a, **k: asked.append(text) or getattr(QMessageBox, answer)))
+    dialog.list.item(0).setSelected(True)
+    qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
+    assert len(asked) == 1 and "cannot be undone" in asked[0]
+    assert len(corrections.list_all()) == left == dialog.list.count()

@@ -335,7 +335,15 @@ class CorrectionsDialog(QDialog):
 
     @Slot()
     def delete_selected(self):
-        for item in self.list.selectedItems():
+        """Delete the selected drawings from the disk, once the person says yes."""
+        selected = self.list.selectedItems()
+        if not selected or QMessageBox.question(
+                self, "Delete corrections",
+                f"Delete {drawings(len(selected))} from your corrections? This cannot be "
+                "undone.",
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            return
+        for item in selected:
             try:
                 corrections.delete(item.data(Qt.UserRole))
             except (OSError, ValueError) as e:
