@@ -53,6 +53,9 @@ from .retrain import RetrainDialog, show_in_front
 from .teaching import Teaching
 
 FRAME_MS = 16                       # read at most this often while drawing
+# Whether closing the window while Retrain or Learn trains asks first (the tests turn it
+# off, but where they test it: a question would wait for an answer that never comes).
+ASK_BEFORE_QUITTING = True
 
 
 class MainWindow(QMainWindow):
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
         self.retrain_dialog = None
         self._last_reading = 0.0
         self.corrected_on_sheet = False  # a digit of the number on the sheet was corrected
+        self.ask_before_closing = True   # off when Ctrl-C or a signal closes the app
 
         self.canvas = Canvas()
         self._create_actions()
@@ -342,7 +346,11 @@ class MainWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------
 
     def closeEvent(self, event):
-        """Stop any background work (waiting briefly) and close the dialogs."""
+        """Stop any background work (waiting briefly) and close the dialogs; while Retrain
+        or Learn trains, only if the person says so (the run would be lost)."""
+        if not self._may_stop_training():
+            event.ignore()
+            return
         self.jobs.shutdown()
         self.views.closing()
         self.teaching.close()
@@ -352,3 +360,16 @@ class MainWindow(QMainWindow):
                 dialog.close()
         self._timer.stop()
         super().closeEvent(event)
+
+    def _may_stop_training(self):
+        """True unless Retrain or Learn is training and the person chooses not to quit."""
+        owner = self.jobs.owner if self.jobs.busy() else None
+        if (not ASK_BEFORE_QUITTING or not self.ask_before_closing or owner is None
+                or owner not in (self.retrain_dialog, self.teaching.learn_dialog)):
+            return True
+        answer = QMessageBox.question(
+            self, "Quit digitpad?",
+            "A new model is being trained. Quit anyway? The training stops and what it has "
+            "learnt so far is lost; the model in use is kept.",
+            QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        return answer != QMessageBox.Cancel
