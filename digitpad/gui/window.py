@@ -372,4 +372,6 @@ class MainWindow(QMainWindow):
             "A new model is being trained. Quit anyway? The training stops and what it has "
             "learnt so far is lost; the model in use is kept.",
             QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
-        return answer != QMessageBox.Cancel
+        # A Ctrl-C while it asked closes the question, and this window is closing already:
+        # close it now, or it would be destroyed without closing (the open views forgotten).
+        return answer != QMessageBox.Cancel or not self.ask_before_closing
