@@ -154,6 +154,27 @@ def test_clear_shortcuts_are_delete_and_escape(window, qtbot):
     assert window.canvas.is_empty()
 
 
+def test_a_dialog_that_pops_up_mid_stroke_ends_the_stroke(window, qtbot):
+    # Retrain ending while the person draws opens "Use the new model?" (window-modal): the
+    # mouse's release went to nobody, and the next stroke was joined to the old one by a
+    # long line, as one stroke; Undo stayed off meanwhile.
+    from PySide6.QtWidgets import QDialog
+
+    canvas = window.canvas
+    QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(100, 60))
+    for y in range(70, 200, 10):
+        QTest.mouseMove(canvas, QPoint(100, y))
+    dialog = QDialog(window)
+    dialog.open()                                          # window-modal, as CompareDialog
+    qtbot.waitExposed(dialog)
+    assert canvas.stroke_count() == 1 and action(window, "undoAction").isEnabled()
+    dialog.close()
+    first = canvas.strokes[0].points
+    assert first[0] == (100, 60) and first[-1] == (100, 190)
+    stroke(canvas, line((200, 100), (240, 200)))           # the next stroke, on its own
+    assert canvas.stroke_count() == 2 and canvas.strokes[1].points[0] == (200, 100)
+
+
 def test_eraser(window):
     canvas = window.canvas
     draw_digit(canvas, 1)
