@@ -67,6 +67,7 @@ class Canvas(QWidget):
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setMinimumSize(160, 160)
         self.setCursor(Qt.CrossCursor)
+        self.setFocusPolicy(Qt.ClickFocus)   # keys go to the sheet (its shortcuts) once drawn on
         self._image = QImage(QSize(1, 1), QImage.Format_RGB32)
         self._image.fill(PAPER)
         self._pen_width = DEFAULT_PEN_WIDTH
