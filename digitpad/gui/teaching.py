@@ -78,10 +78,9 @@ class Teaching(QObject):
             return None
         n = corrections.count()
         what = "Kept as" if number is None else f"Kept digit {w.selected_digit + 1} as"
+        w.note_corrected()                    # clearing it later does not say "read right"
         if number is None:
             canvas.clear()
-        else:
-            w.corrected_on_sheet = True       # clearing it later does not say "read right"
         say(f"{what} a {digit} ({n} correction{'s' if n != 1 else ''}). "
             "Model > Learn from my corrections teaches them to the model.", 8000)
         self._changed()

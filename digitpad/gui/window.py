@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self.sheet = SheetReading()      # the number on the sheet and the digit selected
         self.retrain_dialog = None
         self._last_reading = 0.0
-        self.corrected_on_sheet = False  # a digit of the number on the sheet was corrected
+        self.corrected = {}              # id -> Stroke: strokes on a sheet kept as a correction
         self.ask_before_closing = True   # off when Ctrl-C or a signal closes the app
 
         self.canvas = Canvas()
@@ -217,8 +217,6 @@ class MainWindow(QMainWindow):
         # The once-per-frame limit counts reads of ink; an empty sheet (cleared, or all
         # undone) starts a new drawing, whose first mark is read at once.
         self._last_reading = 0.0 if empty else time.perf_counter()
-        if empty:
-            self.corrected_on_sheet = False
         canvas = self.canvas
         self.sheet.read(None if self.model is None else self.model.network, canvas.strokes_so_far,
                         None if empty else canvas.ink(), (canvas.width(), canvas.height()),
@@ -256,9 +254,17 @@ class MainWindow(QMainWindow):
         as the person is concerned: the session remembers it for Learn's step back."""
         if self._timer.isActive():
             self.update_reading()                  # what the person saw last
-        if self.canvas.has_drawing() and not self.corrected_on_sheet:
+        if self.canvas.has_drawing() and not self.holds_a_correction():
             self.session.accept(self.number)
         self.canvas.clear()
+
+    def note_corrected(self):
+        """What is on the sheet was kept as a correction (a digit of it, or all of it): clearing
+        it, now or after Undo brought it back, does not say it was read right."""
+        self.corrected.update((id(s), s) for s in self.canvas.strokes_so_far)
+
+    def holds_a_correction(self):
+        return any(id(s) in self.corrected for s in self.canvas.strokes_so_far)
 
     def set_pen_width(self, width):
         self.canvas.set_pen_width(width)
