@@ -34,6 +34,13 @@ def no_replay_drawn_ahead(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def no_question_when_closing(monkeypatch):
+    """Closing a window while it trains asks no question (tests/test_retrain.py turns it on
+    where it tests it): offscreen, nobody would answer it."""
+    monkeypatch.setattr("digitpad.gui.window.ASK_BEFORE_QUITTING", False)
+
+
+@pytest.fixture(autouse=True)
 def no_downloads(monkeypatch):
     """Tests never download MNIST: without a folder, loading it fails at once."""
     monkeypatch.setattr("digitpad.model.data.MIRRORS", ())

@@ -239,3 +239,20 @@ def test_the_hint_leaves_the_screen_with_the_first_stroke(canvas, qtbot):
     stroke(canvas, line((20, 20), (40, 30), 3))      # far from the hint
     qtbot.wait(20)
     assert darkest_in_the_middle() == 255
+
+
+def test_a_press_after_a_lost_release_starts_a_stroke_of_its_own(canvas):
+    # A release that went to another window (a grab, a dialog): the next press began
+    # nothing, and its moves went on with the old stroke from where it had stopped.
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(50, 50))
+    QTest.mouseMove(canvas, QPoint(50, 120))               # ... and no release
+    QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(200, 60))
+    QTest.mouseMove(canvas, QPoint(200, 150))
+    QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(200, 150))
+    first, second = canvas.strokes
+    assert first.points == [(50, 50), (50, 120)]
+    assert second.points == [(200, 60), (200, 150)]
+    assert canvas.can_undo()

@@ -374,6 +374,15 @@ def test_predict_against_must_be_a_digit(capsys, folder):
     assert status == 2 and "a digit 0-9" in err
 
 
+def test_predict_against_without_explain_is_a_usage_error(capsys, folder, small_model):
+    # --against D was ignored without --explain: the digit printed, no word of D.
+    image = folder / "x.png"
+    Image.new("L", (40, 40), 255).save(image)
+    status, out, err = run(capsys, "predict", "--weights", small_model, "--against", 3, image)
+    assert status == 2 and out == ""
+    assert_one_line_error(err, "--against", "--explain")
+
+
 @pytest.fixture
 def shipped_net():
     return load(weights.SHIPPED)[0]

@@ -247,6 +247,32 @@ def test_a_reading_cleared_without_a_correction_is_kept_for_learn(window, qtbot)
     assert window.session.kept()[1].tolist() == [1, 0, 7, 0]
 
 
+def test_a_corrected_drawing_brought_back_by_undo_is_not_kept_as_read_right(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    # Corrected (the sheet clears), brought back by Undo, cleared: it was also remembered as
+    # read right as the network's digit, and Learn's step back worked against the correction.
+    draw(window.canvas, seven(200))
+    qtbot.mouseClick(window.panel.teach_buttons[1], Qt.LeftButton)
+    window.undo_action.trigger()
+    assert window.number.text == "7"
+    qtbot.keyClick(window.canvas, Qt.Key_Delete)
+    assert window.session.kept() is None
+    # The same for a number with a digit corrected, cleared, brought back and cleared again.
+    draw(window.canvas, one(100) + zero(170) + seven(280))
+    qtbot.mouseClick(window.number_view.strip.buttons[2], Qt.LeftButton)
+    qtbot.mouseClick(window.panel.teach_buttons[4], Qt.LeftButton)
+    qtbot.keyClick(window.canvas, Qt.Key_Delete)
+    window.undo_action.trigger()
+    assert window.number.text == "107"
+    qtbot.keyClick(window.canvas, Qt.Key_Delete)
+    assert window.session.kept() is None
+    # A new drawing, let stand, is kept as before.
+    draw(window.canvas, zero(170))
+    window.clear_action.trigger()
+    assert window.session.kept()[1].tolist() == [0]
+
+
 def r_letter(x=200, top=150):
     """An R: the stem, then the bowl begun a little left of the stem's top, back to its
     middle, and the leg."""

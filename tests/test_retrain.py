@@ -274,6 +274,57 @@ def test_closing_the_window_while_training_stops_the_thread(qtbot, shipped, load
     assert not any("Destroyed while thread" in r.message for r in qtlog.records)
 
 
+def test_quitting_while_training_asks_first(qtbot, shipped, loader, monkeypatch):
+    # Ctrl+Q (or the close button) while Retrain trained stopped the run at once: minutes of
+    # training lost to one key.  Now it asks; Cancel goes on training, Yes quits.
+    from PySide6.QtWidgets import QMessageBox
+
+    from digitpad.gui import window as window_module
+    monkeypatch.setattr(window_module, "ASK_BEFORE_QUITTING", True)
+    answers, asked = [QMessageBox.Cancel, QMessageBox.Yes], []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda parent, title, text, *a, **k: asked.append(text) or answers.pop(0)))
+    w = make_window(qtbot, loader, 20_000)
+    dialog = open_dialog(w, epochs=50, hidden=64)
+    with qtbot.waitSignal(dialog.progress.valueChanged, timeout=30_000):
+        dialog.start_button.click()
+    thread = dialog.job.thread
+    w.findChild(QAction, "quitAction").trigger()
+    assert len(asked) == 1 and "being trained" in asked[0]
+    assert w.isVisible() and thread.isRunning() and dialog.is_running()
+    w.findChild(QAction, "quitAction").trigger()
+    assert len(asked) == 2 and not w.isVisible() and thread.isFinished()
+    assert saved_models() == []
+
+
+def test_a_ctrl_c_while_quitting_asks_closes_the_window(qtbot, shipped, loader, monkeypatch):
+    # A Ctrl-C in the terminal while the question is up closes it (Cancel) and turns
+    # asking off: the window must close then, not be destroyed open (its views forgotten).
+    from PySide6.QtWidgets import QMessageBox
+
+    from digitpad.gui import window as window_module
+    monkeypatch.setattr(window_module, "ASK_BEFORE_QUITTING", True)
+    w = make_window(qtbot, loader, 20_000)
+
+    def interrupted(*args, **kwargs):
+        w.ask_before_closing = False           # what digitpad.gui.app's stop() does
+        return QMessageBox.Cancel
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(interrupted))
+    w.findChild(QAction, "whyViewAction").trigger()          # View > Why this, not that
+    assert saved_views() == ["why"]
+    dialog = open_dialog(w, epochs=50, hidden=64)
+    with qtbot.waitSignal(dialog.progress.valueChanged, timeout=30_000):
+        dialog.start_button.click()
+    w.close()
+    assert not w.isVisible() and not w.jobs.busy()
+    assert saved_views() == ["why"]                           # open at the next start
+
+
+def saved_views():
+    from digitpad import store
+    return list(store.Settings().views)
+
+
 def test_closing_the_window_while_two_networks_train_ends_their_processes(
         qtbot, shipped, loader, no_dialogs):
     import multiprocessing

@@ -58,7 +58,11 @@ def test_typing_a_digit_keeps_the_drawing(window, qtbot):
     assert [c.label for c in corrections.list_all()] == [4]
 
 
-def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path):
+def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.Yes))    # "Delete 1 drawing?"
     for digit in (1, 7, 0):
         draw_digit(window.canvas, digit)
         window.teaching.teach(digit)
@@ -186,3 +190,53 @@ def test_closing_the_window_ends_the_drawing_ahead(qtbot, shipped, no_dialogs, m
     assert process.is_alive()
     w.close()
     qtbot.waitUntil(lambda: not process.is_alive(), timeout=5000)
+
+
+def test_a_mark_on_an_opened_image_is_not_kept_as_the_digit(window, qtbot, tmp_path):
+    # An opened picture of a 7 with a small tick drawn on it: the network reads the
+    # picture, but only the tick is a stroke.  Kept, the tick alone was a "7" for Learn.
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(picture).line([(50, 40), (150, 40), (90, 170)], fill=0, width=12)
+    picture.save(tmp_path / "seven.png")
+    assert window.open_image(tmp_path / "seven.png")
+    c = window.canvas
+    stroke(c, [(c.width() * 0.8, c.height() * 0.85), (c.width() * 0.83, c.height() * 0.88)])
+    assert window.canvas.has_drawing()
+    assert not button(window, 7).isEnabled()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    QTest.keyClick(window.canvas, Qt.Key_7)
+    assert corrections.list_all() == []
+    assert window.teaching.teach(7) is None                  # Model > This drawing is a 7
+    assert corrections.list_all() == []
+    assert "opened image" in window.statusBar().currentMessage()
+    assert window.canvas.has_image()                       # nothing was cleared either
+
+
+def test_the_corrections_dialog_counts_one_drawing_in_the_singular(window, tmp_path):
+    draw_digit(window.canvas, 7)
+    window.teaching.teach(7)
+    window.findChild(QAction, "correctionsAction").trigger()
+    dialog = window.teaching.corrections_dialog
+    assert dialog.summary.text().startswith("1 drawing kept (7: 1)")
+    assert dialog.export(tmp_path / "mine.npz")
+    assert dialog.summary.text().startswith("Exported 1 drawing to ")
+
+
+@pytest.mark.parametrize("answer, left", [("No", 1), ("Yes", 0)])
+def test_deleting_corrections_asks_first(window, qtbot, monkeypatch, answer, left):
+    from PySide6.QtWidgets import QMessageBox
+
+    draw_digit(window.canvas, 7)
+    window.teaching.teach(7)
+    window.findChild(QAction, "correctionsAction").trigger()
+    dialog = window.teaching.corrections_dialog
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda parent, title, text, *a, **k: asked.append(text) or getattr(QMessageBox, answer)))
+    dialog.list.item(0).setSelected(True)
+    qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
+    assert len(asked) == 1 and "cannot be undone" in asked[0]
+    assert len(corrections.list_all()) == left == dialog.list.count()

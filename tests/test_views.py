@@ -98,6 +98,25 @@ def test_picking_the_other_digit(window, qtbot):
                                             window.prediction.best)
 
 
+def test_typing_a_digit_in_a_digit_box_picks_it_and_keeps_no_correction(window, qtbot):
+    # Click "Why this digit and not [the runner-up]", close its list, type 3: the window's
+    # shortcut took the 3, kept the drawing (read right) as a correction "3" and cleared it.
+    open_views(window, qtbot, ["why"])
+    window.activateWindow()
+    qtbot.waitActive(window)
+    draw_and_wait(window, qtbot, 1)
+    box = window.views.views["why"].against_box
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key_3)
+    assert box.currentData() == 3
+    assert corrections.list_all() == [] and window.canvas.has_drawing()
+    # Drawing again takes the keys back to the sheet: 3 keeps it as a correction.
+    stroke(window.canvas, digit_strokes(7, window.canvas)[0])
+    assert window.focusWidget() is window.canvas
+    QTest.keyClick(window.canvas, Qt.Key_3)
+    assert [c.label for c in corrections.list_all()] == [3]
+
+
 def test_views_update_once_for_many_readings(window, qtbot, monkeypatch):
     open_views(window, qtbot, ["why", "units"])
     draw_and_wait(window, qtbot, 7)

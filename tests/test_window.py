@@ -132,6 +132,15 @@ def test_undo_redo_clear_actions(window):
     assert canvas.is_empty() and window.prediction is None
 
 
+def test_undo_and_redo_are_off_on_the_blank_sheet_the_window_opens_with(window):
+    # Edit > Undo stroke was on before anything was drawn (and did nothing).
+    assert window.canvas.is_empty()
+    assert not action(window, "undoAction").isEnabled()
+    assert not action(window, "redoAction").isEnabled()
+    draw_digit(window.canvas, 1)
+    assert action(window, "undoAction").isEnabled()
+
+
 def test_clear_shortcuts_are_delete_and_escape(window, qtbot):
     keys = [k.toString() for k in action(window, "clearAction").shortcuts()]
     assert set(keys) == {"Del", "Esc"}
@@ -143,6 +152,27 @@ def test_clear_shortcuts_are_delete_and_escape(window, qtbot):
     draw_digit(window.canvas, 1)
     QTest.keyClick(window.canvas, Qt.Key_Delete)
     assert window.canvas.is_empty()
+
+
+def test_a_dialog_that_pops_up_mid_stroke_ends_the_stroke(window, qtbot):
+    # Retrain ending while the person draws opens "Use the new model?" (window-modal): the
+    # mouse's release went to nobody, and the next stroke was joined to the old one by a
+    # long line, as one stroke; Undo stayed off meanwhile.
+    from PySide6.QtWidgets import QDialog
+
+    canvas = window.canvas
+    QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, QPoint(100, 60))
+    for y in range(70, 200, 10):
+        QTest.mouseMove(canvas, QPoint(100, y))
+    dialog = QDialog(window)
+    dialog.open()                                          # window-modal, as CompareDialog
+    qtbot.waitExposed(dialog)
+    assert canvas.stroke_count() == 1 and action(window, "undoAction").isEnabled()
+    dialog.close()
+    first = canvas.strokes[0].points
+    assert first[0] == (100, 60) and first[-1] == (100, 190)
+    stroke(canvas, line((200, 100), (240, 200)))           # the next stroke, on its own
+    assert canvas.stroke_count() == 2 and canvas.strokes[1].points[0] == (200, 100)
 
 
 def test_eraser(window):

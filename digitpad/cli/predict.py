@@ -35,6 +35,8 @@ def run_predict(args):
     from digitpad.images import ImageError, load_ink
     from digitpad.ink_numbers import read_number_ink
 
+    if args.against is not None and not args.explain:
+        raise UsageError("--against D explains the reading against D: give --explain too")
     net = predict_model(args.weights)
     status = 0
     for file in args.images:

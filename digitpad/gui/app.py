@@ -40,6 +40,9 @@ def main(argv=None, interrupted=None):
     app.setDesktopFileName("digitpad")      # a launcher's digitpad.desktop: its icon in docks
 
     def stop():
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, MainWindow):
+                widget.ask_before_closing = False     # a signal asks no question
         app.closeAllWindows()            # the window stops its jobs as it closes
         app.quit()
 

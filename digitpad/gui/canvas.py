@@ -67,6 +67,7 @@ class Canvas(QWidget):
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setMinimumSize(160, 160)
         self.setCursor(Qt.CrossCursor)
+        self.setFocusPolicy(Qt.ClickFocus)   # keys go to the sheet (its shortcuts) once drawn on
         self._image = QImage(QSize(1, 1), QImage.Format_RGB32)
         self._image.fill(PAPER)
         self._pen_width = DEFAULT_PEN_WIDTH
@@ -260,7 +261,17 @@ class Canvas(QWidget):
 
     # -- events --------------------------------------------------------------
 
+    def event(self, event):
+        """A dialog that blocks the window while a stroke is drawn (Retrain's "Use the new
+        model?", a message) takes the button's release: the stroke ends there."""
+        if event.type() == QEvent.WindowBlocked and self._current is not None:
+            self._end()
+        return super().event(event)
+
     def mousePressEvent(self, event):
+        held = event.buttons() & ~event.button() & (Qt.LeftButton | Qt.RightButton)
+        if self._current is not None and not held:
+            self._end()           # its release never came (taken by another window)
         if event.button() in (Qt.LeftButton, Qt.RightButton) and self._current is None:
             self._begin(event.position(), erase=self._eraser or event.button() == Qt.RightButton)
             event.accept()

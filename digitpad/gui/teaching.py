@@ -62,9 +62,14 @@ class Teaching(QObject):
         if not canvas.has_drawing():
             say("Draw the digit first: only drawings are kept (not opened images).", 5000)
             return None
+        if canvas.has_image():
+            # Only the strokes could be kept, not the picture under them that was read.
+            say("Only drawings are kept, not an opened image or marks drawn on it: "
+                "clear the sheet and draw the digit.", 8000)
+            return None
         number = w.number if w.selected_digit is not None and len(w.number) > 1 else None
         if number is not None and not number.strokes[w.selected_digit]:
-            number = None                 # a number read from an opened image: no strokes
+            number = None                 # a digit without strokes of its own
         strokes = canvas.strokes if number is None else list(number.strokes[w.selected_digit])
         try:
             kept = corrections.add(strokes, digit, canvas=(canvas.width(), canvas.height()))
@@ -73,10 +78,9 @@ class Teaching(QObject):
             return None
         n = corrections.count()
         what = "Kept as" if number is None else f"Kept digit {w.selected_digit + 1} as"
+        w.note_corrected()                    # clearing it later does not say "read right"
         if number is None:
             canvas.clear()
-        else:
-            w.corrected_on_sheet = True       # clearing it later does not say "read right"
         say(f"{what} a {digit} ({n} correction{'s' if n != 1 else ''}). "
             "Model > Learn from my corrections teaches them to the model.", 8000)
         self._changed()
@@ -211,6 +215,11 @@ def thumbnail(correction):
                                             Qt.SmoothTransformation))
 
 
+def drawings(n):
+    """"1 drawing", "2,000 drawings"."""
+    return f"{n:,} drawing{'' if n == 1 else 's'}"
+
+
 class CorrectionsDialog(QDialog):
     """Model > My corrections...: the kept drawings, to look at, delete and export."""
     changed = Signal()
@@ -279,7 +288,7 @@ class CorrectionsDialog(QDialog):
             per = ", ".join(f"{d}: {n}" for d, n in enumerate(counts) if n)
             some = (f"; the {len(shown):,} most recent are shown" if len(shown) < len(items)
                     else "")
-            self.summary.setText(f"{len(items):,} drawings kept ({per}), in "
+            self.summary.setText(f"{drawings(len(items))} kept ({per}), in "
                                  f"{corrections.folder()}{some}")
         else:
             self.summary.setText("No corrections yet. When a reading is wrong, click the right "
@@ -325,7 +334,15 @@ class CorrectionsDialog(QDialog):
 
     @Slot()
     def delete_selected(self):
-        for item in self.list.selectedItems():
+        """Delete the selected drawings from the disk, once the person says yes."""
+        selected = self.list.selectedItems()
+        if not selected or QMessageBox.question(
+                self, "Delete corrections",
+                f"Delete {drawings(len(selected))} from your corrections? This cannot be "
+                "undone.",
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            return
+        for item in selected:
             try:
                 corrections.delete(item.data(Qt.UserRole))
             except (OSError, ValueError) as e:
@@ -346,5 +363,5 @@ class CorrectionsDialog(QDialog):
         except (OSError, ValueError) as e:
             QMessageBox.warning(self, "Cannot export", str(e))
             return False
-        self.summary.setText(f"Exported {n} drawings to {path}")
+        self.summary.setText(f"Exported {drawings(n)} to {path}")
         return True

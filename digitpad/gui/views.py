@@ -20,7 +20,7 @@ menu and when each is refreshed are :mod:`digitpad.gui.docks`.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from digitpad import insight
@@ -30,6 +30,19 @@ from .plots import PictureGrid
 TOP_UNITS = 12
 EXCITING = 9
 NO_TILES = np.zeros((0, 28, 28, 3), np.uint8)
+
+
+class DigitBox(QComboBox):
+    """A list of digits to pick from.  With the focus, a digit typed picks its item, as in
+    any list: the window's one-key shortcuts (0-9: keep the drawing as a correction) do not
+    take it."""
+
+    def event(self, event):
+        if (event.type() == QEvent.ShortcutOverride and event.text().isdigit()
+                and not event.modifiers() & ~Qt.KeypadModifier):
+            event.accept()
+            return True
+        return super().event(event)
 
 
 def ink_picture(image):
@@ -91,7 +104,7 @@ class ContrastView(InsightView):
 
     def __init__(self, window):
         super().__init__(window)
-        self.against_box = QComboBox(objectName=f"{self.name}Against")
+        self.against_box = DigitBox(objectName=f"{self.name}Against")
         self.against_box.addItem("the runner-up", None)
         for d in range(10):
             self.against_box.addItem(str(d), d)
@@ -232,7 +245,7 @@ class UnitGridView(InsightView):
 
     def __init__(self, window):
         super().__init__(window)
-        self.digit_box = QComboBox(objectName="gridDigit")
+        self.digit_box = DigitBox(objectName="gridDigit")
         for d in range(10):
             self.digit_box.addItem(str(d), d)
         self.digit_box.currentIndexChanged.connect(self.refresh)

@@ -53,6 +53,9 @@ from .retrain import RetrainDialog, show_in_front
 from .teaching import Teaching
 
 FRAME_MS = 16                       # read at most this often while drawing
+# Whether closing the window while Retrain or Learn trains asks first (the tests turn it
+# off, but where they test it: a question would wait for an answer that never comes).
+ASK_BEFORE_QUITTING = True
 
 
 class MainWindow(QMainWindow):
@@ -84,7 +87,8 @@ class MainWindow(QMainWindow):
         self.sheet = SheetReading()      # the number on the sheet and the digit selected
         self.retrain_dialog = None
         self._last_reading = 0.0
-        self.corrected_on_sheet = False  # a digit of the number on the sheet was corrected
+        self.corrected = {}              # id -> Stroke: strokes on a sheet kept as a correction
+        self.ask_before_closing = True   # off when Ctrl-C or a signal closes the app
 
         self.canvas = Canvas()
         self._create_actions()
@@ -112,7 +116,7 @@ class MainWindow(QMainWindow):
         self.set_model(model, remember=False)
         if self.startup_message:
             self.statusBar().showMessage(self.startup_message)
-        self.update_reading()
+        self._after_edit()               # read the blank sheet; Undo, Redo and Teach off
         # At least the layout's preferred size: the minimum one squeezes the bars, and the
         # window would then grow on the first reading (the caption's wrapped height).
         self.resize(QSize(820, 560).expandedTo(self.sizeHint()))
@@ -199,7 +203,9 @@ class MainWindow(QMainWindow):
         self.update_reading()
         self.undo_action.setEnabled(self.canvas.can_undo())
         self.redo_action.setEnabled(self.canvas.can_redo())
-        drawn = self.canvas.has_drawing()          # O(1): no copy of the strokes
+        # O(1): no copy of the strokes.  Not on an opened image: its strokes alone are
+        # not what the network read (Teaching.teach says so).
+        drawn = self.canvas.has_drawing() and not self.canvas.has_image()
         for action in self.teach_actions:
             action.setEnabled(drawn)
 
@@ -211,8 +217,6 @@ class MainWindow(QMainWindow):
         # The once-per-frame limit counts reads of ink; an empty sheet (cleared, or all
         # undone) starts a new drawing, whose first mark is read at once.
         self._last_reading = 0.0 if empty else time.perf_counter()
-        if empty:
-            self.corrected_on_sheet = False
         canvas = self.canvas
         self.sheet.read(None if self.model is None else self.model.network, canvas.strokes_so_far,
                         None if empty else canvas.ink(), (canvas.width(), canvas.height()),
@@ -250,9 +254,17 @@ class MainWindow(QMainWindow):
         as the person is concerned: the session remembers it for Learn's step back."""
         if self._timer.isActive():
             self.update_reading()                  # what the person saw last
-        if self.canvas.has_drawing() and not self.corrected_on_sheet:
+        if self.canvas.has_drawing() and not self.holds_a_correction():
             self.session.accept(self.number)
         self.canvas.clear()
+
+    def note_corrected(self):
+        """What is on the sheet was kept as a correction (a digit of it, or all of it): clearing
+        it, now or after Undo brought it back, does not say it was read right."""
+        self.corrected.update((id(s), s) for s in self.canvas.strokes_so_far)
+
+    def holds_a_correction(self):
+        return any(id(s) in self.corrected for s in self.canvas.strokes_so_far)
 
     def set_pen_width(self, width):
         self.canvas.set_pen_width(width)
@@ -340,7 +352,11 @@ class MainWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------
 
     def closeEvent(self, event):
-        """Stop any background work (waiting briefly) and close the dialogs."""
+        """Stop any background work (waiting briefly) and close the dialogs; while Retrain
+        or Learn trains, only if the person says so (the run would be lost)."""
+        if not self._may_stop_training():
+            event.ignore()
+            return
         self.jobs.shutdown()
         self.views.closing()
         self.teaching.close()
@@ -350,3 +366,18 @@ class MainWindow(QMainWindow):
                 dialog.close()
         self._timer.stop()
         super().closeEvent(event)
+
+    def _may_stop_training(self):
+        """True unless Retrain or Learn is training and the person chooses not to quit."""
+        owner = self.jobs.owner if self.jobs.busy() else None
+        if (not ASK_BEFORE_QUITTING or not self.ask_before_closing or owner is None
+                or owner not in (self.retrain_dialog, self.teaching.learn_dialog)):
+            return True
+        answer = QMessageBox.question(
+            self, "Quit digitpad?",
+            "A new model is being trained. Quit anyway? The training stops and what it has "
+            "learnt so far is lost; the model in use is kept.",
+            QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        # A Ctrl-C while it asked closes the question, and this window is closing already:
+        # close it now, or it would be destroyed without closing (the open views forgotten).
+        return answer != QMessageBox.Cancel or not self.ask_before_closing
