@@ -43,9 +43,10 @@ two touching digits together, so the cut is chosen by recognition instead:
 
 A digit the network is not sure of is ``"?"`` in :attr:`NumberReading.text`.
 The whole is not a number (``text`` None: a word, a scribble, a hash sign) when
-at least :data:`UNSURE_SHARE` of its digits are unsure, when neighbouring digits
-lie over each other, when bars of one run across the whole of the next, or when two
-neighbouring 1s lean apart, their main axes more than ``segments.LEAN`` degrees apart
+more than :data:`UNSURE_SHARE` of its digits are unsure ("2?1" is a number, "2?"
+is not), when neighbouring digits lie over each other, when bars of one run across
+the whole of the next, or when two neighbouring 1s lean apart, their main axes more
+than ``segments.LEAN`` degrees apart
 (:func:`digitpad.segments.leaning_apart`: the arms of a V, a W, an A or an N; one
 writer's 1s stand about parallel).
 One piece holding every stroke is read as the window reads a single digit
@@ -95,7 +96,7 @@ SWALLOW = True      # None: no such rule
 ELSEWHERE = 0.5     # None: no such rule
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
-# The whole is not a number when at least this share of its digits are unsure.
+# The whole is not a number when more than this share of its digits are unsure.
 UNSURE_SHARE = 1 / 3
 CACHE = 512           # pieces remembered by a NumberReader (at least one read's pieces)
 # A sheet of more atoms than this (strokes and their cut parts; a 20-digit number written
@@ -322,12 +323,12 @@ def _prediction(probabilities, image, reason):
 
 
 def number_text(predictions):
-    """The digits as text, "?" for an unsure one; None when at least
+    """The digits as text, "?" for an unsure one; None when more than
     :data:`UNSURE_SHARE` of them are unsure (a word, a scribble) or there are none."""
     if not predictions:
         return None
     unsure = sum(p.digit is None for p in predictions)
-    if unsure >= UNSURE_SHARE * len(predictions):
+    if unsure > UNSURE_SHARE * len(predictions):
         return None
     return "".join("?" if p.digit is None else str(p.digit) for p in predictions)
 

@@ -161,6 +161,8 @@ def test_unsure_digits_show_a_question_mark():
     unsure = reading.Prediction(None, (0.1,) * 10, None, reading.NOT_SURE)
     assert numbers.number_text([sure, sure, unsure, sure]) == "44?4"
     assert numbers.number_text([sure, unsure]) is None     # half unsure: not a number
+    assert numbers.number_text([sure, unsure, sure]) == "4?4"    # a third: still a number
+    assert numbers.number_text([unsure, sure, unsure]) is None
     assert numbers.number_text([]) is None
 
 
