@@ -29,7 +29,9 @@ def test_the_guesses_turn_right_as_the_network_learns(qtbot, mnist, shipped):
     watch.show_network(network)                                       # trained
     assert watch.right() >= DRAWINGS - 1 > untrained + 4
     captions = watch.drawings.captions
-    assert len(captions) == DRAWINGS and captions[0].startswith("✓ 0")
+    assert len(captions) == DRAWINGS and captions[0].startswith("✓ 0\n")
+    # shown, at the size the Retrain dialog gives it (the tiles under 40 px wide there)
+    assert watch.drawings.labels and all(label.isVisible() for label in watch.drawings.labels)
     # the units' pictures are the first layer's weights: red and blue, not blank
     assert len(np.unique(watch.units.pictures.reshape(-1, 3), axis=0)) > 50
     assert watch.shown == 2
@@ -63,6 +65,7 @@ def test_the_dialog_shows_the_network_it_trains(qtbot, shipped, loader, digitpad
     assert not np.array_equal(copies[0].weights[0], trained[0].weights[0])
     assert watch.units.count == 32                           # all its units (fewer than 48)
     assert watch.drawings.count == DRAWINGS and "?" not in watch.drawings.captions
+    assert all(label.isVisible() for label in watch.drawings.labels)
 
 
 def test_the_dialog_shows_two_networks_side_by_side_averaged(qtbot, shipped, loader,  # noqa: F811

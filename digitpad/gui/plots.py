@@ -14,14 +14,15 @@ os.environ["PYQTGRAPH_QT_LIB"] = "PySide6"      # whatever else is installed or 
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 from PySide6.QtCore import Qt, Signal  # noqa: E402
-from PySide6.QtGui import QFont  # noqa: E402
+from PySide6.QtGui import QFont, QFontMetrics  # noqa: E402
 
 if pg.Qt.QT_LIB != "PySide6":          # pragma: no cover - a second binding imported first
     raise ImportError(f"pyqtgraph uses {pg.Qt.QT_LIB}; digitpad needs PySide6")
 
 BACKGROUND = (246, 246, 246)
 TEXT = (60, 60, 60)
-CAPTION_MIN_PX = 40          # captions show under tiles at least this wide on screen
+CAPTION_MIN_PX = 40          # captions show under tiles at least this wide on screen,
+CAPTION_SPACE_PX = 4         # ... and when the widest fits its cell with this space to spare
 
 
 class _Tiles(pg.ImageItem):
@@ -59,12 +60,13 @@ class PictureGrid(pg.GraphicsView):
     clicked = Signal(int)
 
     def __init__(self, columns=4, captions=True, zoom=False, gap=2, centered=False,
-                 scroll=False, parent=None):
+                 scroll=False, caption_lines=1, parent=None):
         super().__init__(parent, background=BACKGROUND)
         self.auto = columns is None
         self.columns, self.gap, self.centered, self.scroll = columns or 1, gap, centered, scroll
         self.top = 0.0                  # with ``scroll``: the first row shown, in pixels
         self.caption_rows = captions
+        self.caption_lines = caption_lines
         self.box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False,
                               defaultPadding=0.01)
         self.box.setMouseEnabled(zoom, zoom)
@@ -82,7 +84,8 @@ class PictureGrid(pg.GraphicsView):
 
     def _cell(self):
         h, w = self.shape
-        return w + self.gap, h + self.gap + (round(0.5 * h) if self.caption_rows else 0)
+        caption = round(0.5 * h * self.caption_lines) if self.caption_rows else 0
+        return w + self.gap, h + self.gap + caption
 
     def tile_at(self, pos):
         """The index of the tile under ``pos`` (image coordinates), or None."""
@@ -146,7 +149,7 @@ class PictureGrid(pg.GraphicsView):
 
     def fit(self):
         """Show the whole grid, centred or from the top left corner; captions only when
-        the tiles are wide enough on screen for them."""
+        the tiles are wide enough on screen for them (:func:`captions_fit`)."""
         cw, ch = self._cell()
         rows = max(1, -(-self.count // self.columns))
         width, height = self.columns * cw, rows * ch
@@ -165,9 +168,19 @@ class PictureGrid(pg.GraphicsView):
         else:
             self.box.setRange(xRange=(0, view.width() / scale),
                               yRange=(0, view.height() / scale), padding=0)
-        wide = scale is not None and self.shape[1] * scale >= CAPTION_MIN_PX
+        wide = scale is not None and self.captions_fit(scale)
         for label in self.labels:
             label.setVisible(wide)
+
+    def captions_fit(self, scale):
+        """Whether the captions show at ``scale`` (screen pixels per picture pixel): the
+        tiles at least :data:`CAPTION_MIN_PX` wide, or the widest caption fits its cell."""
+        if self.shape[1] * scale >= CAPTION_MIN_PX:
+            return True
+        metrics = QFontMetrics(self.font)
+        widest = max((metrics.horizontalAdvance(line) for t in self.captions
+                      for line in t.splitlines()), default=0)
+        return 0 < widest + CAPTION_SPACE_PX <= self._cell()[0] * scale
 
     def _set_captions(self, captions, relayout):
         if relayout or len(captions) != len(self.labels):

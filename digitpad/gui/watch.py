@@ -72,7 +72,8 @@ class LearningWatch(QWidget):
         self.units.setObjectName("unitGrid")
         self.drawings_title = QLabel("Held-out drawings: what the new network reads",
                                      objectName="drawingsTitle")
-        self.drawings = PictureGrid(columns=DRAWINGS, captions=True, centered=True)
+        self.drawings = PictureGrid(columns=None, captions=True, centered=True,
+                                    caption_lines=2)
         self.drawings.setObjectName("drawingGrid")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -113,7 +114,7 @@ class LearningWatch(QWidget):
             # cores (a dozen at once took 40 ms on a busy machine, one by one 2 ms).
             p = np.array([network.predict_proba(x) for x in self.images.reshape(-1, 784)])
             self.readings = p.argmax(axis=1)
-            captions = [f"{'✓' if r == y else '✗'} {r} ({100 * q:.0f}%)"
+            captions = [f"{'✓' if r == y else '✗'} {r}\n{100 * q:.0f}%"
                         for r, y, q in zip(self.readings, self.labels, p.max(axis=1))]
             self.drawings.set_tiles(self.pictures, captions)
         self.shown += 1
