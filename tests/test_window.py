@@ -1,5 +1,6 @@
 """The real window, offscreen, driven by real mouse events: drawing, reading, menus, errors."""
 import json
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -431,3 +432,78 @@ def test_main_opens_the_window_and_runs(qtbot, shipped, no_dialogs, monkeypatch)
     monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
     assert main() == 0
     assert len(seen) == 1 and seen[0].model is not None
+
+
+# -- file dialogs -------------------------------------------------------------------------
+
+def answer_file_dialog(path=None, seen=None):
+    """When a file dialog opens, note where it starts (in ``seen``), then choose ``path``
+    (its folder, its name typed) or, without one, cancel."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(20, answer)
+            return
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        if seen is not None:
+            seen.append((Path(dialog.directory().absolutePath()), name.text()))
+        if path is None:
+            dialog.reject()
+            return
+        dialog.setDirectory(str(path.parent))
+        name.setText(path.name)
+        dialog.accept()
+    QTimer.singleShot(20, answer)
+
+
+def start_of(ask):
+    """Where the file dialog that ``ask()`` opens starts: (folder, name typed in)."""
+    seen = []
+    answer_file_dialog(seen=seen)
+    assert not ask()
+    return seen[0]
+
+
+def test_file_dialogs_open_where_the_last_one_of_their_kind_was(window, tmp_path):
+    from digitpad.gui.window import MainWindow
+
+    pictures, models = tmp_path / "pictures", tmp_path / "models"
+    pictures.mkdir()
+    models.mkdir()
+    assert start_of(window.open_image)[0] == Path.home()          # nothing chosen yet
+    draw_digit(window.canvas, 1)
+    answer_file_dialog(pictures / "one")
+    assert window.save_drawing() and (pictures / "one.png").is_file()
+    assert start_of(window.open_image) == (pictures, "")
+    assert start_of(window.save_drawing) == (pictures, "digit.png")
+    answer_file_dialog(models / "mine")
+    assert window.models.save()
+    assert start_of(window.models.load)[0] == models
+    assert start_of(window.open_image)[0] == pictures                 # each kind its own
+    export = window.teaching.show_corrections().export
+    assert start_of(export) == (models, "digitpad-corrections.npz")  # new kind: the last
+    window.close()
+    again = MainWindow()                                   # the next run remembers them
+    try:
+        assert start_of(again.open_image)[0] == pictures
+        assert start_of(again.models.save) == (models, "digitpad-model.npz")
+        shutil.rmtree(models)                              # gone since: home, not an error
+        assert start_of(again.models.load)[0] == Path.home()
+    finally:
+        again.close()
+
+
+def test_a_remembered_folder_that_is_not_one_is_ignored(tmp_path):
+    from digitpad import store
+
+    a_file = tmp_path / "file.png"
+    a_file.write_bytes(b"")
+    for bad in [str(a_file), "relative/folder", 42, ["/"], "/no\0where", str(tmp_path / "gone")]:
+        store.write_json(store.settings_path(), {"folder_images": bad})
+        assert store.Settings().folder("images") is None, bad
+    store.Settings().update(folder=str(tmp_path), folder_models=str(a_file))
+    assert store.Settings().folder("models") == tmp_path       # the last folder instead
+    assert store.Settings().known()["folder"] == str(tmp_path)

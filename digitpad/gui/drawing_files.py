@@ -19,7 +19,7 @@ IMAGES = ("Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.pgm *.pp
 def open_image(window, path=None):
     """Put the digit of an image file on ``window``'s sheet (asks for a file when ``path``
     is None); False when cancelled or unreadable (a message says why)."""
-    path = path or ask_path(window, "Open an image of a digit", Path.home(), IMAGES)
+    path = path or ask_path(window, "Open an image of a digit", "images", IMAGES)
     if not path:
         return False
     try:
@@ -35,8 +35,8 @@ def open_image(window, path=None):
 def save_drawing(window, path=None):
     """Save ``window``'s sheet as a PNG (asks where when ``path`` is None), whole or not at
     all, never over the shipped model; False when cancelled or not written."""
-    path = path or ask_path(window, "Save the drawing", Path.home() / "digit.png",
-                            "PNG images (*.png)", save=True, suffix="png")
+    path = path or ask_path(window, "Save the drawing", "images", "PNG images (*.png)",
+                            name="digit.png", save=True, suffix="png")
     if not path:
         return False
     png = QBuffer()

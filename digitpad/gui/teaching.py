@@ -11,7 +11,6 @@ by one and exports them.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
@@ -353,8 +352,8 @@ class CorrectionsDialog(QDialog):
     @Slot()
     def export(self, path=None):
         if not path:
-            path = ask_path(self, "Export the corrections",
-                            Path.home() / "digitpad-corrections.npz", "NumPy archives (*.npz)",
+            path = ask_path(self, "Export the corrections", "corrections",
+                            "NumPy archives (*.npz)", name="digitpad-corrections.npz",
                             save=True, suffix="npz")
             if not path:
                 return False
