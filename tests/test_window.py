@@ -289,6 +289,37 @@ def test_save_drawing(window, tmp_path):
     assert reading.read(window.model.network, load_ink(path)).digit == 1
 
 
+
+def test_save_drawing_writes_the_format_its_name_says(window, tmp_path, no_dialogs):
+    tmp_path = tmp_path / "saved"
+    tmp_path.mkdir()
+    draw_digit(window.canvas, 1)
+    answer_file_dialog(tmp_path / "one.jpg")                 # typed in the dialog
+    assert window.save_drawing()
+    assert Image.open(tmp_path / "one.jpg").format == "JPEG"
+    assert window.statusBar().currentMessage() == "Saved one.jpg"
+    assert window.save_drawing(tmp_path / "one.BMP")
+    assert Image.open(tmp_path / "one.BMP").format == "BMP"
+    assert window.save_drawing(tmp_path / "bare")            # no suffix: a PNG, named so
+    assert Image.open(tmp_path / "bare.png").format == "PNG"
+    assert not (tmp_path / "bare").exists() and no_dialogs == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bare.png", "one.BMP", "one.jpg"]
+
+
+@pytest.mark.parametrize("name", ["one.txt", "one.npz", "one.ico"])
+def test_a_drawing_named_as_no_image_it_can_be_is_a_message(window, tmp_path, no_dialogs,
+                                                           name):
+    tmp_path = tmp_path / "saved"
+    tmp_path.mkdir()
+    draw_digit(window.canvas, 1)
+    window.canvas.set_modified(True)
+    assert not window.save_drawing(tmp_path / name)
+    (kind, title, text), = no_dialogs
+    assert kind == "warning" and name in text and ".png" in text
+    assert list(tmp_path.iterdir()) == []                     # nothing written ...
+    assert window.canvas.is_modified and window.prediction.digit == 1    # ... nothing lost
+
+
 # -- models -----------------------------------------------------------------------------
 
 def bad_models(folder, good):
