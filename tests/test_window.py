@@ -190,6 +190,21 @@ def test_eraser(window):
     assert not canvas.is_eraser()
 
 
+
+def test_the_eraser_key_says_so_and_changes_the_cursor(window, qtbot):
+    window.activateWindow()
+    qtbot.waitActive(window)
+    canvas = window.canvas
+    draw_digit(canvas, 1)
+    QTest.keyClick(canvas, Qt.Key_E)
+    assert canvas.is_eraser() and action(window, "eraserAction").isChecked()
+    assert canvas.cursor().shape() == Qt.BitmapCursor
+    message = window.statusBar().currentMessage()
+    assert "Eraser on" in message and "E" in message
+    QTest.keyClick(canvas, Qt.Key_E)
+    assert not canvas.is_eraser() and canvas.cursor().shape() == Qt.CrossCursor
+    assert "Eraser off" in window.statusBar().currentMessage()
+
 def test_resize_keeps_the_drawing(window, qtbot):
     draw_digit(window.canvas, 7)
     before, ink = window.prediction, ink_total(window.canvas)
