@@ -21,6 +21,7 @@ preprocessing (varied pen widths, sizes and small distortions).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -281,6 +282,20 @@ def delete(item, where=None):
         return True
     except FileNotFoundError:
         return False
+
+
+def exists(item, where=None):
+    """Whether a stored correction (a :class:`Correction`) is still kept."""
+    return bool(item.id) and (Path(where or folder()) / f"{item.id}.json").is_file()
+
+
+def drawing_key(strokes):
+    """A digest of strokes' points, widths and erasing: the same for the same drawing."""
+    digest = hashlib.blake2b(digest_size=16)
+    for s in strokes:
+        digest.update(f"{float(s.width)!r} {bool(s.erase)} {len(s.points)};".encode())
+        digest.update(s.array().tobytes())
+    return digest.digest()
 
 
 def export(path, corrections=None, where=None):

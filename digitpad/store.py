@@ -37,6 +37,7 @@ from .strokes import DEFAULT_PEN_WIDTH, PEN_WIDTHS
 
 SETTINGS = "settings.json"
 SETTINGS_BYTES = 1 << 20        # a settings file larger than this is not ours
+FOLDER_KINDS = ("images", "models", "corrections")   # file dialogs that remember a folder
 # What an interrupted write leaves: model.files.atomic_write's ".<name>.<random>.tmp".
 LEFTOVERS = (".*.tmp",)
 
@@ -221,7 +222,8 @@ def settings_path():
 
 
 class Settings:
-    """``settings.json``: the model to open, the pen width, the open views.
+    """``settings.json``: the model to open, the pen width, the open views, and the
+    folder each kind of file dialog was last in (:meth:`folder`).
 
     Read when made (:attr:`data` is what the file held then, or after the
     last :meth:`update`).  A value that is missing or not valid reads as its
@@ -263,6 +265,16 @@ class Settings:
         return Path(value) if isinstance(value, str) and value and len(value) < 4096 \
             and "\0" not in value else None
 
+    def folder(self, kind):
+        """The folder the ``kind`` file dialog (``"images"``, ``"models"``...) was last in,
+        or else the one any file dialog was last in; None when neither is a folder now."""
+        for key in (f"folder_{kind}", "folder"):
+            value = self.data.get(key)
+            if isinstance(value, str) and 0 < len(value) < 4096 and "\0" not in value \
+                    and Path(value).is_absolute() and Path(value).is_dir():
+                return Path(value)
+        return None
+
     def known(self):
         """The settings this version knows, those that are valid, as they would be saved."""
         known = {}
@@ -272,6 +284,10 @@ class Settings:
             known["pen_width"] = self.pen_width
         if isinstance(self.data.get("views"), list):
             known["views"] = self.views
+        for key in ("folder", *(f"folder_{kind}" for kind in FOLDER_KINDS)):
+            value = self.data.get(key)
+            if isinstance(value, str) and len(value) < 4096:
+                known[key] = value
         return known
 
     def update(self, **changes):

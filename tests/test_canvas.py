@@ -91,6 +91,19 @@ def test_right_button_and_eraser_mode_erase(canvas):
     assert ink_total(canvas) == pytest.approx(half)
 
 
+
+def test_the_eraser_has_a_cursor_of_its_own(canvas):
+    assert canvas.cursor().shape() == Qt.CrossCursor
+    canvas.set_eraser(True)
+    cursor = canvas.cursor()
+    assert cursor.shape() == Qt.BitmapCursor and not cursor.pixmap().isNull()
+    picture = cursor.pixmap().toImage()
+    middle = picture.pixelColor(picture.width() // 2, picture.height() // 2)
+    assert middle.alpha() == 255 and middle.lightness() > 200        # a light eraser ...
+    assert picture.pixelColor(0, 0).alpha() == 0                     # ... on nothing
+    canvas.set_eraser(False)
+    assert canvas.cursor().shape() == Qt.CrossCursor
+
 def test_pen_width(canvas):
     canvas.set_pen_width(6)
     stroke(canvas, line((50, 100), (250, 100)))

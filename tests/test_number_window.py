@@ -172,6 +172,22 @@ def test_correcting_one_digit_keeps_that_digits_strokes(window, qtbot):
     assert window.number.text == "107"
 
 
+
+def test_correcting_the_same_digit_again_keeps_it_once(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    draw(window.canvas, one(100) + zero(170) + seven(280))
+    qtbot.mouseClick(window.number_view.strip.buttons[2], Qt.LeftButton)
+    qtbot.mouseClick(window.panel.teach_buttons[4], Qt.LeftButton)
+    qtbot.mouseClick(window.panel.teach_buttons[4], Qt.LeftButton)     # clicked twice
+    assert [c.label for c in corrections.list_all()] == [4]
+    assert "Already kept digit 3 as a 4" in window.statusBar().currentMessage()
+    qtbot.mouseClick(window.number_view.strip.buttons[0], Qt.LeftButton)
+    qtbot.mouseClick(window.panel.teach_buttons[4], Qt.LeftButton)     # another digit
+    assert [c.label for c in corrections.list_all()] == [4, 4]
+    assert window.number.text == "107"
+
+
 def test_undo_takes_back_the_last_digit(window):
     draw(window.canvas, one(100) + zero(170) + seven(280))
     assert window.number.text == "107"

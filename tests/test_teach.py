@@ -58,6 +58,38 @@ def test_typing_a_digit_keeps_the_drawing(window, qtbot):
     assert [c.label for c in corrections.list_all()] == [4]
 
 
+
+def test_the_same_strokes_brought_back_by_undo_are_not_kept_twice(window, qtbot):
+    window.activateWindow()
+    qtbot.waitActive(window)
+    canvas, say = window.canvas, window.statusBar().currentMessage
+    draw_digit(canvas, 7)
+    QTest.keyClick(canvas, Qt.Key_2)                     # kept as a 2 (by mistake, say)
+    window.undo_action.trigger()                         # the drawing comes back
+    assert canvas.has_drawing()
+    QTest.keyClick(canvas, Qt.Key_2)                     # the same digit again: not kept twice
+    (kept,) = corrections.list_all()
+    assert kept.label == 2 and "Already kept as a 2" in say() and canvas.is_empty()
+    window.undo_action.trigger()
+    qtbot.mouseClick(button(window, 7), Qt.LeftButton)   # another digit: it replaces the 2
+    (kept,) = corrections.list_all()
+    assert kept.label == 7 and "Kept as a 7 instead of a 2" in say()
+    window.undo_action.trigger()
+    stroke(canvas, [(20, 20), (30, 30)])                 # a stroke more: another drawing
+    QTest.keyClick(canvas, Qt.Key_7)
+    assert [c.label for c in corrections.list_all()] == [7, 7]
+
+
+def test_a_correction_deleted_since_is_kept_again(window, qtbot):
+    draw_digit(window.canvas, 7)
+    qtbot.mouseClick(button(window, 7), Qt.LeftButton)
+    corrections.delete(corrections.list_all()[0])        # as My corrections would
+    window.undo_action.trigger()
+    qtbot.mouseClick(button(window, 7), Qt.LeftButton)
+    assert [c.label for c in corrections.list_all()] == [7]
+    assert "Kept as a 7" in window.statusBar().currentMessage()
+
+
 def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
@@ -240,3 +272,16 @@ def test_deleting_corrections_asks_first(window, qtbot, monkeypatch, answer, lef
     qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
     assert len(asked) == 1 and "cannot be undone" in asked[0]
     assert len(corrections.list_all()) == left == dialog.list.count()
+
+
+def test_a_replaced_correction_that_cannot_be_deleted_is_a_message(window, qtbot, no_dialogs,
+                                                                   monkeypatch):
+    draw_digit(window.canvas, 7)
+    qtbot.mouseClick(button(window, 2), Qt.LeftButton)
+    window.undo_action.trigger()
+    monkeypatch.setattr(corrections, "delete", lambda item: (_ for _ in ()).throw(
+        PermissionError(13, "Permission denied")))
+    qtbot.mouseClick(button(window, 7), Qt.LeftButton)
+    assert sorted(c.label for c in corrections.list_all()) == [2, 7]     # the new one kept
+    (kind, _, text), = no_dialogs
+    assert kind == "warning" and "as a 2 could not be deleted" in text

@@ -1,5 +1,6 @@
 """The real window, offscreen, driven by real mouse events: drawing, reading, menus, errors."""
 import json
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -189,6 +190,21 @@ def test_eraser(window):
     assert not canvas.is_eraser()
 
 
+
+def test_the_eraser_key_says_so_and_changes_the_cursor(window, qtbot):
+    window.activateWindow()
+    qtbot.waitActive(window)
+    canvas = window.canvas
+    draw_digit(canvas, 1)
+    QTest.keyClick(canvas, Qt.Key_E)
+    assert canvas.is_eraser() and action(window, "eraserAction").isChecked()
+    assert canvas.cursor().shape() == Qt.BitmapCursor
+    message = window.statusBar().currentMessage()
+    assert "Eraser on" in message and "E" in message
+    QTest.keyClick(canvas, Qt.Key_E)
+    assert not canvas.is_eraser() and canvas.cursor().shape() == Qt.CrossCursor
+    assert "Eraser off" in window.statusBar().currentMessage()
+
 def test_resize_keeps_the_drawing(window, qtbot):
     draw_digit(window.canvas, 7)
     before, ink = window.prediction, ink_total(window.canvas)
@@ -286,6 +302,37 @@ def test_save_drawing(window, tmp_path):
     from digitpad.images import load_ink
     from digitpad import reading
     assert reading.read(window.model.network, load_ink(path)).digit == 1
+
+
+
+def test_save_drawing_writes_the_format_its_name_says(window, tmp_path, no_dialogs):
+    tmp_path = tmp_path / "saved"
+    tmp_path.mkdir()
+    draw_digit(window.canvas, 1)
+    answer_file_dialog(tmp_path / "one.jpg")                 # typed in the dialog
+    assert window.save_drawing()
+    assert Image.open(tmp_path / "one.jpg").format == "JPEG"
+    assert window.statusBar().currentMessage() == "Saved one.jpg"
+    assert window.save_drawing(tmp_path / "one.BMP")
+    assert Image.open(tmp_path / "one.BMP").format == "BMP"
+    assert window.save_drawing(tmp_path / "bare")            # no suffix: a PNG, named so
+    assert Image.open(tmp_path / "bare.png").format == "PNG"
+    assert not (tmp_path / "bare").exists() and no_dialogs == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bare.png", "one.BMP", "one.jpg"]
+
+
+@pytest.mark.parametrize("name", ["one.txt", "one.npz", "one.ico"])
+def test_a_drawing_named_as_no_image_it_can_be_is_a_message(window, tmp_path, no_dialogs,
+                                                           name):
+    tmp_path = tmp_path / "saved"
+    tmp_path.mkdir()
+    draw_digit(window.canvas, 1)
+    window.canvas.set_modified(True)
+    assert not window.save_drawing(tmp_path / name)
+    (kind, title, text), = no_dialogs
+    assert kind == "warning" and name in text and ".png" in text
+    assert list(tmp_path.iterdir()) == []                     # nothing written ...
+    assert window.canvas.is_modified and window.prediction.digit == 1    # ... nothing lost
 
 
 # -- models -----------------------------------------------------------------------------
@@ -431,3 +478,78 @@ def test_main_opens_the_window_and_runs(qtbot, shipped, no_dialogs, monkeypatch)
     monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
     assert main() == 0
     assert len(seen) == 1 and seen[0].model is not None
+
+
+# -- file dialogs -------------------------------------------------------------------------
+
+def answer_file_dialog(path=None, seen=None):
+    """When a file dialog opens, note where it starts (in ``seen``), then choose ``path``
+    (its folder, its name typed) or, without one, cancel."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(20, answer)
+            return
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        if seen is not None:
+            seen.append((Path(dialog.directory().absolutePath()), name.text()))
+        if path is None:
+            dialog.reject()
+            return
+        dialog.setDirectory(str(path.parent))
+        name.setText(path.name)
+        dialog.accept()
+    QTimer.singleShot(20, answer)
+
+
+def start_of(ask):
+    """Where the file dialog that ``ask()`` opens starts: (folder, name typed in)."""
+    seen = []
+    answer_file_dialog(seen=seen)
+    assert not ask()
+    return seen[0]
+
+
+def test_file_dialogs_open_where_the_last_one_of_their_kind_was(window, tmp_path):
+    from digitpad.gui.window import MainWindow
+
+    pictures, models = tmp_path / "pictures", tmp_path / "models"
+    pictures.mkdir()
+    models.mkdir()
+    assert start_of(window.open_image)[0] == Path.home()          # nothing chosen yet
+    draw_digit(window.canvas, 1)
+    answer_file_dialog(pictures / "one")
+    assert window.save_drawing() and (pictures / "one.png").is_file()
+    assert start_of(window.open_image) == (pictures, "")
+    assert start_of(window.save_drawing) == (pictures, "digit.png")
+    answer_file_dialog(models / "mine")
+    assert window.models.save()
+    assert start_of(window.models.load)[0] == models
+    assert start_of(window.open_image)[0] == pictures                 # each kind its own
+    export = window.teaching.show_corrections().export
+    assert start_of(export) == (models, "digitpad-corrections.npz")  # new kind: the last
+    window.close()
+    again = MainWindow()                                   # the next run remembers them
+    try:
+        assert start_of(again.open_image)[0] == pictures
+        assert start_of(again.models.save) == (models, "digitpad-model.npz")
+        shutil.rmtree(models)                              # gone since: home, not an error
+        assert start_of(again.models.load)[0] == Path.home()
+    finally:
+        again.close()
+
+
+def test_a_remembered_folder_that_is_not_one_is_ignored(tmp_path):
+    from digitpad import store
+
+    a_file = tmp_path / "file.png"
+    a_file.write_bytes(b"")
+    for bad in [str(a_file), "relative/folder", 42, ["/"], "/no\0where", str(tmp_path / "gone")]:
+        store.write_json(store.settings_path(), {"folder_images": bad})
+        assert store.Settings().folder("images") is None, bad
+    store.Settings().update(folder=str(tmp_path), folder_models=str(a_file))
+    assert store.Settings().folder("models") == tmp_path       # the last folder instead
+    assert store.Settings().known()["folder"] == str(tmp_path)

@@ -37,6 +37,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.strokes import DEFAULT_PEN_WIDTH, Stroke
 
+from .icon import eraser_cursor
+
 PAPER = QColor(Qt.white)
 INK = QColor(Qt.black)
 KEPT_SHEETS = 20              # cleared sheets that Undo can bring back
@@ -101,7 +103,9 @@ class Canvas(QWidget):
         return self._eraser
 
     def set_eraser(self, on):
+        """Eraser mode (the left button erases too), shown by a cursor of its own."""
         self._eraser = bool(on)
+        self.setCursor(eraser_cursor() if self._eraser else Qt.CrossCursor)
 
     @property
     def is_modified(self):

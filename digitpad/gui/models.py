@@ -57,7 +57,7 @@ class Models(QObject):
     @Slot()
     def load(self, path=None):
         """Load a model file and use it; a bad file gets a message and changes nothing."""
-        path = path or ask_path(self.window, "Load a model", Path.home(),
+        path = path or ask_path(self.window, "Load a model", "models",
                                 f"{MODEL_FILES};;All files (*)")
         if not path:
             return False
@@ -75,9 +75,8 @@ class Models(QObject):
         """Save the model in use to a file of the person's choice (never the shipped one)."""
         if self.model is None:
             return False
-        path = path or ask_path(self.window, "Save the model as",
-                                Path.home() / "digitpad-model.npz", MODEL_FILES, save=True,
-                                suffix="npz")
+        path = path or ask_path(self.window, "Save the model as", "models", MODEL_FILES,
+                                name="digitpad-model.npz", save=True, suffix="npz")
         if not path:
             return False
         try:

@@ -11,7 +11,6 @@ by one and exports them.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
@@ -51,41 +50,72 @@ class Teaching(QObject):
         self.window = window
         self.learn_dialog = self.corrections_dialog = None
         self.preparing = None               # the process drawing Learn's replay ahead
+        self.kept = {}                      # corrections.drawing_key -> the Correction kept
 
     def teach(self, digit):
         """Keep the drawing on the sheet as a ``digit``, then clear the sheet for the next.
 
         On a sheet holding a number, only the selected digit's strokes are kept, and
-        the number stays on the sheet."""
+        the number stays on the sheet.  The same strokes kept before this session (brought
+        back by Undo, or a digit of a number corrected again) are not kept twice: as the
+        same digit they are kept once, as another digit the new one replaces the old."""
         w = self.window
         canvas, say = w.canvas, w.statusBar().showMessage
-        if not canvas.has_drawing():
-            say("Draw the digit first: only drawings are kept (not opened images).", 5000)
+        strokes, number = self._strokes_to_keep()
+        if strokes is None:
             return None
-        if canvas.has_image():
-            # Only the strokes could be kept, not the picture under them that was read.
-            say("Only drawings are kept, not an opened image or marks drawn on it: "
-                "clear the sheet and draw the digit.", 8000)
-            return None
-        number = w.number if w.selected_digit is not None and len(w.number) > 1 else None
-        if number is not None and not number.strokes[w.selected_digit]:
-            number = None                 # a digit without strokes of its own
-        strokes = canvas.strokes if number is None else list(number.strokes[w.selected_digit])
-        try:
-            kept = corrections.add(strokes, digit, canvas=(canvas.width(), canvas.height()))
-        except (OSError, ValueError) as e:
-            QMessageBox.warning(w, "Cannot keep the drawing", str(e))
-            return None
+        key = corrections.drawing_key(strokes)
+        earlier = self.kept.get(key)          # kept before, unless deleted since
+        earlier = earlier if earlier is not None and corrections.exists(earlier) else None
+        kept = None
+        if earlier is None or earlier.label != digit:
+            try:
+                kept = self.kept[key] = corrections.add(
+                    strokes, digit, canvas=(canvas.width(), canvas.height()))
+            except (OSError, ValueError) as e:
+                QMessageBox.warning(w, "Cannot keep the drawing", str(e))
+                return None
+            try:
+                if earlier is not None:
+                    corrections.delete(earlier)   # replaced by the new one
+            except OSError as e:
+                QMessageBox.warning(w, "Cannot replace the correction", (
+                    f"Your correction as a {earlier.label} could not be deleted "
+                    f"({e.strerror or e}): delete it in Model > My corrections."))
         n = corrections.count()
-        what = "Kept as" if number is None else f"Kept digit {w.selected_digit + 1} as"
+        what = "as" if number is None else f"digit {w.selected_digit + 1} as"
         w.note_corrected()                    # clearing it later does not say "read right"
         if number is None:
             canvas.clear()
-        say(f"{what} a {digit} ({n} correction{'s' if n != 1 else ''}). "
+        counted = f"({n} correction{'s' if n != 1 else ''})"
+        if kept is None:
+            say(f"Already kept {what} a {digit}: not kept twice {counted}.", 8000)
+            return None
+        instead = f" instead of a {earlier.label}" if earlier is not None else ""
+        say(f"Kept {what} a {digit}{instead} {counted}. "
             "Model > Learn from my corrections teaches them to the model.", 8000)
         self._changed()
         self.prepare_learn()
         return kept
+
+    def _strokes_to_keep(self):
+        """``(strokes, number)``: what "This drawing is a D" keeps (the selected digit's strokes
+        when ``number``, a number, is on the sheet), or ``(None, None)``, said why."""
+        w = self.window
+        canvas, say = w.canvas, w.statusBar().showMessage
+        if not canvas.has_drawing():
+            say("Draw the digit first: only drawings are kept (not opened images).", 5000)
+            return None, None
+        if canvas.has_image():
+            # Only the strokes could be kept, not the picture under them that was read.
+            say("Only drawings are kept, not an opened image or marks drawn on it: "
+                "clear the sheet and draw the digit.", 8000)
+            return None, None
+        number = w.number if w.selected_digit is not None and len(w.number) > 1 else None
+        if number is not None and not number.strokes[w.selected_digit]:
+            number = None                 # a digit without strokes of its own
+        return (canvas.strokes if number is None
+                else list(number.strokes[w.selected_digit])), number
 
     def prepare_learn(self):
         """Once a window: have what Learn replays drawn and kept now, in a process of its
@@ -353,8 +383,8 @@ class CorrectionsDialog(QDialog):
     @Slot()
     def export(self, path=None):
         if not path:
-            path = ask_path(self, "Export the corrections",
-                            Path.home() / "digitpad-corrections.npz", "NumPy archives (*.npz)",
+            path = ask_path(self, "Export the corrections", "corrections",
+                            "NumPy archives (*.npz)", name="digitpad-corrections.npz",
                             save=True, suffix="npz")
             if not path:
                 return False

@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self.redo_action = a("&Redo stroke", self.canvas.redo,
                              [K.Redo, "Ctrl+Shift+Z", "Ctrl+Y"], "redoAction")
         self.clear_action = a("&Clear", self.clear, ["Delete", "Escape"], "clearAction")
-        self.eraser_action = a("&Eraser", self.canvas.set_eraser, ["E"], "eraserAction",
+        self.eraser_action = a("&Eraser", self.set_eraser, ["E"], "eraserAction",
                                checkable=True, tip="Erase with the left button too (the right "
                                                    "button always erases)")
         self.pen_actions = QActionGroup(self)
@@ -265,6 +265,14 @@ class MainWindow(QMainWindow):
 
     def holds_a_correction(self):
         return any(id(s) in self.corrected for s in self.canvas.strokes_so_far)
+
+    @Slot(bool)
+    def set_eraser(self, on):
+        """Edit > Eraser (E): the canvas shows it by its cursor, the status bar says it."""
+        self.canvas.set_eraser(on)
+        self.statusBar().showMessage(
+            "Eraser on: the left button erases. Press E again to draw." if on else
+            "Eraser off: the left button draws.", 4000)
 
     def set_pen_width(self, width):
         self.canvas.set_pen_width(width)
