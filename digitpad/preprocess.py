@@ -126,10 +126,11 @@ def stroke_width(image):
     area = int(np.count_nonzero(ink))
     if area == 0:
         return 0.0
-    inner = ink[:-2, 1:-1] & ink[2:, 1:-1]      # ink whose four neighbours are ink (a
-    inner &= ink[1:-1, :-2]                     # pixel on the edge has paper beyond it)
-    inner &= ink[1:-1, 2:]
-    inner &= ink[1:-1, 1:-1]
+    p = _padded(ink)
+    inner = p[:-2, 1:-1] & p[2:, 1:-1]          # ink whose four neighbours are ink
+    inner &= p[1:-1, :-2]
+    inner &= p[1:-1, 2:]
+    inner &= ink
     boundary = area - int(np.count_nonzero(inner))
     return 2.0 * area / max(boundary, 1)
 
@@ -309,8 +310,8 @@ def _padded(x, border=1):
 def components(image, threshold=0.5):
     """8-connected groups of ink (above ``threshold``): a list of (area, x0, y0, x1, y1).
 
-    Found from the runs of ink in each row, joined with a union-find to the runs they
-    touch in the row above (diagonals included); a run a row, each touching the last, is one.
+    Found from the runs of ink in each row, joined with a union-find to the
+    runs they touch in the row above (diagonals included).
     """
     mask = np.asarray(image) > threshold
     parent = []
@@ -327,10 +328,6 @@ def components(image, threshold=0.5):
     steps = np.diff(padded, axis=1)
     rows, starts = np.nonzero(steps == 1)
     stops = np.nonzero(steps == -1)[1]                      # ink at [start, stop)
-    if rows.size and np.all(rows[1:] - rows[:-1] == 1) and np.all(starts[:-1] <= stops[1:]) \
-            and np.all(stops[:-1] >= starts[1:]):      # a run a row, each touching the last
-        return [(int((stops - starts).sum()), int(starts.min()), int(rows[0]),
-                 int(stops.max()) - 1, int(rows[-1]))]      # one group: no union-find
     runs = list(zip(rows.tolist(), starts.tolist(), stops.tolist()))
     above, here, row = [], [], -1
     for k, (y, start, stop) in enumerate(runs):

@@ -142,22 +142,6 @@ def test_components_are_the_flood_fills_groups_in_order():
         assert preprocess.components(image) == flood_fill_components(image > 0.5)
 
 
-def test_components_of_a_run_a_row_are_the_flood_fills_groups():
-    """One run of ink a row (a 1, a 7): one group when each run touches the one above,
-    diagonally too; else (a gap, a shift, a row without ink) the groups of the flood fill."""
-    rng = np.random.default_rng(6)
-    for _ in range(300):
-        h, w = rng.integers(1, 20, 2)
-        image = np.zeros((h, w), np.float32)
-        for y in range(h):
-            if rng.random() < 0.95:
-                start = rng.integers(w)
-                image[y, start:rng.integers(start, w) + 1] = 1
-        got = preprocess.components(image)
-        assert got == flood_fill_components(image > 0.5)
-        assert all(type(v) is int for group in got for v in group)
-
-
 def test_an_image_inked_to_every_edge_is_its_own_crop():
     image = np.zeros((9, 7), np.float32)
     image[0, 3] = image[-1, 2] = image[4, 0] = image[5, -1] = 1
