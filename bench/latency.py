@@ -2,6 +2,7 @@
 
     python bench/latency.py [--strokes 30] [--views both] [--awkward-repeats 20]
                             [--train-seconds 10] [--weights FILE] [--mnist DIR]
+                            [--without-read]
 
 1. Reading latency, with no insight view open and with every one open (View
    menu; ``--views none|all|both``, both by default, the same strokes each way, in
@@ -18,7 +19,9 @@
    frame, one per pass of the event loop), so what they cost the probabilities
    is whatever of their work runs into the next event; how far behind the
    drawing they are is timed too (event -> every open view updated).  The read
-   step alone (ink + to_mnist + forward) is timed too.
+   step alone (ink + to_mnist + forward) is timed too.  ``--without-read`` skips
+   the read (each stroke keeps its first point's reading): what the window
+   costs around a read, the floor of event -> new probabilities.
 2. The worst read over awkward drawings: a tap with each pen width, a long
    thin line, a full sheet, 20,000 segments.  Each is put on the sheet and
    read ``--awkward-repeats`` times the way the window reads after every event
@@ -141,6 +144,19 @@ def replay(window, strokes, samples, lags):
             samples.append((read - start, time.perf_counter() - start))
     window.predictionChanged.disconnect(seen.append)
     window.views.updated.disconnect(views_updated)
+
+
+def without_read(window):
+    """The window with its read skipped: ``window.sheet.read`` keeps the reading it has and
+    reads only an empty sheet and the first event after it (the first point of each of the
+    bench's strokes).  The mouse event, painting, the ink array, the panel and the signal
+    stay: what the window costs around a read."""
+    sheet, read = window.sheet, window.sheet.read
+
+    def kept(net, strokes, ink, size, image=False):
+        if ink is None or sheet.number is None:
+            read(net, strokes, ink, size, image)
+    sheet.read = kept
 
 
 def read_step(window, repeats=200):
@@ -373,6 +389,9 @@ def main(argv=None):
                              f"with (default {REFERENCE}; 'none' to skip)")
     parser.add_argument("--awkward-repeats", type=int, default=20,
                         help="reads of each awkward drawing (0: skip them)")
+    parser.add_argument("--without-read", action="store_true",
+                        help="time the window with its read skipped (each stroke keeps the "
+                             "reading of its first point): what the window costs around a read")
     parser.add_argument("--number-digits", type=int, default=0,
                         help="only time reading a number of this many digits (issue 17)")
     parser.add_argument("--numbers", type=int, default=5,
@@ -406,6 +425,9 @@ def main(argv=None):
           f"PySide6 {__import__('PySide6').__version__}, NumPy {np.__version__}")
     print(_env.describe())
 
+    if args.without_read:
+        without_read(window)
+        print("the read skipped (--without-read): each stroke keeps its first point's reading")
     # The same strokes each way, placed on the sheet as it is with the views open (smaller).
     window.views.set_open(NAMES)
     app.processEvents()
