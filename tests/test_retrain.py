@@ -225,6 +225,32 @@ def test_a_worse_model_replaces_the_one_in_use_only_if_the_person_keeps_it(
         assert "non-digits declined" in again.statusBar().model_label.text()
 
 
+def test_the_new_model_can_be_saved_and_the_one_in_use_kept(qtbot, shipped, loader, no_dialogs,
+                                                             tmp_path, monkeypatch):
+    """Keeping the model in use need not throw the new one away: "Save the new model as..."
+    writes it to a file of the person's choice, and the dialog stays to decide."""
+    from digitpad import store
+    from digitpad.gui import models
+
+    asked = []
+
+    def ask(parent, title, *args, **kwargs):
+        asked.append((parent, title))
+        return str(tmp_path / "mine.npz")
+    monkeypatch.setattr(models, "ask_path", ask)
+    w = make_window(qtbot, loader, 300)
+    old_model = w.model
+    compare = train_and_compare(qtbot, w, open_dialog(w, epochs=1, hidden=16))
+    qtbot.mouseClick(compare.save_button, Qt.LeftButton)
+    assert asked == [(compare, "Save the new model as")]
+    assert compare.isVisible() and w.model is old_model         # nothing decided yet
+    saved = store.load(tmp_path / "mine.npz")
+    assert saved.network.sizes == [784, 16, 10]
+    QTest.keyClick(compare, Qt.Key_Escape)                        # keep the one in use
+    assert w.model is old_model and saved_models() == []
+    assert (tmp_path / "mine.npz").exists()
+
+
 def test_cancel_during_data_preparation_is_quick(qtbot, shipped, loader, no_dialogs):
     w = make_window(qtbot, loader, 300)
     old_model = w.model

@@ -5,17 +5,20 @@ same measures (:class:`digitpad.scores.Comparison`: MNIST test accuracy,
 held-out pen digits read right, non-digits declined), says in words what the
 new model does worse, and asks: use the new model, or keep the one in use.
 The default button is the better of the two; Escape keeps the one in use.
-Accepted means "use the new model".
+Accepted means "use the new model".  "Save the new model as..." keeps it in a
+file of the person's choice either way (``save_requested``), so that keeping
+the one in use need not throw away a long run.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 
 class CompareDialog(QDialog):
     """The new model beside the one in use; accept: use the new one, reject: keep."""
+    save_requested = Signal()
 
     def __init__(self, comparison, current_name, note="", parent=None):
         super().__init__(parent)
@@ -58,10 +61,13 @@ class CompareDialog(QDialog):
         self.keep_button = QPushButton("Keep the one in use", objectName="keepButton")
         buttons.addButton(self.use_new_button, QDialogButtonBox.AcceptRole)
         buttons.addButton(self.keep_button, QDialogButtonBox.RejectRole)
+        self.save_button = QPushButton("Save the new model as...", objectName="saveNewButton")
+        buttons.addButton(self.save_button, QDialogButtonBox.ActionRole)
+        self.save_button.clicked.connect(self.save_requested)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         # Return presses the better one, wherever the focus is.
-        for button in (self.use_new_button, self.keep_button):
+        for button in (self.use_new_button, self.keep_button, self.save_button):
             button.setAutoDefault(False)
         (self.use_new_button if better else self.keep_button).setDefault(True)
 

@@ -71,20 +71,24 @@ class Models(QObject):
         return True
 
     @Slot()
-    def save(self, path=None):
-        """Save the model in use to a file of the person's choice (never the shipped one)."""
-        if self.model is None:
+    def save(self, path=None, new=None):
+        """Save the model in use, or ``new`` (a network and its metadata, offered beside
+        it), to a file of the person's choice (never the shipped one)."""
+        if self.model is None and new is None:
             return False
-        path = path or ask_path(self.window, "Save the model as", "models", MODEL_FILES,
-                                name="digitpad-model.npz", save=True, suffix="npz")
+        network, meta = new or (self.model.network, self.model.meta)
+        parent = self.compare_dialog if new is not None and self.compare_dialog else self.window
+        path = path or ask_path(parent, "Save the new model as" if new else "Save the model as",
+                                "models", MODEL_FILES, name="digitpad-model.npz", save=True,
+                                suffix="npz")
         if not path:
             return False
         try:
-            store.save(path, self.model.network, self.model.meta)
+            store.save(path, network, meta)
         except ERRORS as e:
-            self._error("Cannot save the model", str(e))
+            QMessageBox.warning(parent, "Cannot save the model", str(e))
             return False
-        self._say(f"Saved the model to {path}")
+        self._say(f"Saved the {'new ' if new else ''}model to {path}")
         return True
 
     @Slot()
@@ -115,6 +119,7 @@ class Models(QObject):
                 "Another model was loaded while it ran: the new model is compared with the "
                 "one in use when it began, and Keep keeps the one in use now.")
         dialog = self.compare_dialog = CompareDialog(comparison, name, note, self.window)
+        dialog.save_requested.connect(lambda: self.save(new=(network, meta)))
         dialog.accepted.connect(use)
         dialog.rejected.connect(lambda: self._keep(comparison))
         dialog.finished.connect(lambda _: setattr(self, "compare_dialog", None))
