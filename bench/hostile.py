@@ -368,7 +368,7 @@ def round3_in_process(home):
     from PySide6.QtWidgets import QApplication
 
     from digitpad import corrections
-    from digitpad.gui import teaching
+    from digitpad.gui import my_corrections
     from digitpad.gui.canvas import Canvas
     from digitpad.gui.replay import stroke
     from digitpad.gui.window import MainWindow
@@ -440,7 +440,7 @@ def round3_in_process(home):
     window.teaching.teach(1)
     app.processEvents()
     keep = time.perf_counter() - start
-    print(f"  My corrections with 5,000 drawings: open {opened:.2f} s (the {teaching.PAGE} "
+    print(f"  My corrections with 5,000 drawings: open {opened:.2f} s (the {my_corrections.PAGE} "
           f"most recent listed; their thumbnails drawn in the background in {thumbs:.2f} s, "
           f"the window answering), a keep {keep:.2f} s; the issue: 18 s to open, 10 s a keep")
     window.close()

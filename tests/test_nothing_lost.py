@@ -369,7 +369,7 @@ def kept_drawing(folder, k, label=1, when=None, points=3):
 
 
 def test_my_corrections_opens_and_keeps_fast_with_thousands_of_drawings(window, digitpad_home):
-    from digitpad.gui import teaching
+    from digitpad.gui import my_corrections
     from qtdraw import draw_digit
 
     folder = digitpad_home / "corrections"
@@ -378,7 +378,7 @@ def test_my_corrections_opens_and_keeps_fast_with_thousands_of_drawings(window, 
         kept_drawing(folder, k, label=k % 10)
     with costs_at_most(8, 300):                # it took 18 s for thousands
         dialog = window.teaching.show_corrections()
-    assert dialog.list.count() == teaching.PAGE and "3,000 drawings kept" in \
+    assert dialog.list.count() == my_corrections.PAGE and "3,000 drawings kept" in \
         dialog.summary.text() and "200 most recent are shown" in dialog.summary.text()
     assert dialog.more_button.isVisible()
     draw_digit(window.canvas, 1)
@@ -387,10 +387,10 @@ def test_my_corrections_opens_and_keeps_fast_with_thousands_of_drawings(window, 
     assert "3,001 drawings kept" in dialog.summary.text()
     assert dialog.list.item(0).data(0x0100) == sorted(p.stem for p in folder.glob("*.json"))[-1]
     dialog.more_button.click()
-    assert dialog.list.count() == 2 * teaching.PAGE
+    assert dialog.list.count() == 2 * my_corrections.PAGE
     while dialog.thumbnails_pending():
         dialog._draw_thumbnails()
-    assert not dialog.list.item(2 * teaching.PAGE - 1).icon().isNull()
+    assert not dialog.list.item(2 * my_corrections.PAGE - 1).icon().isNull()
 
 
 def test_an_absurd_date_never_stops_my_corrections_from_opening(window, digitpad_home):
@@ -453,12 +453,12 @@ def test_cancel_stops_learn_while_it_draws_large_corrections(qtbot, shipped, mni
 
 def test_the_thumbnail_of_a_large_drawing_is_quick(qapp):
     from digitpad import corrections
-    from digitpad.gui import teaching
+    from digitpad.gui import my_corrections
 
     big_drawing(corrections.folder())
     (item,) = corrections.list_all()
     with costs_at_most(1.5, 100):
-        teaching.thumbnail(item)                      # 2.5 s drawn whole
+        my_corrections.thumbnail(item)                      # 2.5 s drawn whole
 
 
 # 7. Every cache checked before it is read; scores belong to a model's content ---------------
