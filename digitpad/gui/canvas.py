@@ -278,7 +278,7 @@ class Canvas(QWidget):
         return super().event(event)
 
     def mousePressEvent(self, event):
-        held = event.buttons() & ~event.button() & (Qt.LeftButton | Qt.RightButton)
+        held = event.buttons() & ~event.button() & BUTTONS
         if self._current is not None and not held:
             self._end()           # its release never came (taken by another window)
         if event.button() in (Qt.LeftButton, Qt.RightButton) and self._current is None:

@@ -44,7 +44,6 @@ def app_icon():
     return icon
 
 
-
 def eraser_cursor(size=24):
     """The sheet's cursor in eraser mode: a white eraser with a dark edge and a pink band,
     tilted as one is held, its middle where it erases (unlike the drawing pen's cross)."""
@@ -62,6 +61,7 @@ def eraser_cursor(size=24):
     painter.drawRect(QRectF(body.right() - 0.24 * size, body.top(), 0.24 * size, body.height()))
     painter.end()
     return QCursor(pixmap, size // 2, size // 2)
+
 
 if __name__ == "__main__":                  # python -m digitpad.gui.icon FILE.png
     from PySide6.QtGui import QGuiApplication
