@@ -10,7 +10,7 @@ Each kind of file (images, models, corrections) opens its dialog in the
 folder where the last dialog of that kind was accepted (a kind never used
 yet: where any was; at first, or when that folder is gone: the home
 folder), remembered in ``settings.json`` for the next start too
-(:meth:`digitpad.store.Settings.folder`).
+(:meth:`digitpad.settings.Settings.folder`).
 """
 from __future__ import annotations
 
