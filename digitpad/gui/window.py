@@ -29,7 +29,6 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QSize, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from digitpad import learning, store
@@ -37,7 +36,6 @@ from digitpad.about import about_html
 from digitpad.mnist import session_loader
 from digitpad.session import Session
 from digitpad.sheet import SheetReading
-from digitpad.strokes import PEN_WIDTHS
 
 from . import drawing_files
 from .canvas import Canvas
@@ -45,7 +43,7 @@ from .docks import Views
 from .evaluate import Evaluator, TestSetLoader
 from .icon import app_icon
 from .jobs import Jobs
-from .menus import add_menu, make_action
+from .menus import create_actions, create_menus
 from .models import Models, scores_text
 from .number_view import NumberView
 from .panels import ReadingPanel, StatusBar, sheet_beside
@@ -91,14 +89,14 @@ class MainWindow(QMainWindow):
         self.ask_before_closing = True   # off when Ctrl-C or a signal closes the app
 
         self.canvas = Canvas()
-        self._create_actions()
+        create_actions(self)
         self.panel = ReadingPanel(self.teach_actions)
         self.number_view = NumberView(self.panel)
         self.number_view.picked.connect(self.select_digit)
         self.setStatusBar(StatusBar())
         self.setCentralWidget(sheet_beside(self.canvas, self.panel))
         self.views = Views(self, FRAME_MS)
-        self._create_menus()
+        create_menus(self)
 
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.update_reading)
@@ -124,70 +122,6 @@ class MainWindow(QMainWindow):
             self.views.make_room()
 
     # -- layout, actions and menus -------------------------------------------------
-
-    def _create_actions(self):
-        K = QKeySequence.StandardKey
-
-        def a(*args, **options):
-            return make_action(self, *args, **options)
-        self.open_action = a("&Open image...", self.open_image, [K.Open], "openAction",
-                             tip="Read a digit from an image file")
-        self.save_drawing_action = a("&Save drawing as PNG...", self.save_drawing, [K.Save],
-                                     "saveDrawingAction")
-        self.load_model_action = a("&Load model...", self.models.load, ["Ctrl+L"],
-                                   "loadModelAction")
-        self.save_model_action = a("Save model &as...", self.models.save,
-                                   [K.SaveAs, "Ctrl+Shift+S"], "saveModelAction")
-        self.reset_model_action = a("&Reset to the shipped model", self.models.reset, [],
-                                    "resetModelAction")
-        self.quit_action = a("&Quit", self.close, [K.Quit, "Ctrl+Q"], "quitAction")
-
-        self.undo_action = a("&Undo stroke", self.canvas.undo, [K.Undo], "undoAction")
-        # Ctrl+Y as well everywhere: on X11 the platform's Redo is Ctrl+Shift+Z alone.
-        self.redo_action = a("&Redo stroke", self.canvas.redo,
-                             [K.Redo, "Ctrl+Shift+Z", "Ctrl+Y"], "redoAction")
-        self.clear_action = a("&Clear", self.clear, ["Delete", "Escape"], "clearAction")
-        self.eraser_action = a("&Eraser", self.set_eraser, ["E"], "eraserAction",
-                               checkable=True, tip="Erase with the left button too (the right "
-                                                   "button always erases)")
-        self.pen_actions = QActionGroup(self)
-        for label, width in PEN_WIDTHS.items():
-            action = QAction(f"{label} ({width} px)", self, checkable=True)
-            action.setData(width)
-            action.triggered.connect(lambda _=False, w=width: self.set_pen_width(w))
-            self.pen_actions.addAction(action)
-
-        self.retrain_action = a("&Retrain...", self.retrain, ["Ctrl+R"], "retrainAction")
-        self.evaluate_action = a("&Evaluate on MNIST test set", self.evaluate, ["Ctrl+T"],
-                                 "evaluateAction")
-        self.learn_action = a("&Learn from my corrections...", self.teaching.learn,
-                              ["Ctrl+Shift+L"], "learnAction",
-                              tip="Fine-tune the model on the drawings you corrected")
-        self.corrections_action = a("My &corrections...", self.teaching.show_corrections, [],
-                                    "correctionsAction")
-        self.teach_actions = []
-        for d in range(10):
-            action = a(f"This drawing is a {d}", lambda _=False, d=d: self.teaching.teach(d),
-                       [str(d)], f"teachAction{d}",
-                       tip=f"Keep this drawing as a {d}, to learn from later")
-            action.setIconText(str(d))
-            action.setData(d)
-            action.setEnabled(False)
-            self.teach_actions.append(action)
-        self.about_action = a("&About digitpad", self.about, [K.HelpContents], "aboutAction")
-
-    def _create_menus(self):
-        bar = self.menuBar()
-        add_menu(bar, "&File", self.open_action, self.save_drawing_action, None,
-                 self.load_model_action, self.save_model_action, self.reset_model_action,
-                 None, self.quit_action)
-        add_menu(bar, "&Edit", self.undo_action, self.redo_action, self.clear_action, None,
-                 self.eraser_action, ("&Pen width", self.pen_actions.actions()))
-        add_menu(bar, "&Model", self.retrain_action, self.evaluate_action, None,
-                 self.learn_action, self.corrections_action,
-                 ("&This drawing is a", self.teach_actions))
-        add_menu(bar, "&View", *self.views.actions())
-        add_menu(bar, "&Help", self.about_action)
 
     # -- reading ---------------------------------------------------------------------
 
