@@ -249,6 +249,7 @@ def test_the_new_model_can_be_saved_and_the_one_in_use_kept(qtbot, shipped, load
     QTest.keyClick(compare, Qt.Key_Escape)                        # keep the one in use
     assert w.model is old_model and saved_models() == []
     assert (tmp_path / "mine.npz").exists()
+    assert "the new model is in" in w.statusBar().currentMessage()
 
 
 def test_cancel_during_data_preparation_is_quick(qtbot, shipped, loader, no_dialogs):

@@ -73,7 +73,7 @@ class Models(QObject):
     @Slot()
     def save(self, path=None, new=None):
         """Save the model in use, or ``new`` (a network and its metadata, offered beside
-        it), to a file of the person's choice (never the shipped one)."""
+        it), to a file of the person's choice (never the shipped one); the path, or False."""
         if self.model is None and new is None:
             return False
         network, meta = new or (self.model.network, self.model.meta)
@@ -89,7 +89,7 @@ class Models(QObject):
             QMessageBox.warning(parent, "Cannot save the model", str(e))
             return False
         self._say(f"Saved the {'new ' if new else ''}model to {path}")
-        return True
+        return path
 
     @Slot()
     def reset(self):
@@ -119,9 +119,15 @@ class Models(QObject):
                 "Another model was loaded while it ran: the new model is compared with the "
                 "one in use when it began, and Keep keeps the one in use now.")
         dialog = self.compare_dialog = CompareDialog(comparison, name, note, self.window)
-        dialog.save_requested.connect(lambda: self.save(new=(network, meta)))
+        saved = []                  # where "Save the new model as..." wrote it
+
+        def save():
+            path = self.save(new=(network, meta))
+            if path:
+                saved.append(path)
+        dialog.save_requested.connect(save)
         dialog.accepted.connect(use)
-        dialog.rejected.connect(lambda: self._keep(comparison))
+        dialog.rejected.connect(lambda: self._keep(comparison, saved[-1] if saved else None))
         dialog.finished.connect(lambda _: setattr(self, "compare_dialog", None))
         dialog.open()
         return dialog
@@ -135,9 +141,10 @@ class Models(QObject):
         return measured is self.model.network or (
             network_digest(measured) == network_digest(self.model.network))
 
-    def _keep(self, comparison):
-        """The new model is discarded.  The scores measured are remembered for the network
-        they were measured on, and shown for the model in use only if it is that one."""
+    def _keep(self, comparison, saved_to=None):
+        """The new model is not used (``saved_to``: the file the person saved it to, if any).
+        The scores measured are remembered for the network they were measured on, and shown
+        for the model in use only if it is that one."""
         scores = comparison.current
         if comparison.measured is not None:
             remember_scores(comparison.measured, scores)
@@ -146,7 +153,8 @@ class Models(QObject):
             if comparison.measured is None and self.model.path is not None:
                 remember_scores(self.model.network, scores)
             self.use(self.model, remember=False)
-        self._say("Kept the model in use; the new model was discarded.", 8000)
+        self._say("Kept the model in use; " + (f"the new model is in {saved_to}." if saved_to
+                                                else "the new model was discarded."), 8000)
 
     def adopt(self, network, meta, stem="retrained"):
         """Save a new network under the models folder and use it."""
