@@ -217,8 +217,11 @@ def write_numbers(reader, data, groups, rng, count, failures=0, lengths=range(1,
                 for part, label in zip(written.parts, labels)]
         text = None if result is None else result.text
         chars = [] if text is None else list(text)
+        unsure = [] if result is None else [p.confidence for p in result.digits
+                                            if p.digit is None]
         rows.append(dict(n=n, gap=written.smallest_gap, count=len(digits) == n,
-                         right=right, alone=lone, text=text,
+                         right=right, alone=lone, text=text, unsure=unsure,
+                         pieces=0 if result is None else len(result.digits),
                          in_text=[len(chars) == n and chars[i] == str(label)
                                   for i, label in enumerate(labels)],
                          whole=text == "".join(map(str, labels)), writer=w))
@@ -397,6 +400,23 @@ def report_numbers(rows):
              [r for r in rows if r["n"] > 1 and lo <= r["gap"] < hi + (hi == GAP_BINS[-1][1])])
 
 
+def report_declined(multi):
+    """How many numbers of 2-6 digits were declined whole ("Not a number"), and why: more
+    than numbers.UNSURE_SHARE of their digits unsure (how sure the unsure ones were), or
+    one of the shape rules (digits over each other, bars, 1s leaning apart, letters)."""
+    from digitpad import numbers
+
+    none = [r for r in multi if r["text"] is None]
+    by_share = [r for r in none if len(r["unsure"]) > numbers.UNSURE_SHARE * r["pieces"]]
+    sure = [c for r in by_share for c in r["unsure"]]
+    two = sum(r["pieces"] == 2 and len(r["unsure"]) == 1 for r in by_share)
+    print(f"  declined whole: {len(none)} of {len(multi)} numbers of 2-6 digits; "
+          f"{len(by_share)} for their unsure digits ({two} of them two digits, one unsure"
+          + (f"; the network's top probability for the unsure digits: median "
+             f"{np.median(sure):.2f}, {min(sure):.2f}-{max(sure):.2f}" if sure else "")
+          + f"), {len(none) - len(by_share)} by a shape rule")
+
+
 def main(argv=None):
     args = parse_args(argv)
     from digitpad import letters, nondigits, pendigits
@@ -538,6 +558,7 @@ def main(argv=None):
         goal_s = f"{goal:+g}" if "points" in name else f"{100 * goal:g}%"
         print(f"  {name:36s} {shown}   goal {op} {goal_s}   {'met' if ok else 'NOT met'}")
     if multi:
+        report_declined(multi)
         in_text = np.mean([x for r in rows for x in r["in_text"]])
         print(f"  (each digit right in the text shown, the place it holds in a number whose "
               f"count is right, minus alone: {100 * (in_text - lone):+.2f} points; its strokes "
