@@ -67,6 +67,7 @@ class PictureGrid(pg.GraphicsView):
         self.top = 0.0                  # with ``scroll``: the first row shown, in pixels
         self.caption_rows = captions
         self.caption_lines = caption_lines
+        self._fitted = None             # screen pixels per picture pixel, as last fitted
         self.box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False,
                               defaultPadding=0.01)
         self.box.setMouseEnabled(zoom, zoom)
@@ -146,6 +147,8 @@ class PictureGrid(pg.GraphicsView):
         self._set_captions(self.captions, relayout)
         if relayout:
             self.fit()
+        elif self._fitted is not None:     # new captions, perhaps wider: do they still fit?
+            self._show_captions()
 
     def fit(self):
         """Show the whole grid, centred or from the top left corner; captions only when
@@ -168,7 +171,11 @@ class PictureGrid(pg.GraphicsView):
         else:
             self.box.setRange(xRange=(0, view.width() / scale),
                               yRange=(0, view.height() / scale), padding=0)
-        wide = scale is not None and self.captions_fit(scale)
+        self._fitted = scale
+        self._show_captions()
+
+    def _show_captions(self):
+        wide = self._fitted is not None and self.captions_fit(self._fitted)
         for label in self.labels:
             label.setVisible(wide)
 
