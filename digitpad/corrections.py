@@ -37,6 +37,7 @@ from digitpad.model import files
 from . import paths, pendigits, preprocess
 from .store import check_not_shipped, write_json
 from .strokes import DEFAULT_PEN_WIDTH, Stroke, render as render_strokes
+from .words import count_of
 
 FOLDER = "corrections"
 VERSION = 1
@@ -268,8 +269,7 @@ def describe_damaged(damaged):
         return ""
     named = "; ".join(f"{name} ({reason})" for name, reason in damaged[:3])
     more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
-    return (f"{len(damaged)} damaged correction file{'s' if len(damaged) != 1 else ''} "
-            f"skipped: {named}{more}.")
+    return f"{count_of(len(damaged), 'damaged correction file')} skipped: {named}{more}."
 
 
 def delete(item, where=None):

@@ -29,6 +29,7 @@ import numpy as np
 
 from . import corrections, datasets, pendigits, reading, styles
 from .strokes import Stroke
+from .words import count_of
 from digitpad.model.stopping import Stopped
 
 
@@ -162,7 +163,7 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
                          schedule="cosine", augment=True, augment_strength=r.augment_strength,
                          seed=int(rng.integers(2 ** 31)))
     if status is not None:
-        status(f"Fine-tuning on your {len(items)} correction{'s' if len(items) != 1 else ''} "
+        status(f"Fine-tuning on your {count_of(len(items), 'correction')} "
                f"among {len(images):,} drawings...")
     tuned = train(config, images, labels, init=net, should_stop=should_stop,
                   **callbacks).network

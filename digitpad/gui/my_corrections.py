@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListView,
 
 from digitpad import corrections, preprocess
 from digitpad.strokes import Stroke
+from digitpad.words import count_of
 
 from .filedialog import ask_path
 
@@ -50,11 +51,6 @@ def thumbnail(correction):
     picture = QImage(gray.data, 28, 28, 28, QImage.Format_Grayscale8).copy()
     return QPixmap.fromImage(picture.scaled(THUMB, THUMB, Qt.KeepAspectRatio,
                                             Qt.SmoothTransformation))
-
-
-def drawings(n):
-    """"1 drawing", "2,000 drawings"."""
-    return f"{n:,} drawing{'' if n == 1 else 's'}"
 
 
 class CorrectionsDialog(QDialog):
@@ -114,7 +110,7 @@ class CorrectionsDialog(QDialog):
             item = QListWidgetItem(icon or blank, f"{c.label}\n{c.date('%d %b %H:%M')}")
             item.setData(Qt.UserRole, c.id)
             item.setToolTip(f"kept as a {c.label} on {c.date('%c')}, "
-                            f"{len(c.strokes)} stroke{'s' if len(c.strokes) != 1 else ''}")
+                            f"{count_of(len(c.strokes), 'stroke')}")
             self.list.addItem(item)
             if icon is None:
                 self._pending.append((item, c, key))
@@ -125,7 +121,7 @@ class CorrectionsDialog(QDialog):
             per = ", ".join(f"{d}: {n}" for d, n in enumerate(counts) if n)
             some = (f"; the {len(shown):,} most recent are shown" if len(shown) < len(items)
                     else "")
-            self.summary.setText(f"{drawings(len(items))} kept ({per}), in "
+            self.summary.setText(f"{count_of(len(items), 'drawing')} kept ({per}), in "
                                  f"{corrections.folder()}{some}")
         else:
             self.summary.setText("No corrections yet. When a reading is wrong, click the right "
@@ -175,8 +171,8 @@ class CorrectionsDialog(QDialog):
         selected = self.list.selectedItems()
         if not selected or QMessageBox.question(
                 self, "Delete corrections",
-                f"Delete {drawings(len(selected))} from your corrections? This cannot be "
-                "undone.",
+                f"Delete {count_of(len(selected), 'drawing')} from your corrections? "
+                "This cannot be undone.",
                 QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
             return
         for item in selected:
@@ -200,5 +196,5 @@ class CorrectionsDialog(QDialog):
         except (OSError, ValueError) as e:
             QMessageBox.warning(self, "Cannot export", str(e))
             return False
-        self.summary.setText(f"Exported {drawings(n)} to {path}")
+        self.summary.setText(f"Exported {count_of(n, 'drawing')} to {path}")
         return True

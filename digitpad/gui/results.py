@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
                                QWidget)
 
+from digitpad.words import count_of
+
 from .plots import BarChart, PictureGrid
 from .views import NO_TILES, ink_picture
 
@@ -60,7 +62,7 @@ class ConfusionTable(QTableWidget):
                     base = (52, 168, 83) if t == r else (234, 67, 53)
                     item.setBackground(QColor(*[round(255 - (255 - c) * 0.6 * strength)
                                                 for c in base]))
-                item.setToolTip(f"{n} image{'s' if n != 1 else ''} of {t} read as {r}")
+                item.setToolTip(f"{count_of(n, 'image')} of {t} read as {r}")
                 self.setItem(t, r, item)
 
 

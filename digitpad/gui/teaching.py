@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad import corrections, learning
+from digitpad.words import count_of
 
 from .jobs import LearnWorker
 from .my_corrections import CorrectionsDialog
@@ -74,7 +75,7 @@ class Teaching(QObject):
         w.note_corrected()                    # clearing it later does not say "read right"
         if number is None:
             canvas.clear()
-        counted = f"({n} correction{'s' if n != 1 else ''})"
+        counted = f"({count_of(n, 'correction')})"
         if kept is None:
             say(f"Already kept {what} a {digit}: not kept twice {counted}.", 8000)
             return None
@@ -184,7 +185,7 @@ class LearnDialog(TrainingDialog):
         items, damaged = corrections.scan()
         n = self.count = len(items)
         self.status.setText(
-            (f"{n} correction{'s' if n != 1 else ''} kept. Learning fine-tunes the model in use "
+            (f"{count_of(n, 'correction')} kept. Learning fine-tunes the model in use "
              "on them, mixed with MNIST so that it does not forget, and takes under a minute."
              if n else "No corrections yet: when a reading is wrong, click the right digit "
                        "under the bars (or type it) to keep the drawing.")
