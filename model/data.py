@@ -102,38 +102,45 @@ PARTS = (
     Part("test_labels", "t10k-labels-idx1-ubyte", 2049, 10_000,
          "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
 )
+TEST_PARTS = PARTS[2:]      # all that measuring a model needs (``digitpad evaluate``)
 
 
 @dataclass
 class Mnist:
-    """The four arrays, uint8: images ``(n, 28, 28)`` (ink 255, paper 0), labels ``(n,)``."""
+    """The four arrays, uint8: images ``(n, 28, 28)`` (ink 255, paper 0), labels ``(n,)``;
+    None for a part not loaded (``load_mnist(parts=TEST_PARTS)`` loads the test set only)."""
 
-    train_images: np.ndarray
-    train_labels: np.ndarray
+    train_images: np.ndarray | None
+    train_labels: np.ndarray | None
     test_images: np.ndarray
     test_labels: np.ndarray
     folder: Path | None = None      # where the files were read from
 
 
-def load_mnist(path=None, *, cache=None, download=True, progress=None, mirrors=None):
+def load_mnist(path=None, *, cache=None, download=True, progress=None, mirrors=None,
+               parts=PARTS):
     """Return MNIST as a :class:`Mnist`, from ``path``, the ``cache`` folder, or the mirrors.
 
-    ``path`` is a folder holding the four files (gzipped or not); when it is
+    ``parts`` are the files read (:data:`PARTS`, or :data:`TEST_PARTS` for the test set
+    alone: the others are then neither needed nor read, and are None in the result).
+    ``path`` is a folder holding those files (gzipped or not); when it is
     given, nothing else is tried.  Without it, files missing from ``cache``
     (or damaged there) are downloaded into it, unless ``download`` is false.
     ``progress(name, done_bytes, total_bytes)`` is called as a download goes;
     ``total_bytes`` is None when the server does not say.  ``mirrors`` replaces
     :data:`MIRRORS`, each a URL prefix ending in "/".
     """
+    arrays = dict.fromkeys(p.key for p in PARTS)
     if path is not None:
-        return _load_folder(Path(path).expanduser())
+        folder = Path(path).expanduser()
+        arrays.update(_load_folder(folder, parts))
+        return Mnist(**arrays, folder=folder)
     if cache is None:
         raise ValueError("load_mnist needs a folder of MNIST files or a cache folder")
     folder = Path(cache)
-    arrays = {}
-    for part in PARTS:
+    for part in parts:
         arrays[part.key] = _from_cache(folder, part, download, progress,
-                                       MIRRORS if mirrors is None else mirrors)
+                                       MIRRORS if mirrors is None else mirrors, parts)
     return Mnist(**arrays, folder=folder)
 
 
@@ -162,31 +169,38 @@ def find(folder, part):
     return None
 
 
-def how_to_place(folder):
-    """One sentence telling a user how to put MNIST in ``folder`` by hand."""
-    names = ", ".join(p.name + ".gz" for p in PARTS)
-    return (f"To place MNIST by hand, copy the four files {names} (gzipped or not) "
+def how_to_place(folder, parts=PARTS):
+    """One sentence telling a user how to put MNIST's ``parts`` in ``folder`` by hand."""
+    names = ", ".join(p.name + ".gz" for p in parts)
+    return (f"To place MNIST by hand, copy the {_files(parts)} {names} (gzipped or not) "
             f"from any MNIST mirror into {folder}.")
+
+
+def _files(parts):
+    """"four MNIST files", "two MNIST test files"."""
+    return {PARTS: "four MNIST files", TEST_PARTS: "two MNIST test files"}.get(
+        tuple(parts), f"{len(parts)} MNIST files")
 
 
 # Reading ----------------------------------------------------------------------
 
-def _load_folder(folder):
+def _load_folder(folder, parts):
+    """``{part.key: array}`` for ``parts``, read from ``folder``."""
     try:
         if not folder.is_dir():
-            raise DataError(f"{folder} is not a folder; give the folder that holds the four "
-                            f"MNIST files")
+            raise DataError(f"{folder} is not a folder; give the folder that holds the "
+                            f"{_files(parts)}")
         arrays = {}
-        for part in PARTS:
+        for part in parts:
             file = find(folder, part)
             if file is None:
                 raise DataError(f"{part.name}(.gz) is not in {folder}. "
-                                + how_to_place(folder))
+                                + how_to_place(folder, parts))
             arrays[part.key] = read_idx(file, part)
     except OSError as e:                 # a folder that cannot be entered, a name too long
         raise DataError(f"cannot read the MNIST folder {folder}: {e.strerror or e}") \
             from None
-    return Mnist(**arrays, folder=folder)
+    return arrays
 
 
 def _read(file, part):
@@ -261,7 +275,7 @@ def _check_header(raw, part, file):
 
 # The cache and downloads ----------------------------------------------------------
 
-def _from_cache(folder, part, download, progress, mirrors):
+def _from_cache(folder, part, download, progress, mirrors, parts=PARTS):
     """``part`` from the cache, downloading it when missing or damaged there."""
     file = find(folder, part)
     problem = None
@@ -274,11 +288,11 @@ def _from_cache(folder, part, download, progress, mirrors):
         problem = f"{part.name}.gz is not in the cache {folder}"
     if not download:
         raise DataError(f"MNIST is not available: {problem}, and downloading is off. "
-                        + how_to_place(folder))
-    return _download(folder, part, progress, mirrors, problem)
+                        + how_to_place(folder, parts))
+    return _download(folder, part, progress, mirrors, problem, parts)
 
 
-def _download(folder, part, progress, mirrors, problem):
+def _download(folder, part, progress, mirrors, problem, parts=PARTS):
     """Fetch ``part`` from each mirror in turn; verify, cache and return the first good one."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -304,7 +318,7 @@ def _download(folder, part, progress, mirrors, problem):
         return array
     tried = "; ".join(failures) or "no mirrors are configured"
     raise DataError(f"MNIST could not be obtained: {problem}, and the download failed "
-                    f"from every mirror: {tried}. " + how_to_place(folder))
+                    f"from every mirror: {tried}. " + how_to_place(folder, parts))
 
 
 def _fetch(url, folder, name, progress, limit):

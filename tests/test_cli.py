@@ -161,6 +161,20 @@ def test_evaluate_defaults_to_the_shipped_model(capsys, mnist_dir, small_model,
     assert status == 0 and out.startswith(f"model: {no_shipped_model} (784-16-10")
 
 
+def test_evaluate_needs_only_the_two_test_files(capsys, mnist_dir, small_model, folder):
+    test_only = folder / "test-only"
+    test_only.mkdir()
+    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        (test_only / name).symlink_to(mnist_dir / name)
+    status, out, err = run(capsys, "evaluate", small_model, "--data", test_only)
+    assert status == 0 and err == "" and "of 10,000 right" in out
+    (test_only / "t10k-labels-idx1-ubyte.gz").unlink()
+    status, out, err = run(capsys, "evaluate", small_model, "--data", test_only)
+    assert status == 2 and out == ""
+    assert_one_line_error(err, "t10k-labels-idx1-ubyte(.gz) is not in", "two MNIST test files")
+    assert "train-" not in err
+
+
 # train -------------------------------------------------------------------------
 
 def test_a_short_training_run(capsys, mnist_dir, folder):

@@ -174,6 +174,19 @@ def test_downloads_from_file_urls(mnist_dir):
     assert mnist.test_labels[0] == 7 and len(cache_contents()) == 4
 
 
+def test_the_test_set_alone_downloads_only_its_two_files(mnist_dir, tmp_path):
+    from digitpad.model.data import TEST_PARTS
+
+    mirror = tmp_path / "test-only-mirror"
+    mirror.mkdir()
+    for part in TEST_PARTS:
+        (mirror / (part.name + ".gz")).symlink_to(find(mnist_dir, part))
+    mnist = load_mnist(cache=paths.mnist_cache(), mirrors=[mirror.as_uri() + "/"],
+                       parts=TEST_PARTS)
+    assert mnist.test_labels[0] == 7 and mnist.train_images is None
+    assert cache_contents() == sorted(p.name + ".gz" for p in TEST_PARTS)
+
+
 def test_interrupted_download_leaves_nothing_behind(server):
     with pytest.raises(DataError) as e:
         load_mnist(cache=paths.mnist_cache(),

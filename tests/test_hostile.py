@@ -439,8 +439,8 @@ def test_one_job_at_a_time_every_start_button_follows(qtbot, shipped, gate, no_d
 
 @pytest.fixture
 def trickle():
-    """A server that announces 10 MB and sends one byte every 0.1 s (or nothing at all, at
-    /silent/), until the client goes away."""
+    """A server that announces 1 MB (no more than any MNIST file may be) and sends one byte
+    every 0.1 s (or nothing at all, at /silent/), until the client goes away."""
     stop = threading.Event()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -449,7 +449,7 @@ def trickle():
                 stop.wait(30)
                 return
             self.send_response(200)
-            self.send_header("Content-Length", str(10_000_000))
+            self.send_header("Content-Length", str(1_000_000))
             self.end_headers()
             try:
                 while not stop.wait(0.1):

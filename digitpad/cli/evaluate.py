@@ -4,6 +4,7 @@ confusion matrix, measured as the window's Evaluate measures it
 from __future__ import annotations
 
 from digitpad import evaluation, mnist
+from digitpad.model.data import TEST_PARTS
 from digitpad.model.weights import describe
 
 from .common import DownloadProgress, load_model, path_arg
@@ -16,14 +17,15 @@ def add_evaluate_command(commands):
     p.add_argument("weights", nargs="?", type=path_arg, metavar="WEIGHTS",
                    help="a .npz weight file (default: the model shipped with digitpad)")
     p.add_argument("--data", type=path_arg, metavar="DIR",
-                   help="folder holding the four MNIST files (default: the cache, "
-                        "downloading them if needed)")
+                   help="folder holding the two MNIST test files, t10k-images-idx3-ubyte "
+                        "and t10k-labels-idx1-ubyte, gzipped or not; the training files "
+                        "are not needed (default: the cache, downloading them if needed)")
     p.set_defaults(run=run_evaluate)
 
 
 def run_evaluate(args):
     path, net, meta = load_model(args.weights)
-    data = mnist.load(args.data, progress=DownloadProgress())
+    data = mnist.load(args.data, progress=DownloadProgress(), parts=TEST_PARTS)
     measured = evaluation.evaluate(net, data.test_images, data.test_labels)
     right, count = measured.right, len(measured)
     print(f"model: {path} ({describe(meta)})")
