@@ -80,14 +80,29 @@ def test_the_same_strokes_brought_back_by_undo_are_not_kept_twice(window, qtbot)
     assert [c.label for c in corrections.list_all()] == [7, 7]
 
 
-def test_a_correction_deleted_since_is_kept_again(window, qtbot):
+@pytest.mark.parametrize("first", [7, 2])
+def test_a_correction_deleted_since_is_kept_again(window, qtbot, monkeypatch, first):
+    """Kept strokes are not kept twice, until My corrections deletes them: then the same
+    strokes are kept anew, neither "already kept" nor said to replace the deleted one."""
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.Yes))    # "Delete 1 drawing?"
+    say = window.statusBar().currentMessage
     draw_digit(window.canvas, 7)
-    qtbot.mouseClick(button(window, 7), Qt.LeftButton)
-    corrections.delete(corrections.list_all()[0])        # as My corrections would
+    qtbot.mouseClick(button(window, first), Qt.LeftButton)
+    window.undo_action.trigger()
+    qtbot.mouseClick(button(window, first), Qt.LeftButton)
+    assert "Already kept" in say() and len(corrections.list_all()) == 1    # kept once...
+    window.findChild(QAction, "correctionsAction").trigger()
+    dialog = window.teaching.corrections_dialog
+    dialog.list.item(0).setSelected(True)
+    qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)                 # ...until deleted
+    assert corrections.list_all() == []
     window.undo_action.trigger()
     qtbot.mouseClick(button(window, 7), Qt.LeftButton)
     assert [c.label for c in corrections.list_all()] == [7]
-    assert "Kept as a 7" in window.statusBar().currentMessage()
+    assert say().startswith("Kept as a 7 (1 correction)"), say()
 
 
 def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path, monkeypatch):
