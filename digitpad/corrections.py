@@ -4,9 +4,12 @@ No Qt here.  When the app misreads a drawing and the person gives the right
 digit, the drawing is kept as it was drawn, its strokes in canvas pixels with
 their pen widths, with the label and the time: one JSON file per drawing
 under ``<DIGITPAD_HOME or the platform data folder>/corrections``, written
-atomically.  :func:`list_all`, :func:`delete` and :func:`export` manage the
-collection; :func:`correction_images` draws it for training
-(:func:`digitpad.learning.fine_tune` adapts a network to it).
+atomically, and once: :func:`add` does not store again a drawing already kept as
+the same digit, in this session or any before (:func:`find`).  :func:`list_all`,
+:func:`delete` and :func:`export` manage the collection; :func:`correction_images`
+draws it for training, many times through the canvas' own preprocessing (varied
+pen widths, sizes and small distortions); :func:`digitpad.learning.fine_tune`
+adapts a network to it.
 
 A stored file is checked before it is used (:meth:`Correction.from_json`):
 a label 0-9; at most :data:`MAX_STROKES` strokes and :data:`MAX_POINTS`
@@ -15,12 +18,10 @@ pen widths from :data:`MIN_WIDTH` to :data:`MAX_WIDTH`.  A file that fails is
 skipped and named (:func:`scan`), never the end of the others or of Learn;
 and a drawing is rendered at most :data:`RENDER_PIXELS` on its longer side,
 so even one spanning 20,000 pixels costs what a small one does.
-
-For training, every correction is rendered many times through the canvas' own
-preprocessing (varied pen widths, sizes and small distortions).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -77,6 +78,11 @@ class Correction:
         except (OverflowError, OSError, ValueError):
             pass
         return "date unknown"
+
+    @functools.cached_property
+    def key(self):
+        """:func:`drawing_key` of its strokes (worked out once: :func:`scan` keeps it)."""
+        return drawing_key(self.strokes)
 
     @property
     def pen_width(self):
@@ -175,6 +181,8 @@ def add(strokes, label, pen_width=DEFAULT_PEN_WIDTH, canvas=None, when=None, whe
 
     ``strokes``: the canvas' :class:`~digitpad.strokes.Stroke` objects, or point
     sequences drawn with ``pen_width``.  ``canvas``: its (width, height), optional.
+    The same drawing already kept as the same digit (:func:`find`), in this session or
+    any before, is not stored twice: the one kept is returned.
     """
     label = int(label)
     if not 0 <= label <= 9:
@@ -186,6 +194,9 @@ def add(strokes, label, pen_width=DEFAULT_PEN_WIDTH, canvas=None, when=None, whe
         if len(s.points):
             kept.append(s)
     check(kept)
+    same = [c for c in find(kept, where) if c.label == label]
+    if same:
+        return same[-1]
     c = Correction(kept, label, time.time() if when is None else when,
                    tuple(canvas) if canvas else None)
     c.id = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(c.time))}-{label}-" \
@@ -244,11 +255,6 @@ def scan(where=None):
     return out, damaged
 
 
-def count(where=None):
-    """How many corrections read well (as :func:`scan` finds them)."""
-    return len(scan(where)[0])
-
-
 def _read_one(path):
     """A stored file as a :class:`Correction`, or ``(file name, reason)`` if it is not one."""
     try:
@@ -284,17 +290,22 @@ def delete(item, where=None):
         return False
 
 
-def exists(item, where=None):
-    """Whether a stored correction (a :class:`Correction`) is still kept."""
-    return bool(item.id) and (Path(where or folder()) / f"{item.id}.json").is_file()
+def find(strokes, where=None):
+    """The stored corrections of the same drawing as ``strokes`` (:func:`drawing_key`), oldest
+    first.  A :func:`scan`: a file read before is not read again, nor its key worked out."""
+    key = drawing_key(strokes)
+    return [c for c in list_all(where) if c.key == key]
 
 
 def drawing_key(strokes):
-    """A digest of strokes' points, widths and erasing: the same for the same drawing."""
+    """A digest of strokes' points (as a correction stores them: to 0.01 pixel), widths and
+    erasing, empty strokes left out: the same for the same drawing, kept or not."""
     digest = hashlib.blake2b(digest_size=16)
     for s in strokes:
-        digest.update(f"{float(s.width)!r} {bool(s.erase)} {len(s.points)};".encode())
-        digest.update(s.array().tobytes())
+        points = s.array().round(2) + 0.0                # -0.0 is 0.0
+        if len(points):
+            digest.update(f"{float(s.width)!r} {bool(s.erase)} {len(points)};".encode())
+            digest.update(points.tobytes())
     return digest.digest()
 
 

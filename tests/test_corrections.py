@@ -66,6 +66,41 @@ def test_store_list_delete_export(tmp_path):
         corrections.delete("../settings")
 
 
+def test_the_same_drawing_is_stored_once_whenever_it_was_kept(monkeypatch):
+    drawn = [Stroke([(10.004, 20.0), (50.5, 90.25), (60.0, 91.0)], 18),
+             Stroke([(30.0, 50.0), (31.0, 52.0)], 30, True)]
+    first = corrections.add(drawn, 7, when=1000.0)
+    monkeypatch.setattr(corrections, "_read", {})          # a later session: nothing in memory
+    again = corrections.add([Stroke(list(s.points), s.width, s.erase) for s in drawn], 7)
+    assert again.id == first.id and len(list(corrections.folder().glob("*.json"))) == 1
+    other = corrections.add(drawn, 1)                      # another digit: the store keeps it
+    moved = corrections.add([Stroke([(11.0, 20.0), (50.5, 90.25), (60.0, 91.0)], 18)], 7)
+    assert len({first.id, other.id, moved.id}) == 3 and len(corrections.list_all()) == 3
+
+
+def test_finding_the_same_drawing_among_1500_reads_only_new_files(monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(corrections, "find", lambda *a: [])     # stored as fast as they can be
+        for k in range(1500):
+            corrections.add([Stroke([(k, 0.0), (k, 40.0)], 18)], k % 10, when=1000.0 + k)
+    assert len(corrections.list_all()) == 1500            # read once
+    read, keyed = [], []
+    read_one, drawing_key = corrections._read_one, corrections.drawing_key
+    monkeypatch.setattr(corrections, "_read_one", lambda path: read.append(path) or
+                        read_one(path))
+    monkeypatch.setattr(corrections, "drawing_key", lambda s: keyed.append(s) or
+                        drawing_key(s))
+    (found,) = corrections.find([Stroke([(1234.0, 0.0), (1234.0, 40.0)], 18)])
+    assert found.label == 4 and read == [] and len(keyed) == 1501     # each key, once
+    keyed.clear()
+    corrections.add([Stroke([(1234.0, 0.0), (1234.0, 40.0)], 18)], 4)      # kept already
+    corrections.add([Stroke([(1234.0, 0.0), (1234.0, 41.0)], 18)], 4)      # a new one
+    assert read == [] and len(keyed) == 2                  # the two drawings asked about
+    keyed.clear()
+    assert len(corrections.find([Stroke([(1234.0, 0.0), (1234.0, 41.0)], 18)])) == 1
+    assert len(read) == 1 and len(keyed) == 2              # the new file, read and keyed once
+
+
 def test_five_european_ones_teach_the_sixth(base_net, mnist):
     net = base_net
     # Long, flat flags: the kind of "1" a network trained on MNIST takes for a 7.

@@ -105,6 +105,27 @@ def test_a_correction_deleted_since_is_kept_again(window, qtbot, monkeypatch, fi
     assert say().startswith("Kept as a 7 (1 correction)"), say()
 
 
+def test_strokes_kept_in_an_earlier_session_are_not_kept_twice(window, qtbot, no_dialogs):
+    from digitpad.gui.window import MainWindow
+
+    draw_digit(window.canvas, 7)
+    qtbot.mouseClick(button(window, 7), Qt.LeftButton)
+    window.close()
+    later = MainWindow()                                  # the next session: a new window
+    qtbot.addWidget(later)
+    later.show()
+    qtbot.waitExposed(later)
+    assert later.canvas.size() == window.canvas.size()
+    draw_digit(later.canvas, 7)                           # the same strokes again
+    qtbot.mouseClick(button(later, 7), Qt.LeftButton)
+    assert [c.label for c in corrections.list_all()] == [7]
+    assert "Already kept as a 7" in later.statusBar().currentMessage()
+    draw_digit(later.canvas, 7)
+    qtbot.mouseClick(button(later, 1), Qt.LeftButton)     # as another digit: it replaces it
+    assert [c.label for c in corrections.list_all()] == [1]
+    assert "Kept as a 1 instead of a 7" in later.statusBar().currentMessage()
+
+
 def test_corrections_dialog_lists_deletes_and_exports(window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

@@ -38,39 +38,32 @@ class Teaching(QObject):
         self.window = window
         self.learn_dialog = self.corrections_dialog = None
         self.preparing = None               # the process drawing Learn's replay ahead
-        self.kept = {}                      # corrections.drawing_key -> the Correction kept
 
     def teach(self, digit):
         """Keep the drawing on the sheet as a ``digit``, then clear the sheet for the next.
 
         On a sheet holding a number, only the selected digit's strokes are kept, and
-        the number stays on the sheet.  The same strokes kept before this session (brought
-        back by Undo, or a digit of a number corrected again) are not kept twice: as the
-        same digit they are kept once, as another digit the new one replaces the old."""
+        the number stays on the sheet.  The same strokes kept before, in this session or an
+        earlier one (brought back by Undo, or a digit of a number corrected again), are not
+        kept twice: as the same digit they are kept once, as another digit the new one
+        replaces the old (:func:`digitpad.corrections.find` looks among those stored)."""
         w = self.window
         canvas, say = w.canvas, w.statusBar().showMessage
         strokes, number = self._strokes_to_keep()
         if strokes is None:
             return None
-        key = corrections.drawing_key(strokes)
-        earlier = self.kept.get(key)          # kept before, unless deleted since
-        earlier = earlier if earlier is not None and corrections.exists(earlier) else None
-        kept = None
-        if earlier is None or earlier.label != digit:
-            try:
-                kept = self.kept[key] = corrections.add(
-                    strokes, digit, canvas=(canvas.width(), canvas.height()))
-            except (OSError, ValueError) as e:
-                QMessageBox.warning(w, "Cannot keep the drawing", str(e))
-                return None
-            try:
-                if earlier is not None:
-                    corrections.delete(earlier)   # replaced by the new one
-            except OSError as e:
-                QMessageBox.warning(w, "Cannot replace the correction", (
-                    f"Your correction as a {earlier.label} could not be deleted "
-                    f"({e.strerror or e}): delete it in Model > My corrections."))
-        n = corrections.count()
+        kept = earlier = None
+        try:
+            same = corrections.find(strokes)         # kept before, as this digit or others
+            earlier = next((c for c in same if c.label == digit), same[-1] if same else None)
+            if earlier is None or earlier.label != digit:
+                kept = corrections.add(strokes, digit, canvas=(canvas.width(), canvas.height()))
+        except (OSError, ValueError) as e:
+            QMessageBox.warning(w, "Cannot keep the drawing", str(e))
+            return None
+        if kept is not None:
+            self._replace(same)
+        n = len(corrections.list_all())
         what = "as" if number is None else f"digit {w.selected_digit + 1} as"
         w.note_corrected()                    # clearing it later does not say "read right"
         if number is None:
@@ -85,6 +78,16 @@ class Teaching(QObject):
         self._changed()
         self.prepare_learn()
         return kept
+
+    def _replace(self, earlier):
+        """Delete the ``earlier`` corrections of a drawing just kept as another digit."""
+        for c in earlier:
+            try:
+                corrections.delete(c)
+            except OSError as e:
+                QMessageBox.warning(self.window, "Cannot replace the correction", (
+                    f"Your correction as a {c.label} could not be deleted "
+                    f"({e.strerror or e}): delete it in Model > My corrections."))
 
     def _strokes_to_keep(self):
         """``(strokes, number)``: what "This drawing is a D" keeps (the selected digit's strokes
