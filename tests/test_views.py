@@ -251,8 +251,8 @@ def test_a_confusion_cell_opens_exactly_its_images(evaluated, mnist, qtbot):
 
 
 def test_the_report_card_reads_my_corrections_before_and_after_learn(window, qtbot, mnist):
-    for digit in (1, 7, 7):
-        corrections.add(digit_strokes(digit, window.canvas), digit, pen_width=18,
+    for digit, size in ((1, 0.6), (7, 0.6), (7, 0.5)):      # two 7s: not the same drawing
+        corrections.add(digit_strokes(digit, window.canvas, size), digit, pen_width=18,
                         canvas=(window.canvas.width(), window.canvas.height()))
     before = store.LoadedModel(window.model.network.copy(), {}, None)
     before.network.weights[-1][:, 7] -= 5            # a model that reads no 7s
