@@ -411,7 +411,8 @@ def test_evaluate_names_the_model_it_measured(qtbot, shipped, gate, no_dialogs, 
     results = w.evaluator.results_window
     assert results.windowTitle() == "Evaluation of the shipped model"
     assert w.evaluator.last_accuracy > 0.99              # the shipped model's accuracy
-    assert w.statusBar().currentMessage().startswith("Evaluation of the shipped model: 99.43")
+    assert w.statusBar().currentMessage().startswith("Evaluated the shipped model: 99.43")
+    assert w.statusBar().shown_message() == w.statusBar().currentMessage()    # read whole
     assert w.model.path.name.startswith("other")
 
 

@@ -165,7 +165,7 @@ def test_a_short_retrain_plots_compares_and_the_new_model_is_kept(qtbot, shipped
     (path,) = saved_models()
     assert digitpad_home in path.parents and w.model.path == path
     assert w.model.meta["scores"]["mnist"] == w.model.test_accuracy()
-    assert "non-digits declined" in w.statusBar().model_label.text()
+    assert "non-digits declined" in w.statusBar().model_label.toolTip()
     assert "Epoch 2/2" in dialog.detail.text() and "left" in dialog.detail.text()
     assert dialog.progress.value() == 1000 and "Done" in dialog.status.text()
     assert batches and batches[-1].epoch == 2
@@ -217,12 +217,12 @@ def test_a_worse_model_replaces_the_one_in_use_only_if_the_person_keeps_it(
         assert "discarded" in w.statusBar().currentMessage()
         # the model in use now says how good it is, on the measures it was compared on
         assert w.model.meta["scores"]["declined"] == comparison.current.declined
-        assert "non-digits declined" in w.statusBar().model_label.text()
+        assert "non-digits declined" in w.statusBar().model_label.toolTip()
         assert "non-digits declined" in w.about_text()
         again = MainWindow()                      # and says so at the next start too
         qtbot.addWidget(again)
         assert again.model.shipped
-        assert "non-digits declined" in again.statusBar().model_label.text()
+        assert "non-digits declined" in again.statusBar().model_label.toolTip()
 
 
 def test_the_new_model_can_be_saved_and_the_one_in_use_kept(qtbot, shipped, loader, no_dialogs,

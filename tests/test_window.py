@@ -378,7 +378,7 @@ def test_load_save_and_reset_model(window, tmp_path, digitpad_home, no_dialogs):
     assert window.model.network.sizes == [784, 24, 10]
     # kept under models_dir(), remembered for the next start
     assert digitpad_home in window.model.path.parents
-    assert "784-24-10" in window.statusBar().model_label.text()
+    assert "784-24-10" in window.statusBar().model_label.toolTip()
     from digitpad.gui.window import MainWindow
     again = MainWindow()
     assert again.model.network.sizes == [784, 24, 10] and again.startup_message is None
@@ -553,3 +553,56 @@ def test_a_remembered_folder_that_is_not_one_is_ignored(tmp_path):
     store.Settings().update(folder=str(tmp_path), folder_models=str(a_file))
     assert store.Settings().folder("models") == tmp_path       # the last folder instead
     assert store.Settings().known()["folder"] == str(tmp_path)
+
+
+def test_status_messages_are_read_whole_at_the_default_size(window, qtbot, tmp_path):
+    """At the size the window opens with, beside a model of a long file name, each message
+    its own actions show is read whole (not elided: its end only in a tooltip)."""
+    from digitpad import weights
+    from digitpad.gui.replay import draw
+    from test_number_window import one, seven, zero
+
+    bar, cut = window.statusBar(), []
+
+    def read_whole():
+        assert bar.currentMessage()
+        if bar.shown_message() != bar.currentMessage():
+            cut.append(bar.currentMessage())
+
+    def click(button):
+        qtbot.mouseClick(button, Qt.LeftButton)
+        read_whole()
+
+    model = tmp_path / "retrained-20261207-121314-2.npz"
+    shutil.copy(weights.SHIPPED, model)
+    assert window.models.load(model)
+    read_whole()
+    assert bar.model_label.text().startswith("Model: retrained-")
+    for on in (True, False):
+        window.set_eraser(on)
+        read_whole()
+    window.teaching.teach(7)                             # nothing drawn yet
+    read_whole()
+    teach = window.panel.teach_buttons
+    draw_digit(window.canvas, 7)
+    click(teach[7])
+    for digit in (7, 2):                                 # already kept; kept instead of a 7
+        window.undo_action.trigger()
+        click(teach[digit])
+    draw(window.canvas, one(100) + zero(170) + seven(280))
+    qtbot.mouseClick(window.number_view.strip.buttons[2], Qt.LeftButton)
+    click(teach[4])                                      # kept digit 3 as a 4
+    click(teach[4])                                      # already kept digit 3 as a 4
+    assert window.save_drawing(tmp_path / "number.png")
+    read_whole()
+    assert window.open_image(tmp_path / "number.png")
+    read_whole()
+    stroke(window.canvas, line((40, 40), (80, 90)))
+    window.teaching.teach(7)                             # a mark on an opened image
+    assert "opened image" in bar.currentMessage()
+    read_whole()
+    assert window.models.save(tmp_path / "digitpad-model.npz")
+    read_whole()
+    assert window.models.reset()
+    read_whole()
+    assert cut == []

@@ -108,8 +108,8 @@ class Evaluator(QObject):
         """Show the results (an EvaluationResult) in their own window."""
         self.last_accuracy = result.accuracy
         self.window.statusBar().showMessage(
-            f"Evaluation of {result.model.name()}: {100 * result.accuracy:.2f}% of the "
-            f"{len(result.test):,} MNIST test images read right.", 10000)
+            f"Evaluated {result.model.name()}: {100 * result.accuracy:.2f}% right on MNIST's "
+            "test images.", 10000)
         self.close()
         self.results_window = ResultsWindow(result, self.window)
         self.results_window.show()

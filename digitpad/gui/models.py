@@ -31,6 +31,16 @@ def scores_text(model, before=""):
     return f"{before}{scores.summary()}" if scores else ""
 
 
+def model_line(model):
+    """``(short, whole)``: the status bar's line for ``model`` (a store.LoadedModel, or
+    None), its name and MNIST accuracy; and all that is known of it, for its tooltip."""
+    if model is None:
+        return "No model", "No model"
+    accuracy = model.test_accuracy()
+    short = f"Model: {model.name()}" + ("" if accuracy is None else f", {accuracy:.2%} on MNIST")
+    return short, f"Model: {model.describe()}{scores_text(model, '; ')}"
+
+
 class Models(QObject):
     """Every way the person changes the model in use."""
 
@@ -88,7 +98,7 @@ class Models(QObject):
         except ERRORS as e:
             QMessageBox.warning(parent, "Cannot save the model", str(e))
             return False
-        self._say(f"Saved the {'new ' if new else ''}model to {path}")
+        self._say(f"Saved the {'new ' if new else ''}model as {Path(path).name}")
         return path
 
     @Slot()
@@ -153,8 +163,9 @@ class Models(QObject):
             if comparison.measured is None and self.model.path is not None:
                 remember_scores(self.model.network, scores)
             self.use(self.model, remember=False)
-        self._say("Kept the model in use; " + (f"the new model is in {saved_to}." if saved_to
-                                                else "the new model was discarded."), 8000)
+        self._say("Kept the model in use; " + (f"the new model is in {Path(saved_to).name}."
+                                                if saved_to else "the new model was discarded."),
+                  8000)
 
     def adopt(self, network, meta, stem="retrained"):
         """Save a new network under the models folder and use it."""

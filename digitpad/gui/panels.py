@@ -210,8 +210,9 @@ def sheet_beside(canvas, panel):
 
 class StatusBar(QStatusBar):
     """A status bar that elides a message too long for it ("...") instead of cutting it
-    off, and shows the whole message as its tooltip; the model in use at its right."""
-    MODEL_PIXELS = 640                  # the model's name is elided beyond this
+    off, and shows the whole message as its tooltip; the model in use at its right, in
+    short, so that at the window's default size a message is read whole beside it."""
+    MODEL_PIXELS = 280                  # the model's short line is elided beyond this
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -219,11 +220,12 @@ class StatusBar(QStatusBar):
         self.model_label = QLabel(objectName="modelLabel")
         self.addPermanentWidget(self.model_label)
 
-    def show_model(self, text):
-        """Say which model is in use (elided in the middle when long; whole as a tooltip)."""
+    def show_model(self, text, detail=None):
+        """Say which model is in use: ``text`` (elided in the middle when long), and
+        ``detail`` (or ``text``) whole as a tooltip."""
         self.model_label.setText(self.model_label.fontMetrics().elidedText(
             text, Qt.ElideMiddle, self.MODEL_PIXELS))
-        self.model_label.setToolTip(text)
+        self.model_label.setToolTip(detail or text)
 
     def message_rect(self):
         """Where the message goes: left of the permanent widgets, as QStatusBar puts it."""

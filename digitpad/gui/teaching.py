@@ -73,8 +73,7 @@ class Teaching(QObject):
             say(f"Already kept {what} a {digit}: not kept twice {counted}.", 8000)
             return None
         instead = f" instead of a {earlier.label}" if earlier is not None else ""
-        say(f"Kept {what} a {digit}{instead} {counted}. "
-            "Model > Learn from my corrections teaches them to the model.", 8000)
+        say(f"Kept {what} a {digit}{instead} {counted}; Model > Learn teaches them.", 8000)
         self._changed()
         self.prepare_learn()
         return kept
@@ -99,8 +98,8 @@ class Teaching(QObject):
             return None, None
         if canvas.has_image():
             # Only the strokes could be kept, not the picture under them that was read.
-            say("Only drawings are kept, not an opened image or marks drawn on it: "
-                "clear the sheet and draw the digit.", 8000)
+            say("Only drawings are kept, not an opened image: clear the sheet and draw "
+                "the digit.", 8000)
             return None, None
         number = w.number if w.selected_digit is not None and len(w.number) > 1 else None
         if number is not None and not number.strokes[w.selected_digit]:

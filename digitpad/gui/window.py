@@ -44,7 +44,7 @@ from .evaluate import Evaluator, TestSetLoader
 from .icon import app_icon
 from .jobs import Jobs
 from .menus import create_actions, create_menus
-from .models import Models, scores_text
+from .models import Models, model_line, scores_text
 from .number_view import NumberView
 from .panels import ReadingPanel, StatusBar, sheet_beside
 from .retrain import RetrainDialog, show_in_front
@@ -239,8 +239,7 @@ class MainWindow(QMainWindow):
         self.session.model = model
         if remember and model is not None:
             store.remember_model(model)
-        self.statusBar().show_model("No model" if model is None else
-                                    f"Model: {model.describe()}{scores_text(model, '; ')}")
+        self.statusBar().show_model(*model_line(model))
         self.save_model_action.setEnabled(model is not None)
         self._update_job_actions()
         self.modelChanged.emit(model)
