@@ -179,7 +179,7 @@ def how_to_place(folder, parts=PARTS):
 def _files(parts):
     """"four MNIST files", "two MNIST test files"."""
     return {PARTS: "four MNIST files", TEST_PARTS: "two MNIST test files"}.get(
-        tuple(parts), f"{len(parts)} MNIST files")
+        tuple(parts), "MNIST files")
 
 
 # Reading ----------------------------------------------------------------------

@@ -52,7 +52,7 @@ class Teaching(QObject):
         strokes, number = self._strokes_to_keep()
         if strokes is None:
             return None
-        kept = earlier = None
+        kept = None
         try:
             same = corrections.find(strokes)         # kept before, as this digit or others
             earlier = next((c for c in same if c.label == digit), same[-1] if same else None)
