@@ -72,13 +72,19 @@ def parse_args(argv=None):
                         "runs/recipe-search/valbase.npz)")
     p.add_argument("--recipe", default="new",
                    help="'new' (Learn's recipe, digitpad.teach.Recipe()), 'old' (the recipe "
-                        "before issue 18, digitpad.teach.BEFORE), either with changes: "
+                        "before issue 18, digitpad.teach.BEFORE), 'checked' (Learn's recipe of "
+                        "2026-12-07 morning, the session's digits only checked, "
+                        "digitpad.teach.SESSION_CHECKED), any with changes: "
                         "'new:lr=0.0003,letters=0' (a tuple: 'new:steps=1/0.5')")
     p.add_argument("--writers", type=int, default=None, help="only the first N writers")
     p.add_argument("--min-digits", type=int, default=40)
     p.add_argument("--max-corrections", type=int, default=30)
     p.add_argument("--seed", type=int, default=0, help="places and sizes on the canvas")
     p.add_argument("--learn-seed", type=int, default=0)
+    p.add_argument("--seeds", type=int, nargs="+", default=None,
+                   help="several runs: the digits placed with each of these seeds")
+    p.add_argument("--learn-seeds", type=int, nargs="+", default=None,
+                   help="several runs: Learn's random stream started at each of these")
     p.add_argument("--mnist", type=Path, default=REPO.parent / "shared" / "mnist")
     p.add_argument("--personas", action="store_true",
                    help="give each writer a continental hand of their own (see persona())")
@@ -208,7 +214,7 @@ def recipe_from(text):
 
     import dataclasses
     name, _, changes = text.partition(":")
-    if name not in ("new", "old"):
+    if name not in ("new", "old", "checked"):
         sys.exit(f"error: unknown recipe {text!r}")
     values = {}
     for item in filter(None, changes.split(",")):
@@ -220,7 +226,8 @@ def recipe_from(text):
             values[key] = tuple(float(v) for v in value.split("/"))
         else:
             values[key] = type(default)(float(value))
-    return dataclasses.replace(teach.Recipe() if name == "new" else teach.BEFORE, **values)
+    base = {"new": teach.Recipe(), "old": teach.BEFORE, "checked": teach.SESSION_CHECKED}[name]
+    return dataclasses.replace(base, **values)
 
 
 def main(argv=None):
@@ -228,7 +235,7 @@ def main(argv=None):
     import tempfile
     os.environ["DIGITPAD_HOME"] = os.environ.get("DIGITPAD_HOME") or tempfile.mkdtemp(
         prefix="digitpad-teach-")
-    from digitpad import pendigits, store, teach
+    from digitpad import pendigits, store
     from digitpad.model.data import Mnist, load_mnist
 
     mnist = load_mnist(args.mnist if args.mnist.exists() else None)
@@ -265,11 +272,27 @@ def main(argv=None):
     print(f"Recipe: {recipe}")
     if args.personas:
         measured_on += "; each writer given a continental hand (--personas)"
-    print(f"Measured on: {measured_on}; canvas {CANVAS[0]}x{CANVAS[1]}, seed {args.seed}")
+    runs = []
+    for seed in args.seeds or [args.seed]:
+        for learn_seed in args.learn_seeds or [args.learn_seed]:
+            print(f"Measured on: {measured_on}; canvas {CANVAS[0]}x{CANVAS[1]}, seed {seed}, "
+                  f"Learn's seed {learn_seed}", flush=True)
+            rows, mnist_before = session_run(args, seed, learn_seed, data, net, mnist, pool,
+                                             recipe)
+            summary(rows, mnist_before)
+            runs.append(rows)
+    if len(runs) > 1:
+        overall(runs)
+
+
+def session_run(args, seed, learn_seed, data, net, mnist, pool, recipe):
+    """One run of the protocol, the digits placed with ``seed`` and Learn's random stream
+    started at ``learn_seed``: a row per writer, and MNIST before Learn."""
+    from digitpad import teach
 
     writers = [w for w in dict.fromkeys(data.writer.tolist())
                if np.sum(data.writer == w) >= args.min_digits][:args.writers]
-    rng = np.random.default_rng(args.seed)
+    rng = np.random.default_rng(seed)
     # Every writer's digits placed and prepared once; the other writers' sample is fixed.
     drawn = {}
     for w in writers:
@@ -301,7 +324,7 @@ def main(argv=None):
                                    other_labels[others]).mean()
         if fixes:
             started = time.perf_counter()
-            tuned = teach.learn(net, fixes, mnist, np.random.default_rng(args.learn_seed),
+            tuned = teach.learn(net, fixes, mnist, np.random.default_rng(learn_seed),
                                 recipe=recipe, pens=pool,
                                 kept=(images[:half][session], labels[:half][session])
                                 if not args.no_session else None)
@@ -329,7 +352,31 @@ def main(argv=None):
                   f"{100 * row['fixed_after']:5.1f}% {100 * row['mnist']:5.2f}% "
                   f"{100 * row['others_before']:5.1f}->{100 * row['others_after']:5.1f}% "
                   f"{seconds:7.1f} {row['moved']:5.2f}", flush=True)
-    summary(rows, mnist_before)
+    return rows, mnist_before
+
+
+def overall(runs):
+    """Over several runs (placements and Learn's random streams): the means, and how many
+    of all the Learns left their writer worse."""
+    def col(key, rows):
+        return np.array([r[key] for r in rows], float)
+    before = np.mean([col("before", rows).mean() for rows in runs])
+    after = np.mean([col("after", rows).mean() for rows in runs])
+    learns = [r for rows in runs for r in rows if r["corrections"]]
+    worse = sum(r["after"] < r["before"] for r in learns)
+    others = col("others_after", learns) - col("others_before", learns)
+    worst = [min((r["others_after"] - r["others_before"] for r in rows if r["corrections"]),
+                 default=0.0) for rows in runs]
+    letters = col("letters_after", learns) - col("letters_before", learns)
+    print(f"Over {len(runs)} runs ({len(learns)} Learns):")
+    print(f"  second half read right   {100 * before:5.2f}% -> {100 * after:5.2f}%   (mean of the "
+          f"runs' means over writers: {100 * (after - before):+.2f} points)")
+    print(f"  Learns that left their writer worse   {worse} of {len(learns)}")
+    print(f"  other writers' digits    mean change {100 * others.mean():+.2f} points; each run's "
+          f"worst, mean {100 * np.mean(worst):+.2f}, lowest {100 * min(worst):+.2f}")
+    print(f"  real letters declined    mean change {100 * letters.mean():+.2f} points, worst "
+          f"{100 * letters.min():+.1f}")
+    print(f"  MNIST after Learn        lowest {100 * col('mnist', learns).min():.2f}%")
 
 
 def timing(net, model, recipe, mnist, pool, rng, sizes=(1, 10, 30), rounds=2, against=None):

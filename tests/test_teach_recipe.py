@@ -154,6 +154,60 @@ def test_step_back_takes_the_new_network_when_it_loses_nothing_or_there_are_no_c
     assert teach.step_back(before, worse, [], teach.Recipe()) == (worse, 1.0)
 
 
+def test_step_back_counts_a_digit_broken_even_when_another_is_read_right_anew():
+    """A step that breaks one held-back digit and mends another loses that digit
+    (``broken``, Learn's way), though the share read right is the same."""
+    from digitpad.model.network import MLP
+
+    def net(bias_digit, ink_digit):      # blank reads bias_digit; ink in pixel 0, ink_digit
+        w = np.zeros((784, 10), np.float32)
+        w[0, ink_digit] = 20.0
+        return MLP([w], [_bias(bias_digit)])
+    images = np.zeros((2, 28, 28), np.uint8)
+    images[0, 0, 0] = 255
+    checks = [(images, np.array([5, 4]))]
+    before, after = net(3, 5), net(4, 3)         # before: 5 right, 4 not; after: the reverse
+    assert teach.read_digits(before, images).tolist() == [5, 3]
+    assert teach.read_digits(after, images).tolist() == [3, 4]
+    r = teach.Recipe(check=2, tolerance=0.0, steps=(1.0,))
+    assert teach.step_back(before, after, checks, r)[1] == 0.0
+    import dataclasses
+    net_share = dataclasses.replace(r, broken=False)      # the same share read right: kept
+    assert teach.step_back(before, after, checks, net_share) == (after, 1.0)
+
+
+def test_the_sessions_digits_are_repeated_as_training_images_up_to_a_bound():
+    images = np.random.default_rng(0).random((3, 28, 28)).astype(np.float32)
+    x, y = teach.session_images((images, np.array([1, 2, 3])), 20)
+    assert x.dtype == np.uint8 and x.shape == (60, 28, 28)
+    assert y.tolist() == [1, 2, 3] * 20
+    assert np.array_equal(x[:3], np.rint(images * 255).astype(np.uint8))
+    many = np.zeros((teach.SESSION_IMAGES // 2 + 1, 28, 28), np.uint8)
+    assert len(teach.session_images((many, np.zeros(len(many))), 20)[0]) == len(many)
+
+
+def test_learn_trains_on_the_sessions_digits_too(base_net, mnist, monkeypatch):
+    from digitpad.model import train as training
+    seen = []
+
+    def spy(config, images, labels, **_):
+        seen.append((images, labels))
+        return type("Run", (), {"network": base_net.copy()})()
+    monkeypatch.setattr(training, "train", spy)
+    small = teach.Recipe(copies=2, mnist_samples=50, guard=0, pen_samples=10, outliers=0,
+                         letters=0, epochs=1, check=0, session=3)
+    session = (_tagged(4), np.array([1, 2, 3, 4]))
+    teach.learn(base_net, [one_correction()], mnist, np.random.default_rng(0), recipe=small,
+                kept=session)
+    (images, labels), = seen
+    tagged = [k for k in _which(images) if 0 < k < 4]          # image 0 is all but blank
+    assert sorted(tagged) == [1, 1, 1, 2, 2, 2, 3, 3, 3]
+    seen.clear()
+    teach.learn(base_net, [one_correction()], mnist, np.random.default_rng(0),
+                recipe=teach.Recipe(**{**small.__dict__, "session": 0}), kept=session)
+    assert len(seen[0][0]) == len(images) - 12
+
+
 def test_step_back_stops_when_asked():
     images = np.zeros((10, 28, 28), np.uint8)
     with pytest.raises(Stopped):
