@@ -21,10 +21,14 @@ letters declined before and after (500 of them), and Learn's time (median and ma
     python bench/teach.py --validation             # validation writers: tune every rule here
     python bench/teach.py --validation --min-digits 20 --personas --recipe old --writers 4
 
-Learn is given the session's digits read right as one more check of its step back
-(:func:`digitpad.teach.step_back`), as the window gives it the drawings the person cleared
-without correcting them; ``--no-session`` leaves them out (Learn before 2026-12-07).  ``--timing --against new:check=0`` times Learn with and without its step
-back, alternating.
+Learn is given the session's digits read right (it trains on them and checks them in its
+step back, :func:`digitpad.stepback.step_back`), as the window gives it the drawings the person
+cleared without correcting them; ``--no-session`` leaves them out (Learn before 2026-12-07).
+``--timing --against new:check=0`` times Learn with and without its step back, alternating.
+
+One run sways by a point or more with where the digits fall on the canvas and with Learn's
+random stream: ``--seeds 0 1 2 --learn-seeds 0 1`` makes one run of each pair and sums them
+(the mean read right, and how many of all the Learns left their writer worse).
 
 ``--personas`` gives each writer a continental hand of their own (every 0 slashed, every
 plain 1 flagged without a base, every 7 crossed, all at the writer's own slant; see

@@ -232,17 +232,20 @@ def fine_tune(net, corrections, mnist, rng, recipe=None, kept=None, **callbacks)
     ``should_stop``) go to :func:`digitpad.model.train.train` (``should_stop`` is also
     asked while the corrections and the replay are drawn, ``progress(phase, done,
     total)`` told how the drawing and the step back go, ``status(text)`` when the
-    training starts).  Returns the new
-    :class:`model.network.MLP`; ``net`` is unchanged.
+    training starts).  Returns a :class:`digitpad.teach.Learned`: the new network
+    (``.network``) and how far its weights moved from ``net`` (``.moved``: 0 when Learn
+    could not take in the corrections without breaking what ``net`` read right, and kept
+    ``net``'s weights); ``net`` is unchanged.
     """
     from . import teach
     return teach.learn(net, corrections, mnist, rng, recipe or teach.Recipe(), kept=kept,
-                       **callbacks).network
+                       **callbacks)
 
 
 def learn_from_corrections(network, meta, mnist, *, seed=None, status=lambda text: None,
                            kept=None, **callbacks):
-    """Fine-tune ``network`` on every kept correction; returns ``(network, meta)``.
+    """Fine-tune ``network`` on every kept correction; returns ``(network, meta)``, the
+    meta's ``moved`` how far the weights moved (:func:`fine_tune`).
 
     ``status(text)`` tells each phase; ``kept``: the drawings read right this session
     (images, digits), which the new weights must go on reading so, or None
@@ -257,13 +260,15 @@ def learn_from_corrections(network, meta, mnist, *, seed=None, status=lambda tex
                          + (f". {skipped}" if skipped else ""))
     before = network.accuracy(mnist.test_images, mnist.test_labels)
     status(f"Learning from {len(items)} corrections... {skipped}".strip())
-    tuned = fine_tune(network, items, mnist, np.random.default_rng(seed), kept=kept,
-                      status=status, **callbacks)
+    learned = fine_tune(network, items, mnist, np.random.default_rng(seed), kept=kept,
+                        status=status, **callbacks)
+    tuned = learned.network
     after = tuned.accuracy(mnist.test_images, mnist.test_labels)
     return tuned, model_meta(accuracy=after, parent=meta,
                              source=f"fine-tuned on {len(items)} corrections",
                              mnist_test_accuracy_before=before, corrections=len(items),
-                             fine_tuned=time.strftime("%Y-%m-%d %H:%M:%S"))
+                             fine_tuned=time.strftime("%Y-%m-%d %H:%M:%S"),
+                             moved=learned.moved)
 
 
 def prepare_learn_in_background():

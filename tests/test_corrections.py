@@ -115,7 +115,7 @@ def test_five_european_ones_teach_the_sixth(base_net, mnist):
     before = read(net, sixth, pen=22)
 
     tuned = learning.fine_tune(net, corrections.list_all(), mnist,
-                               np.random.default_rng(0))
+                               np.random.default_rng(0)).network
 
     assert read(tuned, sixth, pen=22).digit == 1, (before.best, before.probabilities)
     assert read(tuned, seven(200, 200, 140)).digit == 7       # a 7 is still a 7

@@ -223,6 +223,37 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
     assert w.prediction.digit == 1, w.prediction.probabilities
 
 
+def test_a_learn_that_steps_all_the_way_back_says_so_and_offers_no_model(
+        qtbot, shipped, mnist, no_dialogs, monkeypatch):
+    from digitpad import learning
+    from digitpad.gui.window import MainWindow
+
+    w = MainWindow(mnist_loader=lambda progress=None: mnist)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    stroke(w.canvas, european_one(w.canvas))
+    qtbot.mouseClick(button(w, 1), Qt.LeftButton)
+    # Learn's step back found no step that kept what the model read right: the old weights.
+    monkeypatch.setattr(learning, "fine_tune", lambda net, *a, **k: teach.Learned(
+        net.copy(), moved=0.0))
+    old_model = w.model
+    w.findChild(QAction, "learnAction").trigger()
+    dialog = w.teaching.learn_dialog
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=60_000)
+    text = dialog.status.text()
+    assert text.startswith("Learn could not take in your 1 correction without breaking"), text
+    assert "the model in use is unchanged" in text
+    assert w.model is old_model and w.models.compare_dialog is None     # nothing to compare
+    assert no_dialogs == []
+    # Part of the way: a new model, and the dialog says how far.
+    meta = dict(corrections=2, moved=0.5, mnist_test_accuracy_before=0.9943,
+                mnist_test_accuracy=0.9941)
+    assert "learnt from 2 corrections, half of the way: as far as" in dialog.success_text(meta)
+    assert "of the way" not in dialog.success_text(dict(meta, moved=1.0))
+
+
 def test_the_first_correction_has_learns_replay_drawn_ahead(window, qtbot, monkeypatch):
     from digitpad import datasets, pendigits
     from digitpad.gui import teaching
@@ -241,7 +272,7 @@ def test_the_first_correction_has_learns_replay_drawn_ahead(window, qtbot, monke
     # Learn reads it back: nothing left to draw but the corrections.
     monkeypatch.setattr(pendigits, "to_images", lambda *a, **k: pytest.fail("drawn again"))
     drawn = teach.drawn_replay(teach.Recipe(), np.random.default_rng(5))
-    assert len(drawn.pens) == 4000 and len(drawn.letters) == 1600
+    assert len(drawn.pens) == 4000 and len(drawn.letters) == 3200     # 1.6 times 2,500, 2,000
 
 
 def test_closing_the_window_ends_the_drawing_ahead(qtbot, shipped, no_dialogs, monkeypatch):

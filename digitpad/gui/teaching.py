@@ -167,6 +167,9 @@ class Teaching(QObject):
             self.preparing.join(1)
 
 
+PART = {0.75: "three quarters", 0.5: "half", 0.25: "a quarter"}   # how far the weights moved
+
+
 class LearnDialog(TrainingDialog):
     """Model > Learn from my corrections: fine-tune the model in use, in the background."""
     start_text = "Learn"
@@ -204,8 +207,26 @@ class LearnDialog(TrainingDialog):
             return None
         return LearnWorker(model.network, model.meta, self.loader, kept=self.kept_source())
 
+    @Slot(object)
+    def _on_succeeded(self, result):
+        """A new model to compare with the one in use; unless Learn stepped all the way back
+        to the weights in use, which is no new model: then it says so, and offers none."""
+        meta = result[1]
+        if meta.get("moved", 1.0) > 0:
+            return super()._on_succeeded(result)
+        self.progress.setValue(1000)
+        self.status.setText(
+            f"Learn could not take in your {count_of(meta['corrections'], 'correction')} "
+            "without breaking digits the model reads right (MNIST's, other people's, or "
+            "those you let stand this session), so the model in use is unchanged. More "
+            "drawings of the same kind, corrected or read right, give it more to go on.")
+
     def success_text(self, meta):
-        return (f"Done: learnt from {meta['corrections']} corrections. MNIST test accuracy "
-                f"{100 * meta['mnist_test_accuracy_before']:.2f}% before, "
+        part = meta.get("moved", 1.0)
+        how = "" if part >= 1 else (
+            f", {PART.get(part, f'{part:.0%}')} of the way: as far as it could go without "
+            "breaking digits the model read right")
+        return (f"Done: learnt from {count_of(meta['corrections'], 'correction')}{how}. MNIST "
+                f"test accuracy {100 * meta['mnist_test_accuracy_before']:.2f}% before, "
                 f"{100 * meta['mnist_test_accuracy']:.2f}% now. Compare it with the model "
                 "in use, then keep either.")
