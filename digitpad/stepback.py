@@ -18,9 +18,9 @@ CHECK_PHASE = "Checking that the rest still reads right"
 
 def held_back(mnist, rng, r, drawn):
     """``(checks, held)``: ``r.check`` MNIST training digits and as many of the ``drawn``
-    pen digits (a :class:`Replay`, at most half of them) that Learn will not train on, as a
-    list of ``(images, labels)``; and which they are (``{"mnist": indices, "pens":
-    indices}``, for :func:`replay` to leave out)."""
+    pen digits (a :class:`digitpad.teach.Replay`, at most half of them) that Learn will not
+    train on, as a list of ``(images, labels)``; and which they are (``{"mnist": indices,
+    "pens": indices}``, for :func:`digitpad.teach.replay` to leave out)."""
     if not r.check:
         return [], {}
     mnist_pick = rng.choice(len(mnist.train_images), size=min(r.check, len(mnist.train_images)),
@@ -45,9 +45,10 @@ def step_back(before, after, checks, r, should_stop=None, progress=None):
     held-back digits ``checks`` lose at most ``r.tolerance`` of what ``before`` read right
     (each check on its own; with ``r.broken`` a check loses each digit ``before`` read right
     and the moved weights do not, whatever they read right anew), trying ``r.steps``
-    farthest first; ``before`` itself (t = 0) when none keeps them.  Learning a style and forgetting others pull apart along the
-    same line in weight space (as in WiSE-FT, Wortsman et al. 2022): partway along it
-    much of the first is kept for little of the second.  No checks: ``after``, t = 1.
+    farthest first; ``before`` itself (t = 0) when none keeps them.  Learning a style and
+    forgetting others pull apart along the same line in weight space (as in WiSE-FT,
+    Wortsman et al. 2022): partway along it much of the first is kept for little of the
+    second.  No checks: ``after``, t = 1.
     ``should_stop()`` is asked before each step (:class:`Stopped` when it says yes);
     ``progress(CHECK_PHASE, steps tried, steps)`` is told before each."""
     if not checks:
