@@ -187,6 +187,7 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
     w.findChild(QAction, "learnAction").trigger()
     dialog = w.teaching.learn_dialog
     assert "5 corrections" in dialog.status.text()
+    assert "on them and on the 1 digit you let stand this session" in dialog.status.text()
     recorder = Recorder()
     make_worker = type(dialog).make_worker
 

@@ -191,11 +191,18 @@ class LearnDialog(TrainingDialog):
         n = self.count = len(items)
         self.status.setText(
             (f"{count_of(n, 'correction')} kept. Learning fine-tunes the model in use "
-             "on them, mixed with MNIST so that it does not forget, and takes under a minute."
+             f"on them{self._session_text()}, mixed with MNIST so that it does not forget, "
+             "and takes under a minute."
              if n else "No corrections yet: when a reading is wrong, click the right digit "
                        "under the bars (or type it) to keep the drawing.")
             + (" " + corrections.describe_damaged(damaged) if damaged else ""))
         self._update_start()
+
+    def _session_text(self):
+        """The digits the person let stand this session, which Learn trains on too."""
+        kept = self.kept_source()
+        return "" if kept is None else \
+            f" and on the {count_of(len(kept[1]), 'digit')} you let stand this session"
 
     def can_start(self):
         return self.count > 0 and super().can_start()
