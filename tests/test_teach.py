@@ -236,8 +236,14 @@ def test_a_learn_that_steps_all_the_way_back_says_so_and_offers_no_model(
     stroke(w.canvas, european_one(w.canvas))
     qtbot.mouseClick(button(w, 1), Qt.LeftButton)
     # Learn's step back found no step that kept what the model read right: the old weights.
+    made, measured = [], []
     monkeypatch.setattr(learning, "fine_tune", lambda net, *a, **k: teach.Learned(
-        net.copy(), moved=0.0))
+        made.append(net.copy()) or made[-1], moved=0.0))
+    from digitpad.gui import jobs            # nor is what it made measured, as a new model
+    score = jobs.scores.score
+    monkeypatch.setattr(jobs.scores, "score",
+                        lambda network, *a, **k: measured.append(network) or score(network, *a,
+                                                                                   **k))
     old_model = w.model
     w.findChild(QAction, "learnAction").trigger()
     dialog = w.teaching.learn_dialog
@@ -247,6 +253,7 @@ def test_a_learn_that_steps_all_the_way_back_says_so_and_offers_no_model(
     assert text.startswith("Learn could not take in your 1 correction without breaking"), text
     assert "the model in use is unchanged" in text
     assert w.model is old_model and w.models.compare_dialog is None     # nothing to compare
+    assert made and not any(n is made[0] for n in measured)
     assert no_dialogs == []
     # Part of the way: a new model, and the dialog says how far.
     meta = dict(corrections=2, moved=0.5, mnist_test_accuracy_before=0.9943,

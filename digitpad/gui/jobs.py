@@ -204,6 +204,8 @@ class LearnWorker(TrainingWorker):
         network, meta = learning.learn_from_corrections(
             self.current, self.meta, mnist, seed=self.seed, status=self.status.emit,
             measure=self.measure, progress=self._phase, kept=self.kept, **self.callbacks())
+        if meta.get("moved") == 0:     # it kept the weights in use: no new model to measure
+            return network, meta, None
         return self.outcome(network, meta, mnist, before)
 
 
