@@ -188,6 +188,10 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
     dialog = w.teaching.learn_dialog
     assert "5 corrections" in dialog.status.text()
     assert "on them and on the 1 digit you let stand this session" in dialog.status.text()
+    draw_digit(w.canvas, 0)                 # the dialog open: another digit let stand is counted
+    assert w.prediction.digit == 0
+    w.clear_action.trigger()
+    assert "on them and on the 2 digits you let stand this session" in dialog.status.text()
     recorder = Recorder()
     make_worker = type(dialog).make_worker
 
@@ -201,7 +205,7 @@ def test_five_european_ones_teach_the_window_a_sixth(qtbot, shipped, mnist, no_d
         dialog.start_button.click()
         assert not w.findChild(QAction, "retrainAction").isEnabled()   # one job at a time
         images, digits = dialog.job.worker.kept
-        assert digits.tolist() == [7] and images.shape == (1, 28, 28)
+        assert digits.tolist() == [7, 0] and images.shape == (2, 28, 28)
     qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
     assert no_dialogs == []
     # Every phase is told, in order: drawing the corrections, the replay (a first Learn

@@ -158,6 +158,11 @@ class Teaching(QObject):
         if self.corrections_dialog is not None and self.corrections_dialog.isVisible():
             self.corrections_dialog.refresh()
 
+    def session_changed(self):
+        """The digits let stand this session changed: an open Learn dialog says how many."""
+        if self.learn_dialog is not None and self.learn_dialog.isVisible():
+            self.learn_dialog.refresh()
+
     def close(self):
         for dialog in (self.learn_dialog, self.corrections_dialog):
             if dialog is not None:

@@ -188,8 +188,9 @@ class MainWindow(QMainWindow):
         as the person is concerned: the session remembers it for Learn's step back."""
         if self._timer.isActive():
             self.update_reading()                  # what the person saw last
-        if self.canvas.has_drawing() and not self.holds_a_correction():
-            self.session.accept(self.number)
+        if self.canvas.has_drawing() and not self.holds_a_correction() and \
+                self.session.accept(self.number):
+            self.teaching.session_changed()        # an open Learn dialog counts them anew
         self.canvas.clear()
 
     def note_corrected(self):
