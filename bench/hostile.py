@@ -246,7 +246,7 @@ def attack(name, path):
 
     import numpy as np
 
-    from digitpad import corrections, store
+    from digitpad import correction_images, corrections, store
     importlib.import_module("digitpad.gui.teaching")      # Qt too, as the app has it
     from digitpad.model.data import PARTS, read_idx
     from digitpad.model.weights import load
@@ -286,8 +286,8 @@ def attack(name, path):
     if name.startswith("correction"):
         items, damaged = corrections.scan(path.parent)
         (item,) = items
-        image = corrections.render(item)              # what My corrections draws
-        corrections.correction_images(items, np.random.default_rng(0), copies=40)   # Learn
+        image = correction_images.render(item)        # what My corrections draws
+        correction_images.correction_images(items, np.random.default_rng(0), copies=40)   # Learn
         return f"read, rendered at {image.shape[1]}x{image.shape[0]}, 40 copies drawn"
     raise ValueError(name)
 
@@ -367,7 +367,7 @@ def round3_in_process(home):
     import numpy as np
     from PySide6.QtWidgets import QApplication
 
-    from digitpad import corrections
+    from digitpad import correction_images, corrections
     from digitpad.gui import my_corrections
     from digitpad.gui.canvas import Canvas
     from digitpad.gui.replay import stroke
@@ -459,7 +459,7 @@ def round3_in_process(home):
     def should_stop():
         return time.perf_counter() > cancel
     try:
-        corrections.correction_images(items, rng, copies=40, should_stop=should_stop)
+        correction_images.correction_images(items, rng, copies=40, should_stop=should_stop)
     except Stopped:
         pass
     print(f"  Cancel a second into drawing 3 corrections of 200,000 points (40 copies each, "

@@ -329,7 +329,7 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     rng = np.random.default_rng(seed)
     writers = sorted(w for w in groups if len(groups[w]) >= digits // 2)
     import read_numbers          # bench/read_numbers.py: a digit read alone
-    spent, right = [], 0
+    spent, cpu, right = [], [], 0
     readable = readable_right = digits_alone = digits_in = counted = digits_alone_counted = 0
     for _ in range(numbers_count):
         w = writers[rng.integers(len(writers))]
@@ -341,9 +341,10 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
         for s in written.strokes:
             pts = [tuple(p) for p in np.rint(s)]
             for k in range(1, len(pts) + 1):
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.thread_time()
                 result = reader.read(done + [Stroke(pts[:k], pen)], size)
                 spent.append(time.perf_counter() - start)
+                cpu.append(time.thread_time() - start_cpu)
             done.append(Stroke(pts, pen))
         truth = "".join(map(str, written.labels))
         right += result.text == truth
@@ -363,6 +364,8 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
           "one per mouse event; Qt-free: the read alone)")
     print(f"  read: median {ms(np.median(v))}   p99 {ms(np.percentile(v, 99))}   "
           f"max {ms(v.max())}")
+    print(f"  CPU time of this thread (time.thread_time: all of the read's with BLAS on one "
+          f"thread, OPENBLAS_NUM_THREADS=1): median {ms(np.median(cpu))}")
     print(f"  numbers read right at the end: {right}/{numbers_count}")
     print(f"  numbers whose every digit alone is read right: {readable}/{numbers_count}, of "
           f"them read right whole: {readable_right}/{readable}")

@@ -289,7 +289,8 @@ def write_arcs(reader, data, rng, count=None):
     in two strokes): the second arc drawn on from there ("onward"), or from the top as the
     first ("from the top"), or from the top and put down up to a tenth of the 0's height
     off ("..., put down off"); placed as the single digits are.  Returns (how, read as one
-    digit, read as a 0) per drawing."""
+    digit, read as a 0, how far apart the arcs' ends at the top lie, in the 0's height) per
+    drawing."""
     from digitpad import pendigits
 
     per = np.diff(data.sample_offsets)
@@ -310,11 +311,14 @@ def write_arcs(reader, data, rng, count=None):
             if how == ARCS[2]:
                 r, t = rng.uniform(0, 0.1) * height, rng.uniform(0, 2 * np.pi)
                 second = second + (r * np.cos(t), r * np.sin(t))
+            _, top = sorted((second[0], second[-1]),
+                            key=lambda e: np.hypot(*(e - first[-1])))
             placed = pendigits.fit_to_canvas([first, second], reader.size[0], reader.size[1],
                                              rng, margin=reader.pen / 2 + 1)
             result = reader.read(placed)
             one = result is not None and len(result.digits) == 1
-            rows.append((how, one, one and result.digits[0].digit == 0))
+            rows.append((how, one, one and result.digits[0].digit == 0,
+                         np.hypot(*(top - first[0])) / max(height, 1e-6)))
     return rows
 
 
@@ -510,13 +514,19 @@ def main(argv=None):
     arcs_whole = None
     if args.arcs != 0:
         arcs = write_arcs(reader, data, np.random.default_rng(args.seed + 11), args.arcs)
-        arcs_whole = np.mean([one for _, one, _ in arcs]) if arcs else None
+        arcs_whole = np.mean([one for _, one, _, _ in arcs]) if arcs else None
         print(f"0s in two arcs (one-stroke 0s broken at their lowest point): {len(arcs)}, "
-              f"read as one digit {pct(arcs_whole)}")
+              f"read as one digit {pct(arcs_whole)}, as a 0 "
+              f"{pct(np.mean([zero for _, _, zero, _ in arcs]) if arcs else np.nan)}")
         for how in ARCS:
-            m = [(one, zero) for h, one, zero in arcs if h == how]
+            m = [(one, zero) for h, one, zero, _ in arcs if h == how]
             print(f"    {how:28s} one digit {pct(np.mean([o for o, _ in m]))}, "
                   f"a 0 {pct(np.mean([z for _, z in m]))} of {len(m)}")
+        apart = [top for _, one, _, top in arcs if not one]
+        if apart:
+            print(f"    not one digit: {len(apart)}; their arcs' ends at the top "
+                  f"{min(apart):.2f}-{max(apart):.2f} of the 0's height apart (median "
+                  f"{np.median(apart):.2f})")
 
     nondigit_declined = None
     if args.nondigits:

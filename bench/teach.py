@@ -153,11 +153,12 @@ def placed(data, indices, rng, transform=None):
 def prepared(items):
     """What the window's reading needs, once per drawing: the 28x28 image and the reason to
     decline seen in the ink (None when the network decides)."""
-    from digitpad import corrections, preprocess, reading
+    from digitpad import preprocess, reading
+    from digitpad.correction_images import render
 
     images, reasons = [], []
     for c in items:
-        p = preprocess.prepare(corrections.render(c))
+        p = preprocess.prepare(render(c))
         images.append(np.zeros((28, 28), np.float32) if p is None else p.image)
         reasons.append("blank" if p is None else reading.input_check(p))
     return np.array(images, np.float32), np.array([r is None for r in reasons])

@@ -6,17 +6,18 @@ their pen widths, with the label and the time: one JSON file per drawing
 under ``<DIGITPAD_HOME or the platform data folder>/corrections``, written
 atomically, and once: :func:`add` does not store again a drawing already kept as
 the same digit, in this session or any before (:func:`find`).  :func:`list_all`,
-:func:`delete` and :func:`export` manage the collection; :func:`correction_images`
-draws it for training, many times through the canvas' own preprocessing (varied
-pen widths, sizes and small distortions); :func:`digitpad.learning.fine_tune`
-adapts a network to it.
+:func:`delete` and :func:`export` manage the collection;
+:func:`digitpad.correction_images.correction_images` draws it for training, many times
+through the canvas' own preprocessing (varied pen widths, sizes and small distortions);
+:func:`digitpad.learning.fine_tune` adapts a network to it.
 
 A stored file is checked before it is used (:meth:`Correction.from_json`):
 a label 0-9; at most :data:`MAX_STROKES` strokes and :data:`MAX_POINTS`
 points, none empty; coordinates finite and within :data:`MAX_COORDINATE`;
 pen widths from :data:`MIN_WIDTH` to :data:`MAX_WIDTH`.  A file that fails is
 skipped and named (:func:`scan`), never the end of the others or of Learn;
-and a drawing is rendered at most :data:`RENDER_PIXELS` on its longer side,
+and a drawing is rendered at most
+:data:`digitpad.correction_images.RENDER_PIXELS` on its longer side,
 so even one spanning 20,000 pixels costs what a small one does.
 """
 from __future__ import annotations
@@ -35,9 +36,12 @@ import numpy as np
 
 from digitpad.model import files
 
-from . import paths, pendigits, preprocess
+from . import paths
+# Drawing them as images is its own module; these names are corrections' too.
+from .correction_images import (DRAWING_PHASE, RENDER_PIXELS, correction_images,  # noqa: F401
+                                render)
 from .store import check_not_shipped, write_json
-from .strokes import DEFAULT_PEN_WIDTH, Stroke, render as render_strokes
+from .strokes import DEFAULT_PEN_WIDTH, Stroke
 from .words import count_of
 
 FOLDER = "corrections"
@@ -48,7 +52,6 @@ MAX_POINTS = 200_000            # in all its strokes (a long scribble has 20,000
 MAX_COORDINATE = 100_000.0      # canvas pixels, either way from the origin
 MIN_WIDTH, MAX_WIDTH = 0.5, 200.0
 MAX_FILE_BYTES = 16 << 20
-RENDER_PIXELS = 512             # a drawing is rendered at most this large to be read
 # A time outside these (seconds since the epoch: 1970 to the year 3000) is no date: the
 # drawing is kept, its date unknown (0).
 MAX_TIME = 32_503_680_000.0
@@ -334,64 +337,3 @@ def export(path, corrections=None, where=None):
             widths=np.array(widths, np.float32), erase=np.array(erase, bool),
             times=np.array([c.time for c in items], np.float64))
     return len(items)
-
-
-# --- drawing them for training --------------------------------------------------------------
-
-def render(correction, rng=None, pen_width=None, supersample=2, tick=None):
-    """The drawing as an ink image, as the canvas showed it (eraser strokes included).
-
-    With ``rng``, it is redrawn at a random size with a random pen, as the
-    pen digits are for training; else at its own size with its own pens (but
-    no larger than :data:`RENDER_PIXELS`, pens scaled alike).  ``tick()`` is called
-    every thousand points drawn (:func:`digitpad.strokes.render`).
-    """
-    x0, y0, x1, y1 = pendigits.bounds([s.array() for s in correction.strokes])
-    if rng is None:
-        scale = ratio = min(1.0, RENDER_PIXELS / max(x1 - x0, y1 - y0, 1.0))
-    else:
-        size = rng.uniform(*pendigits.DIGIT_PIXELS)
-        scale = size / max(x1 - x0, y1 - y0, 1.0)
-        pen = pen_width or size * np.exp(rng.uniform(*np.log(pendigits.PEN_FRACTION)))
-        ratio = pen / max(correction.pen_width, 1e-6)        # eraser keeps its proportion
-    widths = [s.width * ratio for s in correction.strokes]   # in pixels of the result
-    pad = max(widths) / 2 + 2
-    placed = [Stroke((s.array() - (x0, y0)) * scale + pad, w, s.erase)
-              for s, w in zip(correction.strokes, widths)]
-    size = (int(np.ceil((x1 - x0) * scale + 2 * pad)) + 1,
-            int(np.ceil((y1 - y0) * scale + 2 * pad)) + 1)
-    return render_strokes(placed, size, supersample, tick=tick)
-
-
-DRAWING_PHASE = "Drawing your corrections"
-
-
-def correction_images(corrections, rng, copies=40, should_stop=None, progress=None, vary=None):
-    """Each correction drawn ``copies`` times differently, as 28x28 uint8, with labels.
-
-    ``vary(strokes, rng)``, if given, changes the strokes of every copy but the first (the
-    drawing as it was) before it is drawn (Learn's variety, :func:`digitpad.teach.vary`).
-
-    ``should_stop()`` is asked every thousand points drawn (a large drawing takes
-    seconds: Cancel must not wait for it); a yes raises
-    :class:`model.stopping.Stopped`.  ``progress(phase, done, total)`` is told
-    after each drawing.
-    """
-    from digitpad.model.stopping import Stopped
-
-    def tick():
-        if should_stop is not None and should_stop():
-            raise Stopped("stopped while drawing the corrections")
-
-    images, labels = [], []
-    total = len(corrections) * copies
-    for k, c in enumerate(corrections):
-        for j in range(copies):
-            if progress is not None:
-                progress(DRAWING_PHASE, k * copies + j, total)
-            drawn = c if vary is None or j == 0 else Correction(vary(c.strokes, rng), c.label)
-            image = preprocess.to_mnist(render(drawn, rng, tick=tick))
-            if image is not None:
-                images.append(preprocess.to_uint8(image))
-                labels.append(c.label)
-    return np.array(images, np.uint8).reshape(-1, 28, 28), np.array(labels, np.int64)

@@ -97,11 +97,12 @@ def corrections_as_seen(items):
     Each drawing is rendered at its own size with its own pens and prepared
     as the window prepares a drawing; one that leaves no ink is left out.
     """
-    from . import corrections, preprocess
+    from . import preprocess
+    from .correction_images import render
 
     images, labels = [], []
     for c in items:
-        image = preprocess.to_mnist(corrections.render(c))
+        image = preprocess.to_mnist(render(c))
         if image is not None:
             images.append(image.astype(np.float32))
             labels.append(c.label)

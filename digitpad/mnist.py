@@ -1,15 +1,15 @@
 """MNIST for the app: from a folder, or from digitpad's cache, downloaded when missing.  Qt-free.
 
 :func:`load` is what ``digitpad train --data`` and ``digitpad evaluate --data``
-use; :func:`session_loader` (the window's and Retrain's loader) reads it from
-``$DIGITPAD_MNIST`` or the cache once per session, since every file is
-checked byte for byte, which takes a moment.
+use; :func:`session_loader` (the window's loader: Retrain and Learn read the four files,
+Evaluate and the views the two test files alone) reads it from ``$DIGITPAD_MNIST`` or the
+cache once per session, since every file is checked byte for byte, which takes a moment.
 """
 from __future__ import annotations
 
 import os
 
-from digitpad.model.data import load_mnist
+from digitpad.model.data import PARTS, load_mnist
 
 from . import paths
 
@@ -24,9 +24,13 @@ def load(folder=None, *, progress=None, **options):
 _SESSION = {}
 
 
-def session_loader(progress=None):
-    """MNIST from ``$DIGITPAD_MNIST`` or the cache, read once per session."""
+def session_loader(progress=None, parts=PARTS):
+    """MNIST's ``parts`` (:data:`~digitpad.model.data.PARTS`, or
+    :data:`~digitpad.model.data.TEST_PARTS` for the test set alone) from ``$DIGITPAD_MNIST``
+    or the cache, read once per session: what was read (the four files, or the test files
+    alone) serves every later call that needs no more."""
     key = (os.environ.get("DIGITPAD_MNIST") or None, str(paths.mnist_cache()))
-    if key not in _SESSION:
-        _SESSION[key] = load(key[0], progress=progress)
-    return _SESSION[key]
+    have = _SESSION.get(key)
+    if have is None or any(getattr(have, part.key) is None for part in parts):
+        _SESSION[key] = have = load(key[0], progress=progress, parts=parts)
+    return have

@@ -213,3 +213,29 @@ def test_damaged_cache_file_is_replaced_by_a_download(server, mnist_dir):
     mnist = load_mnist(cache=paths.mnist_cache(), mirrors=[server + "/good/"])
     assert mnist.train_labels[0] == 5
     assert read_idx(cache / "train-images-idx3-ubyte.gz", PARTS[0]).shape == (60_000, 28, 28)
+
+
+def test_the_session_reads_the_test_files_alone_until_all_four_are_needed(mnist_dir, tmp_path,
+                                                                           monkeypatch):
+    """The window's loader: Evaluate and the views read the two test files (a folder
+    without the training files will do); Retrain and Learn need all four, read then, and
+    what was read serves every later call."""
+    from digitpad import mnist
+    from digitpad.model.data import TEST_PARTS
+
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for part in TEST_PARTS:
+        shutil.copy(find(mnist_dir, part), folder)
+    monkeypatch.setenv("DIGITPAD_MNIST", str(folder))
+    monkeypatch.setattr(mnist, "_SESSION", {})
+    test = mnist.session_loader(parts=TEST_PARTS)
+    assert test.train_images is None and test.test_images.shape == (10_000, 28, 28)
+    assert mnist.session_loader(parts=TEST_PARTS) is test            # not read again
+    with pytest.raises(DataError, match="train-images-idx3-ubyte"):
+        mnist.session_loader()                                       # Retrain's: all four
+    for part in PARTS[:2]:
+        shutil.copy(find(mnist_dir, part), folder)
+    full = mnist.session_loader()
+    assert full.train_images.shape == (60_000, 28, 28)
+    assert mnist.session_loader() is full and mnist.session_loader(parts=TEST_PARTS) is full

@@ -250,6 +250,31 @@ def test_a_confusion_cell_opens_exactly_its_images(evaluated, mnist, qtbot):
     assert view.gallery.count == min(len(view.shown), 240)
 
 
+def test_evaluate_and_the_views_read_only_the_two_test_files(window, qtbot, mnist_dir, mnist,
+                                                              no_dialogs, tmp_path, monkeypatch):
+    """The window's own loader, MNIST in a folder without the training files (which Retrain
+    needs, Evaluate and the views do not): the All units view and Evaluate both work."""
+    import shutil
+
+    from digitpad.model.data import TEST_PARTS, find
+
+    folder = tmp_path / "test-files-only"
+    folder.mkdir()
+    for part in TEST_PARTS:
+        shutil.copy(find(mnist_dir, part), folder)
+    monkeypatch.setenv("DIGITPAD_MNIST", str(folder))
+    failed = []
+    window.test_set_loader.failed.connect(failed.append)
+    open_views(window, qtbot, ["grid"])        # loads the test set in the background
+    qtbot.waitUntil(lambda: window.session.test_set is not None or bool(failed), timeout=30_000)
+    assert failed == [] and window.session.test_set is not None
+    window.findChild(QAction, "evaluateAction").trigger()
+    qtbot.waitUntil(lambda: window.evaluator.job is None, timeout=30_000)
+    assert no_dialogs == [] and window.evaluator.results_window is not None
+    assert window.evaluator.last_accuracy == pytest.approx(window.model.network.accuracy(
+        mnist.test_images, mnist.test_labels))
+
+
 def test_the_report_card_reads_my_corrections_before_and_after_learn(window, qtbot, mnist):
     for digit, size in ((1, 0.6), (7, 0.6), (7, 0.5)):      # two 7s: not the same drawing
         corrections.add(digit_strokes(digit, window.canvas, size), digit, pen_width=18,

@@ -3,12 +3,14 @@
 :class:`Evaluator` measures a model on the 10,000 MNIST test images (and on
 the person's corrections) with :class:`EvaluateWorker` and shows the results in their own window (:mod:`~digitpad.gui.results`).
 :class:`TestSetLoader` loads the test images alone, for the All units view,
-waiting for a running job to end first.  Both run through the window's
-one-job-at-a-time :class:`~digitpad.gui.jobs.Jobs` and say what they got
+waiting for a running job to end first.  Both read MNIST's two test files alone
+(:func:`evaluation_loader`), not the training files Retrain reads, and run through the
+window's one-job-at-a-time :class:`~digitpad.gui.jobs.Jobs` and say what they got
 through a signal: the window keeps it (it is the session's one writer).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,9 +18,21 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad import corrections, evaluation
+from digitpad.mnist import session_loader
+from digitpad.model.data import TEST_PARTS
 
 from .jobs import Worker
 from .results import ResultsWindow
+
+
+def evaluation_loader(loader):
+    """What loads MNIST's test set for Evaluate and the views, given the window's
+    ``mnist_loader``: the session's loader reads the two test files alone (a folder without
+    the training files will do); a loader given to the window (tests, benches) is used as
+    it is."""
+    if loader is session_loader:
+        return functools.partial(session_loader, parts=TEST_PARTS)
+    return loader
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,7 @@ class Evaluator(QObject):
     def start(self, model, before=None):
         """Measure ``model`` (a store.LoadedModel) in the background; ``before``, the model
         Learn started from, reads the corrections too.  None when another job runs."""
-        worker = EvaluateWorker(model, self.window.mnist_loader, before=before)
+        worker = EvaluateWorker(model, evaluation_loader(self.window.mnist_loader), before=before)
         worker.status.connect(self.window.statusBar().showMessage)
         worker.succeeded.connect(self._on_evaluated)
         worker.failed.connect(self._on_failed)
@@ -148,7 +162,7 @@ class TestSetLoader(QObject):
         if self._loading:
             return
         self._loading = True
-        worker = TestSetWorker(self.window.mnist_loader)
+        worker = TestSetWorker(evaluation_loader(self.window.mnist_loader))
         worker.succeeded.connect(self._on_loaded)
         worker.failed.connect(self._on_failed)
         worker.status.connect(self.status)

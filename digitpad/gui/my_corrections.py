@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListView,
                                QVBoxLayout)
 
 from digitpad import corrections, preprocess
+from digitpad.correction_images import render
 from digitpad.strokes import Stroke
 from digitpad.words import count_of
 
@@ -44,7 +45,7 @@ def thumbnail(correction):
         thinned = [Stroke(s.array()[np.r_[0:len(s.points):step, -1]], s.width, s.erase)
                    for s in correction.strokes]
         correction = corrections.Correction(thinned, correction.label, correction.time)
-    image = preprocess.to_mnist(corrections.render(correction))
+    image = preprocess.to_mnist(render(correction))
     if image is None:
         image = np.zeros((28, 28), np.float32)
     gray = np.ascontiguousarray((255 * (1 - np.clip(image, 0, 1))).astype(np.uint8))

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBo
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar,
                                QRadioButton, QSpinBox, QVBoxLayout)
 
-from digitpad import corrections, recipes, teach
+from digitpad import recipes, teach
+from digitpad.correction_images import DRAWING_PHASE
 from digitpad.mnist import session_loader
 
 from .jobs import Jobs, TrainWorker
@@ -186,7 +187,7 @@ class TrainingDialog(QDialog):
         start = self._phase_start.setdefault(name, time.perf_counter())
         elapsed = time.perf_counter() - start
         left = elapsed * (total - done) / done if done else float("nan")
-        kept = "" if name == corrections.DRAWING_PHASE else " (made once, then kept)"
+        kept = "" if name == DRAWING_PHASE else " (made once, then kept)"
         self.status.setText(f"{name}: {done:,} of {total:,} · {format_seconds(left)} left"
                             f"{kept}")
         self.progress.setValue(int(1000 * done / max(total, 1)))
