@@ -78,7 +78,9 @@ def parse_args(argv=None):
                    help="'new' (Learn's recipe, digitpad.teach.Recipe()), 'old' (the recipe "
                         "before issue 18, digitpad.teach.BEFORE), 'checked' (Learn's recipe of "
                         "2026-12-07 morning, the session's digits only checked, "
-                        "digitpad.teach.SESSION_CHECKED), any with changes: "
+                        "digitpad.teach.SESSION_CHECKED), 'random' (that of 2026-12-07 "
+                        "afternoon, random digits held back, digitpad.teach.RANDOM_CHECKS), "
+                        "any with changes: "
                         "'new:lr=0.0003,letters=0' (a tuple: 'new:steps=1/0.5')")
     p.add_argument("--writers", type=int, default=None, help="only the first N writers")
     p.add_argument("--min-digits", type=int, default=40)
@@ -219,7 +221,7 @@ def recipe_from(text):
 
     import dataclasses
     name, _, changes = text.partition(":")
-    if name not in ("new", "old", "checked"):
+    if name not in ("new", "old", "checked", "random"):
         sys.exit(f"error: unknown recipe {text!r}")
     values = {}
     for item in filter(None, changes.split(",")):
@@ -231,7 +233,8 @@ def recipe_from(text):
             values[key] = tuple(float(v) for v in value.split("/"))
         else:
             values[key] = type(default)(float(value))
-    base = {"new": teach.Recipe(), "old": teach.BEFORE, "checked": teach.SESSION_CHECKED}[name]
+    base = {"new": teach.Recipe(), "old": teach.BEFORE, "checked": teach.SESSION_CHECKED,
+            "random": teach.RANDOM_CHECKS}[name]
     return dataclasses.replace(base, **values)
 
 

@@ -16,20 +16,39 @@ from digitpad.model.stopping import Stopped
 CHECK_PHASE = "Checking that the rest still reads right"
 
 
-def held_back(mnist, rng, r, drawn):
+def held_back(mnist, rng, r, drawn, net=None):
     """``(checks, held)``: ``r.check`` MNIST training digits and as many of the ``drawn``
     pen digits (a :class:`digitpad.teach.Replay`, at most half of them) that Learn will not
     train on, as a list of ``(images, labels)``; and which they are (``{"mnist": indices,
-    "pens": indices}``, for :func:`digitpad.teach.replay` to leave out)."""
+    "pens": indices}``, for :func:`digitpad.teach.replay` to leave out).  With ``r.near``
+    above 1 (and ``net``), each set is the digits ``net`` reads right least surely among
+    ``r.near`` times as many random ones: those a small move of the weights breaks first,
+    as it breaks the digits of writers and sets Learn never sees."""
     if not r.check:
         return [], {}
-    mnist_pick = rng.choice(len(mnist.train_images), size=min(r.check, len(mnist.train_images)),
-                            replace=False)
-    pen_pick = rng.choice(len(drawn.pens), size=min(r.check, len(drawn.pens) // 2),
-                          replace=False)
+    mnist_pick = _pick(net, mnist.train_images, mnist.train_labels, rng, r.check, r.near)
+    pen_pick = _pick(net, drawn.pens, drawn.pen_labels, rng,
+                     min(r.check, len(drawn.pens) // 2), r.near)
     checks = [(mnist.train_images[mnist_pick], mnist.train_labels[mnist_pick]),
               (drawn.pens[pen_pick], drawn.pen_labels[pen_pick])]
     return checks, {"mnist": mnist_pick, "pens": pen_pick}
+
+
+def _pick(net, images, labels, rng, count, near):
+    """``count`` indices of ``images``: at random, or (``near`` > 1 and ``net``) the
+    ``count`` that ``net`` reads right with the lowest probability of their label among
+    ``near * count`` random ones (then the rest, least sure first, if too few read right)."""
+    pool = rng.choice(len(images), size=min(len(images), int(round(count * max(near, 1)))),
+                      replace=False)
+    if near <= 1 or net is None or len(pool) <= count:
+        return pool[:count]
+    from .teach import decide, probabilities           # teach imports this module
+
+    labels = np.asarray(labels)[pool]
+    p = probabilities(net, images[pool])
+    sure, right = p[np.arange(len(pool)), labels], decide(p) == labels
+    order = np.lexsort((sure, ~right))        # read right first, least sure first
+    return pool[order[:count]]
 
 
 def interpolate(before, after, t):

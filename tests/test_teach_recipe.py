@@ -154,6 +154,38 @@ def test_step_back_takes_the_new_network_when_it_loses_nothing_or_there_are_no_c
     assert teach.step_back(before, worse, [], teach.Recipe()) == (worse, 1.0)
 
 
+def test_held_back_with_near_takes_the_digits_read_right_least_surely():
+    """``near``: each check is the digits the network reads right with the least
+    probability among ``near`` times as many (here all of them); without it, at random."""
+    from digitpad.model.data import Mnist
+    from digitpad.model.network import MLP
+
+    w = np.zeros((784, 10), np.float32)
+    w[0, 3] = 12.0                        # the more ink in pixel 0, the surer a 3
+    net = MLP([w], [np.zeros(10, np.float32)])
+    images = np.zeros((40, 28, 28), np.uint8)
+    images[:, 0, 0] = np.random.default_rng(0).permutation(np.linspace(0, 255, 40))
+    labels = np.full(40, 3)
+    right = teach.read_digits(net, images) == 3
+    assert 5 < right.sum() < 35                         # the faint ones are declined
+    mnist = Mnist(images, labels, images[:0], labels[:0])
+    drawn = teach.Replay(images[:20], labels[:20], images[:0], images[:0])
+    r = teach.Recipe(check=5, near=8.0)
+    checks, held = teach.held_back(mnist, np.random.default_rng(1), r, drawn, net)
+    for (chosen, _), source, n in zip(checks, (images, images[:20]), (5, 5)):
+        ink = source[:, 0, 0]
+        readable = np.sort(ink[teach.read_digits(net, source) == 3])
+        assert np.array_equal(np.sort(chosen[:, 0, 0]), readable[:n])
+    assert np.array_equal(mnist.train_images[held["mnist"]], checks[0][0])
+    assert np.array_equal(drawn.pens[held["pens"]], checks[1][0])
+    # Without near: 5 at random, faint ones among them as likely as any.
+    plain = teach.Recipe(check=5, near=0.0)
+    picks = [teach.held_back(mnist, np.random.default_rng(k), plain, drawn, net)[1]["mnist"]
+             for k in range(10)]
+    assert len({tuple(sorted(p)) for p in picks}) > 1
+    assert any((~right[p]).any() for p in picks)
+
+
 def test_step_back_counts_a_digit_broken_even_when_another_is_read_right_anew():
     """A step that breaks one held-back digit and mends another loses that digit
     (``broken``, Learn's way), though the share read right is the same."""
