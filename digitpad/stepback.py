@@ -1,7 +1,8 @@
 """Learn's step back: after fine-tuning, how far the weights may move from the network before.
 Qt-free.
 
-:func:`held_back` sets aside MNIST and pen digits that Learn does not train on;
+:func:`held_back` sets aside MNIST and pen digits that Learn does not train on (with
+``Recipe.near``, those the network reads right least surely);
 :func:`step_back` reads them (and the session's digits) with the weights 1, 3/4, 1/2 and 1/4
 of the way from the old network to the fine-tuned one (:func:`interpolate`), and keeps the
 farthest that loses at most ``Recipe.tolerance`` of each set's digits read right.  Used by
@@ -80,7 +81,7 @@ def step_back(before, after, checks, r, should_stop=None, progress=None):
             progress(CHECK_PHASE, k, len(r.steps))
         candidate = after if t == 1 else interpolate(before, after, t)
         if all(_lost(right, _read_right(candidate, images, labels), r.broken)
-               <= r.tolerance + 1e-9                    # one in a thousand is 0.001, rounded
+               <= r.tolerance + 1e-9                    # 1 of 1,000 is 0.001, rounded
                for (images, labels), right in zip(checks, was)):
             return candidate, float(t)
     return before.copy(), 0.0

@@ -8,10 +8,11 @@ person let stand (their own hand, :func:`session_images`), and on what they must
 break: MNIST digits (more of those the corrections were misread as), the shipped training
 writers' pen digits and real letters, and generated non-digits (the letters and
 non-digits labelled -1, so "not a digit" keeps its ground).  Then it steps back
-(:func:`step_back`): 1,000 MNIST and 1,000 pen digits held back from that training, and
-the session's digits, are read, and the weights move from the old network towards the new
-only as far as those lose at most 0.1% (a digit read right before and not after is lost,
-whatever else is read right anew).  The pen digits, letters and non-digits are drawn once
+(:func:`step_back`): 1,000 MNIST and 1,000 pen digits held back from that training (those
+the network reads right least surely among 3,000 of each), and the session's digits, are
+read, and the weights move from the old network towards the new only as far as those lose at
+most 0.5% (a digit read right before and not after is lost, whatever else is read right
+anew).  The pen digits, letters and non-digits are drawn once
 and kept on disk (:func:`drawn_replay`: by the window when the first correction is kept,
 :func:`prepare_replay`, else by the first Learn); every Learn picks its share of them
 anew.  :class:`Recipe` holds every choice, so ``bench/teach.py`` can measure each
