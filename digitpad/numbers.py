@@ -100,8 +100,8 @@ ELSEWHERE = 0.5     # None: no such rule
 # A piece whose end stroke, shorter than a digit, touches none of the rest of it and lies
 # nearer to ink outside it (parts.strays: the flag of a 5 taken by the digit after it) scores
 # as if read this much less surely: a tie-breaker, for where the network reads the flag with
-# either neighbour alike (0.5 overrode the network where it saw a difference: a 5 whose flag
-# floats apart read "3"; docs/performance.md).  None: no such rule.
+# either neighbour alike (0.5 and 0.9 overrode the network where it saw a difference: a 5
+# whose flag floats apart read "3"; docs/performance.md).  None: no such rule.
 STRAY = 0.98
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
