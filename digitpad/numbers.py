@@ -34,7 +34,10 @@ two touching digits together, so the cut is chosen by recognition instead:
    mark beside it scores as declined (:data:`SWALLOW`: "?5" is not read "?"), and a piece
    that reads the same without an end stroke crossing another piece's scores less
    (:data:`ELSEWHERE`: the bar of a 4 stays with its stem); these compare a piece with its
-   parts (:mod:`digitpad.parts`).  No boundary falls
+   parts (:mod:`digitpad.parts`).  Where the network reads two cuts about as surely, a
+   piece whose end stroke, shorter than a digit, touches none of the rest of it and lies
+   nearer to ink outside it scores a little less (:data:`STRAY`: a 5's flag stays with
+   its 5).  No boundary falls
    between two strokes that cross twice, the narrower through the middle of the wider
    (a slashed 0), or once in the middle of both (an X): :func:`digitpad.crossings.crossed`.
    Nor between two digits of which the narrower lies well inside the wider's extent (the
@@ -94,6 +97,12 @@ SWALLOW = True      # None: no such rule
 # stroke outside the piece, scores as if read this much less surely: the bar of a 4 in two
 # strokes taken into the 3 before it ("34" read "31"), while the 4's stem crosses it.
 ELSEWHERE = 0.5     # None: no such rule
+# A piece whose end stroke, shorter than a digit, touches none of the rest of it and lies
+# nearer to ink outside it (parts.strays: the flag of a 5 taken by the digit after it) scores
+# as if read this much less surely: a tie-breaker, for where the network reads the flag with
+# either neighbour alike (0.5 and 0.9 overrode the network where it saw a difference: a 5
+# whose flag floats apart read "3"; docs/performance.md).  None: no such rule.
+STRAY = 0.98
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
 # The whole is not a number when more than this share of its digits are unsure.
@@ -258,11 +267,14 @@ class NumberReader:
                  for span in spans}
         readings = {span: self._cache[keys[span]][0] for span in spans}
         crosses = parts.crossing_test(atoms, strokes)
+        near = parts.distance_test(atoms, strokes)
         for span in spans:
             if EXTRA_ONE is not None and parts.extra_one(span, readings, atoms, h):
                 score[span] += float(np.log(EXTRA_ONE))
             if ELSEWHERE is not None and parts.crosses_elsewhere(span, readings, atoms, crosses):
                 score[span] += float(np.log(ELSEWHERE))
+            if STRAY is not None and parts.strays(span, atoms, h, near):
+                score[span] += float(np.log(STRAY))
             if SWALLOW is not None and parts.swallows(span, readings, atoms, h):
                 score[span] = min(score[span], float(np.log(DECLINED)) - PER_DIGIT)
         return score

@@ -5,12 +5,16 @@
 parts: a piece that reads as the same digit without a tall end stroke that alone is a sure 1
 (:func:`extra_one`: a 1 merged into its neighbour), or without an end stroke that crosses
 another piece's (:func:`crosses_elsewhere`: the bar of a 4 taken into the 3 before it), or an
-unsure piece made of a sure digit and an unsure mark (:func:`swallows`).  ``readings`` maps
+unsure piece made of a sure digit and an unsure mark (:func:`swallows`), or a piece whose end
+stroke, shorter than a digit, lies apart from the rest of it and nearer to ink outside it
+(:func:`strays`: the flag of a 5 taken by the digit after it).  ``readings`` maps
 every candidate ``(i, j)`` (the atoms ``atoms[i:j]``) to its reading, None for one rubbed
 out.  The scores these rules change are :data:`digitpad.numbers.EXTRA_ONE`,
-``ELSEWHERE`` and ``SWALLOW``.
+``ELSEWHERE``, ``SWALLOW`` and ``STRAY``.
 """
 from __future__ import annotations
+
+import numpy as np
 
 from . import crossings, reading, segments
 
@@ -84,6 +88,101 @@ def cross(a, b, strokes):
         return False
     p, q = (strokes[t.stroke].array()[t.start:t.stop] for t in (a, b))
     return len(crossings.crossing_points(p, q)) > 0
+
+
+# The pen paths are compared at most this many points each (a long stroke thinned).
+PATH_POINTS = 24
+
+
+def strays(span, atoms, h, near):
+    """Whether an end atom of the piece ``span`` is a whole stroke shorter than a digit
+    (:data:`segments.MIN_HEIGHT` of the line ``h``) whose ink touches none of the rest of
+    the piece and lies nearer to an atom outside it (``near(k, m)``: the distance between
+    atoms ``k`` and ``m``' pen paths, :func:`distance_test`).  A flag or a bar is drawn on
+    or beside its own digit: the nearest ink is its own."""
+    i, j = span
+    if j - i < 2:
+        return False
+    for end in (i, j - 1):
+        a = atoms[end]
+        if a.y1 - a.y0 >= segments.MIN_HEIGHT * h or not near.whole(end):
+            continue
+        rest = [k for k in range(i, j) if k != end]
+        if any(near.touches(end, k) for k in rest):
+            continue                        # a quick look: its ink meets the rest's
+        inside = _nearest(near, atoms, end, rest)
+        if inside > near.width(end) and \
+                _nearest(near, atoms, end, [*range(i), *range(j, len(atoms))]) < inside:
+            return True
+    return False
+
+
+def _nearest(near, atoms, end, others):
+    """The least distance from atom ``end``'s pen path to those of ``others`` (inf for
+    none), the nearest boxes tried first and no path whose box lies farther."""
+    best = float("inf")
+    for gap, k in sorted((_box_gap(atoms[end], atoms[k]), k) for k in others):
+        if gap >= best:
+            break
+        best = min(best, near(end, k))
+    return best
+
+
+def _box_gap(a, b):
+    """The distance between two atoms' boxes (pen included): no less than their paths'."""
+    dx = max(a.x0 - b.x1, b.x0 - a.x1, 0.0)
+    dy = max(a.y0 - b.y1, b.y0 - a.y1, 0.0)
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def distance_test(atoms, strokes):
+    """``near(k, m)``: the least distance from the points of atom ``k``'s pen path to atom
+    ``m``'s path or back (paths of at most :data:`PATH_POINTS` points), each pair found once; ``near.whole(k)``: whether atom ``k`` is a
+    whole stroke; ``near.width(k)``: its pen's width (inks closer than that touch);
+    ``near.touches(k, m)``: a quick look for points of both within that width."""
+    known, paths = {}, {}
+
+    def path(k):
+        if k not in paths:
+            a = atoms[k]
+            xy = np.asarray(strokes[a.stroke].points[a.start:a.stop], dtype=np.float64)
+            paths[k] = crossings.at_most(xy.reshape(-1, 2), PATH_POINTS)
+        return paths[k]
+
+    def near(k, m):
+        key = (min(k, m), max(k, m))
+        if key not in known:
+            p, q = path(k), path(m)
+            known[key] = min(_to_path(p, q), _to_path(q, p))
+        return known[key]
+
+    def touches(k, m):
+        """Whether two of the paths' points lie within atom ``k``'s pen width: the inks
+        touch (the paths may meet where no point lies, so False is not sure)."""
+        if _box_gap(atoms[k], atoms[m]) > near.width(k):
+            return False
+        p, q = path(k), path(m)
+        d = (p[:, None, 0] - q[:, 0]) ** 2 + (p[:, None, 1] - q[:, 1]) ** 2
+        return bool(d.min() <= near.width(k) ** 2)
+
+    near.whole = lambda k: atoms[k].start == 0 and \
+        atoms[k].stop == len(strokes[atoms[k].stroke].points)
+    near.width = lambda k: strokes[atoms[k].stroke].width
+    near.touches = touches
+    return near
+
+
+def _to_path(p, q):
+    """The least distance from the points ``p`` to the polyline ``q``."""
+    if len(q) < 2:
+        return float(np.sqrt(((p - q[0]) ** 2).sum(axis=1).min()))
+    ax, ay = q[:-1, 0], q[:-1, 1]                   # segments (ax, ay) + t (dx, dy)
+    dx, dy = q[1:, 0] - ax, q[1:, 1] - ay
+    rx, ry = p[:, 0, None] - ax, p[:, 1, None] - ay
+    t = (rx * dx + ry * dy) / np.maximum(dx * dx + dy * dy, 1e-12)
+    t = np.minimum(np.maximum(t, 0.0), 1.0)
+    gx, gy = rx - t * dx, ry - t * dy
+    return float(np.sqrt((gx * gx + gy * gy).min()))
 
 
 def height(piece):

@@ -615,3 +615,56 @@ def test_an_end_stroke_crossing_another_piece_is_counted_elsewhere():
     assert not parts.crosses_elsewhere((1, 3), readings, atoms, crossing)    # the 4: yes
     readings[(0, 2)] = sure(8)              # the bar changes what the 3 reads: no rule
     assert not parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
+
+
+def test_a_stroke_apart_from_its_piece_and_near_another_strays():
+    """parts.strays on a 5 in two strokes and a 3 after it: the 5's flag begins on the top
+    of its stem and reaches towards the 3 without touching it. In the piece holding the flag
+    and the 3 the flag lies apart from the 3 and nearer to the 5: it strays; with its 5 not."""
+    body = Stroke([(120, 100), (110, 150), (160, 160), (165, 205), (105, 220)])
+    flag = Stroke([(122, 100), (200, 92)])
+    three = Stroke([(235, 100), (290, 110), (255, 160), (295, 190), (230, 220)])
+    strokes = [body, flag, three]
+    atoms = segments.atoms_of(strokes)
+    assert [a.stroke for a in atoms] == [0, 1, 2]
+    h = segments.line_height(atoms)
+    near = parts.distance_test(atoms, strokes)
+    assert near(0, 1) < 5 and near(1, 2) > flag.width
+    assert parts.strays((1, 3), atoms, h, near)              # flag + 3
+    assert not parts.strays((0, 2), atoms, h, near)          # the 5 with its flag
+    assert not parts.strays((0, 1), atoms, h, near) and not parts.strays((2, 3), atoms, h, near)
+    touching = Stroke([(122, 100), (228, 96)])               # the flag's ink reaches the 3
+    strokes[1] = touching
+    near = parts.distance_test(segments.atoms_of(strokes), strokes)
+    assert not parts.strays((1, 3), segments.atoms_of(strokes), h, near)
+
+
+@needs_shared
+def test_the_flag_of_a_five_stays_with_its_five(net, monkeypatch):
+    """Validation writers' 5s in several strokes written close before another digit: the
+    5 reads as a 5 with or without its flag, and the digit after it may read the same with
+    the flag taken in, but the flag lies on its own 5, apart from the next digit
+    (numbers.STRAY). Without the rule more 5s lose their flag."""
+    data = pendigits.load(pendigits.shared_path())
+    groups = wn.by_writer(data, wn.validation_writers(data))
+    labels, per = np.asarray(data.labels), np.diff(data.sample_offsets)
+    rng = np.random.default_rng(5)
+    written = []
+    for w in sorted(groups):
+        fives = [i for i in groups[w] if labels[i] == 5 and per[i] >= 2]
+        after = [i for i in groups[w] if labels[i] != 1]
+        for _ in range(12 if fives else 0):
+            idx = [rng.choice(fives), rng.choice(after)]
+            written.append(wn.fit(wn.compose(data, idx, rng, 120, gaps=(-0.1, 0.1)), *SIZE, 12))
+
+    def fives_whole():
+        kept = 0
+        for n in written:
+            r = reading.read_number(net, as_strokes(n.strokes), SIZE)
+            kept += len(r.strokes) == 2 and len(r.strokes[0]) == len(n.parts[0])
+        return kept
+
+    with_rule = fives_whole()               # 119 of 132 on 2026-12-07, 116 without the rule
+    assert with_rule >= 0.85 * len(written)
+    monkeypatch.setattr(numbers, "STRAY", None)
+    assert fives_whole() < with_rule
