@@ -112,15 +112,16 @@ def strays(span, atoms, h, near):
             continue                        # a quick look: its ink meets the rest's
         inside = _nearest(near, atoms, end, rest)
         if inside > near.width(end) and \
-                _nearest(near, atoms, end, [*range(i), *range(j, len(atoms))]) < inside:
+                _nearest(near, atoms, end, [*range(i), *range(j, len(atoms))], inside) < inside:
             return True
     return False
 
 
-def _nearest(near, atoms, end, others):
-    """The least distance from atom ``end``'s pen path to those of ``others`` (inf for
-    none), the nearest boxes tried first and no path whose box lies farther."""
-    best = float("inf")
+def _nearest(near, atoms, end, others, beyond=float("inf")):
+    """The least distance from atom ``end``'s pen path to those of ``others``, or
+    ``beyond`` when none is nearer (inf: none), the nearest boxes tried first and no path
+    whose box lies farther."""
+    best = beyond
     for gap, k in sorted((_box_gap(atoms[end], atoms[k]), k) for k in others):
         if gap >= best:
             break
