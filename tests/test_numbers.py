@@ -566,23 +566,32 @@ def test_an_unsure_mark_does_not_swallow_the_sure_digit_beside_it(net, monkeypat
     assert two_marks() < with_rule
 
 
+def validation_pairs(seed, first, second, copies, gaps):
+    """Two-digit numbers by each validation writer, ``copies`` a writer who has both: a
+    digit for which ``first(digit, strokes)`` holds, then one for which ``second`` does,
+    composed 120 px tall with ``gaps`` between them and fitted to the sheet."""
+    data = pendigits.load(pendigits.shared_path())
+    groups = wn.by_writer(data, wn.validation_writers(data))
+    labels, per = np.asarray(data.labels), np.diff(data.sample_offsets)
+    rng = np.random.default_rng(seed)
+    written = []
+    for w in sorted(groups):
+        a = [i for i in groups[w] if first(labels[i], per[i])]
+        b = [i for i in groups[w] if second(labels[i], per[i])]
+        for _ in range(copies if a and b else 0):
+            idx = [rng.choice(a), rng.choice(b)]
+            written.append(wn.fit(wn.compose(data, idx, rng, 120, gaps=gaps), *SIZE, 12))
+    return written
+
+
 @needs_shared
 def test_the_bar_of_a_four_crossed_by_its_stem_stays_with_it(net, monkeypatch):
     """Validation writers' 4s in two strokes written close after another digit ("34", "54"):
     the digit before may read the same with the 4's first stroke taken in, and the 4's stem
     alone reads as a 1 ("31"), but the stem crosses that stroke: it stays with its 4
     (numbers.ELSEWHERE). Without the rule more 4s lose their bar."""
-    data = pendigits.load(pendigits.shared_path())
-    groups = wn.by_writer(data, wn.validation_writers(data))
-    labels, per = np.asarray(data.labels), np.diff(data.sample_offsets)
-    rng = np.random.default_rng(8)
-    written = []
-    for w in sorted(groups):
-        fours = [i for i in groups[w] if labels[i] == 4 and per[i] == 2]
-        before = [i for i in groups[w] if labels[i] in (2, 3, 5, 8)]
-        for _ in range(20 if fours and before else 0):
-            idx = [rng.choice(before), rng.choice(fours)]
-            written.append(wn.fit(wn.compose(data, idx, rng, 120, gaps=(-0.1, -0.03)), *SIZE, 12))
+    written = validation_pairs(8, lambda d, n: d in (2, 3, 5, 8), lambda d, n: d == 4 and n == 2,
+                               20, gaps=(-0.1, -0.03))
 
     def fours_kept():
         return sum(reading.read_number(net, as_strokes(n.strokes), SIZE).text ==
@@ -645,17 +654,8 @@ def test_the_flag_of_a_five_stays_with_its_five(net, monkeypatch):
     5 reads as a 5 with or without its flag, and the digit after it may read the same with
     the flag taken in, but the flag lies on its own 5, apart from the next digit
     (numbers.STRAY). Without the rule more 5s lose their flag."""
-    data = pendigits.load(pendigits.shared_path())
-    groups = wn.by_writer(data, wn.validation_writers(data))
-    labels, per = np.asarray(data.labels), np.diff(data.sample_offsets)
-    rng = np.random.default_rng(5)
-    written = []
-    for w in sorted(groups):
-        fives = [i for i in groups[w] if labels[i] == 5 and per[i] >= 2]
-        after = [i for i in groups[w] if labels[i] != 1]
-        for _ in range(12 if fives else 0):
-            idx = [rng.choice(fives), rng.choice(after)]
-            written.append(wn.fit(wn.compose(data, idx, rng, 120, gaps=(-0.1, 0.1)), *SIZE, 12))
+    written = validation_pairs(5, lambda d, n: d == 5 and n >= 2, lambda d, n: d != 1, 12,
+                               gaps=(-0.1, 0.1))
 
     def fives_whole():
         kept = 0
