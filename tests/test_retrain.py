@@ -269,9 +269,10 @@ def test_cancel_keeps_the_model(qtbot, shipped, loader, no_dialogs):
     w = make_window(qtbot, loader, 20_000)
     old_model = w.model
     dialog = open_dialog(w, epochs=50, hidden=64)
+    assert dialog.cancel_button.text() == "Close"          # nothing to cancel yet
     with qtbot.waitSignal(dialog.progress.valueChanged, timeout=30_000):
         dialog.start_button.click()
-    assert dialog.is_running()
+    assert dialog.is_running() and dialog.cancel_button.text() == "Cancel"
     draw_digit(w.canvas, 1)                    # drawing and reading go on meanwhile
     assert w.prediction.digit == 1
     stopped = []
@@ -281,7 +282,7 @@ def test_cancel_keeps_the_model(qtbot, shipped, loader, no_dialogs):
     assert not dialog.is_running()
     qtbot.waitUntil(lambda: stopped == [True], timeout=1000)
     assert w.model is old_model and saved_models() == []
-    assert "cancelled" in dialog.status.text()
+    assert "cancelled" in dialog.status.text() and dialog.cancel_button.text() == "Close"
     assert not dialog.isVisible()
     assert no_dialogs == []
 

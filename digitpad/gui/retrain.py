@@ -84,7 +84,8 @@ class TrainingDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.start_button = self.buttons.addButton(self.start_text, QDialogButtonBox.AcceptRole)
         self.start_button.setObjectName("startButton")
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.Cancel)
+        # "Cancel" while a run goes (it stops it), "Close" when none does.
+        self.cancel_button = self.buttons.addButton("Close", QDialogButtonBox.RejectRole)
         self.cancel_button.setObjectName("cancelButton")
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.reject)
@@ -154,6 +155,7 @@ class TrainingDialog(QDialog):
             self.settings.setEnabled(False)
         self.job = self.jobs.start(worker, owner=self)
         self.job.finished.connect(self._on_finished)
+        self.cancel_button.setText("Cancel")
         self.runningChanged.emit(True)
 
     def cancel(self):
@@ -241,6 +243,7 @@ class TrainingDialog(QDialog):
             self.settings.setEnabled(True)
         self.start_button.setText(f"{self.start_text} again")
         self._update_start()
+        self.cancel_button.setText("Close")
 
 
 class RetrainDialog(TrainingDialog):
