@@ -5,7 +5,8 @@ each other's middle.  So two strokes that cross twice, the narrower through the 
 the wider (the slash of a 0, a bar through a loop), or once in the middle of both (an X),
 belong to one character (:func:`crossed`, used by :mod:`digitpad.numbers`).  The crossings
 themselves (:func:`crossing_points`) serve :mod:`digitpad.parts` and
-:mod:`digitpad.letterlike` too.  Constants: set on validation writers (bench/read_numbers.py).
+:mod:`digitpad.letterlike` too, as does :func:`distance` (from points to polylines).
+Constants: set on validation writers (bench/read_numbers.py).
 """
 from __future__ import annotations
 
@@ -91,3 +92,18 @@ def crossed(atoms, strokes):
             if through and len(points) >= 2 or middle:
                 joined.update(range(i + 1, j + 1))
     return joined
+
+
+def distance(points, polylines):
+    """Each point's distance to the nearest of the polylines (to a point, for one of one)."""
+    best = np.full(len(points), np.inf)
+    for q in polylines:
+        if len(q) == 1:
+            best = np.minimum(best, np.hypot(*(points - q[0]).T))
+            continue
+        a, ab = q[:-1], np.diff(q, axis=0)
+        length = np.maximum((ab ** 2).sum(axis=1), 1e-9)
+        t = np.clip(((points[:, None] - a[None]) * ab[None]).sum(axis=2) / length, 0, 1)
+        nearest = a[None] + t[..., None] * ab[None]
+        best = np.minimum(best, np.hypot(*(points[:, None] - nearest).transpose(2, 0, 1)).min(1))
+    return best

@@ -118,15 +118,15 @@ def _bar_to(stem, atom, piece, strokes, h):
     if np.ptp(xy[:, 1]) >= BAR_FLAT * h or np.ptp(xy[:, 0]) < BAR_WIDTH * h:
         return False
     ends = np.array([xy[0], xy[-1]])
-    d = _distance(ends, [_at_most(stem)]) / h
+    d = crossings.distance(ends, [_at_most(stem)]) / h
     near = int(np.argmin(d))
     top, bottom = stem[:, 1].min(), stem[:, 1].max()
     middle = (ends[near, 1] - top) / max(bottom - top, 1e-6)
     if d[near] >= BAR_TOUCH or not BAR_MIDDLE[0] < middle < BAR_MIDDLE[1]:
         return False
     rest = [_at_most(_points(b, strokes)) for b in piece if b is not atom]
-    far = _distance(ends[1 - near:2 - near], rest)[0]
-    return bool(_distance(_at_most(xy), rest).min() < BAR_OWN * h
+    far = crossings.distance(ends[1 - near:2 - near], rest)[0]
+    return bool(crossings.distance(_at_most(xy), rest).min() < BAR_OWN * h
                 and far < BAR_OVER * max(np.hypot(*(ends[1] - ends[0])), 1e-6))
 
 
@@ -212,7 +212,7 @@ def _bowl(stem, piece, strokes, h):
     path = _resample(_points(first, strokes), STEP * h)
     if len(path) < 3:
         return False
-    d = _distance(path, [_at_most(_points(a, strokes)) for a in stem]) / h
+    d = crossings.distance(path, [_at_most(_points(a, strokes)) for a in stem]) / h
     top, bottom = _extent(stem, strokes)
     tall = max(bottom - top, 1e-6)
     if d[0] >= STEM_START or (path[0, 1] - top) / tall >= STEM_TOP:
@@ -241,18 +241,3 @@ def _resample(xy, step):
 def _at_most(xy):
     """``xy``, or :data:`MAX_POINTS` of its points evenly spread along it, its ends kept."""
     return crossings.at_most(xy, MAX_POINTS)
-
-
-def _distance(points, polylines):
-    """Each point's distance to the nearest of the polylines (to a point, for one of one)."""
-    best = np.full(len(points), np.inf)
-    for q in polylines:
-        if len(q) == 1:
-            best = np.minimum(best, np.hypot(*(points - q[0]).T))
-            continue
-        a, ab = q[:-1], np.diff(q, axis=0)
-        length = np.maximum((ab ** 2).sum(axis=1), 1e-9)
-        t = np.clip(((points[:, None] - a[None]) * ab[None]).sum(axis=2) / length, 0, 1)
-        nearest = a[None] + t[..., None] * ab[None]
-        best = np.minimum(best, np.hypot(*(points[:, None] - nearest).transpose(2, 0, 1)).min(1))
-    return best

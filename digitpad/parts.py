@@ -138,9 +138,10 @@ def _box_gap(a, b):
 
 def distance_test(atoms, strokes):
     """``near(k, m)``: the least distance from the points of atom ``k``'s pen path to atom
-    ``m``'s path or back (paths of at most :data:`PATH_POINTS` points), each pair found once; ``near.whole(k)``: whether atom ``k`` is a
-    whole stroke; ``near.width(k)``: its pen's width (inks closer than that touch);
-    ``near.touches(k, m)``: a quick look for points of both within that width."""
+    ``m``'s path or back (paths of at most :data:`PATH_POINTS` points,
+    :func:`digitpad.crossings.distance`), each pair found once; ``near.whole(k)``: whether
+    atom ``k`` is a whole stroke; ``near.width(k)``: its pen's width (inks closer than that
+    touch); ``near.touches(k, m)``: a quick look for points of both within that width."""
     known, paths = {}, {}
 
     def path(k):
@@ -154,7 +155,8 @@ def distance_test(atoms, strokes):
         key = (min(k, m), max(k, m))
         if key not in known:
             p, q = path(k), path(m)
-            known[key] = min(_to_path(p, q), _to_path(q, p))
+            known[key] = min(crossings.distance(p, [q]).min(),
+                             crossings.distance(q, [p]).min())
         return known[key]
 
     def touches(k, m):
@@ -171,19 +173,6 @@ def distance_test(atoms, strokes):
     near.width = lambda k: strokes[atoms[k].stroke].width
     near.touches = touches
     return near
-
-
-def _to_path(p, q):
-    """The least distance from the points ``p`` to the polyline ``q``."""
-    if len(q) < 2:
-        return float(np.sqrt(((p - q[0]) ** 2).sum(axis=1).min()))
-    ax, ay = q[:-1, 0], q[:-1, 1]                   # segments (ax, ay) + t (dx, dy)
-    dx, dy = q[1:, 0] - ax, q[1:, 1] - ay
-    rx, ry = p[:, 0, None] - ax, p[:, 1, None] - ay
-    t = (rx * dx + ry * dy) / np.maximum(dx * dx + dy * dy, 1e-12)
-    t = np.minimum(np.maximum(t, 0.0), 1.0)
-    gx, gy = rx - t * dx, ry - t * dy
-    return float(np.sqrt((gx * gx + gy * gy).min()))
 
 
 def height(piece):
