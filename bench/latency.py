@@ -323,6 +323,7 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     from digitpad import written_numbers as wn
     from digitpad.strokes import Stroke
 
+    print(_env.describe())
     model = store.load(weights) if weights else store.load_shipped()
     data = pendigits.load_heldout()
     groups = wn.by_writer(data, pendigits.HELDOUT_WRITERS)
@@ -399,7 +400,10 @@ def main(argv=None):
                         help="only time reading a number of this many digits (issue 17)")
     parser.add_argument("--numbers", type=int, default=5,
                         help="how many such numbers (default 5)")
+    parser.add_argument("--constant", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                        help=_env.CONSTANT_HELP)
     args = parser.parse_args(argv)
+    _env.set_constants(args.constant)
     if args.number_digits:
         return number_latency(args.number_digits, args.seed, args.weights,
                               numbers_count=args.numbers)
