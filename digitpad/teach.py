@@ -69,6 +69,8 @@ class Recipe:
     pool: float = 1.6             # the pen digits, letters and non-digits drawn once and kept,
                                   # this many times what one Learn takes of them (0: drawn
                                   # anew for every Learn, just as many as it takes)
+    distill: float = 0.0          # the share of the old network's probabilities in the
+                                  # target of everything but the corrections (0: labels only)
 
 
 # Learn's recipe before issue 18 (digitpad.learning.fine_tune as it was), for comparison.
@@ -184,8 +186,12 @@ def learn(net, items, mnist, rng, recipe=Recipe(), pens=None, should_stop=None, 
     if status is not None:
         status(f"Fine-tuning on your {count_of(len(items), 'correction')} "
                f"among {len(images):,} drawings...")
+    teacher = None
+    if r.distill:
+        keep = np.arange(len(images)) >= len(parts[0][0])      # all but the corrections
+        teacher = (net, keep, r.distill)
     tuned = train(config, images, labels, init=net, should_stop=should_stop,
-                  **callbacks).network
+                  teacher=teacher, **callbacks).network
     tuned, moved = step_back(net, tuned, checks, r, should_stop, progress)
     return Learned(tuned, _prototypes(tuned, own, own_labels, r, mnist, pens, rng), moved)
 

@@ -196,7 +196,7 @@ def softmax(z):
     return e
 
 
-def cross_entropy(logits, labels):
+def cross_entropy(logits, labels, teacher=None):
     """Mean cross-entropy and its gradient with respect to the logits.
 
     ``labels`` holds a class 0-9 per row, or -1 for "not a digit": such a row's
@@ -204,6 +204,11 @@ def cross_entropy(logits, labels):
     of shapes that are no digit.  With log-sum-exp,
     ``-log p_y = logsumexp(z) - z_y``, stable for any logits, and the gradient
     is ``(softmax(z) - target) / n``.
+
+    ``teacher``, when given, is ``(rows, q, share)``: those rows' target becomes
+    ``(1 - share)`` times their label's target plus ``share`` times ``q`` (n_rows,
+    classes), another network's probabilities (distillation: the old network's
+    answers kept where the new one must not forget them).
     """
     n, classes = logits.shape
     shifted = logits - logits.max(axis=1, keepdims=True)
@@ -212,14 +217,15 @@ def cross_entropy(logits, labels):
     log_p = shifted - np.log(total)
     grad = exp / total
 
+    target = np.zeros_like(grad)
     known = labels >= 0
-    rows = np.flatnonzero(known)
-    loss = -log_p[rows, labels[rows]].sum()
-    grad[rows, labels[rows]] -= 1
-    if not known.all():
-        unknown = ~known
-        loss -= log_p[unknown].mean(axis=1).sum()
-        grad[unknown] -= 1 / classes
+    target[np.flatnonzero(known), labels[known]] = 1
+    target[~known] = 1 / classes
+    if teacher is not None:
+        rows, q, share = teacher
+        target[rows] = (1 - share) * target[rows] + share * q
+    loss = -np.einsum("ij,ij->", target, log_p)
+    grad -= target
     grad /= n
     return float(loss / n), grad
 

@@ -119,7 +119,7 @@ class TrainResult:
 
 def train(config, images, labels, val_images=None, val_labels=None, *, init=None,
           on_batch=None, on_epoch=None, should_stop=None, measure=None, watch=None,
-          prefetch=True):
+          prefetch=True, teacher=None):
     """Train a network on ``images`` (n, 28, 28) uint8 and ``labels`` (n,) ints.
 
     A label of -1 marks "not a digit": its target is the uniform distribution.
@@ -131,6 +131,11 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     about as much as a batch).  With ``prefetch`` a
     helper thread prepares each next batch while one trains (two cores for one
     network); without, this thread prepares it (one core; the same network).
+    ``teacher``, when given, is ``(network, keep, share)``: for the images where the
+    bool array ``keep`` is set, the target is ``share`` the teacher network's
+    probabilities for the same distorted image and the rest the label's
+    (:func:`digitpad.model.network.cross_entropy`): fine-tuning that keeps the old
+    network's answers where it must not forget them.
     Returns a :class:`TrainResult` with the trained network.
 
     Each epoch: shuffle, then for every mini-batch (prepared ahead,
@@ -143,7 +148,8 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
     net = (init.copy() if init is not None
            else MLP.create(layer_sizes(config.hidden), seed=config.seed))
     sizes = batch_sizes(config)
-    run = _Run(config, net, total_steps=sum(math.ceil(len(images) / bs) for bs in sizes))
+    run = _Run(config, net, total_steps=sum(math.ceil(len(images) / bs) for bs in sizes),
+               teacher=teacher)
     rng = np.random.default_rng(config.seed)
     distorter = (augment_module.Distorter(strength=config.augment_strength,
                                           rng=np.random.default_rng([config.seed, 1]))
@@ -159,7 +165,8 @@ def train(config, images, labels, val_images=None, val_labels=None, *, init=None
                 if should_stop is not None and should_stop():
                     raise TrainingStopped(f"stopped in epoch {epoch}, batch {b + 1}")
             batches = prefetched(helper, lambda b, bs=bs, order=order: _batch(
-                images, labels, order[b * bs:(b + 1) * bs], distorter), count, stop_asked)
+                images, labels, order[b * bs:(b + 1) * bs], distorter, run.keep), count,
+                stop_asked)
             tally = run.epoch(epoch, batches, count, on_batch, watch)
             check_weights(net, epoch, config.lr)
             report = EpochReport(epoch, config.epochs, tally.loss, tally.accuracy,
@@ -212,8 +219,10 @@ def check_weights(net, epoch, lr):
 class _Run:
     """A run's optimizer, its place in the schedule, and its smoothed loss."""
 
-    def __init__(self, config, net, total_steps):
+    def __init__(self, config, net, total_steps, teacher=None):
         self.config, self.net, self.total_steps = config, net, total_steps
+        self.teacher = teacher
+        self.keep = None if teacher is None else np.asarray(teacher[1], bool)
         self.optimizer = make_optimizer(config.optimizer, net.params, config.lr,
                                         config.weight_decay)
         self.schedule = SCHEDULES[config.schedule]
@@ -224,8 +233,8 @@ class _Run:
     def epoch(self, epoch, batches, count, on_batch, watch=None):
         """One pass over ``batches`` (``count`` of them); the epoch's :class:`_Tally`."""
         tally = _Tally()
-        for b, (x, y) in enumerate(batches):
-            loss, logits = self.step(x, y, epoch, b + 1)
+        for b, (x, y, kept) in enumerate(batches):
+            loss, logits = self.step(x, y, epoch, b + 1, kept)
             tally.add(loss, logits, y)
             if on_batch is not None:
                 on_batch(BatchProgress(epoch, self.config.epochs, b + 1, count,
@@ -236,11 +245,16 @@ class _Run:
                 watch(self.net)
         return tally
 
-    def step(self, x, y, epoch, batch):
-        """Forward, loss, backward and one optimizer step on a batch: ``(loss, logits)``."""
+    def step(self, x, y, epoch, batch, kept=None):
+        """Forward, loss, backward and one optimizer step on a batch: ``(loss, logits)``.
+        ``kept``: the rows whose targets the teacher shares, if there is one."""
         activations = self.net.forward(x, for_backward=True)
         logits = activations[-1]
-        loss, dlogits = cross_entropy(logits, y)
+        teacher = None
+        if self.teacher is not None and len(kept):
+            old, _, share = self.teacher
+            teacher = (kept, old.predict_proba(x[kept]), share)
+        loss, dlogits = cross_entropy(logits, y, teacher)
         check_loss(loss, epoch, batch, self.config.lr)
         grads = self.net.backward(activations, dlogits)
         self.optimizer.step(grads, self.schedule(self.steps, self.total_steps, self.config.lr))
@@ -307,10 +321,11 @@ class _AtOnce:
         return future
 
 
-def _batch(images, labels, idx, distorter):
-    """The network's input and labels for the images at ``idx``."""
+def _batch(images, labels, idx, distorter, keep=None):
+    """The network's input and labels for the images at ``idx``, and the rows of them
+    that ``keep`` marks (None without it)."""
     if distorter is None:
         x = as_input(images[idx])
     else:
         x = distorter(images[idx]).reshape(len(idx), INPUTS)
-    return x, labels[idx]
+    return x, labels[idx], None if keep is None else np.flatnonzero(keep[idx])

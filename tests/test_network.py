@@ -165,3 +165,31 @@ def test_backward_takes_the_inked_inputs_its_forward_pass_kept():
         np.testing.assert_array_equal(f, k)
     net.logits(other)
     assert net._inked_input is None                             # reading keeps nothing
+
+
+def test_cross_entropy_with_a_teacher_against_central_differences():
+    """The rows a teacher shares: loss and gradient of the mixed target, checked against
+    finite differences of the logits, and share 0 is the plain loss."""
+    rng = np.random.default_rng(3)
+    z = rng.normal(0, 2, (5, 10))
+    labels = np.array([1, -1, 4, 7, 0])
+    rows = np.array([1, 3])
+    q = softmax(rng.normal(0, 1, (2, 10)))
+    loss, grad = cross_entropy(z, labels, (rows, q, 0.7))
+    target = np.zeros((5, 10))
+    target[[0, 2, 3, 4], labels[[0, 2, 3, 4]]] = 1
+    target[1] = 0.1
+    target[rows] = 0.3 * target[rows] + 0.7 * q
+    log_p = z - z.max(axis=1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    assert loss == pytest.approx(-(target * log_p).sum() / 5)
+    h, numeric = 1e-6, np.zeros_like(z)
+    for i in np.ndindex(z.shape):
+        up, down = z.copy(), z.copy()
+        up[i] += h
+        down[i] -= h
+        numeric[i] = (cross_entropy(up, labels, (rows, q, 0.7))[0]
+                      - cross_entropy(down, labels, (rows, q, 0.7))[0]) / (2 * h)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+    assert cross_entropy(z, labels, (rows, q, 0.0))[0] == pytest.approx(
+        cross_entropy(z, labels)[0])

@@ -98,3 +98,23 @@ def test_batches_prepared_in_this_thread_make_the_same_network(mnist):
     here = train(config, x, y, prefetch=False).network
     for a, b in zip(ahead.params, here.params):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_teacher_keeps_what_it_shares(mnist):
+    """Fine-tuning whose every target is the starting network's own reading (share 1)
+    leaves it where it was; with share 0.5 it moves less than on the labels alone, and
+    only the rows the teacher keeps are shared."""
+    start = MLP.create([784, 32, 10], seed=0)
+    x, y = mnist.train_images[:600], mnist.train_labels[:600]
+    config = TrainConfig(hidden=(32,), epochs=1, batch_size=50, lr=3e-3, augment=True, seed=2)
+    everything = np.ones(len(x), bool)
+
+    def moved(teacher):
+        net = train(config, x, y, init=start, teacher=teacher).network
+        return sum(float(np.abs(a - b).sum()) for a, b in zip(net.params, start.params))
+
+    assert moved((start, everything, 1.0)) < 1e-6
+    labels_only = moved(None)
+    assert labels_only > 1
+    assert moved((start, everything, 0.5)) < labels_only
+    assert moved((start, np.zeros(len(x), bool), 1.0)) == pytest.approx(labels_only)
