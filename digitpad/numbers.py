@@ -184,8 +184,11 @@ class NumberReader:
                 break
             cuts = again
         predictions, drawn = [], []
-        for i, j in cuts:
+        touch = letterlike.touching([atoms[i:j] for i, j in cuts], strokes, h)
+        for (i, j), runs_in in zip(cuts, touch):
             prediction = self._cache[keys[(i, j)]][0]
+            if runs_in:
+                prediction = letterlike.unsure(prediction)
             if prediction is not None:          # None: a piece rubbed out entirely
                 predictions.append(prediction)
                 drawn.append(tuple(piece_strokes(strokes, atoms[i:j])))
