@@ -14,12 +14,11 @@ Constants: chosen on the validation writers and the other training writers
 """
 from __future__ import annotations
 
-import dataclasses
 import statistics
 
 import numpy as np
 
-from . import crossings, reading, segments
+from . import crossings, segments
 
 # The bowl of an R or a P: the digit after a 1 begins within STEM_START line heights of the
 # 1's ink, no lower than STEM_TOP of the 1's height below its top; goes more than BOWL_AWAY
@@ -82,11 +81,6 @@ BAR_MIDDLE = (0.4, 0.75)
 BAR_WIDTH = 0.2
 BAR_OWN = 0.2
 BAR_OVER = 0.4
-# A digit whose ink runs into a neighbouring digit's ink is named only when the network
-# reads it at least TOUCHING surely, else it is unsure ("?"): where the ink is one line, the
-# cut between the digits is the reader's guess, and a letter's parts (the stem and bowl of
-# an R, the stem and arms of a K) are joined so.  None: no such rule.
-TOUCHING = 0.9
 STEP = 0.02          # the bowl's points are taken this many line heights apart,
 MAX_POINTS = 400     # at most this many, and of the stem's (a scribble's long stroke is
                      # thinned to them: a read stays bounded)
@@ -247,36 +241,3 @@ def _resample(xy, step):
 def _at_most(xy):
     """``xy``, or :data:`MAX_POINTS` of its points evenly spread along it, its ends kept."""
     return crossings.at_most(xy, MAX_POINTS)
-
-
-def touching(pieces, strokes, h):
-    """Per piece of atoms (left to right), whether its ink touches a neighbouring piece's
-    ink (the pen paths nearer than their half pens); all False when :data:`TOUCHING` is
-    None or there is one piece."""
-    touch = [False] * len(pieces)
-    if TOUCHING is None or len(pieces) < 2:
-        return touch
-    for k in range(len(pieces) - 1):
-        if _inks_touch(pieces[k], pieces[k + 1], strokes, h):
-            touch[k] = touch[k + 1] = True
-    return touch
-
-
-def _inks_touch(a, b, strokes, h):
-    """Whether some atom of ``a`` and some atom of ``b`` have touching ink."""
-    for p in a:
-        xy = _resample(_points(p, strokes), STEP * h)
-        for q in b:
-            reach = (strokes[p.stroke].width + strokes[q.stroke].width) / 2
-            if crossings.distance(xy, [_at_most(_points(q, strokes))]).min() < reach:
-                return True
-    return False
-
-
-def unsure(prediction):
-    """``prediction`` named only when read at least :data:`TOUCHING` surely (else as the
-    network's "not sure"); None stays None."""
-    if prediction is None or prediction.digit is None or TOUCHING is None or \
-            prediction.confidence >= TOUCHING:
-        return prediction
-    return dataclasses.replace(prediction, digit=None, reason=reading.NOT_SURE)

@@ -184,11 +184,8 @@ class NumberReader:
                 break
             cuts = again
         predictions, drawn = [], []
-        touch = letterlike.touching([atoms[i:j] for i, j in cuts], strokes, h)
-        for (i, j), runs_in in zip(cuts, touch):
+        for i, j in cuts:
             prediction = self._cache[keys[(i, j)]][0]
-            if runs_in:
-                prediction = letterlike.unsure(prediction)
             if prediction is not None:          # None: a piece rubbed out entirely
                 predictions.append(prediction)
                 drawn.append(tuple(piece_strokes(strokes, atoms[i:j])))
