@@ -208,7 +208,8 @@ def _height(piece, strokes):
 
 def _bowl(stem, piece, strokes, h):
     """Whether the first-drawn stroke of ``piece`` is a bowl on ``stem`` (:data:`BOWL`)."""
-    path = _resample(_first_stroke(piece, strokes), STEP * h)
+    first = min(piece, key=lambda a: (a.stroke, a.start))
+    path = _resample(_points(first, strokes), STEP * h)
     if len(path) < 3:
         return False
     d = crossings.distance(path, [_at_most(_points(a, strokes)) for a in stem]) / h
@@ -223,19 +224,6 @@ def _bowl(stem, piece, strokes, h):
     middle = (path[k, 1] - top) / tall
     return bool(d[k] < BOWL and BOWL_MIDDLE[0] < middle < BOWL_MIDDLE[1]
                 and not BOWL_END[0] <= d[-1] <= BOWL_END[1])
-
-
-def _first_stroke(piece, strokes):
-    """The points of the piece's first-drawn stroke, as far as the piece holds it on from
-    its first atom: a stroke cut where it turns (an R's bowl and leg) is one path again."""
-    run = sorted((a for a in piece if a.stroke == min(b.stroke for b in piece)),
-                 key=lambda a: a.start)
-    stop = run[0].stop
-    for a in run[1:]:
-        if a.start > stop:                # an atom between them lies in another piece
-            break
-        stop = a.stop
-    return strokes[run[0].stroke].array()[run[0].start:stop]
 
 
 def _resample(xy, step):
