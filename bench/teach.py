@@ -80,8 +80,8 @@ def parse_args(argv=None):
                         "2026-12-07 morning, the session's digits only checked, "
                         "digitpad.teach.SESSION_CHECKED), 'random' (that of 2026-12-07 "
                         "afternoon, random digits held back, digitpad.teach.RANDOM_CHECKS), "
-                        "'labels' (that of 2026-12-07 evening, the replay trained on its "
-                        "labels alone, digitpad.teach.LABELS_ONLY), "
+                        "'teacher' (tried 2026-12-07 night, the old network's answers kept on "
+                        "the replay, digitpad.teach.TEACHER), "
                         "any with changes: "
                         "'new:lr=0.0003,letters=0' (a tuple: 'new:steps=1/0.5')")
     p.add_argument("--writers", type=int, default=None, help="only the first N writers")
@@ -223,7 +223,7 @@ def recipe_from(text):
 
     import dataclasses
     name, _, changes = text.partition(":")
-    if name not in ("new", "old", "checked", "random", "labels"):
+    if name not in ("new", "old", "checked", "random", "teacher"):
         sys.exit(f"error: unknown recipe {text!r}")
     values = {}
     for item in filter(None, changes.split(",")):
@@ -236,7 +236,7 @@ def recipe_from(text):
         else:
             values[key] = type(default)(float(value))
     base = {"new": teach.Recipe(), "old": teach.BEFORE, "checked": teach.SESSION_CHECKED,
-            "random": teach.RANDOM_CHECKS, "labels": teach.LABELS_ONLY}[name]
+            "random": teach.RANDOM_CHECKS, "teacher": teach.TEACHER}[name]
     return dataclasses.replace(base, **values)
 
 

@@ -7,14 +7,11 @@ and trains briefly from the present weights on them, on the digits of this sessi
 person let stand (their own hand, :func:`session_images`), and on what they must not
 break: MNIST digits (more of those the corrections were misread as), the shipped training
 writers' pen digits and real letters, and generated non-digits (the letters and
-non-digits labelled -1, so "not a digit" keeps its ground).  On all but the corrections
-the target is the old network's own probabilities (``Recipe.distill``: it keeps its
-answers where it must not forget them; "learning without forgetting", Li and Hoiem 2016),
-so only the corrections pull the weights away.  Then it steps back
+non-digits labelled -1, so "not a digit" keeps its ground).  Then it steps back
 (:func:`step_back`): 1,000 MNIST and 1,000 pen digits held back from that training (those
 the network reads right least surely among 3,000 of each), and the session's digits, are
 read, and the weights move from the old network towards the new only as far as those lose at
-most 0.3% (a digit read right before and not after is lost, whatever else is read right
+most 0.5% (a digit read right before and not after is lost, whatever else is read right
 anew).  The pen digits, letters and non-digits are drawn once
 and kept on disk (:func:`drawn_replay`: by the window when the first correction is kept,
 :func:`prepare_replay`, else by the first Learn); every Learn picks its share of them
@@ -22,7 +19,10 @@ anew.  :class:`Recipe` holds every choice, so ``bench/teach.py`` can measure eac
 ingredient alone; its defaults were chosen on validation writers (weights/README.md,
 "Learn from my corrections").  The option ``prototypes`` (:mod:`digitpad.prototypes`: the
 corrections' hidden features as nearest prototypes) was measured there and is off: it
-gained nothing, and read a quarter of the real letters as digits.
+gained nothing, and read a quarter of the real letters as digits.  So is ``distill`` (the old
+network's probabilities as the target of all but the corrections, :data:`TEACHER`): on the
+validation writers it kept the letters and left fewer writers worse, but on the held-out
+writers Learn gained a third of what it gains without it.
 
 :func:`read_digits` reads prepared images as :func:`digitpad.reading.read` does (the
 digit, or -1 when the app declines), many at a time, for the benchmarks.
@@ -59,7 +59,7 @@ class Recipe:
                                   # as many letters and non-digits (0: none)
     check: int = 1000             # held back: this many MNIST and pen digits, not trained on,
                                   # read to choose how far the weights move (0: all the way)
-    tolerance: float = 0.003      # the most of each check the moved weights may lose
+    tolerance: float = 0.005      # the most of each check the moved weights may lose
     near: float = 3.0             # each check: the digits read right least surely among this
                                   # many times as many random ones (0: random digits)
     broken: bool = True           # what a check loses: its digits read right before and not
@@ -72,7 +72,7 @@ class Recipe:
     pool: float = 1.6             # the pen digits, letters and non-digits drawn once and kept,
                                   # this many times what one Learn takes of them (0: drawn
                                   # anew for every Learn, just as many as it takes)
-    distill: float = 1.0          # the share of the old network's probabilities in the
+    distill: float = 0.0          # the share of the old network's probabilities in the
                                   # target of everything but the corrections (0: labels only)
 
 
@@ -80,17 +80,16 @@ class Recipe:
 BEFORE = Recipe(copies=40, share=0.0, variety=False, mnist_samples=10000, guard=4000,
                 pen_samples=1500, outliers=500, letters=0, epochs=2, lr=1e-4,
                 augment_strength=0.5, fine_tune=True, prototypes=0.0, references=0, check=0,
-                session=0, pool=0.0, distill=0.0)
+                session=0, pool=0.0)
 # Learn's recipe of 2026-12-07 (before the session's digits were trained on, 2,000 letters
 # replayed and a check's broken digits counted), for comparison.
-SESSION_CHECKED = Recipe(letters=1000, broken=False, session=0, near=0.0, tolerance=0.001,
-                         distill=0.0)
+SESSION_CHECKED = Recipe(letters=1000, broken=False, session=0, near=0.0, tolerance=0.001)
 # Learn's recipe of 2026-12-07, afternoon (random digits held back, at most 0.1% of each
 # lost), before the checks were the digits read least surely, for comparison.
-RANDOM_CHECKS = Recipe(near=0.0, tolerance=0.001, distill=0.0)
-# Learn's recipe of 2026-12-07, evening (the replay trained on its labels alone, at most 0.5%
-# of each check lost), before the old network's answers were kept on the replay.
-LABELS_ONLY = Recipe(distill=0.0, tolerance=0.005)
+RANDOM_CHECKS = Recipe(near=0.0, tolerance=0.001)
+# Tried on 2026-12-07, night, and not taken: the old network's answers kept on the replay,
+# at most 0.3% of each check lost (better on the validation writers, worse on the held-out).
+TEACHER = Recipe(distill=1.0, tolerance=0.003)
 SESSION_IMAGES = 1000   # the session's digits trained on, repeats included, at most
 
 REPLAY_PHASE = "Drawing what Learn must not break"
