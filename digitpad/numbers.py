@@ -68,7 +68,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import crossings, letterlike, parts, pieces, preprocess, reading, segments
+from . import crossings, letterlike, memo, parts, pieces, preprocess, reading, segments
 from .pieces import piece_pen, piece_strokes
 from .strokes import Stroke
 
@@ -140,6 +140,7 @@ class NumberReader:
         self.net = net
         self._cache = OrderedDict()
         self._size = cache
+        self._memo = memo.Memo()        # the finished strokes, and what follows from them
 
     def read(self, strokes, size=None, whole=None):
         """Read ``strokes`` (:class:`~digitpad.strokes.Stroke`, canvas pixels) as a number.
@@ -151,7 +152,14 @@ class NumberReader:
         """
         strokes = [s if isinstance(s, Stroke) else Stroke(list(map(tuple, s)))
                    for s in strokes]
-        atoms = segments.atoms_of(strokes)
+        try:
+            return self._read(self._memo.kept(strokes), size, whole)
+        finally:
+            self._memo.forget()             # what this sheet no longer holds
+
+    def _read(self, strokes, size, whole):
+        """:meth:`read` of :class:`~digitpad.memo.Kept` strokes."""
+        atoms = segments.atoms_of(strokes, memo=self._memo)
         if not atoms:
             return None
         if len(atoms) > MAX_ATOMS:
@@ -211,17 +219,25 @@ class NumberReader:
 
     # -- pieces ------------------------------------------------------------------------
 
-    @staticmethod
-    def _key(strokes, piece):
+    def _key(self, strokes, piece):
         """What a piece's reading depends on: its atoms' points and pens (the pen it is
         drawn with follows from them, :func:`digitpad.pieces.piece_pen`), and the erasers
-        drawn after its first stroke."""
+        drawn after its first stroke (:class:`~digitpad.memo.Kept` ``strokes``)."""
         first = min(a.stroke for a in piece)
-        parts = [(strokes[a.stroke].width, a.start, a.stop,
-                  strokes[a.stroke].array()[a.start:a.stop].tobytes())
-                 for a in sorted(piece, key=lambda a: (a.stroke, a.start))]
-        erasers = [(s.width, s.array().tobytes()) for s in strokes[first + 1:] if s.erase]
-        return tuple(parts), tuple(erasers)
+        parts = tuple(self._part(strokes, a.stroke, a.start, a.stop)
+                      for a in sorted(piece, key=lambda a: (a.stroke, a.start)))
+        erasers = tuple(self._part(strokes, i, 0, len(s.points))
+                        for i, s in enumerate(strokes) if s.erase and i > first)
+        return parts, erasers
+
+    def _part(self, strokes, i, start, stop):
+        """The share in a piece's key of points ``start:stop`` of stroke ``i``: its pen, the
+        points' place in the stroke and their bytes."""
+        def work():
+            s = strokes[i]
+            return s.width, start, stop, s.array()[start:stop].tobytes()
+        key = (strokes[i].token, start, stop)
+        return self._memo.value(("key",) + key, [key], work)
 
     def _read_whole(self, key, whole):
         """Every stroke as one piece, read from the caller's ink exactly as a single digit
