@@ -102,3 +102,13 @@ class Memo:
             for key in self._naming.pop(token):
                 self._values.pop(key, None)
         self._seen = set()
+
+
+def worked_out(memo, kind, strokes, atoms, work):
+    """``work()``, kept in ``memo`` (a :class:`Memo` that knows ``strokes``) under ``kind``
+    and the content of ``atoms`` (:meth:`Memo.atom`), a value that is a function of them
+    alone; worked out each time when ``memo`` is None."""
+    if memo is None:
+        return work()
+    keys = [memo.atom(strokes, a) for a in atoms]
+    return memo.value((kind, *keys), keys, work)

@@ -177,7 +177,7 @@ class NumberReader:
         self._read_pieces(strokes, atoms, spans, keys, size)
         score = self._scores(spans, keys, atoms, h, strokes)
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
-        joined = crossings.crossed(atoms, strokes)
+        joined = crossings.crossed(atoms, strokes, self._memo)
         cuts = _cuts(spans, score, n, joined)
         if cuts is None:                      # no segmentation keeps the crossings whole
             cuts = _cuts(spans, score, n, set())
@@ -282,8 +282,8 @@ class NumberReader:
         score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
                  for span in spans}
         readings = {span: self._cache[keys[span]][0] for span in spans}
-        crosses = parts.crossing_test(atoms, strokes)
-        near = parts.distance_test(atoms, strokes)
+        crosses = parts.crossing_test(atoms, strokes, self._memo)
+        near = parts.distance_test(atoms, strokes, self._memo)
         for span in spans:
             if EXTRA_ONE is not None and parts.extra_one(span, readings, atoms, h):
                 score[span] += float(np.log(EXTRA_ONE))
