@@ -204,7 +204,7 @@ class NumberReader:
         ones = [getattr(self._cache[keys[c]][0], "digit", None) == 1 for c in cuts]
         if segments.interleaved(digits) or segments.barred(digits, h) or \
                 segments.leaning_apart(digits, ones, strokes) or \
-                letterlike.no_number(digits, ones, strokes):
+                letterlike.no_number(digits, ones, strokes, self._memo):
             text = None
         return NumberReading(text, tuple(predictions), tuple(drawn))
 
@@ -279,7 +279,8 @@ class NumberReader:
     def _scores(self, spans, keys, atoms, h, strokes):
         """Every candidate's score (:meth:`_score`), less where what its parts read as says
         it is no digit of its own (:mod:`digitpad.parts`)."""
-        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
+        beside = segments.neighbours(atoms)
+        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, beside, strokes)
                  for span in spans}
         readings = {span: self._cache[keys[span]][0] for span in spans}
         crosses = parts.crossing_test(atoms, strokes, self._memo)
@@ -295,7 +296,7 @@ class NumberReader:
                 score[span] = min(score[span], float(np.log(DECLINED)) - PER_DIGIT)
         return score
 
-    def _score(self, key, piece, h, atoms, strokes):
+    def _score(self, key, piece, h, beside, strokes):
         prediction, _ = self._cache[key]
         if prediction is None:
             return np.log(DECLINED) * 2 - PER_DIGIT
@@ -309,7 +310,7 @@ class NumberReader:
             p = max(prediction.confidence, DECLINED)
             if segments.two_tall(piece, h, strokes):
                 p *= TWO_TALL
-            p *= CUT ** segments.cuts_in(piece, atoms)
+            p *= CUT ** segments.cuts_in(piece, beside=beside)
         return float(np.log(p)) - PER_DIGIT
 
 

@@ -301,17 +301,26 @@ def _bowed(a, b, p, q, h):
     return True
 
 
-def cuts_in(piece, atoms):
+def cuts_in(piece, atoms=None, beside=None):
     """How many of the piece's ends cut through a stroke: parts of a stroke cut at a low
-    point that this piece holds without their neighbour part."""
+    point that this piece holds without their neighbour part, among ``atoms`` (or their
+    :func:`neighbours`, ``beside``, found once for every piece)."""
     held = {(a.stroke, a.start, a.stop) for a in piece}
+    beside = neighbours(atoms) if beside is None else beside
+    return sum(p not in held for part in held for p in beside[part])
+
+
+def neighbours(atoms):
+    """``{(stroke, start, stop): [part, ...]}``: for each atom, the parts of its stroke it
+    was cut from beside it (the one before it, then the one after it)."""
     parts = {(a.stroke, a.start, a.stop) for a in atoms}
-    count = 0
-    for stroke, start, stop in held:
-        before = [p for p in parts if p[0] == stroke and p[2] == start + 1]
-        after = [p for p in parts if p[0] == stroke and p[1] == stop - 1]
-        count += sum(p not in held for p in before + after)
-    return count
+    by_stroke = {}
+    for p in parts:
+        by_stroke.setdefault(p[0], []).append(p)
+    return {(stroke, start, stop):
+            [p for p in by_stroke[stroke] if p[2] == start + 1] +
+            [p for p in by_stroke[stroke] if p[1] == stop - 1]
+            for stroke, start, stop in parts}
 
 
 def spans(atoms, h):
