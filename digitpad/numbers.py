@@ -237,7 +237,7 @@ class NumberReader:
             s = strokes[i]
             return s.width, start, stop, s.array()[start:stop].tobytes()
         key = (strokes[i].token, start, stop)
-        return self._memo.value(("key",) + key, [key], work)
+        return self._memo.value(("key", key), [key], work)
 
     def _read_whole(self, key, whole):
         """Every stroke as one piece, read from the caller's ink exactly as a single digit

@@ -106,7 +106,7 @@ def atoms_of(strokes, height=None, memo=None):
         if a.x1 - a.x0 > SPLIT_WIDTH * h + s.width:
             whole = [(s.token, a.start, a.stop)] if memo is not None else None
             bounds = _cuts(s.array(), h) if memo is None else \
-                memo.value(("cuts", h) + whole[0], whole, lambda: _cuts(s.array(), h))
+                memo.value((("cuts", h), *whole), whole, lambda: _cuts(s.array(), h))
             cut.extend(_atom(a.stroke, s, b, e, memo) for b, e in bounds)
         else:
             cut.append(a)
@@ -124,7 +124,7 @@ def _atom(index, stroke, start, stop, memo=None):
     if memo is None:
         return Atom(index, start, stop, *extent())
     key = (stroke.token, start, stop)
-    return Atom(index, start, stop, *memo.value(("extent",) + key, [key], extent))
+    return Atom(index, start, stop, *memo.value(("extent", key), [key], extent))
 
 
 def _cuts(xy, h):
