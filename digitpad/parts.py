@@ -114,21 +114,21 @@ def strays(span, atoms, h, near):
         rest = [k for k in range(i, j) if k != end]
         if any(near.touches(end, k) for k in rest):
             continue                        # a quick look: its ink meets the rest's
-        inside = _nearest(near, atoms, end, rest)
+        inside = _nearest(near, end, lambda k: i <= k < j)
         if inside > near.width(end) and \
-                _nearest(near, atoms, end, [*range(i), *range(j, len(atoms))], inside) < inside:
+                _nearest(near, end, lambda k: not i <= k < j, inside) < inside:
             return True
     return False
 
 
-def _nearest(near, atoms, end, others, beyond=float("inf")):
-    """The least distance from atom ``end``'s pen path to those of ``others``, or
-    ``beyond`` when none is nearer (inf: none), the nearest boxes tried first and no path
-    whose box lies farther (``near.order(end)``: every other atom, nearest box first)."""
+def _nearest(near, end, among, beyond=float("inf")):
+    """The least distance from atom ``end``'s pen path to those of the other atoms ``k``
+    for which ``among(k)``, or ``beyond`` when none is nearer (inf: none), the nearest boxes
+    tried first and no path whose box lies farther (``near.order(end)``: every other atom,
+    nearest box first)."""
     best = beyond
-    others = set(others)
     for gap, k in near.order(end):
-        if k not in others:
+        if not among(k):
             continue
         if gap >= best:
             break
