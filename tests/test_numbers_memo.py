@@ -9,16 +9,7 @@ from digitpad import crossings, letterlike, letters, memo, numbers, parts, pendi
 from digitpad import written_numbers as wn
 from digitpad.strokes import Stroke, render
 from pen_samples import as_strokes
-
-needs_shared = pytest.mark.skipif(not pendigits.shared_path().exists(),
-                                  reason="../shared/pen-digits is not there")
-SIZE = (1000, 500)
-
-
-@pytest.fixture(scope="module")
-def net():
-    from digitpad import store
-    return store.load_shipped().network
+from test_numbers import SIZE, needs_shared, net  # noqa: F401  (net: the fixture)
 
 
 def same(a, b):
