@@ -153,17 +153,18 @@ class NumberReader:
         strokes = [s if isinstance(s, Stroke) else Stroke(list(map(tuple, s)))
                    for s in strokes]
         try:
-            return self._read(self._memo.kept(strokes), size, whole)
+            return self._read(strokes, self._memo.kept(strokes), size, whole)
         finally:
             self._memo.forget()             # what this sheet no longer holds
 
-    def _read(self, strokes, size, whole):
-        """:meth:`read` of :class:`~digitpad.memo.Kept` strokes."""
+    def _read(self, given, strokes, size, whole):
+        """:meth:`read` of ``strokes``, the :class:`~digitpad.memo.Kept` copies of the
+        strokes ``given`` (the reading's own strokes are made of these, as they were given)."""
         atoms = segments.atoms_of(strokes, memo=self._memo)
         if not atoms:
             return None
         if len(atoms) > MAX_ATOMS:
-            return self._one_drawing(strokes, atoms, size, whole)
+            return self._one_drawing(given, atoms, size, whole)
         h = segments.line_height(atoms)
         n = len(atoms)
         spans = segments.spans(atoms, h)
@@ -196,7 +197,7 @@ class NumberReader:
             prediction = self._cache[keys[(i, j)]][0]
             if prediction is not None:          # None: a piece rubbed out entirely
                 predictions.append(prediction)
-                drawn.append(tuple(piece_strokes(strokes, atoms[i:j])))
+                drawn.append(tuple(piece_strokes(given, atoms[i:j])))
         if not predictions:
             return None
         text = number_text(predictions)

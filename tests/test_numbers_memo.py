@@ -132,6 +132,11 @@ def test_strokes_changed_in_place_erased_or_cleared_are_read_afresh(net):
     assert grown(readers, [[one, zero, wide], [one, zero, wide, eraser],
                                [one, wide, eraser], [zero], [], [one]]) == []
     assert grown(readers, [[one, zero], [one, zero, wide], [one]], whole=True) == []
+    # A reading's strokes are made of the strokes given, as before the memo: an eraser is
+    # the one given, no stroke is the memo's.
+    r = readers[0].read([one, zero, eraser], SIZE)
+    assert any(s is eraser for d in r.strokes for s in d)
+    assert all(type(s) is Stroke for d in r.strokes for s in d)
 
 
 def test_the_memo_holds_the_last_sheet_only(net):
