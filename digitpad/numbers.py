@@ -21,7 +21,8 @@ two touching digits together, so the cut is chosen by recognition instead:
    the network;
    all new candidates go through the network in one batch, and what was read
    once is kept (:class:`NumberReader` reads as the sheet changes without
-   reading a piece twice).
+   reading a piece twice, and keeps what follows from the finished strokes
+   alone: :mod:`digitpad.memo`).
 4. **Choice.**  A dynamic programme over the cut positions keeps the
    segmentation whose digits the network reads most surely: the sum of the
    log top probabilities, less :data:`PER_DIGIT` a digit.  A fragment (much
