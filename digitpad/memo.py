@@ -43,8 +43,11 @@ class Memo:
     """Strokes known by their content, and values worked out from their atoms."""
 
     def __init__(self):
-        self._known = {}        # (width, erase, number of points) -> [Kept]
+        self._known = {}        # bucket (pen, eraser, length, ends) -> [Kept]
+        self._bucket = {}       # token -> its bucket
         self._tokens = itertools.count()
+        self._given = {}        # id of a stroke the last read was given -> (it, its Kept)
+        self._now = {}          # the same for the current read
         self._seen = set()      # the tokens of the strokes the current read holds
         self._values = {}       # key -> value
         self._naming = {}       # token -> the keys of the values that name it
@@ -54,19 +57,27 @@ class Memo:
         points equal, ``==``; the same pen; eraser or not), else a new one."""
         out = []
         for s in strokes:
-            bucket = self._known.setdefault((s.width, s.erase, len(s.points)), [])
-            for k in bucket:
-                try:
-                    if k.points == s.points:
-                        break
-                except ValueError:          # points that are arrays: not compared, not shared
-                    pass
-            else:
-                k = Kept(s, next(self._tokens))
-                bucket.append(k)
+            k = self._find(s)
+            self._now[id(s)] = (s, k)
             self._seen.add(k.token)
             out.append(k)
         return out
+
+    def _find(self, stroke):
+        """The :class:`Kept` stroke for ``stroke``: the one the last read made of this very
+        stroke when it has not changed since (a quick look), else the one known for its
+        content, else a new one."""
+        given, k = self._given.get(id(stroke), (None, None))
+        if given is stroke and _same(k, stroke):
+            return k
+        bucket = _bucket(stroke)
+        for k in self._known.get(bucket, ()):
+            if _same(k, stroke):
+                return k
+        k = Kept(stroke, next(self._tokens))
+        self._known.setdefault(bucket, []).append(k)
+        self._bucket[k.token] = bucket
+        return k
 
     @staticmethod
     def atom(strokes, atom):
@@ -92,16 +103,35 @@ class Memo:
     def forget(self):
         """Forget every stroke the read just done did not hold, and every value naming one;
         the next read starts afresh."""
-        for key in list(self._known):
-            bucket = [k for k in self._known[key] if k.token in self._seen]
-            if bucket:
-                self._known[key] = bucket
-            else:
-                del self._known[key]
+        for token in [t for t in self._bucket if t not in self._seen]:
+            bucket = self._bucket.pop(token)
+            self._known[bucket] = [k for k in self._known[bucket] if k.token != token]
+            if not self._known[bucket]:
+                del self._known[bucket]
         for token in [t for t in self._naming if t not in self._seen]:
             for key in self._naming.pop(token):
                 self._values.pop(key, None)
-        self._seen = set()
+        self._given, self._now, self._seen = self._now, {}, set()
+
+
+def _same(kept, stroke):
+    """Whether ``stroke`` has the content of ``kept``: the same pen, eraser or not, and
+    points equal (points that are arrays are not compared: not the same)."""
+    try:
+        return kept.width == stroke.width and kept.erase == stroke.erase and \
+            kept.points == stroke.points
+    except ValueError:
+        return False
+
+
+def _bucket(stroke):
+    """Where strokes of ``stroke``'s content are looked for: its pen, eraser or not, its
+    length and its end points."""
+    p = stroke.points
+    try:
+        return stroke.width, stroke.erase, len(p), tuple(p[0]), tuple(p[-1])
+    except (IndexError, TypeError):     # no points, or points that are no pairs
+        return stroke.width, stroke.erase, len(p)
 
 
 def worked_out(memo, kind, strokes, atoms, work):
