@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import segments
+from .memo import worked_out
 
 # Two strokes crossing once at a point this share of both strokes' width and height
 # inside them are one character (an X): crossings.crossed.
@@ -64,12 +65,13 @@ def _in_middle(point, atom):
     return x0 <= point[0] <= x1 and y0 <= point[1] <= y1
 
 
-def crossed(atoms, strokes):
+def crossed(atoms, strokes, memo=None):
     """The positions ``k`` no digit boundary may fall at: an atom before ``k`` and one
     after it cross each other at least twice, the narrower through the middle of the
     wider (the slash of a slashed 0, a bar through a loop), or cross once in the middle of
     both (an X, an x).  Two digits side by side do neither, even when their boxes overlap:
-    where their ink meets, it meets near the edge of one of them."""
+    where their ink meets, it meets near the edge of one of them.  ``memo``: a
+    :class:`digitpad.memo.Memo` that knows ``strokes``, keeping each pair's crossings."""
     joined = set()
     for i, a in enumerate(atoms):
         for j in range(i + 1, len(atoms)):
@@ -85,9 +87,9 @@ def crossed(atoms, strokes):
                     and max(ma[1], mb[1]) <= min(ma[3], mb[3]))
             if not (through or meet):
                 continue            # the cheap test first: most neighbours stop here
-            p = strokes[a.stroke].array()[a.start:a.stop]
-            q = strokes[b.stroke].array()[b.start:b.stop]
-            points = crossing_points(p, q)
+            points = worked_out(memo, "crossings", strokes, (a, b), lambda: crossing_points(
+                strokes[a.stroke].array()[a.start:a.stop],
+                strokes[b.stroke].array()[b.start:b.stop]))
             middle = meet and any(_in_middle(x, a) and _in_middle(x, b) for x in points)
             if through and len(points) >= 2 or middle:
                 joined.update(range(i + 1, j + 1))

@@ -19,6 +19,7 @@ import statistics
 import numpy as np
 
 from . import crossings, segments
+from .memo import worked_out
 
 # The bowl of an R or a P: the digit after a 1 begins within STEM_START line heights of the
 # 1's ink, no lower than STEM_TOP of the 1's height below its top; goes more than BOWL_AWAY
@@ -86,11 +87,12 @@ MAX_POINTS = 400     # at most this many, and of the stem's (a scribble's long s
                      # thinned to them: a read stays bounded)
 
 
-def no_number(pieces, ones, strokes):
+def no_number(pieces, ones, strokes, memo=None):
     """Whether digits read from the atoms ``pieces`` (left to right; ``ones``: whether each
     was read as a 1) of ``strokes`` are a letter's parts, no number: :func:`stem_and_bowl`,
-    :func:`only_bars`, :func:`joined_arms`, :func:`h_bar`."""
-    return stem_and_bowl(pieces, ones, strokes) or only_bars(pieces, strokes) or \
+    :func:`only_bars`, :func:`joined_arms`, :func:`h_bar`.  ``memo``: a
+    :class:`digitpad.memo.Memo` that knows ``strokes``, keeping what a bowl is."""
+    return stem_and_bowl(pieces, ones, strokes, memo) or only_bars(pieces, strokes) or \
         joined_arms(pieces, ones, strokes) or h_bar(pieces, ones, strokes)
 
 
@@ -181,14 +183,18 @@ def _line(pieces, strokes):
     return statistics.median(_height(p, strokes) for p in pieces)
 
 
-def stem_and_bowl(pieces, ones, strokes):
+def stem_and_bowl(pieces, ones, strokes, memo=None):
     """Whether a digit read as 1 (``ones``: per piece of atoms, left to right) and the digit
     after it are the stem and the bowl of an R or a P (see :data:`BOWL`)."""
     h = _line_for(BOWL, pieces, strokes)
     if h is None:
         return False
     for k in range(len(pieces) - 1):
-        if ones[k] and _bowl(pieces[k], pieces[k + 1], strokes, h):
+        if not ones[k]:
+            continue
+        stem, first = pieces[k], min(pieces[k + 1], key=lambda a: (a.stroke, a.start))
+        if worked_out(memo, ("bowl", h), strokes, (*stem, first),
+                      lambda: _bowl(stem, first, strokes, h)):
             return True
     return False
 
@@ -206,9 +212,9 @@ def _height(piece, strokes):
     return bottom - top
 
 
-def _bowl(stem, piece, strokes, h):
-    """Whether the first-drawn stroke of ``piece`` is a bowl on ``stem`` (:data:`BOWL`)."""
-    first = min(piece, key=lambda a: (a.stroke, a.start))
+def _bowl(stem, first, strokes, h):
+    """Whether the atom ``first`` (the first-drawn of a digit) is a bowl on ``stem``
+    (:data:`BOWL`)."""
     path = _resample(_points(first, strokes), STEP * h)
     if len(path) < 3:
         return False

@@ -21,7 +21,8 @@ two touching digits together, so the cut is chosen by recognition instead:
    the network;
    all new candidates go through the network in one batch, and what was read
    once is kept (:class:`NumberReader` reads as the sheet changes without
-   reading a piece twice).
+   reading a piece twice, and keeps what follows from the finished strokes
+   alone: :mod:`digitpad.memo`).
 4. **Choice.**  A dynamic programme over the cut positions keeps the
    segmentation whose digits the network reads most surely: the sum of the
    log top probabilities, less :data:`PER_DIGIT` a digit.  A fragment (much
@@ -68,7 +69,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import crossings, letterlike, parts, pieces, preprocess, reading, segments
+from . import crossings, letterlike, memo, parts, pieces, preprocess, reading, segments
 from .pieces import piece_pen, piece_strokes
 from .strokes import Stroke
 
@@ -140,6 +141,7 @@ class NumberReader:
         self.net = net
         self._cache = OrderedDict()
         self._size = cache
+        self._memo = memo.Memo()        # the finished strokes, and what follows from them
 
     def read(self, strokes, size=None, whole=None):
         """Read ``strokes`` (:class:`~digitpad.strokes.Stroke`, canvas pixels) as a number.
@@ -151,11 +153,19 @@ class NumberReader:
         """
         strokes = [s if isinstance(s, Stroke) else Stroke(list(map(tuple, s)))
                    for s in strokes]
-        atoms = segments.atoms_of(strokes)
+        try:
+            return self._read(strokes, self._memo.kept(strokes), size, whole)
+        finally:
+            self._memo.forget()             # what this sheet no longer holds
+
+    def _read(self, given, strokes, size, whole):
+        """:meth:`read` of ``strokes``, the :class:`~digitpad.memo.Kept` copies of the
+        strokes ``given`` (the reading's own strokes are made of these, as they were given)."""
+        atoms = segments.atoms_of(strokes, memo=self._memo)
         if not atoms:
             return None
         if len(atoms) > MAX_ATOMS:
-            return self._one_drawing(strokes, atoms, size, whole)
+            return self._one_drawing(given, atoms, size, whole)
         h = segments.line_height(atoms)
         n = len(atoms)
         spans = segments.spans(atoms, h)
@@ -169,7 +179,7 @@ class NumberReader:
         self._read_pieces(strokes, atoms, spans, keys, size)
         score = self._scores(spans, keys, atoms, h, strokes)
         # best[j]: the best segmentation of atoms[:j]; back[j]: where its last digit starts.
-        joined = crossings.crossed(atoms, strokes)
+        joined = crossings.crossed(atoms, strokes, self._memo)
         cuts = _cuts(spans, score, n, joined)
         if cuts is None:                      # no segmentation keeps the crossings whole
             cuts = _cuts(spans, score, n, set())
@@ -188,7 +198,7 @@ class NumberReader:
             prediction = self._cache[keys[(i, j)]][0]
             if prediction is not None:          # None: a piece rubbed out entirely
                 predictions.append(prediction)
-                drawn.append(tuple(piece_strokes(strokes, atoms[i:j])))
+                drawn.append(tuple(piece_strokes(given, atoms[i:j])))
         if not predictions:
             return None
         text = number_text(predictions)
@@ -196,7 +206,7 @@ class NumberReader:
         ones = [getattr(self._cache[keys[c]][0], "digit", None) == 1 for c in cuts]
         if segments.interleaved(digits) or segments.barred(digits, h) or \
                 segments.leaning_apart(digits, ones, strokes) or \
-                letterlike.no_number(digits, ones, strokes):
+                letterlike.no_number(digits, ones, strokes, self._memo):
             text = None
         return NumberReading(text, tuple(predictions), tuple(drawn))
 
@@ -211,17 +221,25 @@ class NumberReader:
 
     # -- pieces ------------------------------------------------------------------------
 
-    @staticmethod
-    def _key(strokes, piece):
+    def _key(self, strokes, piece):
         """What a piece's reading depends on: its atoms' points and pens (the pen it is
         drawn with follows from them, :func:`digitpad.pieces.piece_pen`), and the erasers
-        drawn after its first stroke."""
+        drawn after its first stroke (:class:`~digitpad.memo.Kept` ``strokes``)."""
         first = min(a.stroke for a in piece)
-        parts = [(strokes[a.stroke].width, a.start, a.stop,
-                  strokes[a.stroke].array()[a.start:a.stop].tobytes())
-                 for a in sorted(piece, key=lambda a: (a.stroke, a.start))]
-        erasers = [(s.width, s.array().tobytes()) for s in strokes[first + 1:] if s.erase]
-        return tuple(parts), tuple(erasers)
+        parts = tuple(self._part(strokes, a.stroke, a.start, a.stop)
+                      for a in sorted(piece, key=lambda a: (a.stroke, a.start)))
+        erasers = tuple(self._part(strokes, i, 0, len(s.points))
+                        for i, s in enumerate(strokes) if s.erase and i > first)
+        return parts, erasers
+
+    def _part(self, strokes, i, start, stop):
+        """The share in a piece's key of points ``start:stop`` of stroke ``i``: its pen, the
+        points' place in the stroke and their bytes."""
+        def work():
+            s = strokes[i]
+            return s.width, start, stop, s.array()[start:stop].tobytes()
+        key = (strokes[i].token, start, stop)
+        return self._memo.value(("key", key), [key], work)
 
     def _read_whole(self, key, whole):
         """Every stroke as one piece, read from the caller's ink exactly as a single digit
@@ -263,11 +281,12 @@ class NumberReader:
     def _scores(self, spans, keys, atoms, h, strokes):
         """Every candidate's score (:meth:`_score`), less where what its parts read as says
         it is no digit of its own (:mod:`digitpad.parts`)."""
-        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, atoms, strokes)
+        beside = segments.neighbours(atoms)
+        score = {span: self._score(keys[span], atoms[span[0]:span[1]], h, beside, strokes)
                  for span in spans}
         readings = {span: self._cache[keys[span]][0] for span in spans}
-        crosses = parts.crossing_test(atoms, strokes)
-        near = parts.distance_test(atoms, strokes)
+        crosses = parts.crossing_test(atoms, strokes, self._memo)
+        near = parts.distance_test(atoms, strokes, self._memo)
         for span in spans:
             if EXTRA_ONE is not None and parts.extra_one(span, readings, atoms, h):
                 score[span] += float(np.log(EXTRA_ONE))
@@ -279,7 +298,7 @@ class NumberReader:
                 score[span] = min(score[span], float(np.log(DECLINED)) - PER_DIGIT)
         return score
 
-    def _score(self, key, piece, h, atoms, strokes):
+    def _score(self, key, piece, h, beside, strokes):
         prediction, _ = self._cache[key]
         if prediction is None:
             return np.log(DECLINED) * 2 - PER_DIGIT
@@ -293,7 +312,7 @@ class NumberReader:
             p = max(prediction.confidence, DECLINED)
             if segments.two_tall(piece, h, strokes):
                 p *= TWO_TALL
-            p *= CUT ** segments.cuts_in(piece, atoms)
+            p *= CUT ** segments.cuts_in(piece, beside=beside)
         return float(np.log(p)) - PER_DIGIT
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import crossings, reading, segments
+from .memo import worked_out
 
 
 def extra_one(span, readings, atoms, h):
@@ -50,15 +51,18 @@ def crosses_elsewhere(span, readings, atoms, crosses):
     return False
 
 
-def crossing_test(atoms, strokes):
+def crossing_test(atoms, strokes, memo=None):
     """``crosses(k, m)``: whether atoms ``k`` and ``m`` cross (not only touch), each pair
-    found once."""
+    found once (and kept in ``memo``, a :class:`digitpad.memo.Memo` that knows
+    ``strokes``, for the reads after)."""
     known = {}
 
     def crosses(k, m):
         key = (min(k, m), max(k, m))
         if key not in known:
-            known[key] = cross(atoms[k], atoms[m], strokes)
+            a, b = atoms[key[0]], atoms[key[1]]
+            known[key] = worked_out(memo, "cross", strokes, (a, b),
+                                    lambda: cross(a, b, strokes))
         return known[key]
     return crosses
 
@@ -110,19 +114,22 @@ def strays(span, atoms, h, near):
         rest = [k for k in range(i, j) if k != end]
         if any(near.touches(end, k) for k in rest):
             continue                        # a quick look: its ink meets the rest's
-        inside = _nearest(near, atoms, end, rest)
+        inside = _nearest(near, end, lambda k: i <= k < j)
         if inside > near.width(end) and \
-                _nearest(near, atoms, end, [*range(i), *range(j, len(atoms))], inside) < inside:
+                _nearest(near, end, lambda k: not i <= k < j, inside) < inside:
             return True
     return False
 
 
-def _nearest(near, atoms, end, others, beyond=float("inf")):
-    """The least distance from atom ``end``'s pen path to those of ``others``, or
-    ``beyond`` when none is nearer (inf: none), the nearest boxes tried first and no path
-    whose box lies farther."""
+def _nearest(near, end, among, beyond=float("inf")):
+    """The least distance from atom ``end``'s pen path to those of the other atoms ``k``
+    for which ``among(k)``, or ``beyond`` when none is nearer (inf: none), the nearest boxes
+    tried first and no path whose box lies farther (``near.order(end)``: every other atom,
+    nearest box first)."""
     best = beyond
-    for gap, k in sorted((_box_gap(atoms[end], atoms[k]), k) for k in others):
+    for gap, k in near.order(end):
+        if not among(k):
+            continue
         if gap >= best:
             break
         best = min(best, near(end, k))
@@ -136,27 +143,31 @@ def _box_gap(a, b):
     return (dx * dx + dy * dy) ** 0.5
 
 
-def distance_test(atoms, strokes):
+def distance_test(atoms, strokes, memo=None):
     """``near(k, m)``: the least distance from the points of atom ``k``'s pen path to atom
     ``m``'s path or back (paths of at most :data:`PATH_POINTS` points,
-    :func:`digitpad.crossings.distance`), each pair found once; ``near.whole(k)``: whether
-    atom ``k`` is a whole stroke; ``near.width(k)``: its pen's width (inks closer than that
-    touch); ``near.touches(k, m)``: a quick look for points of both within that width."""
-    known, paths = {}, {}
+    :func:`digitpad.crossings.distance`), each pair found once (and kept in ``memo``, as
+    :func:`crossing_test`); ``near.whole(k)``: whether atom ``k`` is a whole stroke;
+    ``near.width(k)``: its pen's width (inks closer than that touch);
+    ``near.touches(k, m)``: a quick look for points of both within that width;
+    ``near.order(k)``: ``(box gap, m)`` for every other atom ``m``, nearest first."""
+    known, paths, orders = {}, {}, {}
 
     def path(k):
         if k not in paths:
             a = atoms[k]
-            xy = np.asarray(strokes[a.stroke].points[a.start:a.stop], dtype=np.float64)
-            paths[k] = crossings.at_most(xy.reshape(-1, 2), PATH_POINTS)
+            paths[k] = worked_out(memo, "path", strokes, (a,), lambda: crossings.at_most(
+                np.asarray(strokes[a.stroke].points[a.start:a.stop],
+                           dtype=np.float64).reshape(-1, 2), PATH_POINTS))
         return paths[k]
 
     def near(k, m):
         key = (min(k, m), max(k, m))
         if key not in known:
-            p, q = path(k), path(m)
-            known[key] = min(crossings.distance(p, [q]).min(),
-                             crossings.distance(q, [p]).min())
+            p, q = path(key[0]), path(key[1])
+            known[key] = worked_out(memo, "near", strokes, (atoms[key[0]], atoms[key[1]]),
+                                    lambda: min(crossings.distance(p, [q]).min(),
+                                                crossings.distance(q, [p]).min()))
         return known[key]
 
     def touches(k, m):
@@ -168,10 +179,18 @@ def distance_test(atoms, strokes):
         d = (p[:, None, 0] - q[:, 0]) ** 2 + (p[:, None, 1] - q[:, 1]) ** 2
         return bool(d.min() <= near.width(k) ** 2)
 
+    def order(k):
+        if k not in orders:
+            orders[k] = sorted((_box_gap(atoms[k], atoms[m]), m)
+                               for m in range(len(atoms)) if m != k)
+        return orders[k]
+
     near.whole = lambda k: atoms[k].start == 0 and \
         atoms[k].stop == len(strokes[atoms[k].stroke].points)
     near.width = lambda k: strokes[atoms[k].stroke].width
-    near.touches = touches
+    near.touches = lambda k, m: worked_out(memo, "touches", strokes, (atoms[k], atoms[m]),
+                                           lambda: touches(k, m))
+    near.order = order
     return near
 
 

@@ -87,15 +87,16 @@ class Atom:
         return (self.x0 + self.x1) / 2
 
 
-def atoms_of(strokes, height=None):
+def atoms_of(strokes, height=None, memo=None):
     """The atoms of ``strokes`` (drawing strokes only): each stroke, and the parts of a
     stroke wider than :data:`SPLIT_WIDTH` line heights cut at its low points; ordered
-    left to right by their centres."""
+    left to right by their centres.  ``memo``: a :class:`digitpad.memo.Memo` that knows
+    ``strokes`` (:class:`digitpad.memo.Kept`), keeping their extents and cuts."""
     atoms = []
     for i, s in enumerate(strokes):
         if s.erase or not s.points:
             continue
-        atoms.append(_atom(i, s, 0, len(s.points)))
+        atoms.append(_atom(i, s, 0, len(s.points), memo))
     if not atoms:
         return []
     h = line_height(atoms) if height is None else height
@@ -103,18 +104,27 @@ def atoms_of(strokes, height=None):
     for a in atoms:
         s = strokes[a.stroke]
         if a.x1 - a.x0 > SPLIT_WIDTH * h + s.width:
-            cut.extend(_atom(a.stroke, s, b, e) for b, e in _cuts(s.array(), h))
+            whole = [(s.token, a.start, a.stop)] if memo is not None else None
+            bounds = _cuts(s.array(), h) if memo is None else \
+                memo.value((("cuts", h), *whole), whole, lambda: _cuts(s.array(), h))
+            cut.extend(_atom(a.stroke, s, b, e, memo) for b, e in bounds)
         else:
             cut.append(a)
     return sorted(cut, key=lambda a: (a.centre, a.stroke, a.start))
 
 
-def _atom(index, stroke, start, stop):
-    xy = stroke.array()[start:stop]
-    r = stroke.width / 2
-    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
-    return Atom(index, start, stop, float(x0 - r), float(y0 - r), float(x1 + r),
-                 float(y1 + r), float(x0), float(x1))
+def _atom(index, stroke, start, stop, memo=None):
+    """The atom of points ``start:stop`` of ``stroke``, the ``index``-th stroke."""
+    def extent():
+        xy = stroke.array()[start:stop]
+        r = stroke.width / 2
+        (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+        return (float(x0 - r), float(y0 - r), float(x1 + r), float(y1 + r), float(x0),
+                float(x1))
+    if memo is None:
+        return Atom(index, start, stop, *extent())
+    key = (stroke.token, start, stop)
+    return Atom(index, start, stop, *memo.value(("extent", key), [key], extent))
 
 
 def _cuts(xy, h):
@@ -291,17 +301,26 @@ def _bowed(a, b, p, q, h):
     return True
 
 
-def cuts_in(piece, atoms):
+def cuts_in(piece, atoms=None, beside=None):
     """How many of the piece's ends cut through a stroke: parts of a stroke cut at a low
-    point that this piece holds without their neighbour part."""
+    point that this piece holds without their neighbour part, among ``atoms`` (or their
+    :func:`neighbours`, ``beside``, found once for every piece)."""
     held = {(a.stroke, a.start, a.stop) for a in piece}
+    beside = neighbours(atoms) if beside is None else beside
+    return sum(p not in held for part in held for p in beside[part])
+
+
+def neighbours(atoms):
+    """``{(stroke, start, stop): [part, ...]}``: for each atom, the parts of its stroke it
+    was cut from beside it (the one before it, then the one after it)."""
     parts = {(a.stroke, a.start, a.stop) for a in atoms}
-    count = 0
-    for stroke, start, stop in held:
-        before = [p for p in parts if p[0] == stroke and p[2] == start + 1]
-        after = [p for p in parts if p[0] == stroke and p[1] == stop - 1]
-        count += sum(p not in held for p in before + after)
-    return count
+    by_stroke = {}
+    for p in parts:
+        by_stroke.setdefault(p[0], []).append(p)
+    return {(stroke, start, stop):
+            [p for p in by_stroke[stroke] if p[2] == start + 1] +
+            [p for p in by_stroke[stroke] if p[1] == stop - 1]
+            for stroke, start, stop in parts}
 
 
 def spans(atoms, h):

@@ -1,0 +1,163 @@
+"""What a NumberReader keeps between reads (digitpad.memo): never a stale value.  Every read
+of a sheet as it grows point by point, with one reader, is the read of a reader that forgot
+its memo, bit for bit; strokes changed in place, undone, erased or cleared are never taken
+for what they were."""
+import numpy as np
+import pytest
+
+from digitpad import crossings, letterlike, letters, memo, numbers, parts, pendigits, segments
+from digitpad import written_numbers as wn
+from digitpad.strokes import Stroke, render
+from pen_samples import as_strokes
+from test_numbers import SIZE, needs_shared, net  # noqa: F401  (net: the fixture)
+
+
+def same(a, b):
+    """Whether two NumberReadings (or None) are the same, bit for bit."""
+    if a is None or b is None:
+        return a is b
+    return a.text == b.text and len(a.digits) == len(b.digits) and all(
+        (p.digit, p.probabilities, p.reason) == (q.digit, q.probabilities, q.reason)
+        and np.array_equal(p.image, q.image) for p, q in zip(a.digits, b.digits)) and \
+        [[(s.points, s.width, s.erase) for s in d] for d in a.strokes] == \
+        [[(s.points, s.width, s.erase) for s in d] for d in b.strokes]
+
+
+def grown(readers, sheets, whole=False):
+    """Read each sheet with both ``readers`` (:func:`twins`), the second forgetting its memo
+    before every read; the sheets read otherwise.  ``whole``: the sheet's ink given too, as
+    the window gives it."""
+    reader, other = readers
+    differ = []
+    for k, strokes in enumerate(sheets):
+        ink = render(strokes, SIZE) if whole and strokes else None
+        other._memo = memo.Memo()
+        if not same(reader.read(strokes, SIZE, ink), other.read(strokes, SIZE, ink)):
+            differ.append(k)
+    return differ
+
+
+def twins(net):
+    """Two readers for :func:`grown`: they read the same pieces in the same batches (a
+    piece's probabilities may differ in their last bits with the batch it is read in)."""
+    return numbers.NumberReader(net), numbers.NumberReader(net)
+
+
+def point_by_point(strokes):
+    """The sheets as ``strokes`` are drawn point by point: the finished strokes the same
+    objects, the one being drawn a new copy each time (as the window reads them)."""
+    done = []
+    for s in strokes:
+        for k in range(1, len(s.points) + 1):
+            yield done + [Stroke(list(s.points[:k]), s.width, s.erase)]
+        done.append(s)
+
+
+@needs_shared
+def test_a_number_read_as_it_grows_is_read_as_afresh(net):
+    """Validation writers' digits: a six-digit number written point by point, then the same
+    digits as a word's letters and a stroke cut into atoms (one wide stroke)."""
+    data = pendigits.load(pendigits.shared_path())
+    groups = wn.by_writer(data, wn.validation_writers(data))
+    rng = np.random.default_rng(7)
+    idx = rng.choice(groups[sorted(groups)[1]], 6)
+    written = wn.fit(wn.compose(data, idx, rng, 110, gaps=(-0.1, 0.4)), *SIZE, 12)
+    strokes = as_strokes(written.strokes)
+    readers = twins(net)
+    assert grown(readers, list(point_by_point(strokes))) == []
+    # The last stroke undone and drawn again, and the sheet read after each.
+    assert grown(readers, [strokes[:-1], strokes, strokes[:-2], strokes], whole=True) == []
+
+
+@needs_shared
+def test_what_the_memo_keeps_is_what_is_worked_out_afresh(net):
+    """Every value the memo keeps, as a number grows point by point, against the same worked
+    out without a memo: the atoms, the crossings, the distances and touches of every pair of
+    atoms, the bowls."""
+    data = pendigits.load(pendigits.shared_path())
+    groups = wn.by_writer(data, wn.validation_writers(data))
+    rng = np.random.default_rng(8)
+    idx = rng.choice(groups[sorted(groups)[2]], 5)
+    written = wn.fit(wn.compose(data, idx, rng, 110, gaps=(-0.1, 0.3)), *SIZE, 12)
+    m = memo.Memo()
+    for sheet in list(point_by_point(as_strokes(written.strokes)))[::3]:
+        kept = m.kept(sheet)
+        atoms = segments.atoms_of(kept, memo=m)
+        assert atoms == segments.atoms_of(sheet)
+        assert crossings.crossed(atoms, kept, m) == crossings.crossed(atoms, sheet)
+        near, near0 = parts.distance_test(atoms, kept, m), parts.distance_test(atoms, sheet)
+        crosses, crosses0 = parts.crossing_test(atoms, kept, m), parts.crossing_test(atoms, sheet)
+        pairs = [(k, j) for k in range(len(atoms)) for j in range(len(atoms)) if k != j]
+        assert [(near(k, j), near.touches(k, j), crosses(k, j)) for k, j in pairs] == \
+            [(near0(k, j), near0.touches(k, j), crosses0(k, j)) for k, j in pairs]
+        alone = [[a] for a in atoms]
+        assert [letterlike.stem_and_bowl(alone[k:k + 2], [True, False], kept, m)
+                for k in range(len(atoms))] == \
+            [letterlike.stem_and_bowl(alone[k:k + 2], [True, False], sheet)
+             for k in range(len(atoms))]
+        m.forget()
+
+
+@needs_shared
+def test_letters_read_as_they_grow_are_read_as_afresh(net):
+    """A row of validation writers' letters (the bowl of an R, bars of an E: the rules of
+    digitpad.letterlike) written point by point."""
+    every = letters.load(letters.shared_path())
+    val = wn.validation_writers(every)
+    pool = [i for i in range(len(every))
+            if str(every.writer[i]) in val and str(every.labels[i]) in "RPEHN"]
+    rng = np.random.default_rng(2)
+    placed = []
+    for k, i in enumerate(rng.choice(pool, 3, replace=False)):
+        xy = pendigits.fit_to_canvas(every.strokes(i), 300, 300, rng, margin=10)
+        placed += [a + (300 * k, 100) for a in xy]
+    assert grown(twins(net), list(point_by_point(as_strokes(placed)))) == []
+
+
+def zigzag(x):
+    """One stroke much wider than it is tall: cut into atoms at its low points."""
+    return Stroke([(x + 20 * k, 100 + 100 * (k % 2)) for k in range(16)])
+
+
+def test_strokes_changed_in_place_erased_or_cleared_are_read_afresh(net):
+    readers = twins(net)
+    one, zero = Stroke([(100, 100), (104, 220)]), Stroke([(200, 100), (260, 160), (200, 220),
+                                                          (160, 160), (200, 100)])
+    wide = zigzag(400)
+    sheets = [[one], [one, zero], [one, zero, wide]]
+    assert grown(readers, sheets) == []
+    zero.points.append((230, 200))               # the same object, changed in place
+    wide.points[3] = (460, 120)
+    eraser = Stroke([(90, 160), (120, 160)], 30, erase=True)
+    assert grown(readers, [[one, zero, wide], [one, zero, wide, eraser],
+                               [one, wide, eraser], [zero], [], [one]]) == []
+    assert grown(readers, [[one, zero], [one, zero, wide], [one]], whole=True) == []
+    # A reading's strokes are made of the strokes given, as before the memo: an eraser is
+    # the one given, no stroke is the memo's.
+    r = readers[0].read([one, zero, eraser], SIZE)
+    assert any(s is eraser for d in r.strokes for s in d)
+    assert all(type(s) is Stroke for d in r.strokes for s in d)
+
+
+def test_the_memo_holds_the_last_sheet_only(net):
+    reader = numbers.NumberReader(net)
+    reader.read([zigzag(100 + 40 * k) for k in range(3)], SIZE)
+    reader.read([Stroke([(100, 100), (104, 220)])], SIZE)
+    assert sum(len(b) for b in reader._memo._known.values()) == 1
+    tokens = {k.token for b in reader._memo._known.values() for k in b}
+    assert all(atom[0] in tokens for key in reader._memo._values for atom in key[1:])
+
+
+def test_a_kept_stroke_is_the_stroke_read_only():
+    s = Stroke([(1.5, 2), (3, 4.25)], 12)
+    m = memo.Memo()
+    kept = m.kept([s, Stroke(list(s.points), 12), Stroke(list(s.points), 10)])
+    assert kept[0] is kept[1] and kept[0] is not kept[2]
+    assert np.array_equal(kept[0].array(), s.array()) and kept[0].array().dtype == np.float64
+    with pytest.raises(ValueError):
+        kept[0].array()[0, 0] = 7
+    m.forget()
+    assert m.kept([s])[0] is kept[0]          # the last read held it
+    m.forget()
+    m.forget()                               # a read that held nothing
+    assert m.kept([s])[0] is not kept[0]
