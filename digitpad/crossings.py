@@ -87,13 +87,18 @@ def crossed(atoms, strokes, memo=None):
                     and max(ma[1], mb[1]) <= min(ma[3], mb[3]))
             if not (through or meet):
                 continue            # the cheap test first: most neighbours stop here
-            points = worked_out(memo, "crossings", strokes, (a, b), lambda: crossing_points(
-                strokes[a.stroke].array()[a.start:a.stop],
-                strokes[b.stroke].array()[b.start:b.stop]))
+            points = pair_crossings(a, b, strokes, memo)
             middle = meet and any(_in_middle(x, a) and _in_middle(x, b) for x in points)
             if through and len(points) >= 2 or middle:
                 joined.update(range(i + 1, j + 1))
     return joined
+
+
+def pair_crossings(a, b, strokes, memo=None):
+    """:func:`crossing_points` of atoms ``a`` and ``b`` of ``strokes``, kept in ``memo`` (a
+    :class:`digitpad.memo.Memo` that knows ``strokes``) for the reads after."""
+    return worked_out(memo, "crossings", strokes, (a, b), lambda: crossing_points(
+        strokes[a.stroke].array()[a.start:a.stop], strokes[b.stroke].array()[b.start:b.stop]))
 
 
 def distance(points, polylines):

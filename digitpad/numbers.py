@@ -312,7 +312,7 @@ class NumberReader:
             p = max(prediction.confidence, DECLINED)
             if segments.two_tall(piece, h, strokes):
                 p *= TWO_TALL
-            p *= CUT ** segments.cuts_in(piece, beside=beside)
+            p *= CUT ** segments.cuts_in(piece, beside)
         return float(np.log(p)) - PER_DIGIT
 
 

@@ -60,9 +60,7 @@ def crossing_test(atoms, strokes, memo=None):
     def crosses(k, m):
         key = (min(k, m), max(k, m))
         if key not in known:
-            a, b = atoms[key[0]], atoms[key[1]]
-            known[key] = worked_out(memo, "cross", strokes, (a, b),
-                                    lambda: cross(a, b, strokes))
+            known[key] = cross(atoms[key[0]], atoms[key[1]], strokes, memo)
         return known[key]
     return crosses
 
@@ -86,12 +84,12 @@ def swallows(span, readings, atoms, h):
     return False
 
 
-def cross(a, b, strokes):
-    """Whether atoms ``a`` and ``b`` cross (not only touch)."""
+def cross(a, b, strokes, memo=None):
+    """Whether atoms ``a`` and ``b`` cross (not only touch); ``memo`` as
+    :func:`digitpad.crossings.pair_crossings`."""
     if a.right < b.left or b.right < a.left or a.y1 < b.y0 or b.y1 < a.y0:
         return False
-    p, q = (strokes[t.stroke].array()[t.start:t.stop] for t in (a, b))
-    return len(crossings.crossing_points(p, q)) > 0
+    return len(crossings.pair_crossings(a, b, strokes, memo)) > 0
 
 
 # The pen paths are compared at most this many points each (a long stroke thinned).

@@ -301,12 +301,11 @@ def _bowed(a, b, p, q, h):
     return True
 
 
-def cuts_in(piece, atoms=None, beside=None):
+def cuts_in(piece, beside):
     """How many of the piece's ends cut through a stroke: parts of a stroke cut at a low
-    point that this piece holds without their neighbour part, among ``atoms`` (or their
-    :func:`neighbours`, ``beside``, found once for every piece)."""
+    point that this piece holds without their neighbour part (``beside``: the atoms'
+    :func:`neighbours`, found once for every piece)."""
     held = {(a.stroke, a.start, a.stop) for a in piece}
-    beside = neighbours(atoms) if beside is None else beside
     return sum(p not in held for part in held for p in beside[part])
 
 
