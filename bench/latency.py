@@ -57,6 +57,7 @@ Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import os
 import sys
@@ -314,6 +315,24 @@ def stall_while_training(window, mnist_dir, seconds):
     return late, len(ticks), last
 
 
+class GcClock:
+    """Wall time spent in Python's garbage collector since it was made (``gc.callbacks``)."""
+
+    def __init__(self):
+        self.total, self._start = 0.0, None
+        gc.callbacks.append(self._tick)
+
+    def _tick(self, phase, info):
+        if phase == "start":
+            self._start = time.perf_counter()
+        elif self._start is not None:
+            self.total += time.perf_counter() - self._start
+            self._start = None
+
+    def stop(self):
+        gc.callbacks.remove(self._tick)
+
+
 def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     """Issue 17: reads of a growing number, point by point; prints the medians and worst.
 
@@ -330,7 +349,8 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     rng = np.random.default_rng(seed)
     writers = sorted(w for w in groups if len(groups[w]) >= digits // 2)
     import read_numbers          # bench/read_numbers.py: a digit read alone
-    spent, cpu, right = [], [], 0
+    spent, cpu, collecting, right = [], [], [], 0
+    in_gc = GcClock()
     readable = readable_right = digits_alone = digits_in = counted = digits_alone_counted = 0
     for _ in range(numbers_count):
         w = writers[rng.integers(len(writers))]
@@ -342,10 +362,11 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
         for s in written.strokes:
             pts = [tuple(p) for p in np.rint(s)]
             for k in range(1, len(pts) + 1):
-                start, start_cpu = time.perf_counter(), time.thread_time()
+                start, start_cpu, start_gc = time.perf_counter(), time.thread_time(), in_gc.total
                 result = reader.read(done + [Stroke(pts[:k], pen)], size)
                 spent.append(time.perf_counter() - start)
                 cpu.append(time.thread_time() - start_cpu)
+                collecting.append(in_gc.total - start_gc)
             done.append(Stroke(pts, pen))
         truth = "".join(map(str, written.labels))
         right += result.text == truth
@@ -367,6 +388,10 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
           f"max {ms(v.max())}")
     print(f"  CPU time of this thread (time.thread_time: all of the read's with BLAS on one "
           f"thread, OPENBLAS_NUM_THREADS=1): median {ms(np.median(cpu))}")
+    slow = np.argsort(v)[::-1][:3]
+    print("  the slowest reads (wall / CPU of this thread / in the garbage collector): "
+          + ", ".join(f"{ms(v[i])} / {ms(cpu[i])} / {ms(collecting[i])}" for i in slow))
+    in_gc.stop()
     print(f"  numbers read right at the end: {right}/{numbers_count}")
     print(f"  numbers whose every digit alone is read right: {readable}/{numbers_count}, of "
           f"them read right whole: {readable_right}/{readable}")

@@ -90,7 +90,9 @@ def parse_args(argv=None):
                    help="model file (default: the model the app would open)")
     p.add_argument("--pen-digits", type=Path, default=None)
     p.add_argument("--pen-letters", type=Path, default=None)
-    p.add_argument("--failures", type=int, default=0, help="print this many failures")
+    p.add_argument("--failures", type=int, default=0,
+                   help="print this many failures (a wrong count, or a digit read right "
+                        "alone but not in the number)")
     p.add_argument("--why", action="store_true",
                    help="say how the single letters not declined were read: as one piece, "
                         "or cut into several sure digits; and whether the whole drawing read "
@@ -225,11 +227,12 @@ def write_numbers(reader, data, groups, rng, count, failures=0, lengths=range(1,
                          in_text=[len(chars) == n and chars[i] == str(label)
                                   for i, label in enumerate(labels)],
                          whole=text == "".join(map(str, labels)), writer=w))
-        if failures and shown < failures and len(digits) != n:
+        lost = [i for i in range(n) if lone[i] and not right[i]]
+        if failures and shown < failures and (len(digits) != n or lost):
             shown += 1
             print(f"  failure: wrote {''.join(map(str, labels))} (smallest gap "
-                  f"{written.smallest_gap:+.2f}), read {text!r} as {len(digits)} digits",
-                  file=sys.stderr)
+                  f"{written.smallest_gap:+.2f}), read {text!r} as {len(digits)} digits; "
+                  f"read alone but not in the number: digits {lost}", file=sys.stderr)
         if (k + 1) % 200 == 0:
             print(f"  {k + 1}/{count} numbers, {time.perf_counter() - start:.0f} s",
                   file=sys.stderr)
@@ -438,14 +441,15 @@ def main(argv=None):
     full = pendigits.load(path)
     if args.validation:
         writers = wn.validation_writers(full)
-        which = (f"validation writers ({len(writers)} training writers; the shipped network "
-                 f"saw them)")
+        which = f"validation writers ({len(writers)} training writers)"
     elif args.training:
         writers = frozenset(map(str, full.writer[~pendigits.is_heldout(full.writer)]))
-        which = f"training writers ({len(writers)}, every one; the shipped network saw them)"
+        which = f"training writers ({len(writers)}, every one)"
     else:
         writers = frozenset(pendigits.HELDOUT_WRITERS)
         which = f"held-out writers ({len(writers)}, never trained on)"
+    if (args.validation or args.training) and args.weights is None:
+        which += "; the shipped network saw them"
     data = full.subset(np.isin(full.writer, sorted(writers)))
     print(f"{'Offline (no window)' if args.offline else 'The real window, QTest strokes'}, "
           f"canvas {reader.size[0]}x{reader.size[1]} px, pen {reader.pen} px, "

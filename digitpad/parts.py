@@ -142,54 +142,70 @@ def _box_gap(a, b):
 
 
 def distance_test(atoms, strokes, memo=None):
+    """A :class:`Distances` between the pen paths of ``atoms`` (of ``strokes``)."""
+    return Distances(atoms, strokes, memo)
+
+
+class Distances:
     """``near(k, m)``: the least distance from the points of atom ``k``'s pen path to atom
     ``m``'s path or back (paths of at most :data:`PATH_POINTS` points,
     :func:`digitpad.crossings.distance`), each pair found once (and kept in ``memo``, as
     :func:`crossing_test`); ``near.whole(k)``: whether atom ``k`` is a whole stroke;
     ``near.width(k)``: its pen's width (inks closer than that touch);
     ``near.touches(k, m)``: a quick look for points of both within that width;
-    ``near.order(k)``: ``(box gap, m)`` for every other atom ``m``, nearest first."""
-    known, paths, orders = {}, {}, {}
+    ``near.order(k)``: ``(box gap, m)`` for every other atom ``m``, nearest first.
 
-    def path(k):
-        if k not in paths:
-            a = atoms[k]
-            paths[k] = worked_out(memo, "path", strokes, (a,), lambda: crossings.at_most(
-                np.asarray(strokes[a.stroke].points[a.start:a.stop],
-                           dtype=np.float64).reshape(-1, 2), PATH_POINTS))
-        return paths[k]
+    A class, not closures that name each other: those make reference cycles, which only
+    the garbage collector frees, and its pauses then land inside a read."""
 
-    def near(k, m):
+    def __init__(self, atoms, strokes, memo=None):
+        self.atoms, self.strokes, self.memo = atoms, strokes, memo
+        self._known, self._paths, self._orders = {}, {}, {}
+
+    def path(self, k):
+        """Atom ``k``'s pen path, at most :data:`PATH_POINTS` points."""
+        if k not in self._paths:
+            a = self.atoms[k]
+            self._paths[k] = worked_out(self.memo, "path", self.strokes, (a,), lambda: (
+                crossings.at_most(np.asarray(self.strokes[a.stroke].points[a.start:a.stop],
+                                             dtype=np.float64).reshape(-1, 2), PATH_POINTS)))
+        return self._paths[k]
+
+    def __call__(self, k, m):
         key = (min(k, m), max(k, m))
-        if key not in known:
-            p, q = path(key[0]), path(key[1])
-            known[key] = worked_out(memo, "near", strokes, (atoms[key[0]], atoms[key[1]]),
-                                    lambda: min(crossings.distance(p, [q]).min(),
-                                                crossings.distance(q, [p]).min()))
-        return known[key]
+        if key not in self._known:
+            p, q = self.path(key[0]), self.path(key[1])
+            pair = (self.atoms[key[0]], self.atoms[key[1]])
+            self._known[key] = worked_out(self.memo, "near", self.strokes, pair, lambda: min(
+                crossings.distance(p, [q]).min(), crossings.distance(q, [p]).min()))
+        return self._known[key]
 
-    def touches(k, m):
+    def whole(self, k):
+        a = self.atoms[k]
+        return a.start == 0 and a.stop == len(self.strokes[a.stroke].points)
+
+    def width(self, k):
+        return self.strokes[self.atoms[k].stroke].width
+
+    def touches(self, k, m):
         """Whether two of the paths' points lie within atom ``k``'s pen width: the inks
         touch (the paths may meet where no point lies, so False is not sure)."""
-        if _box_gap(atoms[k], atoms[m]) > near.width(k):
+        return worked_out(self.memo, "touches", self.strokes, (self.atoms[k], self.atoms[m]),
+                          lambda: self._touches(k, m))
+
+    def _touches(self, k, m):
+        width = self.width(k)
+        if _box_gap(self.atoms[k], self.atoms[m]) > width:
             return False
-        p, q = path(k), path(m)
+        p, q = self.path(k), self.path(m)
         d = (p[:, None, 0] - q[:, 0]) ** 2 + (p[:, None, 1] - q[:, 1]) ** 2
-        return bool(d.min() <= near.width(k) ** 2)
+        return bool(d.min() <= width ** 2)
 
-    def order(k):
-        if k not in orders:
-            orders[k] = sorted((_box_gap(atoms[k], atoms[m]), m)
-                               for m in range(len(atoms)) if m != k)
-        return orders[k]
-
-    near.whole = lambda k: atoms[k].start == 0 and \
-        atoms[k].stop == len(strokes[atoms[k].stroke].points)
-    near.width = lambda k: strokes[atoms[k].stroke].width
-    near.touches = lambda k, m: worked_out(memo, "touches", strokes, (atoms[k], atoms[m]),
-                                           lambda: touches(k, m))
-    near.order = order
-    return near
+    def order(self, k):
+        if k not in self._orders:
+            self._orders[k] = sorted((_box_gap(self.atoms[k], self.atoms[m]), m)
+                                     for m in range(len(self.atoms)) if m != k)
+        return self._orders[k]
 
 
 def height(piece):
