@@ -320,6 +320,7 @@ class GcClock:
 
     def __init__(self):
         self.total, self._start = 0.0, None
+        self.runs = [0, 0, 0]       # collections of each generation (2: full)
         gc.callbacks.append(self._tick)
 
     def _tick(self, phase, info):
@@ -327,6 +328,7 @@ class GcClock:
             self._start = time.perf_counter()
         elif self._start is not None:
             self.total += time.perf_counter() - self._start
+            self.runs[info["generation"]] += 1
             self._start = None
 
     def stop(self):
@@ -391,6 +393,8 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     slow = np.argsort(v)[::-1][:3]
     print("  the slowest reads (wall / CPU of this thread / in the garbage collector): "
           + ", ".join(f"{ms(v[i])} / {ms(cpu[i])} / {ms(collecting[i])}" for i in slow))
+    print(f"  garbage collections over the run: {in_gc.runs[0]} young, {in_gc.runs[1]} middle, "
+          f"{in_gc.runs[2]} full, {ms(in_gc.total)} in all")
     in_gc.stop()
     print(f"  numbers read right at the end: {right}/{numbers_count}")
     print(f"  numbers whose every digit alone is read right: {readable}/{numbers_count}, of "

@@ -161,3 +161,35 @@ def test_a_kept_stroke_is_the_stroke_read_only():
     m.forget()
     m.forget()                               # a read that held nothing
     assert m.kept([s])[0] is not kept[0]
+
+
+@needs_shared
+def test_reading_a_number_leaves_no_reference_cycles(net):
+    """Every object a read makes is freed when it is done with, not left in reference cycles
+    for the garbage collector, whose full collections would land inside later reads (a
+    closure naming another that names it back made thousands of them a number)."""
+    import gc
+
+    data = pendigits.load(pendigits.shared_path())
+    groups = wn.by_writer(data, wn.validation_writers(data))
+    rng = np.random.default_rng(9)
+    idx = rng.choice(groups[sorted(groups)[3]], 4)
+    written = wn.fit(wn.compose(data, idx, rng, 110, gaps=(-0.1, 0.4)), *SIZE, 12)
+    sheets = list(point_by_point(as_strokes(written.strokes)))
+    reader = numbers.NumberReader(net)
+    reader.read(sheets[0], SIZE)                    # anything made once for good, made
+    gc.collect()
+    enabled, flags = gc.isenabled(), gc.get_debug()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)                  # what the collector finds, kept to look at
+    try:
+        for strokes in sheets:
+            reader.read(strokes, SIZE)
+        gc.collect()
+        cyclic = sorted({type(o).__name__ for o in gc.garbage})
+    finally:
+        gc.set_debug(flags)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert cyclic == []
