@@ -95,8 +95,9 @@ EXTRA_ONE = 0.5
 # scores as declined: an unsure digit does not swallow the sure one beside it ("?5" read "?").
 SWALLOW = True      # None: no such rule
 # A piece that reads as the digit its atoms but one at an end read as, that one crossing a
-# stroke outside the piece, scores as if read this much less surely: the bar of a 4 in two
-# strokes taken into the 3 before it ("34" read "31"), while the 4's stem crosses it.
+# stroke outside the piece through the middle of its height, scores as if read this much less
+# surely: the bar of a 4 in two strokes taken into the 3 before it ("34" read "31"), while the
+# 4's stem crosses it (a 5's flag reaching over the top of the 1 after it stays: "515").
 ELSEWHERE = 0.5     # None: no such rule
 # A piece whose end stroke, shorter than a digit, touches none of the rest of it and lies
 # nearer to ink outside it (parts.strays: the flag of a 5 taken by the digit after it) scores

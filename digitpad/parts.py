@@ -36,8 +36,10 @@ def extra_one(span, readings, atoms, h):
 
 def crosses_elsewhere(span, readings, atoms, crosses):
     """Whether the piece ``span`` reads as its atoms but one at an end read, surely, and
-    that atom crosses an atom of another stroke outside the piece (``crosses(k, m)``:
-    whether atoms ``k`` and ``m`` cross, :func:`crossing_test`)."""
+    that atom crosses an atom of another stroke outside the piece through the middle of its
+    height (``crosses(k, m)``: whether atom ``k`` crosses atom ``m`` there,
+    :func:`crossing_test`): a 4's stem crosses its bar so, a 1 whose top a 5's flag reaches
+    over does not."""
     i, j = span
     whole = _sure(readings[span])
     if j - i < 2 or whole is None:
@@ -52,16 +54,21 @@ def crosses_elsewhere(span, readings, atoms, crosses):
 
 
 def crossing_test(atoms, strokes, memo=None):
-    """``crosses(k, m)``: whether atoms ``k`` and ``m`` cross (not only touch), each pair
-    found once (and kept in ``memo``, a :class:`digitpad.memo.Memo` that knows
-    ``strokes``, for the reads after)."""
+    """``crosses(k, m)``: whether atoms ``k`` and ``m`` cross (not only touch) at a height
+    :data:`digitpad.crossings.MIDDLE` of atom ``m``'s height inside it (a 4's bar crosses
+    its stem there; a 5's flag reaching over the top of the digit after it, near its top),
+    each pair's crossings found once (and kept in ``memo``, a :class:`digitpad.memo.Memo`
+    that knows ``strokes``, for the reads after)."""
     known = {}
 
     def crosses(k, m):
-        key = (min(k, m), max(k, m))
-        if key not in known:
-            known[key] = cross(atoms[key[0]], atoms[key[1]], strokes, memo)
-        return known[key]
+        if (k, m) not in known:
+            a, b = atoms[k], atoms[m]
+            inset = crossings.MIDDLE * (b.y1 - b.y0)
+            known[k, m] = cross(a, b, strokes, memo) and any(
+                b.y0 + inset <= y <= b.y1 - inset
+                for _, y in crossings.pair_crossings(a, b, strokes, memo))
+        return known[k, m]
     return crosses
 
 

@@ -626,6 +626,35 @@ def test_an_end_stroke_crossing_another_piece_is_counted_elsewhere():
     assert not parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
 
 
+def test_a_flag_reaching_over_the_top_of_the_next_digit_is_not_counted_elsewhere():
+    """parts.crosses_elsewhere on a 5 in two strokes and a 1 after it, the 5's flag reaching
+    over the 1's top: the 5 reads the same without its flag and the flag crosses the 1, but
+    near its top, not through the middle of its height as a 4's stem crosses its bar: the
+    flag stays with its 5 ("515" read "575" when it counted)."""
+    body = Stroke([(120, 100), (110, 150), (160, 160), (165, 205), (105, 220)])
+    flag = Stroke([(122, 100), (215, 95)])
+    one = Stroke([(200, 85), (205, 220)])
+    strokes = [body, flag, one]
+    atoms = segments.atoms_of(strokes)
+    assert [a.stroke for a in atoms] == [0, 1, 2]
+
+    def sure(d):
+        return reading.Prediction(d, tuple(float(k == d) for k in range(10)), None)
+
+    readings = {(0, 1): sure(5), (0, 2): sure(5), (1, 2): None, (1, 3): sure(7),
+                (2, 3): sure(1), (0, 3): None}
+    crossing = parts.crossing_test(atoms, strokes)
+    assert parts.cross(atoms[1], atoms[2], strokes)         # the flag crosses the 1 ...
+    assert not crossing(1, 2)                               # ... near its top
+    assert not parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
+    low = Stroke([(122, 150), (215, 150)])                  # through the middle: counted
+    strokes[1] = low
+    atoms = segments.atoms_of(strokes)
+    crossing = parts.crossing_test(atoms, strokes)
+    assert crossing(1, 2)
+    assert parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
+
+
 def test_a_stroke_apart_from_its_piece_and_near_another_strays():
     """parts.strays on a 5 in two strokes and a 3 after it: the 5's flag begins on the top
     of its stem and reaches towards the 3 without touching it. In the piece holding the flag
