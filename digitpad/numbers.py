@@ -33,8 +33,8 @@ two touching digits together, so the cut is chosen by recognition instead:
    merged into the digit it overlaps (:data:`EXTRA_ONE`) and cuts through a stroke score
    less (:data:`TWO_TALL`, :data:`CUT`); an unsure piece made of a sure digit and an unsure
    mark beside it scores as declined (:data:`SWALLOW`: "?5" is not read "?"), and a piece
-   that reads the same without an end stroke crossing another piece's scores less
-   (:data:`ELSEWHERE`: the bar of a 4 stays with its stem); these compare a piece with its
+   that reads the same without an end stroke crossing another piece's (or ending on a 1's
+   middle) scores less (:data:`ELSEWHERE`: the bar of a 4 stays with its stem); these compare a piece with its
    parts (:mod:`digitpad.parts`).  Where the network reads two cuts about as surely, a
    piece whose end stroke, shorter than a digit, touches none of the rest of it and lies
    nearer to ink outside it scores a little less (:data:`STRAY`: a 5's flag stays with
@@ -95,9 +95,10 @@ EXTRA_ONE = 0.5
 # scores as declined: an unsure digit does not swallow the sure one beside it ("?5" read "?").
 SWALLOW = True      # None: no such rule
 # A piece that reads as the digit its atoms but one at an end read as, that one crossing a
-# stroke outside the piece through the middle of its height, scores as if read this much less
-# surely: the bar of a 4 in two strokes taken into the 3 before it ("34" read "31"), while the
-# 4's stem crosses it (a 5's flag reaching over the top of the 1 after it stays: "515").
+# stroke outside the piece through the middle of its height (or ending on it there, a stroke
+# that alone is a sure 1), scores as if read this much less surely: the bar of a 4 in two
+# strokes taken into the 3 before it ("34" read "31"), while the 4's stem crosses it or the
+# bar ends on the stem (a 5's flag reaching over the top of the 1 after it stays: "515").
 ELSEWHERE = 0.5     # None: no such rule
 # A piece whose end stroke, shorter than a digit, touches none of the rest of it and lies
 # nearer to ink outside it (parts.strays: the flag of a 5 taken by the digit after it) scores

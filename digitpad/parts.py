@@ -38,8 +38,9 @@ def crosses_elsewhere(span, readings, atoms, crosses):
     """Whether the piece ``span`` reads as its atoms but one at an end read, surely, and
     that atom crosses an atom of another stroke outside the piece through the middle of its
     height (``crosses(k, m)``: whether atom ``k`` crosses atom ``m`` there,
-    :func:`crossing_test`): a 4's stem crosses its bar so, a 1 whose top a 5's flag reaches
-    over does not."""
+    :func:`crossing_test`), or ends on it there, that atom alone a sure 1
+    (``crosses(k, m, True)``): a 4's stem crosses its bar so, or the bar ends on it; a 1
+    whose top a 5's flag reaches over does not."""
     i, j = span
     whole = _sure(readings[span])
     if j - i < 2 or whole is None:
@@ -47,7 +48,8 @@ def crosses_elsewhere(span, readings, atoms, crosses):
     inside = {b.stroke for b in atoms[i:j]}
     for end, rest in _ends(span):
         if _sure(readings.get(rest)) == whole and any(
-                atoms[k].stroke not in inside and crosses(end[0], k)
+                atoms[k].stroke not in inside and (crosses(end[0], k) or (
+                    _sure(readings.get((k, k + 1))) == 1 and crosses(end[0], k, True)))
                 for k in [*range(i), *range(j, len(atoms))]):
             return True
     return False
@@ -58,18 +60,33 @@ def crossing_test(atoms, strokes, memo=None):
     :data:`digitpad.crossings.MIDDLE` of atom ``m``'s height inside it (a 4's bar crosses
     its stem there; a 5's flag reaching over the top of the digit after it, near its top),
     each pair's crossings found once (and kept in ``memo``, a :class:`digitpad.memo.Memo`
-    that knows ``strokes``, for the reads after)."""
+    that knows ``strokes``, for the reads after); ``crosses(k, m, True)``: the same where
+    they cross or atom ``k`` ends on atom ``m``'s ink (:func:`_meeting`)."""
     known = {}
 
-    def crosses(k, m):
-        if (k, m) not in known:
+    def crosses(k, m, touching=False):
+        if (k, m, touching) not in known:
             a, b = atoms[k], atoms[m]
             inset = crossings.MIDDLE * (b.y1 - b.y0)
-            known[k, m] = cross(a, b, strokes, memo) and any(
-                b.y0 + inset <= y <= b.y1 - inset
-                for _, y in crossings.pair_crossings(a, b, strokes, memo))
-        return known[k, m]
+            points = _meeting(a, b, strokes, memo) if touching else \
+                crossings.pair_crossings(a, b, strokes, memo) if cross(a, b, strokes, memo) else []
+            known[k, m, touching] = any(b.y0 + inset <= y <= b.y1 - inset for _, y in points)
+        return known[k, m, touching]
     return crosses
+
+
+def _meeting(a, b, strokes, memo=None):
+    """Where atom ``a``'s ink meets atom ``b``'s: their crossings, or else ``a``'s last point
+    when it lies on ``b``'s ink (within the pen's width: a 4's first stroke ends on its stem)."""
+    width = strokes[a.stroke].width
+    if a.right < b.left - width or b.right < a.left - width:
+        return []
+    points = crossings.pair_crossings(a, b, strokes, memo)
+    if len(points):
+        return points
+    last = np.asarray(strokes[a.stroke].points[a.stop - 1], dtype=np.float64).reshape(1, 2)
+    q = np.asarray(strokes[b.stroke].points[b.start:b.stop], dtype=np.float64).reshape(-1, 2)
+    return last if crossings.distance(last, [q])[0] <= width else []
 
 
 def swallows(span, readings, atoms, h):

@@ -655,6 +655,38 @@ def test_a_flag_reaching_over_the_top_of_the_next_digit_is_not_counted_elsewhere
     assert parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
 
 
+def test_a_bar_ending_on_the_middle_of_a_sure_1_is_counted_elsewhere():
+    """parts.crosses_elsewhere on a 2 and a 4 in two strokes whose first stroke (down and
+    along) ends on the middle of its stem without crossing it, taken into the 2: the 2 reads
+    the same with it, and it ends, halfway up, on a stem that alone reads as a sure 1 ("24"
+    read "21"). Touching counts so only there: not where the stroke outside is no 1, nor for
+    a stroke begun on the 1 (a 5's flag begun on the 1 before it)."""
+    two = Stroke([(100, 110), (150, 100), (160, 130), (100, 220), (170, 220)])
+    bend = Stroke([(190, 100), (180, 180), (226, 180)])
+    stem = Stroke([(232, 110), (234, 230)])
+    strokes = [two, bend, stem]
+    atoms = segments.atoms_of(strokes)
+    assert [a.stroke for a in atoms] == [0, 1, 2]
+
+    def sure(d):
+        return reading.Prediction(d, tuple(float(k == d) for k in range(10)), None)
+
+    readings = {(0, 1): sure(2), (0, 2): sure(2), (1, 2): None, (1, 3): sure(4),
+                (2, 3): sure(1), (0, 3): None}
+    crossing = parts.crossing_test(atoms, strokes)
+    assert not crossing(1, 2) and crossing(1, 2, True)     # touches, does not cross
+    assert parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
+    assert not parts.crosses_elsewhere((1, 3), readings, atoms, crossing)
+    readings[(2, 3)] = sure(7)                              # no 1: touching is not enough
+    assert not parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
+    readings[(2, 3)] = sure(1)
+    strokes[1] = Stroke([(226, 180), (180, 180), (190, 100)])   # begun on the stem
+    atoms = segments.atoms_of(strokes)
+    crossing = parts.crossing_test(atoms, strokes)
+    assert not crossing(1, 2, True)
+    assert not parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
+
+
 def test_a_stroke_apart_from_its_piece_and_near_another_strays():
     """parts.strays on a 5 in two strokes and a 3 after it: the 5's flag begins on the top
     of its stem and reaches towards the 3 without touching it. In the piece holding the flag
