@@ -603,6 +603,11 @@ def test_the_bar_of_a_four_crossed_by_its_stem_stays_with_it(net, monkeypatch):
     assert fours_kept() < with_rule
 
 
+def sure(d):
+    """A reading of digit ``d`` with probability 1."""
+    return reading.Prediction(d, tuple(float(k == d) for k in range(10)), None)
+
+
 def test_an_end_stroke_crossing_another_piece_is_counted_elsewhere():
     """parts.crosses_elsewhere on a 3 and a 4 in two strokes, the 4's first stroke (down and
     along) taken into the 3: the 3 reads the same without it, and the 4's stem crosses it."""
@@ -612,9 +617,6 @@ def test_an_end_stroke_crossing_another_piece_is_counted_elsewhere():
     strokes = [three, bend, stem]
     atoms = segments.atoms_of(strokes)
     assert [a.stroke for a in atoms] == [0, 1, 2]
-
-    def sure(d):
-        return reading.Prediction(d, tuple(float(k == d) for k in range(10)), None)
 
     readings = {(0, 1): sure(3), (0, 2): sure(3), (1, 2): None, (1, 3): sure(4),
                 (2, 3): sure(1), (0, 3): None}
@@ -637,9 +639,6 @@ def test_a_flag_reaching_over_the_top_of_the_next_digit_is_not_counted_elsewhere
     strokes = [body, flag, one]
     atoms = segments.atoms_of(strokes)
     assert [a.stroke for a in atoms] == [0, 1, 2]
-
-    def sure(d):
-        return reading.Prediction(d, tuple(float(k == d) for k in range(10)), None)
 
     readings = {(0, 1): sure(5), (0, 2): sure(5), (1, 2): None, (1, 3): sure(7),
                 (2, 3): sure(1), (0, 3): None}
@@ -667,9 +666,6 @@ def test_a_bar_ending_on_the_middle_of_a_sure_1_is_counted_elsewhere():
     strokes = [two, bend, stem]
     atoms = segments.atoms_of(strokes)
     assert [a.stroke for a in atoms] == [0, 1, 2]
-
-    def sure(d):
-        return reading.Prediction(d, tuple(float(k == d) for k in range(10)), None)
 
     readings = {(0, 1): sure(2), (0, 2): sure(2), (1, 2): None, (1, 3): sure(4),
                 (2, 3): sure(1), (0, 3): None}
