@@ -34,13 +34,13 @@ two touching digits together, so the cut is chosen by recognition instead:
    less (:data:`TWO_TALL`, :data:`CUT`); an unsure piece made of a sure digit and an unsure
    mark beside it scores as declined (:data:`SWALLOW`: "?5" is not read "?"), and a piece
    that reads the same without an end stroke crossing another piece's (or ending on a 1's
-   middle) scores less (:data:`ELSEWHERE`: the bar of a 4 stays with its stem); these compare a piece with its
-   parts (:mod:`digitpad.parts`).  Where the network reads two cuts about as surely, a
-   piece whose end stroke, shorter than a digit, touches none of the rest of it and lies
-   nearer to ink outside it scores a little less (:data:`STRAY`: a 5's flag stays with
-   its 5).  No boundary falls
-   between two strokes that cross twice, the narrower through the middle of the wider
-   (a slashed 0), or once in the middle of both (an X): :func:`digitpad.crossings.crossed`.
+   middle) scores less (:data:`ELSEWHERE`: the bar of a 4 stays with its stem); these
+   compare a piece with its parts (:mod:`digitpad.parts`).  Where the network reads two
+   cuts about as surely, a piece whose end stroke, shorter than a digit, touches none of
+   the rest of it and lies nearer to ink outside it scores a little less (:data:`STRAY`: a
+   5's flag stays with its 5).  No boundary falls between two strokes that cross twice,
+   the narrower through the middle of the wider (a slashed 0), or once in the middle of both
+   (an X): :func:`digitpad.crossings.crossed`.
    Nor between two digits of which the narrower lies well inside the wider's extent (the
    stem of an R beside its bowl, read "12"): :func:`digitpad.segments.nested`; the
    programme runs again without that boundary.
