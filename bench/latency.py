@@ -50,7 +50,9 @@
    preprocessing, one forward pass, the dynamic programme), not the painting.
    ``--number-digits 6`` and ``--number-digits 20`` are issue 17's cases.  Each digit
    is also read alone (as ``bench/read_numbers.py`` does): a number whose digits all read
-   right alone should read right whole; ``--numbers`` sets how many numbers (5).
+   right alone should read right whole; ``--numbers`` sets how many numbers (5).  The three
+   slowest reads are shown with the reading thread's CPU time and the time Python's garbage
+   collector ran inside each, and the collections of each generation over the run.
 
 Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
 """
