@@ -69,7 +69,7 @@ def crossing_test(atoms, strokes, memo=None):
             a, b = atoms[k], atoms[m]
             inset = crossings.MIDDLE * (b.y1 - b.y0)
             points = _meeting(a, b, strokes, memo) if touching else \
-                crossings.pair_crossings(a, b, strokes, memo) if cross(a, b, strokes, memo) else []
+                [] if _apart(a, b) else crossings.pair_crossings(a, b, strokes, memo)
             known[k, m, touching] = any(b.y0 + inset <= y <= b.y1 - inset for _, y in points)
         return known[k, m, touching]
     return crosses
@@ -84,8 +84,8 @@ def _meeting(a, b, strokes, memo=None):
     points = crossings.pair_crossings(a, b, strokes, memo)
     if len(points):
         return points
-    last = np.asarray(strokes[a.stroke].points[a.stop - 1], dtype=np.float64).reshape(1, 2)
-    q = np.asarray(strokes[b.stroke].points[b.start:b.stop], dtype=np.float64).reshape(-1, 2)
+    last = strokes[a.stroke].array()[a.stop - 1:a.stop]
+    q = strokes[b.stroke].array()[b.start:b.stop]
     return last if crossings.distance(last, [q])[0] <= width else []
 
 
@@ -108,12 +108,9 @@ def swallows(span, readings, atoms, h):
     return False
 
 
-def cross(a, b, strokes, memo=None):
-    """Whether atoms ``a`` and ``b`` cross (not only touch); ``memo`` as
-    :func:`digitpad.crossings.pair_crossings`."""
-    if a.right < b.left or b.right < a.left or a.y1 < b.y0 or b.y1 < a.y0:
-        return False
-    return len(crossings.pair_crossings(a, b, strokes, memo)) > 0
+def _apart(a, b):
+    """Whether the boxes of atoms ``a`` and ``b``'s points lie apart: they cannot cross."""
+    return a.right < b.left or b.right < a.left or a.y1 < b.y0 or b.y1 < a.y0
 
 
 # The pen paths are compared at most this many points each (a long stroke thinned).

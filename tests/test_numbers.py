@@ -643,7 +643,7 @@ def test_a_flag_reaching_over_the_top_of_the_next_digit_is_not_counted_elsewhere
     readings = {(0, 1): sure(5), (0, 2): sure(5), (1, 2): None, (1, 3): sure(7),
                 (2, 3): sure(1), (0, 3): None}
     crossing = parts.crossing_test(atoms, strokes)
-    assert parts.cross(atoms[1], atoms[2], strokes)         # the flag crosses the 1 ...
+    assert len(crossings.pair_crossings(atoms[1], atoms[2], strokes))  # the flag crosses ...
     assert not crossing(1, 2)                               # ... near its top
     assert not parts.crosses_elsewhere((0, 2), readings, atoms, crossing)
     low = Stroke([(122, 150), (215, 150)])                  # through the middle: counted
