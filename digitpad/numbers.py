@@ -17,11 +17,10 @@ two touching digits together, so the cut is chosen by recognition instead:
 3. **Reading.**  Every candidate is drawn on its own, with a pen at most
    :data:`digitpad.pieces.PEN_CAP` of its height (a small digit's loops stay open; ink
    that is a blob as drawn, a dot, stays as drawn: :func:`digitpad.pieces.piece_pen`),
-   prepared exactly as a lone digit (:func:`digitpad.preprocess.prepare`) and read by
-   the network;
-   all new candidates go through the network in one batch, and what was read
-   once is kept (:class:`NumberReader` reads as the sheet changes without
-   reading a piece twice, and keeps what follows from the finished strokes
+   prepared exactly as a lone digit (:func:`digitpad.preprocess.prepare`) and read as one
+   (:func:`digitpad.reading.read_image`: its probabilities are its image's alone, bit for
+   bit); what was read once is kept (:class:`NumberReader` reads as the sheet changes
+   without reading a piece twice, and keeps what follows from the finished strokes
    alone: :mod:`digitpad.memo`).
 4. **Choice.**  A dynamic programme over the cut positions keeps the
    segmentation whose digits the network reads most surely: the sum of the
@@ -252,30 +251,20 @@ class NumberReader:
             self._cache[key] = (reading.read(self.net, whole), None)
 
     def _read_pieces(self, strokes, atoms, spans, keys, size):
-        """Prepare every piece not yet read and read them in one batch."""
-        todo = []
+        """Prepare and read every piece not yet read, each as a lone digit is read."""
         for span in spans:
             key = keys[span]
             if key in self._cache:
                 self._cache.move_to_end(key)
-            elif key not in (k for k, _ in todo):
-                todo.append((key, atoms[span[0]:span[1]]))
-        prepared = []
-        for key, piece in todo:
+                continue
+            piece = atoms[span[0]:span[1]]
             ink = pieces.ink(strokes, piece, size, piece_pen(strokes, piece))
-            prepared.append(None if ink is None else preprocess.prepare(ink))
-        images = [p.image.reshape(-1) for p in prepared if p is not None]
-        if images:
-            probs = np.asarray(self.net.predict_proba(np.stack(images)), dtype=np.float64)
-            probs = probs.reshape(len(images), -1)
-        k = 0
-        for (key, piece), p in zip(todo, prepared):
-            if p is None:
-                prediction = None
-            else:
-                prediction = _prediction(probs[k], p.image, reading.input_check(p))
-                k += 1
-            self._cache[key] = (prediction, None if p is None else p.height)
+            p = None if ink is None else preprocess.prepare(ink)
+            # One image at a time, as reading.read does: a piece's probabilities are those
+            # of its image alone, bit for bit, whatever else is new (a batch's sums are
+            # grouped by its size), and a batch of a few images costs BLAS no less.
+            self._cache[key] = (None, None) if p is None else (
+                reading.read_image(self.net, p.image, reading.input_check(p)), p.height)
         # Forget the oldest pieces, never one of this read's (they are scored next).
         while len(self._cache) > max(self._size, len(keys)):
             self._cache.popitem(last=False)
@@ -343,16 +332,6 @@ def _best(spans, score, n, joined):
         if best[i] + score[(i, j)] > best[j]:
             best[j], back[j] = best[i] + score[(i, j)], i
     return best, back
-
-
-def _prediction(probabilities, image, reason):
-    """A Prediction from the network's probabilities, as :func:`reading.read_image`."""
-    p = probabilities / probabilities.sum()
-    best = int(np.argmax(p))
-    if reason is None and p[best] < reading.CONFIDENCE:
-        reason = reading.NOT_SURE
-    digit = best if reason is None else None
-    return reading.Prediction(digit, tuple(float(v) for v in p), image, reason)
 
 
 def number_text(predictions):

@@ -50,29 +50,49 @@ def crosses_elsewhere(span, readings, atoms, crosses):
         if _sure(readings.get(rest)) == whole and any(
                 atoms[k].stroke not in inside and (crosses(end[0], k) or (
                     _sure(readings.get((k, k + 1))) == 1 and crosses(end[0], k, True)))
-                for k in [*range(i), *range(j, len(atoms))]):
+                for k in crosses.beside(end[0]) if not i <= k < j):
             return True
     return False
 
 
 def crossing_test(atoms, strokes, memo=None):
+    """A :class:`Crossings` of ``atoms`` (of ``strokes``)."""
+    return Crossings(atoms, strokes, memo)
+
+
+class Crossings:
     """``crosses(k, m)``: whether atoms ``k`` and ``m`` cross (not only touch) at a height
     :data:`digitpad.crossings.MIDDLE` of atom ``m``'s height inside it (a 4's bar crosses
     its stem there; a 5's flag reaching over the top of the digit after it, near its top),
     each pair's crossings found once (and kept in ``memo``, a :class:`digitpad.memo.Memo`
     that knows ``strokes``, for the reads after); ``crosses(k, m, True)``: the same where
-    they cross or atom ``k`` ends on atom ``m``'s ink (:func:`_meeting`)."""
-    known = {}
+    they cross or atom ``k`` ends on atom ``m``'s ink (:func:`_meeting`).
+    ``crosses.beside(k)``: the atoms ``m`` whose points' horizontal extent comes within atom
+    ``k``'s pen width of its own, the only ones either answer can be True for.
 
-    def crosses(k, m, touching=False):
-        if (k, m, touching) not in known:
-            a, b = atoms[k], atoms[m]
+    A class, not closures (see :class:`Distances`)."""
+
+    def __init__(self, atoms, strokes, memo=None):
+        self.atoms, self.strokes, self.memo = atoms, strokes, memo
+        self._known, self._beside = {}, {}
+
+    def __call__(self, k, m, touching=False):
+        if (k, m, touching) not in self._known:
+            a, b = self.atoms[k], self.atoms[m]
             inset = crossings.MIDDLE * (b.y1 - b.y0)
-            points = _meeting(a, b, strokes, memo) if touching else \
-                [] if _apart(a, b) else crossings.pair_crossings(a, b, strokes, memo)
-            known[k, m, touching] = any(b.y0 + inset <= y <= b.y1 - inset for _, y in points)
-        return known[k, m, touching]
-    return crosses
+            points = _meeting(a, b, self.strokes, self.memo) if touching else \
+                [] if _apart(a, b) else crossings.pair_crossings(a, b, self.strokes, self.memo)
+            self._known[k, m, touching] = any(b.y0 + inset <= y <= b.y1 - inset
+                                              for _, y in points)
+        return self._known[k, m, touching]
+
+    def beside(self, k):
+        if k not in self._beside:
+            a = self.atoms[k]
+            width = self.strokes[a.stroke].width
+            self._beside[k] = [m for m, b in enumerate(self.atoms) if m != k and not (
+                a.right < b.left - width or b.right < a.left - width)]
+        return self._beside[k]
 
 
 def _meeting(a, b, strokes, memo=None):

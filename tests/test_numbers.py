@@ -149,11 +149,23 @@ def test_the_reader_remembers_pieces(net, monkeypatch):
     reader.read(strokes, SIZE)
     calls = []
     real = net.predict_proba
-    monkeypatch.setattr(net, "predict_proba", lambda x: calls.append(len(x)) or real(x))
+    monkeypatch.setattr(net, "predict_proba", lambda x: calls.append(x.shape) or real(x))
     assert reader.read(strokes, SIZE).text == "10"
     assert calls == []                        # nothing new: nothing read again
     reader.read(strokes + [seven(300)], SIZE)
-    assert len(calls) == 1 and calls[0] < 4   # one batch, only the new pieces
+    assert 1 <= len(calls) < 4                # only the new pieces,
+    assert set(calls) == {(784,)}             # each read as a lone digit is
+
+
+def test_a_piece_reads_as_its_image_alone(net):
+    """A piece's probabilities are those of reading.read of its ink, bit for bit, however
+    many pieces were new in the same read (a batch's sums are grouped by its size)."""
+    strokes = [one(100), zero(180), seven(300)]
+    result = numbers.NumberReader(net).read(strokes, SIZE)
+    assert result.text == "107"
+    for digit in result.digits:
+        alone = reading.read_image(net, digit.image)
+        assert alone.probabilities == digit.probabilities
 
 
 def test_unsure_digits_show_a_question_mark():
