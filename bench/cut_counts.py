@@ -10,7 +10,10 @@ the digit each stroke belongs to, and it prints, over the numbers of 2-6 digits:
 * how many hold a tall stroke of one digit and a tall stroke of its neighbour (at least
   ``segments.TALL`` of the line) that :func:`digitpad.segments.ring` takes for the two arcs of
   a 0 (a piece holding both would not pay for two tall strokes side by side);
-* the candidate pieces (:func:`digitpad.segments.spans`) of a whole number, mean per length.
+* the candidate pieces (:func:`digitpad.segments.spans`) of a whole number, mean per length;
+* the true digits' size against what a candidate may hold: atoms a digit (at most
+  ``segments.MAX_ATOMS``), and its width in line heights, of its tall atoms (at most
+  ``segments.MAX_WIDTH``) and of all of them, fragments too (``segments.FRAGMENT_WIDTH``).
 
 With ``--singles``, each digit drawn in several strokes, placed as the single-digit bench
 places it: how many hold two strokes side by side (:func:`digitpad.segments.two_tall`, the
@@ -21,6 +24,7 @@ ring's exception included, as the reader asks it).  Constants: ``--constant``.
         --constant segments.NESTED=0.05
     python bench/cut_counts.py --numbers 200 --lengths 6          # held-out: pieces a sheet
     python bench/cut_counts.py --training --numbers 0 --singles
+    python bench/cut_counts.py --training --numbers 3000 --lengths 2 3 4 5 6   # digits' size
 """
 from __future__ import annotations
 
@@ -85,7 +89,7 @@ def count_numbers(data, groups, args):
     rng = np.random.default_rng(args.seed)
     writers = sorted(groups)
     multi = nested = rings = 0
-    pieces = {}
+    pieces, sizes = {}, []
     for _ in range(args.numbers):
         w = writers[rng.integers(len(writers))]
         n = int(rng.choice(list(args.lengths)))
@@ -95,6 +99,7 @@ def count_numbers(data, groups, args):
         strokes = strokes_of(written.strokes)
         atoms, digits, h = true_digits(written, strokes)
         pieces.setdefault(n, []).append(len(segments.spans(atoms, h)))
+        sizes += [digit_size(d, h) for d in digits]
         if n > 1:
             multi += 1
             nested += segments.nested(digits, h) is not None
@@ -104,6 +109,34 @@ def count_numbers(data, groups, args):
     print(f"  tall strokes of neighbours taken for a ring (segments.ring): {rings}")
     print("candidate pieces (segments.spans) a number, mean: " + ", ".join(
         f"{n} digits {np.mean(v):.1f} of {len(v)}" for n, v in sorted(pieces.items())))
+    if sizes:
+        print_sizes(np.array(sizes))
+
+
+def digit_size(atoms, h):
+    """A true digit's atoms, the width of its tall ones and of all, in line heights (its
+    tall atoms as :func:`digitpad.segments.spans` counts them: at least ``MIN_HEIGHT``)."""
+    from digitpad import segments
+
+    tall = [a for a in atoms if a.y1 - a.y0 >= segments.MIN_HEIGHT * h]
+    width = (max(a.x1 for a in tall) - min(a.x0 for a in tall)) / h if tall else 0.0
+    return len(atoms), width, (max(a.x1 for a in atoms) - min(a.x0 for a in atoms)) / h
+
+
+def print_sizes(sizes):
+    from digitpad import segments
+
+    count = np.bincount(sizes[:, 0].astype(int))
+    print(f"true digits: {len(sizes)}; atoms a digit: " + ", ".join(
+        f"{k}: {c}" for k, c in enumerate(count) if c) + f" (a candidate at most "
+        f"{segments.MAX_ATOMS})")
+    for column, name, limit in ((1, "tall atoms", segments.MAX_WIDTH),
+                                (2, "all atoms", segments.FRAGMENT_WIDTH)):
+        v = sizes[:, column]
+        p99, p999 = np.percentile(v, [99, 99.9])
+        print(f"  width of its {name}, line heights: median {np.median(v):.2f}, 99% "
+              f"{p99:.2f}, 99.9% {p999:.2f}, widest {v.max():.2f} (a candidate at most "
+              f"{limit})")
 
 
 def count_singles(data, seed):

@@ -19,10 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 
 # A candidate digit: at most this many atoms, at most this many line heights wide, not
-# counting fragments (the flag of a 5 may reach out further, up to FRAGMENT_WIDTH).
+# counting fragments (the flag of a 5 may reach out further, up to FRAGMENT_WIDTH).  Of 24,000
+# training writers' digits in numbers, none held more than 5 atoms, none was wider than 1.58
+# line heights, fragments included (bench/cut_counts.py --training): a wider candidate is no
+# digit, and reading it costs each read time (2.1 and 2.5 until 2026-12-07; the validation
+# writers read the same digits with both, and count two numbers more right with these).
 MAX_ATOMS = 5
-MAX_WIDTH = 2.1
-FRAGMENT_WIDTH = 2.5
+MAX_WIDTH = 1.8
+FRAGMENT_WIDTH = 2.0
 # A clear gap, in line heights, between the pen's path on its left and on its right
 # (the pen's width not counted): no digit crosses it.
 HARD_GAP = 0.25
