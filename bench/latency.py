@@ -54,6 +54,10 @@
    slowest reads are shown with the reading thread's CPU time and the time Python's garbage
    collector ran inside each, and the collections of each generation over the run.
 
+Before reading, the bench settles its process as the app does once its window is up
+(:func:`digitpad.gui.app.settle`: what was built so far out of the garbage collector's sight),
+and prints what a full collection took before and after.
+
 Everything is written to a temporary DIGITPAD_HOME, never to the user's own.
 """
 from __future__ import annotations
@@ -337,6 +341,23 @@ class GcClock:
         gc.callbacks.remove(self._tick)
 
 
+def settled(what):
+    """Settle the process as the app does once its window is up
+    (:func:`digitpad.gui.app.settle`), printing what a full garbage collection took before
+    and after; ``what`` names what was built."""
+    from digitpad.gui.app import settle
+
+    def full():
+        start = time.perf_counter()
+        gc.collect()
+        return time.perf_counter() - start
+
+    before = min(full() for _ in range(3))
+    settle()
+    print(f"a full garbage collection with {what} built: {ms(before)}; after "
+          f"digitpad.gui.app.settle, as the app settles once its window is up: {ms(full())}")
+
+
 def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     """Issue 17: reads of a growing number, point by point; prints the medians and worst.
 
@@ -353,6 +374,7 @@ def number_latency(digits, seed=0, weights=None, pen=18, numbers_count=5):
     rng = np.random.default_rng(seed)
     writers = sorted(w for w in groups if len(groups[w]) >= digits // 2)
     import read_numbers          # bench/read_numbers.py: a digit read alone
+    settled("the model and the pen digits")
     spent, cpu, collecting, right = [], [], [], 0
     in_gc = GcClock()
     readable = readable_right = digits_alone = digits_in = counted = digits_alone_counted = 0
@@ -457,6 +479,7 @@ def main(argv=None):
         sys.exit(f"no model: {window.startup_message}")
     if window.startup_message:
         sys.exit(window.startup_message)
+    settled(window)
     canvas = window.canvas
     print(f"model: {window.model.describe()}")
     print(f"canvas {canvas.width()}x{canvas.height()}, pen {canvas.pen_width()} px, "
