@@ -37,9 +37,12 @@ two touching digits together, so the cut is chosen by recognition instead:
    compare a piece with its parts (:mod:`digitpad.parts`).  Where the network reads two
    cuts about as surely, a piece whose end stroke, shorter than a digit, touches none of
    the rest of it and lies nearer to ink outside it scores a little less (:data:`STRAY`: a
-   5's flag stays with its 5).  No boundary falls between two strokes that cross twice,
-   the narrower through the middle of the wider (a slashed 0), or once in the middle of both
-   (an X): :func:`digitpad.crossings.crossed`.
+   5's flag stays with its 5), and a piece whose end stroke is a bar or a flag reaching out
+   beyond the rest of it further than beyond the nearest tall stroke outside it scores less
+   (:data:`OVERHANG`: a 5's flag reaching over the next digit stays with its 5).  No
+   boundary falls between two strokes that cross twice, the narrower through the middle of
+   the wider (a slashed 0), or once in the middle of both (an X):
+   :func:`digitpad.crossings.crossed`.
    Nor between two digits of which the narrower lies well inside the wider's extent (the
    stem of an R beside its bowl, read "12"): :func:`digitpad.segments.nested`; the
    programme runs again without that boundary.
@@ -105,6 +108,10 @@ ELSEWHERE = 0.5     # None: no such rule
 # either neighbour alike (0.5 and 0.9 overrode the network where it saw a difference: a 5
 # whose flag floats apart read "3"; docs/performance.md).  None: no such rule.
 STRAY = 0.98
+# A piece whose end stroke is a bar or a flag reaching out beyond the rest of the piece
+# further than beyond the nearest tall stroke outside it (parts.overhangs: a 5's flag taken by
+# the digit after it) scores as if read this much less surely.  None: no such rule.
+OVERHANG = 0.5
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
 # The whole is not a number when more than this share of its digits are unsure.
@@ -285,6 +292,8 @@ class NumberReader:
                 score[span] += float(np.log(ELSEWHERE))
             if STRAY is not None and parts.strays(span, atoms, h, near):
                 score[span] += float(np.log(STRAY))
+            if OVERHANG is not None and parts.overhangs(span, atoms, h):
+                score[span] += float(np.log(OVERHANG))
             if SWALLOW is not None and parts.swallows(span, readings, atoms, h):
                 score[span] = min(score[span], float(np.log(DECLINED)) - PER_DIGIT)
         return score

@@ -7,10 +7,12 @@ parts: a piece that reads as the same digit without a tall end stroke that alone
 another piece's (:func:`crosses_elsewhere`: the bar of a 4 taken into the 3 before it), or an
 unsure piece made of a sure digit and an unsure mark (:func:`swallows`), or a piece whose end
 stroke, shorter than a digit, lies apart from the rest of it and nearer to ink outside it
-(:func:`strays`: the flag of a 5 taken by the digit after it).  ``readings`` maps
-every candidate ``(i, j)`` (the atoms ``atoms[i:j]``) to its reading, None for one rubbed
-out.  The scores these rules change are :data:`digitpad.numbers.EXTRA_ONE`,
-``ELSEWHERE``, ``SWALLOW`` and ``STRAY``.
+(:func:`strays`: the flag of a 5 taken by the digit after it), or a piece whose end stroke
+is a bar or a flag that reaches out beyond the rest of it further than beyond the nearest
+tall stroke outside (:func:`overhangs`: the same flag reaching over the next digit).
+``readings`` maps every candidate ``(i, j)`` (the atoms ``atoms[i:j]``) to its reading, None
+for one rubbed out.  The scores these rules change are :data:`digitpad.numbers.EXTRA_ONE`,
+``ELSEWHERE``, ``SWALLOW``, ``STRAY`` and ``OVERHANG``.
 """
 from __future__ import annotations
 
@@ -158,6 +160,43 @@ def strays(span, atoms, h, near):
                 _nearest(near, end, lambda k: not i <= k < j, inside) < inside:
             return True
     return False
+
+
+# A fragment whose points are at least this many times as wide as tall is a bar or a flag
+# (parts.overhangs): the first stroke of a 4 is about as wide as tall.
+BAR = 2.0
+
+
+def overhangs(span, atoms, h):
+    """Whether an end atom of the piece ``span`` is a bar or a flag (a whole-stroke fragment,
+    shorter than :data:`segments.MIN_HEIGHT` of the line ``h`` and at least
+    :data:`BAR` times as wide as tall) that reaches out beyond the horizontal extent of the
+    rest of the piece further than beyond that of the nearest tall atom outside it, on its
+    side.  A bar or a flag lies over its own digit (the flag of a 5 from the top of its stem,
+    the bar of a 7 across it); taken by the digit after it, the 5's flag sticks out to its
+    left.  (The first stroke of a 4, beside its stem rather than over it, is no bar.)"""
+    i, j = span
+    if j - i < 2:
+        return False
+    for end, outside in ((i, range(i - 1, -1, -1)), (j - 1, range(j, len(atoms)))):
+        a = atoms[end]
+        tall = next((atoms[k] for k in outside
+                     if atoms[k].y1 - atoms[k].y0 >= segments.MIN_HEIGHT * h), None)
+        pen = a.x1 - a.x0 - (a.right - a.left)
+        if tall is None or a.y1 - a.y0 >= segments.MIN_HEIGHT * h or \
+                a.right - a.left < BAR * (a.y1 - a.y0 - pen) or \
+                any(b.stroke == a.stroke for b in atoms if b is not a):
+            continue                        # no bar, or a part of a stroke cut in two
+        rest = [atoms[k] for k in range(i, j) if k != end]
+        inside = (min(b.left for b in rest), max(b.right for b in rest))
+        if _beyond(a, inside) > _beyond(a, (tall.left, tall.right)):
+            return True
+    return False
+
+
+def _beyond(a, extent):
+    """How far atom ``a``'s points reach out of the horizontal ``extent`` (both sides)."""
+    return max(0.0, extent[0] - a.left) + max(0.0, a.right - extent[1])
 
 
 def _nearest(near, end, among, beyond=float("inf")):

@@ -722,7 +722,10 @@ def test_the_flag_of_a_five_stays_with_its_five(net, monkeypatch):
     """Validation writers' 5s in several strokes written close before another digit: the
     5 reads as a 5 with or without its flag, and the digit after it may read the same with
     the flag taken in, but the flag lies on its own 5, apart from the next digit
-    (numbers.STRAY). Without the rule more 5s lose their flag."""
+    (numbers.STRAY). Without the rule more 5s lose their flag. Measured without
+    numbers.OVERHANG, which keeps most of these flags too (with it, 125 of 132 with STRAY and
+    126 without on 2026-12-07; on the validation numbers STRAY still gains with it)."""
+    monkeypatch.setattr(numbers, "OVERHANG", None)
     written = validation_pairs(5, lambda d, n: d == 5 and n >= 2, lambda d, n: d != 1, 12,
                                gaps=(-0.1, 0.1))
 
@@ -736,4 +739,55 @@ def test_the_flag_of_a_five_stays_with_its_five(net, monkeypatch):
     with_rule = fives_whole()               # 119 of 132 on 2026-12-07, 116 without the rule
     assert with_rule >= 0.85 * len(written)
     monkeypatch.setattr(numbers, "STRAY", None)
+    assert fives_whole() < with_rule
+
+
+def test_a_flag_reaching_out_of_the_digit_it_is_in_overhangs():
+    """parts.overhangs on a 5 in two strokes and a 3 after it: the 5's flag begins on the top
+    of its stem and reaches right, over its bowl, towards the 3, touching it. Taken by the 3
+    it sticks out to the 3's left further than it reaches beyond the 5's body: it overhangs;
+    with its 5 not. A 4's first stroke (down and along, about as wide as tall) is no bar, and
+    a part of a stroke cut in two no flag."""
+    body = Stroke([(120, 100), (110, 150), (160, 160), (165, 205), (105, 220)])
+    flag = Stroke([(122, 100), (228, 96)])
+    three = Stroke([(225, 100), (280, 110), (245, 160), (285, 190), (220, 220)])
+    strokes = [body, flag, three]
+    atoms = segments.atoms_of(strokes)
+    assert [a.stroke for a in atoms] == [0, 1, 2]
+    h = segments.line_height(atoms)
+    assert parts.overhangs((1, 3), atoms, h)                 # flag + 3
+    assert not parts.overhangs((0, 2), atoms, h)             # the 5 with its flag
+    assert not parts.overhangs((0, 1), atoms, h) and not parts.overhangs((0, 3), atoms, h)
+    near = parts.distance_test(atoms, strokes)
+    assert not parts.strays((1, 3), atoms, h, near)          # it touches the 3: no stray
+
+    three = Stroke([(170, 100), (230, 110), (195, 160), (235, 190), (168, 220)])
+    bend = Stroke([(250, 100), (240, 175), (300, 175)])      # a 4's first stroke ...
+    stem = Stroke([(290, 110), (292, 225)])
+    strokes = [three, bend, stem]
+    atoms = segments.atoms_of(strokes)
+    assert [a.stroke for a in atoms] == [0, 1, 2]
+    h = segments.line_height(atoms)
+    assert not parts.overhangs((1, 3), atoms, h)             # ... is no bar
+
+
+@needs_shared
+def test_the_flag_of_a_five_reaching_out_stays_with_its_five(net, monkeypatch):
+    """Validation writers' 5s in several strokes written close before another digit: the
+    digit after may read the same or surer with the 5's flag taken in, but taken in, the flag
+    sticks out to its left further than it reaches beyond its own 5 (numbers.OVERHANG). Without
+    the rule more 5s lose their flag."""
+    written = validation_pairs(6, lambda d, n: d == 5 and n >= 2, lambda d, n: True, 12,
+                               gaps=(-0.1, 0.05))
+
+    def fives_whole():
+        kept = 0
+        for n in written:
+            r = reading.read_number(net, as_strokes(n.strokes), SIZE)
+            kept += len(r.strokes) == 2 and len(r.strokes[0]) == len(n.parts[0])
+        return kept
+
+    with_rule = fives_whole()               # 129 of 132 on 2026-12-07, 126 without the rule
+    assert with_rule >= 0.85 * len(written)
+    monkeypatch.setattr(numbers, "OVERHANG", None)
     assert fives_whole() < with_rule
