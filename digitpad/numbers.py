@@ -39,9 +39,11 @@ two touching digits together, so the cut is chosen by recognition instead:
    the rest of it and lies nearer to ink outside it scores a little less (:data:`STRAY`: a
    5's flag stays with its 5), and a piece whose end stroke is a bar or a flag reaching out
    beyond the rest of it further than beyond the nearest tall stroke outside it scores less
-   (:data:`OVERHANG`: a 5's flag reaching over the next digit stays with its 5).  No
-   boundary falls between two strokes that cross twice, the narrower through the middle of
-   the wider (a slashed 0), or once in the middle of both (an X):
+   (:data:`OVERHANG`: a 5's flag reaching over the next digit stays with its 5).  A piece of
+   two strokes as tall as the line, each alone a sure digit, pays for a second digit
+   (:data:`TWO_SURE`: where the network reads "13" as an 8 about as surely as apart, the tie
+   goes to the two).  No boundary falls between two strokes that cross twice, the narrower
+   through the middle of the wider (a slashed 0), or once in the middle of both (an X):
    :func:`digitpad.crossings.crossed`.
    Nor between two digits of which the narrower lies well inside the wider's extent (the
    stem of an R beside its bowl, read "12"): :func:`digitpad.segments.nested`; the
@@ -112,6 +114,11 @@ STRAY = 0.98
 # further than beyond the nearest tall stroke outside it (parts.overhangs: a 5's flag taken by
 # the digit after it) scores as if read this much less surely.  None: no such rule.
 OVERHANG = 0.5
+# A piece that is two runs of whole strokes, each as tall as the line and read alone as a
+# sure digit (parts.two_sure: a 1 against the 3 after it read "8"), pays for a second digit
+# (PER_DIGIT): where the network reads the one and the two about as surely, the tie goes to
+# the two.  None: no such rule.
+TWO_SURE = True
 # Each digit costs this much log probability: a tie goes to fewer digits.
 PER_DIGIT = 0.05
 # The whole is not a number when more than this share of its digits are unsure.
@@ -294,6 +301,8 @@ class NumberReader:
                 score[span] += float(np.log(STRAY))
             if OVERHANG is not None and parts.overhangs(span, atoms, h):
                 score[span] += float(np.log(OVERHANG))
+            if TWO_SURE is not None and parts.two_sure(span, readings, atoms, h):
+                score[span] -= PER_DIGIT
             if SWALLOW is not None and parts.swallows(span, readings, atoms, h):
                 score[span] = min(score[span], float(np.log(DECLINED)) - PER_DIGIT)
         return score

@@ -9,10 +9,12 @@ unsure piece made of a sure digit and an unsure mark (:func:`swallows`), or a pi
 stroke, shorter than a digit, lies apart from the rest of it and nearer to ink outside it
 (:func:`strays`: the flag of a 5 taken by the digit after it), or a piece whose end stroke
 is a bar or a flag that reaches out beyond the rest of it further than beyond the nearest
-tall stroke outside (:func:`overhangs`: the same flag reaching over the next digit).
+tall stroke outside (:func:`overhangs`: the same flag reaching over the next digit), or a
+piece of two runs of strokes as tall as the line, each read as a sure digit
+(:func:`two_sure`: a 1 against the 3 after it read as an 8).
 ``readings`` maps every candidate ``(i, j)`` (the atoms ``atoms[i:j]``) to its reading, None
 for one rubbed out.  The scores these rules change are :data:`digitpad.numbers.EXTRA_ONE`,
-``ELSEWHERE``, ``SWALLOW``, ``STRAY`` and ``OVERHANG``.
+``ELSEWHERE``, ``SWALLOW``, ``STRAY``, ``OVERHANG`` and ``TWO_SURE``.
 """
 from __future__ import annotations
 
@@ -126,6 +128,26 @@ def swallows(span, readings, atoms, h):
         if min(height(atoms[i:k]), height(atoms[k:j])) < segments.MIN_HEIGHT * h:
             continue                    # a fragment (a bar, a flag) may join a digit
         if (_sure(readings[(i, k)]) is None) != (_sure(readings[(k, j)]) is None):
+            return True
+    return False
+
+
+def two_sure(span, readings, atoms, h):
+    """Whether the piece ``span`` is two runs of whole strokes, each as tall as the line
+    (:data:`segments.TALL` of ``h``) and read alone as a sure digit: a 1 written against the
+    3 after it, the ends of both meeting, reads as an 8 (or a 0) about as surely as the two
+    read apart.  A digit's own strokes are not each a digit as tall as the line: a 4's first
+    stroke, a 5's flag, the halves of an 8 are shorter, or read unsurely alone."""
+    i, j = span
+    if j - i < 2:
+        return False
+    for k in range(i + 1, j):
+        left, right = atoms[i:k], atoms[k:j]
+        if {a.stroke for a in left} & {a.stroke for a in right}:
+            continue                    # a stroke cut in two: one mark, not two
+        if min(height(left), height(right)) >= segments.TALL * h and \
+                _sure(readings.get((i, k))) is not None and \
+                _sure(readings.get((k, j))) is not None:
             return True
     return False
 
