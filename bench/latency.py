@@ -479,7 +479,7 @@ def main(argv=None):
         sys.exit(f"no model: {window.startup_message}")
     if window.startup_message:
         sys.exit(window.startup_message)
-    settled(window)
+    settled("the window")
     canvas = window.canvas
     print(f"model: {window.model.describe()}")
     print(f"canvas {canvas.width()}x{canvas.height()}, pen {canvas.pen_width()} px, "
