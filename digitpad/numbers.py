@@ -129,6 +129,7 @@ CACHE = 512           # pieces remembered by a NumberReader (at least one read's
 # sheet before numbers: the candidates grow with the atoms, and a read must stay bounded.
 MAX_ATOMS = 120
 
+
 @dataclass(frozen=True)
 class NumberReading:
     """A number read from strokes: its text, a Prediction and the strokes of each digit."""

@@ -596,6 +596,29 @@ def validation_pairs(seed, first, second, copies, gaps):
     return written
 
 
+def read_right(net, written):
+    """How many of the ``written`` numbers read right whole."""
+    return sum(reading.read_number(net, as_strokes(n.strokes), SIZE).text ==
+               "".join(map(str, n.labels)) for n in written)
+
+
+def firsts_whole(net, written):
+    """How many of the ``written`` pairs read as two digits, the first with all its strokes."""
+    kept = 0
+    for n in written:
+        r = reading.read_number(net, as_strokes(n.strokes), SIZE)
+        kept += len(r.strokes) == 2 and len(r.strokes[0]) == len(n.parts[0])
+    return kept
+
+
+def helps(count, monkeypatch, rule, least):
+    """``count()`` is at least ``least`` with ``numbers.<rule>`` on, and less with it off."""
+    with_rule = count()
+    assert with_rule >= least
+    monkeypatch.setattr(numbers, rule, None)
+    assert count() < with_rule
+
+
 @needs_shared
 def test_the_bar_of_a_four_crossed_by_its_stem_stays_with_it(net, monkeypatch):
     """Validation writers' 4s in two strokes written close after another digit ("34", "54"):
@@ -604,15 +627,8 @@ def test_the_bar_of_a_four_crossed_by_its_stem_stays_with_it(net, monkeypatch):
     (numbers.ELSEWHERE). Without the rule more 4s lose their bar."""
     written = validation_pairs(8, lambda d, n: d in (2, 3, 5, 8), lambda d, n: d == 4 and n == 2,
                                20, gaps=(-0.1, -0.03))
-
-    def fours_kept():
-        return sum(reading.read_number(net, as_strokes(n.strokes), SIZE).text ==
-                   "".join(map(str, n.labels)) for n in written)
-
-    with_rule = fours_kept()                # 288 of 300 on 2026-12-07, 287 without the rule
-    assert with_rule >= 0.95 * len(written)
-    monkeypatch.setattr(numbers, "ELSEWHERE", None)
-    assert fours_kept() < with_rule
+    helps(lambda: read_right(net, written), monkeypatch, "ELSEWHERE", 0.95 * len(written))
+    # 288 of 300 on 2026-12-07, 287 without the rule
 
 
 def sure(d):
@@ -728,18 +744,8 @@ def test_the_flag_of_a_five_stays_with_its_five(net, monkeypatch):
     monkeypatch.setattr(numbers, "OVERHANG", None)
     written = validation_pairs(5, lambda d, n: d == 5 and n >= 2, lambda d, n: d != 1, 12,
                                gaps=(-0.1, 0.1))
-
-    def fives_whole():
-        kept = 0
-        for n in written:
-            r = reading.read_number(net, as_strokes(n.strokes), SIZE)
-            kept += len(r.strokes) == 2 and len(r.strokes[0]) == len(n.parts[0])
-        return kept
-
-    with_rule = fives_whole()               # 119 of 132 on 2026-12-07, 116 without the rule
-    assert with_rule >= 0.85 * len(written)
-    monkeypatch.setattr(numbers, "STRAY", None)
-    assert fives_whole() < with_rule
+    helps(lambda: firsts_whole(net, written), monkeypatch, "STRAY", 0.85 * len(written))
+    # 119 of 132 on 2026-12-07, 116 without the rule
 
 
 def test_a_flag_reaching_out_of_the_digit_it_is_in_overhangs():
@@ -779,18 +785,8 @@ def test_the_flag_of_a_five_reaching_out_stays_with_its_five(net, monkeypatch):
     the rule more 5s lose their flag."""
     written = validation_pairs(6, lambda d, n: d == 5 and n >= 2, lambda d, n: True, 12,
                                gaps=(-0.1, 0.05))
-
-    def fives_whole():
-        kept = 0
-        for n in written:
-            r = reading.read_number(net, as_strokes(n.strokes), SIZE)
-            kept += len(r.strokes) == 2 and len(r.strokes[0]) == len(n.parts[0])
-        return kept
-
-    with_rule = fives_whole()               # 129 of 132 on 2026-12-07, 126 without the rule
-    assert with_rule >= 0.85 * len(written)
-    monkeypatch.setattr(numbers, "OVERHANG", None)
-    assert fives_whole() < with_rule
+    helps(lambda: firsts_whole(net, written), monkeypatch, "OVERHANG", 0.85 * len(written))
+    # 129 of 132 on 2026-12-07, 126 without the rule
 
 
 def test_two_tall_strokes_each_a_sure_digit_pay_for_two():
@@ -825,12 +821,5 @@ def test_a_one_written_against_a_three_stays_two_digits(net, monkeypatch):
     more "13"s read as one digit."""
     written = validation_pairs(7, lambda d, n: d == 1 and n == 1, lambda d, n: d == 3, 20,
                                gaps=(-0.1, -0.03))
-
-    def right():
-        return sum(reading.read_number(net, as_strokes(n.strokes), SIZE).text ==
-                   "".join(map(str, n.labels)) for n in written)
-
-    with_rule = right()                     # 337 of 360 on 2026-12-07, 324 without the rule
-    assert with_rule >= 0.9 * len(written)
-    monkeypatch.setattr(numbers, "TWO_SURE", None)
-    assert right() < with_rule
+    helps(lambda: read_right(net, written), monkeypatch, "TWO_SURE", 0.9 * len(written))
+    # 337 of 360 on 2026-12-07, 324 without the rule
