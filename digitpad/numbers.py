@@ -300,7 +300,7 @@ class NumberReader:
                 score[span] += float(np.log(ELSEWHERE))
             if STRAY is not None and parts.strays(span, atoms, h, near):
                 score[span] += float(np.log(STRAY))
-            if OVERHANG is not None and parts.overhangs(span, atoms, h):
+            if OVERHANG is not None and parts.overhangs(span, atoms, h, near):
                 score[span] += float(np.log(OVERHANG))
             if TWO_SURE is not None and parts.two_sure(span, readings, atoms, h):
                 score[span] -= PER_DIGIT

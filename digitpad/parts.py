@@ -189,14 +189,15 @@ def strays(span, atoms, h, near):
 BAR = 2.0
 
 
-def overhangs(span, atoms, h):
+def overhangs(span, atoms, h, near):
     """Whether an end atom of the piece ``span`` is a bar or a flag (a whole-stroke fragment,
-    shorter than :data:`segments.MIN_HEIGHT` of the line ``h`` and at least
-    :data:`BAR` times as wide as tall) that reaches out beyond the horizontal extent of the
-    rest of the piece further than beyond that of the nearest tall atom outside it, on its
-    side.  A bar or a flag lies over its own digit (the flag of a 5 from the top of its stem,
-    the bar of a 7 across it); taken by the digit after it, the 5's flag sticks out to its
-    left.  (The first stroke of a 4, beside its stem rather than over it, is no bar.)"""
+    ``near.whole``, :class:`Distances`; shorter than :data:`segments.MIN_HEIGHT` of the line
+    ``h`` and at least :data:`BAR` times as wide as tall) that reaches out beyond the
+    horizontal extent of the rest of the piece further than beyond that of the nearest tall
+    atom outside it, on its side.  A bar or a flag lies over its own digit (the flag of a 5
+    from the top of its stem, the bar of a 7 across it); taken by the digit after it, the 5's
+    flag sticks out to its left.  (The first stroke of a 4, beside its stem rather than over
+    it, is no bar.)"""
     i, j = span
     if j - i < 2:
         return False
@@ -206,8 +207,7 @@ def overhangs(span, atoms, h):
                      if atoms[k].y1 - atoms[k].y0 >= segments.MIN_HEIGHT * h), None)
         pen = a.x1 - a.x0 - (a.right - a.left)
         if tall is None or a.y1 - a.y0 >= segments.MIN_HEIGHT * h or \
-                a.right - a.left < BAR * (a.y1 - a.y0 - pen) or \
-                any(b.stroke == a.stroke for b in atoms if b is not a):
+                a.right - a.left < BAR * (a.y1 - a.y0 - pen) or not near.whole(end):
             continue                        # no bar, or a part of a stroke cut in two
         rest = [atoms[k] for k in range(i, j) if k != end]
         inside = (min(b.left for b in rest), max(b.right for b in rest))

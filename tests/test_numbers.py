@@ -752,8 +752,7 @@ def test_a_flag_reaching_out_of_the_digit_it_is_in_overhangs():
     """parts.overhangs on a 5 in two strokes and a 3 after it: the 5's flag begins on the top
     of its stem and reaches right, over its bowl, towards the 3, touching it. Taken by the 3
     it sticks out to the 3's left further than it reaches beyond the 5's body: it overhangs;
-    with its 5 not. A 4's first stroke (down and along, about as wide as tall) is no bar, and
-    a part of a stroke cut in two no flag."""
+    with its 5 not. A 4's first stroke (down and along, about as wide as tall) is no bar."""
     body = Stroke([(120, 100), (110, 150), (160, 160), (165, 205), (105, 220)])
     flag = Stroke([(122, 100), (228, 96)])
     three = Stroke([(225, 100), (280, 110), (245, 160), (285, 190), (220, 220)])
@@ -761,10 +760,11 @@ def test_a_flag_reaching_out_of_the_digit_it_is_in_overhangs():
     atoms = segments.atoms_of(strokes)
     assert [a.stroke for a in atoms] == [0, 1, 2]
     h = segments.line_height(atoms)
-    assert parts.overhangs((1, 3), atoms, h)                 # flag + 3
-    assert not parts.overhangs((0, 2), atoms, h)             # the 5 with its flag
-    assert not parts.overhangs((0, 1), atoms, h) and not parts.overhangs((0, 3), atoms, h)
     near = parts.distance_test(atoms, strokes)
+    assert parts.overhangs((1, 3), atoms, h, near)           # flag + 3
+    assert not parts.overhangs((0, 2), atoms, h, near)       # the 5 with its flag
+    assert not parts.overhangs((0, 1), atoms, h, near)
+    assert not parts.overhangs((0, 3), atoms, h, near)
     assert not parts.strays((1, 3), atoms, h, near)          # it touches the 3: no stray
 
     three = Stroke([(170, 100), (230, 110), (195, 160), (235, 190), (168, 220)])
@@ -774,7 +774,7 @@ def test_a_flag_reaching_out_of_the_digit_it_is_in_overhangs():
     atoms = segments.atoms_of(strokes)
     assert [a.stroke for a in atoms] == [0, 1, 2]
     h = segments.line_height(atoms)
-    assert not parts.overhangs((1, 3), atoms, h)             # ... is no bar
+    assert not parts.overhangs((1, 3), atoms, h, parts.distance_test(atoms, strokes))  # no bar
 
 
 @needs_shared
