@@ -158,6 +158,7 @@ class NumberReader:
         self._cache = OrderedDict()
         self._size = cache
         self._memo = memo.Memo()        # the finished strokes, and what follows from them
+        self._inks = pieces.Inks()      # the pieces holding the growing stroke, as drawn
 
     def read(self, strokes, size=None, whole=None):
         """Read ``strokes`` (:class:`~digitpad.strokes.Stroke`, canvas pixels) as a number.
@@ -173,6 +174,7 @@ class NumberReader:
             return self._read(strokes, self._memo.kept(strokes), size, whole)
         finally:
             self._memo.forget()             # what this sheet no longer holds
+            self._inks.read_done()
 
     def _read(self, given, strokes, size, whole):
         """:meth:`read` of ``strokes``, the :class:`~digitpad.memo.Kept` copies of the
@@ -273,7 +275,7 @@ class NumberReader:
                 self._cache.move_to_end(key)
                 continue
             piece = atoms[span[0]:span[1]]
-            ink = pieces.ink(strokes, piece, size, piece_pen(strokes, piece))
+            ink = self._inks.ink(strokes, piece, size, piece_pen(strokes, piece))
             p = None if ink is None else preprocess.prepare(ink)
             # One image at a time, as reading.read does: a piece's probabilities are those
             # of its image alone, bit for bit, whatever else is new (a batch's sums are

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import reading
-from .strokes import Stroke, render
+from .strokes import Drawing, Stroke, render
 
 # The widest pen a piece is drawn with for the network, a share of its height (None: the
 # canvas' pen).
@@ -64,9 +64,16 @@ def _width(stroke, pen):
 
 def ink(strokes, piece, size, pen=None):
     """A piece drawn on its own, cropped near its ink (canvas pixels shifted by whole
-    pixels, so it is drawn exactly as on the sheet, but with ink strokes at most ``pen``
-    wide)."""
-    own = piece_strokes(strokes, piece)
+    pixels, so it is drawn as on the sheet, but with ink strokes at most ``pen`` wide).
+
+    As on the sheet to within a few edge pixels: Pillow does not draw a wide line quite
+    the same when it is moved by whole pixels."""
+    box = _box(piece, size)
+    return None if box is None else render(_shifted(strokes, piece, box, pen), _extent(box))
+
+
+def _box(piece, size):
+    """``(x0, y0, x1, y1)``: the sheet's pixels a piece is drawn in, or None if none."""
     x0 = int(np.floor(min(a.x0 for a in piece))) - 2
     y0 = int(np.floor(min(a.y0 for a in piece))) - 2
     x1 = int(np.ceil(max(a.x1 for a in piece))) + 3
@@ -74,8 +81,66 @@ def ink(strokes, piece, size, pen=None):
     if size is not None:
         x0, y0 = max(x0, 0), max(y0, 0)
         x1, y1 = min(x1, int(size[0])), min(y1, int(size[1]))
-    if x1 <= x0 or y1 <= y0:
-        return None
-    shifted = [Stroke([(x - x0, y - y0) for x, y in s.points], _width(s, pen), s.erase)
-               for s in own]
-    return render(shifted, (x1 - x0, y1 - y0))
+    return None if x1 <= x0 or y1 <= y0 else (x0, y0, x1, y1)
+
+
+def _extent(box):
+    return box[2] - box[0], box[3] - box[1]
+
+
+def _shifted(strokes, piece, box, pen):
+    """The piece's strokes (:func:`piece_strokes`) in the pixels of its ``box``."""
+    x0, y0 = box[:2]
+    return [Stroke([(x - x0, y - y0) for x, y in s.points], _width(s, pen), s.erase)
+            for s in piece_strokes(strokes, piece)]
+
+
+class Inks:
+    """:func:`ink` for a sheet that is being drawn on: the same images, bit for bit, made
+    faster while a stroke grows.
+
+    While a person draws, each mouse event adds a point to the last stroke and every
+    piece holding it is drawn again.  A piece whose last stroke is the sheet's last is
+    kept, drawn on a canvas :data:`ROOM` pixels larger to the right and below; at the
+    next read the same piece, its last stroke grown, is drawn from it: only the new
+    points, and only their part averaged down (:class:`digitpad.strokes.Drawing`).
+    Only the pieces of the last read are kept.  A piece whose ink grows left or up, or
+    whose pen changes (it grew taller), is drawn afresh: its canvas keeps the piece's
+    origin, as :func:`ink` draws it, since Pillow draws a line moved by whole pixels a
+    little differently.
+    """
+    ROOM = 24
+
+    def __init__(self):
+        self._last, self._now = {}, {}
+
+    def ink(self, strokes, piece, size, pen=None):
+        """:func:`ink` of the same arguments."""
+        box = _box(piece, size)
+        if box is None:
+            return None
+        own = _shifted(strokes, piece, box, pen)
+        w, h = _extent(box)
+        if max(a.stroke for a in piece) != len(strokes) - 1 and not strokes[-1].erase:
+            return render(own, (w, h))      # it does not end with the sheet's last stroke
+        *done, last = own
+        key = (box[:2], tuple((tuple(s.points), s.width, s.erase) for s in done),
+               last.width, last.erase, tuple(last.points[:1]))
+        kept = self._last.pop(key, None)
+        if kept is not None and kept[0].size[0] >= w and kept[0].size[1] >= h and \
+                last.points[:len(kept[1])] == kept[1]:
+            drawing = kept[0]
+            drawing.draw(last, start=len(kept[1]))
+        else:
+            room = (w + self.ROOM, h + self.ROOM) if size is None else \
+                (min(box[2] + self.ROOM, int(size[0])) - box[0],
+                 min(box[3] + self.ROOM, int(size[1])) - box[1])
+            drawing = Drawing(room)
+            for s in own:
+                drawing.draw(s)
+        self._now[key] = (drawing, list(last.points))
+        return drawing.ink()[:h, :w].copy()
+
+    def read_done(self):
+        """Forget the pieces not drawn since the last call (a read is over)."""
+        self._last, self._now = self._now, {}

@@ -1,11 +1,12 @@
-"""What a NumberReader keeps between reads (digitpad.memo): never a stale value.  Every read
-of a sheet as it grows point by point, with one reader, is the read of a reader that forgot
-its memo, bit for bit; strokes changed in place, undone, erased or cleared are never taken
-for what they were."""
+"""What a NumberReader keeps between reads (digitpad.memo, the drawings of digitpad.pieces.Inks):
+never a stale value.  Every read of a sheet as it grows point by point, with one reader, is
+the read of a reader that forgot its memo and its drawings, bit for bit; strokes changed in
+place, undone, erased or cleared are never taken for what they were."""
 import numpy as np
 import pytest
 
-from digitpad import crossings, letterlike, letters, memo, numbers, parts, pendigits, segments
+from digitpad import crossings, letterlike, letters, memo, numbers, parts, pendigits, pieces
+from digitpad import segments
 from digitpad import written_numbers as wn
 from digitpad.strokes import Stroke, render
 from pen_samples import as_strokes
@@ -25,13 +26,13 @@ def same(a, b):
 
 def grown(readers, sheets, whole=False):
     """Read each sheet with both ``readers`` (:func:`twins`), the second forgetting its memo
-    before every read; the sheets read otherwise.  ``whole``: the sheet's ink given too, as
+    and its drawings before every read; the sheets read otherwise.  ``whole``: the sheet's ink given too, as
     the window gives it."""
     reader, other = readers
     differ = []
     for k, strokes in enumerate(sheets):
         ink = render(strokes, SIZE) if whole and strokes else None
-        other._memo = memo.Memo()
+        other._memo, other._inks = memo.Memo(), pieces.Inks()
         if not same(reader.read(strokes, SIZE, ink), other.read(strokes, SIZE, ink)):
             differ.append(k)
     return differ
@@ -137,6 +138,28 @@ def test_strokes_changed_in_place_erased_or_cleared_are_read_afresh(net):
     r = readers[0].read([one, zero, eraser], SIZE)
     assert any(s is eraser for d in r.strokes for s in d)
     assert all(type(s) is Stroke for d in r.strokes for s in d)
+
+
+def test_a_growing_stroke_is_drawn_as_afresh():
+    """pieces.Inks against pieces.ink, image for image, as a stroke grows into its canvas'
+    room and past it, to the left and up (a piece that starts further out), in a piece with
+    another stroke before it and an eraser after, and is then undone."""
+    one = Stroke([(100, 100), (104, 220)], 18)
+    grows = Stroke([(150, 150)] + [(150 + 3 * k, 150 + 5 * (k % 7)) for k in range(40)]
+                   + [(270 - 4 * k, 180 - 4 * k) for k in range(45)], 14)
+    eraser = Stroke([(130, 200), (170, 200)], 20, erase=True)
+    inks, drawn, sheets = pieces.Inks(), 0, list(point_by_point([one, grows]))
+    sheets += [sheets[-1] + [eraser], sheets[-1] + [Stroke(eraser.points[:1], 20, True)],
+               sheets[-1], sheets[40], sheets[-1]]
+    for sheet in sheets:
+        atoms = segments.atoms_of(sheet)
+        for piece in [p for p in (atoms, atoms[-1:], atoms[1:]) if p]:
+            for size, pen in ((SIZE, None), ((260, 200), 8.0)):     # (260, 200): ink cut off
+                got, want = inks.ink(sheet, piece, size, pen), pieces.ink(sheet, piece, size, pen)
+                assert (got is None and want is None) or np.array_equal(got, want)
+                drawn += got is not None
+        inks.read_done()
+    assert drawn > 500
 
 
 def test_the_memo_holds_the_last_sheet_only(net):

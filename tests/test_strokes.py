@@ -1,7 +1,7 @@
 """digitpad.strokes: the one stroke type, and drawing strokes as the canvas does."""
 import numpy as np
 
-from digitpad.strokes import Stroke, render
+from digitpad.strokes import Drawing, Stroke, render
 
 
 def test_render_draws_ink_and_an_eraser_takes_it_away():
@@ -38,3 +38,22 @@ def test_render_asks_tick_once_per_check_points_points():
     calls = []
     render([Stroke(points, 4)], (60, 20), tick=lambda: calls.append(1))
     assert len(calls) == 3
+
+
+def test_a_stroke_drawn_in_parts_is_the_stroke_drawn_whole():
+    """Drawing.draw from a point on, and ink() averaging down only what changed: the image
+    render gives of the whole strokes, pixel for pixel, an eraser included."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        strokes = [Stroke([tuple(p) for p in rng.uniform(-10, 90, (int(rng.integers(1, 30)), 2))],
+                          float(rng.integers(1, 20)), bool(rng.random() < 0.3))
+                   for _ in range(3)]
+        drawing = Drawing((80, 60))
+        for s in strokes[:-1]:
+            drawing.draw(s)
+        last, done = strokes[-1], 0
+        while done < len(last.points):
+            before, done = done, min(len(last.points), done + int(rng.integers(1, 5)))
+            drawing.draw(Stroke(last.points[:done], last.width, last.erase), start=before)
+            grown = strokes[:-1] + [Stroke(last.points[:done], last.width, last.erase)]
+            assert np.array_equal(drawing.ink(), render(grown, (80, 60)))
