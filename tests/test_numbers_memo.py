@@ -1,5 +1,5 @@
-"""What a NumberReader keeps between reads (digitpad.memo, the drawings of digitpad.pieces.Inks):
-never a stale value.  Every read of a sheet as it grows point by point, with one reader, is
+"""What a NumberReader keeps between reads (digitpad.memo, digitpad.pieces.Inks): never a
+stale value.  Every read of a sheet as it grows point by point, with one reader, is
 the read of a reader that forgot its memo and its drawings, bit for bit; strokes changed in
 place, undone, erased or cleared are never taken for what they were."""
 import numpy as np
@@ -26,8 +26,8 @@ def same(a, b):
 
 def grown(readers, sheets, whole=False):
     """Read each sheet with both ``readers`` (:func:`twins`), the second forgetting its memo
-    and its drawings before every read; the sheets read otherwise.  ``whole``: the sheet's ink given too, as
-    the window gives it."""
+    and its drawings before every read; the sheets read otherwise.  ``whole``: the sheet's
+    ink given too, as the window gives it."""
     reader, other = readers
     differ = []
     for k, strokes in enumerate(sheets):
